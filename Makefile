@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:  make demo  and  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+
+.PHONY: demo test bench install clean lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TESTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+## make demo: every format from the built-in bank into out/ (5 versions, seed 2026)
+demo: $(STAMP)
+	$(BIN)/qbank generate -n 5 --seed 2026 -o out
+	@echo "Done: see the files in out/"
+
+## make test: install the test extras and run the whole test suite
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make bench: speed and memory figures (see docs/benchmarks.md)
+bench: $(TESTSTAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf out build dist .pytest_cache .hypothesis src/*.egg-info

@@ -1,0 +1,203 @@
+"""The ``qbank`` command: thin click commands over :mod:`qbank.pipeline`.
+
+Every error a teacher can cause is a :class:`QbankError`; it is printed here, once, as
+``Error: FILE:LINE: question 'ID': message`` with exit code 1. ``--traceback`` shows the
+Python traceback instead (for developers).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BankInvalid, QbankError
+from .exporters import ExportOptions, format_names, registry
+
+EXAMPLES_GENERATE = """
+\b
+Examples:
+  qbank generate                          # the default bank, every format, into out/
+  qbank generate mybank.yaml -n 30 -f docx --seed 7
+  qbank generate mybank.yaml -f anki -f moodle -n 20 -o exports/
+  qbank generate mybank.yaml -f docx --roster class.csv --duplex
+"""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # one place turns QbankError into a clean message
+        try:
+            return super().invoke(ctx)
+        except QbankError as exc:
+            if ctx.obj and ctx.obj.get("traceback"):
+                raise
+            _report(exc)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Stopped; nothing was written.", err=True)
+            sys.exit(130)
+
+
+def _report(exc: QbankError) -> None:
+    if isinstance(exc, BankInvalid):
+        for problem in exc.problems:
+            click.echo(f"Error: {problem}", err=True)
+        if len(exc.problems) > 1:
+            click.echo(f"{len(exc.problems)} problems found.", err=True)
+    else:
+        click.echo(f"Error: {exc}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
+                                           "max_content_width": 100})
+@click.version_option(__version__, prog_name="qbank")
+@click.option("--traceback", is_flag=True, hidden=False,
+              help="Show the Python traceback of an error (for developers).")
+@click.pass_context
+def cli(ctx: click.Context, traceback: bool) -> None:
+    """qbank turns a question bank into fresh, randomised practice.
+
+    Write questions once, as templates with numeric parameters and answer formulas;
+    qbank draws new numbers from a seed, computes every answer, and writes Word
+    worksheets with an answer key, Anki decks, Moodle XML and a JSON record.
+
+    Run 'qbank generate' with no bank to use the built-in bank on open source versus
+    closed AI models. 'qbank COMMAND --help' shows each command with examples.
+    """
+    ctx.obj = {"traceback": traceback}
+
+
+@cli.command(epilog=EXAMPLES_GENERATE)
+@click.argument("banks", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-n", "--variants", "count", type=click.IntRange(1, 100_000), default=None,
+              help="How many versions to make (default 1, or one per student with --roster).")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Seed for the random numbers; the same seed gives the same set again. "
+                   "Without it a seed is chosen and printed.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
+              help="Which files to write: " + ", ".join(["all", "json", "docx", "anki",
+                                                         "moodle"])
+                   + ". Repeat for several. Default: all.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
+              show_default=True, help="Folder to write into.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
+                   "each student's name goes on their own worksheet.")
+@click.option("--duplex", is_flag=True,
+              help="Word: start every version on an odd page, for double-sided printing.")
+@click.option("--shuffle", is_flag=True,
+              help="Word: shuffle question order and multiple-choice options per version.")
+@click.option("--docx-template", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Word: your own .docx to take styles from (letterhead, fonts).")
+@click.option("--moodle-calculated", is_flag=True,
+              help="Moodle: write numerical templates as Moodle 'calculated' questions.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def generate(banks, count, seed, formats, out_dir, roster, duplex, shuffle, docx_template,
+             moodle_calculated, quiet):
+    """Draw versions of one or more banks and write them in every chosen format.
+
+    With no BANK, the built-in bank 'open-vs-closed-ai' is used. The bank is checked
+    first; if anything is wrong, nothing is written.
+    """
+    from .pipeline import run
+    from .roster import read_roster
+
+    names: tuple[str, ...] = ()
+    if roster:
+        names = tuple(read_roster(roster))
+        if count is None:
+            count = len(names)
+        elif count < len(names):
+            raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
+                             "class list", file=roster)
+    options = ExportOptions(roster=names, duplex=duplex, shuffle=shuffle,
+                            docx_template=Path(docx_template) if docx_template else None,
+                            moodle_calculated=moodle_calculated)
+    state: dict = {}
+
+    def on_start(total: int, chosen_seed: int) -> None:
+        if not quiet and seed is None:
+            click.echo(f"Seed: {chosen_seed} (use --seed {chosen_seed} to make this set again)",
+                       err=True)
+        if not quiet and total >= 2000:
+            state["bar"] = click.progressbar(length=total, label="Drawing variants",
+                                             file=sys.stderr)
+            state["bar"].__enter__()
+
+    def progress(step: int) -> None:
+        if "bar" in state:
+            state["bar"].update(step)
+
+    def warn(message: str) -> None:
+        click.echo(f"Warning: {message}", err=True)
+
+    try:
+        result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
+                     out_dir=out_dir, options=options, progress=progress, on_start=on_start,
+                     warn=warn)
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    if not quiet:
+        for path in result.files:
+            click.echo(f"Wrote {path}")
+
+
+@cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")
+@click.argument("banks", nargs=-1, type=click.Path(dir_okay=False))
+def validate(banks):
+    """Check bank files and report every problem as FILE:LINE: question 'ID': message.
+
+    Formulas are tried on every combination of parameter values (a large sample when
+    there are very many), so a formula that fails for some numbers is caught here.
+    Exit code 0 when every bank is valid, 1 otherwise.
+    """
+    from .pipeline import load_banks, validate_banks
+
+    loaded = load_banks(banks)
+    validate_banks(loaded)
+    for bank in loaded:
+        click.echo(f"{bank.file}: OK, {len(bank.questions)} questions "
+                   f"({sum(q.randomised for q in bank.questions)} randomised)")
+
+
+@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3")
+@click.argument("bank", required=False, type=click.Path(dir_okay=False))
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed for the random numbers.")
+@click.option("--variant", "number", type=click.IntRange(1, 100_000), default=1,
+              show_default=True, help="Which version to show.")
+def preview(bank, seed, number):
+    """Show one version of a bank with its answer key in the terminal."""
+    from .generator import generate
+    from .pipeline import load_banks, validate_banks
+    from .preview import render_version
+
+    loaded = load_banks([bank] if bank else [])[0]
+    compiled = validate_banks([loaded])[loaded.id]
+    generated = generate(loaded, number, seed, compiled=compiled)
+    click.echo(render_version(generated, number))
+
+
+@cli.command("list", epilog="\b\nExamples:\n  qbank list\n  qbank list mybank.yaml")
+@click.argument("bank", required=False, type=click.Path(dir_okay=False))
+def list_questions(bank):
+    """List a bank's questions with their type and parameters."""
+    from .pipeline import load_banks
+    from .preview import render_list
+
+    loaded = load_banks([bank] if bank else [])[0]
+    click.echo(render_list(loaded))
+
+
+@cli.command("formats")
+def formats_command():
+    """List the output formats."""
+    for name, cls in registry().items():
+        click.echo(f"{name:8} {cls.help}")
+
+
+def main() -> None:
+    cli(prog_name="qbank")

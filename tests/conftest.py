@@ -1,0 +1,60 @@
+"""Shared fixtures: the default bank, generated sets, a CLI runner, LibreOffice lookup."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qbank.bank import load_bank, load_bank_text
+from qbank.cli import cli
+from qbank.generator import generate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def default_bank():
+    return load_bank()
+
+
+@pytest.fixture(scope="session")
+def default_set(default_bank):
+    """Five versions of the default bank under seed 7."""
+    return generate(default_bank, 5, 7)
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def run_cli(*args: str, expect: int | None = 0):
+    """Run the qbank CLI in-process; return the click Result."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if expect is not None:
+        assert result.exit_code == expect, (result.output, result.stderr if hasattr(result, "stderr") else "")
+    return result
+
+
+def bank_from_text(text: str, file: str = "test.yaml"):
+    return load_bank_text(text, file)
+
+
+def load_record(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def soffice_or_skip() -> str:
+    """The LibreOffice binary; skip (or, under CI=true, fail) when it is missing."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        message = "LibreOffice (soffice) is not installed; `.ci/run` installs it from Debian packages"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return exe
