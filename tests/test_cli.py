@@ -1,0 +1,98 @@
+"""The command line: help with examples, version, seeds, preview, list, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from qbank import __version__
+
+
+def test_version():
+    assert run_cli("--version").output.strip() == f"qbank, version {__version__}"
+
+
+@pytest.mark.parametrize("command", ["generate", "validate", "preview", "list"])
+def test_every_command_has_help_with_an_example(command):
+    out = run_cli(command, "--help").output
+    assert "Examples:" in out and f"qbank {command}" in out
+
+
+def test_python_dash_m_works():
+    proc = subprocess.run([sys.executable, "-m", "qbank", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_without_seed_a_seed_is_chosen_printed_and_recorded(tmp_path):
+    result = run_cli("generate", "-f", "json", "-o", tmp_path)
+    line = next(l for l in result.output.splitlines() if l.startswith("Seed: "))
+    seed = int(line.split()[1])
+    record = json.loads((tmp_path / "open-vs-closed-ai.json").read_text())
+    assert record["seed"] == seed
+    again = tmp_path / "again"
+    run_cli("generate", "-f", "json", "-o", again, "--seed", seed)
+    assert (again / "open-vs-closed-ai.json").read_text() == (tmp_path / "open-vs-closed-ai.json").read_text()
+
+
+def test_same_seed_gives_identical_json(tmp_path):
+    for name in ("a", "b"):
+        run_cli("generate", "-n", "4", "--seed", "3", "-f", "json", "-o", tmp_path / name)
+    a = (tmp_path / "a" / "open-vs-closed-ai.json").read_bytes()
+    assert a == (tmp_path / "b" / "open-vs-closed-ai.json").read_bytes()
+
+
+def test_json_record_shape(tmp_path):
+    run_cli("generate", FIXTURES / "good" / "every-type.yaml", "-n", "2", "--seed", "4",
+            "-f", "json", "-o", tmp_path)
+    record = json.loads((tmp_path / "every-type.json").read_text())
+    assert record["bank"] == {"id": "every-type", "title": "Every question type",
+                              "subtitle": "A small bank that uses every feature of the format"}
+    assert record["seed"] == 4 and len(record["versions"]) == 2
+    questions = {q["id"]: q for q in record["versions"][1]["questions"]}
+    for q in questions.values():
+        assert {"id", "type", "params", "text", "answer", "unit", "tolerance", "solution"} <= set(q)
+    speed = questions["speed"]
+    assert speed["answer"] == speed["params"]["distance"] / speed["params"]["hours"]
+    assert isinstance(speed["params"]["distance"], int)
+    assert questions["earth-flat"]["answer"] is False
+    assert questions["capital"]["answer"] == ["2", "3"]
+    assert questions["colour"]["answer"] == ["green", "Green"]
+    assert questions["opinion"]["answer"].startswith("Rayleigh")
+    assert questions["glossary"]["answer"][0] == ["cat", "a small animal that purrs"]
+    n = questions["blanks"]["params"]["n"]
+    assert questions["blanks"]["answer"] == [[str(2 * n)], ["blue", "azure"]]
+
+
+def test_preview_shows_questions_and_key():
+    out = run_cli("preview", "--seed", "5", "--variant", "2").output
+    assert "Version 2 (seed 5)" in out and "ANSWER KEY" in out
+    assert "A company makes" in out and "$" in out
+
+
+def test_preview_matches_the_json_record(tmp_path):
+    run_cli("generate", "-n", "2", "--seed", "5", "-f", "json", "-o", tmp_path)
+    record = json.loads((tmp_path / "open-vs-closed-ai.json").read_text())
+    api = next(q for q in record["versions"][1]["questions"] if q["id"] == "api-cost")
+    out = run_cli("preview", "--seed", "5", "--variant", "2").output
+    assert api["answer_text"] in out
+    assert api["text"].split(" to a closed")[0] in out
+
+
+def test_list_shows_types_and_parameters():
+    out = run_cli("list").output
+    assert "api-cost" in out and "numerical" in out and "requests: 10000 to 50000 step 5000" in out
+
+
+def test_unknown_format_is_a_clear_error(tmp_path):
+    result = run_cli("generate", "-f", "pdf", "-o", tmp_path, expect=1)
+    assert "unknown format 'pdf'" in result.output and "Traceback" not in result.output
+
+
+def test_console_script_is_installed():
+    from importlib.metadata import entry_points
+
+    assert any(ep.name == "qbank" for ep in entry_points(group="console_scripts"))
