@@ -16,6 +16,7 @@ This module knows nothing about questions: callers add the question to the error
 from __future__ import annotations
 
 import difflib
+from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
 from typing import Any, Iterable, Mapping
@@ -60,9 +61,18 @@ class _DecimalLexer(Lexer):
 
     def wrap(self, stream: Iterable[tuple[int, str, str]], name: str | None = None,
              filename: str | None = None):  # type: ignore[override]
-        for token in super().wrap(stream, name, filename):
+        # Keep the literal's own digits: going through float would lose the 17th digit.
+        literals: deque[str] = deque()
+
+        def tap() -> Iterable[tuple[int, str, str]]:
+            for lineno, kind, text in stream:
+                if kind == TOKEN_FLOAT:
+                    literals.append(text.replace("_", ""))
+                yield lineno, kind, text
+
+        for token in super().wrap(tap(), name, filename):
             if token.type == TOKEN_FLOAT:
-                yield Token(token.lineno, token.type, Decimal(repr(token.value)))
+                yield Token(token.lineno, token.type, Decimal(literals.popleft()))
             else:
                 yield token
 

@@ -106,7 +106,7 @@ class _BankReader:
         seen: dict[str, int] = {}
         raw_questions = raw.get("questions")
         if isinstance(raw_questions, list):
-            bank_tags = tuple(spec.tags) if spec else ()
+            bank_tags = tuple(_tag(t) for t in spec.tags) if spec else ()
             for index, item in enumerate(raw_questions):
                 line = raw_questions.item_lines[index] if isinstance(raw_questions, LineList) else None
                 question = self.question(item, line, bank_tags)
