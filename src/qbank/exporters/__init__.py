@@ -13,6 +13,7 @@ from .base import Exporter, ExportOptions, OutputSink
 # Modules that define exporters, in the order formats are listed and written.
 _MODULES = [
     "qbank.exporters.jsonrecord",
+    "qbank.exporters.anki",
 ]
 
 _REGISTRY: dict[str, type[Exporter]] = {}

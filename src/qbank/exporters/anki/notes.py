@@ -1,0 +1,234 @@
+"""From Variants to Anki notes: one builder per question type, stable identities, tags.
+
+Identity rules (see docs/anki.md): a note's key is ``<bank id>/<question id>`` for a fixed
+question and ``<bank id>/<question id>/<variant number>`` for a randomised one, with
+``/term-<n>`` added for the n-th pair of a matching question. The GUID is a hash of the key
+only, never of the text or the seed, so re-importing after an edit or with fresh numbers
+updates the same notes in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ...model import Bank, ClozeBlank, GeneratedSet, Question, Variant
+from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
+from .text import (cloze_field, deck_name, html_list, inline_html, letter, paragraphs, tags,
+                   to_html)
+
+# Anki's GUID alphabet (base 91), as Anki itself and genanki write GUIDs.
+_BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
+
+
+def guid_for_key(key: str) -> str:
+    """The note GUID of a stable key: 64 bits of SHA-256, in base 91. Never change this."""
+    number = int.from_bytes(hashlib.sha256(f"qbank note\x1f{key}".encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 91)
+        digits.append(_BASE91[rest])
+    return "".join(reversed(digits)) or _BASE91[0]
+
+
+def deck_id_for(bank_id: str, section: str | None = None) -> int:
+    """A deck id inside the package, from the bank id (and section) only.
+
+    Anki matches decks by name on import, so this only has to be stable and unique within
+    one file; it stays below 2**53 so every Anki client can hold it exactly.
+    """
+    key = f"qbank deck\x1f{bank_id}" + ("" if section is None else f"\x1f{section}")
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return (1 << 32) + number % ((1 << 53) - (1 << 32))
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """Everything about one Anki note, before it becomes a genanki Note."""
+
+    note_type: NoteType
+    key: str
+    fields: tuple[str, ...]
+    section: str
+    deck: str
+    tags: tuple[str, ...]
+
+    @property
+    def guid(self) -> str:
+        return guid_for_key(self.key)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What a type's builder returns: field values by name, and the key suffix if any."""
+
+    note_type: NoteType
+    fields: dict[str, str]
+    suffix: str = ""
+    source_extra: str = ""
+
+
+class NoteMaker:
+    """Turns the variants of one generated set into :class:`NoteSpec` objects."""
+
+    def __init__(self, generated: GeneratedSet) -> None:
+        self.generated = generated
+        self.bank: Bank = generated.bank
+        self.root_deck = deck_name(self.bank.title) or self.bank.id
+        self._question_cache: dict[str, tuple[tuple[str, ...], str]] = {}
+
+    def section_deck(self, section: str) -> str:
+        return deck_name(self.root_deck, section) or self.root_deck
+
+    def _per_question(self, q: Question) -> tuple[tuple[str, ...], str]:
+        """A question's tags and deck, worked out once for all its variants."""
+        cached = self._question_cache.get(q.id)
+        if cached is None:
+            note_tags = tuple(tags([self.bank.id, f"{self.bank.id}::{q.id}", f"qbank::{q.type}",
+                                    *q.tags, *self.bank.tags]))
+            cached = self._question_cache[q.id] = (note_tags, self.section_deck(q.section))
+        return cached
+
+    def notes(self, variant: Variant) -> list[NoteSpec]:
+        q = variant.question
+        key = f"{self.bank.id}/{q.id}" + (f"/{variant.number}" if q.randomised else "")
+        note_tags, deck = self._per_question(q)
+        out = []
+        for draft in _BUILDERS[q.type](variant):
+            source = [self.bank.id, q.id]
+            if q.randomised:
+                source.append(f"version {variant.number} of {self.generated.count}")
+            if draft.source_extra:
+                source.append(draft.source_extra)
+            source.append(f"seed {self.generated.seed}")
+            full_key = key + draft.suffix
+            values = {"Title": to_html(variant.title), "Source": to_html(" · ".join(source)),
+                      "Id": to_html(full_key), **draft.fields}
+            unknown = set(values) - set(draft.note_type.fields)
+            if unknown:  # a programming error: the note types' fields are frozen
+                raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")
+            fields = tuple(values.get(name, "") for name in draft.note_type.fields)
+            out.append(NoteSpec(draft.note_type, full_key, fields, q.section, deck, note_tags))
+        return out
+
+    def in_study_order(self) -> Iterator[Variant]:
+        """Every distinct variant once: version 1 of the whole bank, then the new numbers
+        of version 2, and so on, so a learner meets the lesson in order before repeats."""
+        questions = self.bank.questions
+        variants = self.generated.variants
+        for k in range(1, self.generated.count + 1):
+            for q in questions:
+                if q.randomised:
+                    yield variants[q.id][k - 1]
+                elif k == 1:
+                    yield variants[q.id][0]
+
+
+# --- one builder per question type -----------------------------------------------------
+
+
+def _vocabulary(v: Variant) -> list[_Draft]:
+    notes = paragraphs(v.solution, v.feedback)
+    return [_Draft(VOCABULARY, {"Term": to_html(term), "Definition": to_html(definition),
+                                "Notes": notes},
+                   suffix=f"/term-{n}", source_extra=f"term {n}")
+            for n, (term, definition) in enumerate(v.pairs, start=1)]
+
+
+def _cloze(v: Variant) -> list[_Draft]:
+    also = []
+    for blank in (p for p in v.cloze if isinstance(p, ClozeBlank)):
+        if len(blank.answers) > 1:
+            others = "; ".join(inline_html(a) for a in blank.answers[1:])
+            also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
+    extra = [part for part in (html_list(also, css_class="qbank-also"),
+                               paragraphs(v.solution, v.feedback)) if part]
+    return [_Draft(CLOZE, {"Text": cloze_field(v.cloze), "Back Extra": "".join(extra)})]
+
+
+def _problem(v: Variant) -> list[_Draft]:
+    decimals = v.question.decimals
+    if decimals is None:
+        prompt = ""
+    elif decimals == 0:
+        prompt = "Give the answer as a whole number."
+    else:
+        prompt = f"Give the answer to {decimals} decimal place{'s' if decimals > 1 else ''}."
+    return [_Draft(PROBLEM, {"Question": to_html(v.text), "Prompt": prompt,
+                             "Answer": to_html(v.answer_text), "Solution": to_html(v.solution),
+                             "Feedback": to_html(v.feedback)})]
+
+
+def _truefalse(v: Variant) -> list[_Draft]:
+    answer = "True" if v.answer else "False"
+    labelled = [f"If you answered {word}: {text}"
+                for word, text in (("True", v.feedback_true), ("False", v.feedback_false))
+                if text.strip()]
+    return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": "True or false?",
+                              "Answer": answer, "Solution": to_html(v.solution),
+                              "Feedback": paragraphs(v.feedback, *labelled)})]
+
+
+def choice_order(v: Variant) -> list[int]:
+    """The order options are shown in: shuffled by the variant's own seed unless the
+    question says ``shuffle: false`` (banks often list the right answer first)."""
+    order = list(range(len(v.choices)))
+    if v.question.shuffle:
+        random.Random(v.seed).shuffle(order)
+    return order
+
+
+def _multichoice(v: Variant) -> list[_Draft]:
+    shown = [v.choices[i] for i in choice_order(v)]
+    choices = html_list((inline_html(c.text) for c in shown), ordered=True,
+                        css_class="qbank-options")
+    answer = "<br>".join(f"{letter(i)}. {inline_html(c.text)}"
+                         for i, c in enumerate(shown) if c.correct)
+    why = [(f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {inline_html(c.text)}</span>"
+            f" — {to_html(c.feedback)}", "qbank-correct" if c.correct else "qbank-wrong")
+           for i, c in enumerate(shown) if c.feedback.strip()]
+    feedback = "".join(part for part in (
+        paragraphs(v.feedback),
+        html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
+    ) if part)
+    prompt = "Choose one." if v.question.single else "Choose all that apply."
+    return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": prompt,
+                              "Choices": choices, "Answer": answer,
+                              "Solution": to_html(v.solution), "Feedback": feedback})]
+
+
+def _shortanswer(v: Variant) -> list[_Draft]:
+    first, *others = v.accepted or ("",)
+    answer = to_html(first)
+    if others:
+        answer += ('<br><span class="qbank-prompt">Also accepted: '
+                   + "; ".join(to_html(a) for a in others) + "</span>")
+    return [_Draft(QUESTION, {"Question": to_html(v.text),
+                              "Prompt": "Answer in a word or a short phrase.",
+                              "Answer": answer, "Solution": to_html(v.solution),
+                              "Feedback": to_html(v.feedback)})]
+
+
+def _essay(v: Variant) -> list[_Draft]:
+    # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
+    model_answer = to_html(v.answer or "") or "No model answer is given for this question."
+    model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
+    return [_Draft(QUESTION, {"Question": to_html(v.text),
+                              "Prompt": "Write or say your answer, then compare it with the "
+                                        "model answer.",
+                              "Answer": model_answer, "Solution": to_html(v.solution),
+                              "Feedback": to_html(v.feedback)})]
+
+
+_BUILDERS: dict[str, Callable[[Variant], list[_Draft]]] = {
+    "matching": _vocabulary,
+    "cloze": _cloze,
+    "numerical": _problem,
+    "truefalse": _truefalse,
+    "multichoice": _multichoice,
+    "shortanswer": _shortanswer,
+    "essay": _essay,
+}
