@@ -17,6 +17,15 @@ from qbank.generator import generate
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def reproducible_timestamps(monkeypatch):
+    """Stamp files with a fixed time, as reproducible builds do (and Anki export needs no wait).
+
+    Tests of the real-clock behaviour pass their own timestamp or clear this variable.
+    """
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 @pytest.fixture(scope="session")
 def default_bank():
     return load_bank()
