@@ -13,10 +13,12 @@ from .base import Exporter, ExportOptions, OutputSink
 # Modules that define exporters, in the order formats are listed and written.
 _MODULES = [
     "qbank.exporters.jsonrecord",
+    "qbank.exporters.word",
     "qbank.exporters.anki",
 ]
 
 _REGISTRY: dict[str, type[Exporter]] = {}
+_loaded = False
 
 
 def register(cls: type[Exporter]) -> type[Exporter]:
@@ -26,10 +28,22 @@ def register(cls: type[Exporter]) -> type[Exporter]:
 
 
 def registry() -> dict[str, type[Exporter]]:
-    if not _REGISTRY:
+    # A module may already have been imported on its own (and registered itself), so
+    # import every listed module once rather than only when the registry is empty.
+    global _loaded
+    if not _loaded:
         for module in _MODULES:
             import_module(module)
-    return dict(_REGISTRY)
+        _loaded = True
+    return dict(sorted(_REGISTRY.items(), key=lambda item: _position(item[1])))
+
+
+def _position(cls: type[Exporter]) -> int:
+    """Formats are listed in the order of ``_MODULES`` (others last)."""
+    for index, module in enumerate(_MODULES):
+        if cls.__module__ == module or cls.__module__.startswith(module + "."):
+            return index
+    return len(_MODULES)
 
 
 def get_exporter(name: str) -> Exporter:

@@ -1,0 +1,203 @@
+"""The answer key: a marking grid first, then every version's answers in its numbering.
+
+The grid (versions × question numbers, with points and totals) is a landscape section
+so a class fits on one page. Each version's key is its own section on a new page, titled
+with the version's code and student, as a table: number, answer with the worked
+solution, points. Each question type has its own method (``_numerical``, ...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ... import __version__
+from ...model import ClozeBlank, GeneratedSet
+from ...numeric import plain
+from .common import footer_ids, points_label, section_end, styled
+from .package import BaseDocument, DocxWriter
+from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
+from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
+
+
+#: Rows of the marking grid: 4.4 mm, room for a handwritten mark; 30 fit on a page.
+GRID_ROW_HEIGHT = 250
+
+
+class AnswerKeyWriter:
+    def __init__(self, base: BaseDocument, generated: GeneratedSet) -> None:
+        self.base = base
+        self.generated = generated
+        self.bank = generated.bank
+        self.styles = base.styles
+        self._fixed: dict[tuple, str] = {}
+        self._types = {"numerical": self._numerical, "multichoice": self._multichoice,
+                       "truefalse": self._truefalse, "shortanswer": self._shortanswer,
+                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze}
+
+    # --- the front: title and marking grid -----------------------------------------------
+
+    def front(self, plans: list[VersionPlan], writer: DocxWriter, *, last: bool) -> str:
+        s = self.styles
+        g = self.generated
+        by_position = self._points_by_position(plans)
+        # Kept short, so the grid for a class of 30 fits on the first page.
+        out = [text_paragraph(self.bank.title, s["Title"]),
+               text_paragraph("Answer key and marking grid", s["Subtitle"]),
+               paragraph(run(f"{g.count} version{'s' if g.count != 1 else ''}  ·  seed {g.seed}"
+                             f"  ·  made with qbank {__version__}"), s["Version Line"]),
+               text_paragraph(self._grid_instructions(by_position), s["Instructions"]),
+               self._grid(plans, by_position)]
+        footers = footer_ids(writer, self.base, f"{self.bank.title}  ·  Answer key",
+                             landscape=True)
+        frame = self.base.frame.xml(footers, restart_numbering=True, landscape=True)
+        out.append(section_end(frame, last=last))
+        return "".join(out)
+
+    @staticmethod
+    def _points_by_position(plans: list[VersionPlan]) -> list[set]:
+        columns = max(len(p.questions) for p in plans)
+        return [{p.questions[i].points for p in plans if i < len(p.questions)}
+                for i in range(columns)]
+
+    @staticmethod
+    def _grid_instructions(by_position: list[set]) -> str:
+        text = ("One row per worksheet version, one column per question number as printed "
+                "on the worksheet. ")
+        if all(len(points) == 1 for points in by_position):
+            return text + "The Points row shows what each question is worth."
+        return text + ("Shuffled questions are worth different points from version to "
+                       "version: each box shows what that version's question is worth.")
+
+    def _grid(self, plans: list[VersionPlan], by_position: list[set]) -> str:
+        s = self.styles
+        # Points per question number: one figure in the header when every version agrees
+        # (always, unless --shuffle moved questions worth different points).
+        columns = len(by_position)
+        same = [len(points) == 1 for points in by_position]
+
+        def cell(text: str, bold: bool = False) -> str:
+            return paragraph(run(text, run_props(bold=bold)) if text else "", s["Marking Grid"])
+
+        header = [cell(text, bold=True) for text in
+                  ["Version", "Student", *(str(i + 1) for i in range(columns)), "Total"]]
+        points_row = [cell("Points"), cell("")] + [
+            cell(plain(next(iter(by_position[i]))) if same[i] else "") for i in range(columns)]
+        totals = {p.total_points for p in plans}
+        points_row.append(cell(plain(totals.pop()) if len(totals) == 1 else ""))
+        rows = [header, points_row]
+        for plan in plans:
+            marks = [cell("" if same[i] else f"/{plain(q.points)}")
+                     for i, q in enumerate(plan.questions)]
+            marks += [cell("")] * (columns - len(marks))
+            rows.append([cell(plan.code), paragraph(run(plan.student), s["Marking Grid"])]
+                        + marks + [cell(f"/{plain(plan.total_points)}")])
+        width = self.base.geometry.landscape().text_width
+        code_width, total_width = 1250, 800
+        name_width = max(1400, min(3000, width - code_width - total_width - 380 * columns))
+        question_width = max(260, (width - code_width - name_width - total_width) // columns)
+        widths = [code_width, name_width] + [question_width] * columns + [total_width]
+        return table(rows, widths, s["Table Grid"], header_rows=2, row_height=GRID_ROW_HEIGHT,
+                     compact=True)
+
+    # --- one version's key -------------------------------------------------------------
+
+    def version(self, plan: VersionPlan, writer: DocxWriter, *, last: bool) -> str:
+        s = self.styles
+        title = f"Version {plan.number}  ·  {plan.code}" + (f"  ·  {plan.student}"
+                                                            if plan.student else "")
+        questions = plan.questions
+        out = [text_paragraph(title, s["Heading 1"]),
+               paragraph(run(f"{len(questions)} questions  ·  {points_label(plan.total_points)}"),
+                         s["Version Line"])]
+        width = self.base.geometry.text_width
+        widths = [700, width - 700 - 1000, 1000]
+        rows = [[paragraph(run("#"), s["Table Heading"]),
+                 paragraph(run("Answer and working"), s["Table Heading"]),
+                 paragraph(run("Points"), s["Table Heading"])]]
+        rows.extend(self.row(q) for q in questions)
+        out.append(table(rows, widths, s["Table Grid"], header_rows=1))
+        footer = f"{self.bank.title}  ·  Answer key  ·  {plan.code}" + (
+            f"  ·  {plan.student}" if plan.student else "")
+        frame = self.base.frame.xml(footer_ids(writer, self.base, footer))
+        out.append(section_end(frame, last=last))
+        return "".join(out)
+
+    def row(self, q: PlannedQuestion) -> list[str]:
+        s = self.styles
+        v = q.variant
+        key = (v.id, tuple(c.text for c in q.choices), q.definition_order)
+        answer = None if v.randomised else self._fixed.get(key)
+        if answer is None:
+            answer = self._types[v.type](q)
+            if not v.randomised:
+                self._fixed[key] = answer
+        return [paragraph(styled(f"{q.number}.", s["Question Number"]), s["Table Text"]),
+                answer, paragraph(run(plain(q.points)), s["Table Text"])]
+
+    def _answer(self, text: str, working: str = "", *, extra: str = "") -> str:
+        """The answer in bold, then the working (one paragraph per line), greyed."""
+        s = self.styles
+        out = [paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text))
+               if text else "", extra]
+        out.extend(text_paragraph(para, s["Key Working"]) for para in split_paragraphs(working))
+        return "".join(out) or paragraph("", s["Table Text"])
+
+    def _numerical(self, q: PlannedQuestion) -> str:
+        v = q.variant
+        return self._answer(v.answer_text, v.solution or v.feedback)
+
+    def _multichoice(self, q: PlannedQuestion) -> str:
+        correct = [(letter(i), c) for i, c in enumerate(q.choices) if c.correct]
+        explain = "\n".join(c.feedback for _, c in correct if c.feedback)
+        return self._answer("\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
+                            q.variant.solution or q.variant.feedback or explain)
+
+    def _truefalse(self, q: PlannedQuestion) -> str:
+        v = q.variant
+        explain = v.feedback or (v.feedback_true if v.answer else v.feedback_false)
+        return self._answer("True" if v.answer else "False", v.solution or explain)
+
+    def _shortanswer(self, q: PlannedQuestion) -> str:
+        v = q.variant
+        return self._answer("  /  ".join(v.accepted), v.solution or v.feedback)
+
+    def _essay(self, q: PlannedQuestion) -> str:
+        v = q.variant
+        model = v.answer or ""
+        return self._answer("Model answer", "\n\n".join([model, v.solution]).strip()
+                            if v.solution else model)
+
+    def _matching(self, q: PlannedQuestion) -> str:
+        letters = q.matching_letters()
+        summary = "   ".join(f"{i + 1} {ltr}" for i, ltr in enumerate(letters))
+        details = [f"{i + 1}. {term}  →  {ltr}. {definition}"
+                   for i, ((term, definition), ltr) in enumerate(zip(q.variant.pairs, letters))]
+        working = "\n".join(details)
+        if q.variant.solution:
+            working += "\n\n" + q.variant.solution
+        return self._answer(summary, working)
+
+    def _cloze(self, q: PlannedQuestion) -> str:
+        s = self.styles
+        blanks = q.variant.blanks
+        summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
+        # The text with its blanks filled in, the answers in bold: read it to mark.
+        runs = [styled(part.answer, s["Key Answer"]) if isinstance(part, ClozeBlank)
+                else run(part.replace("\n\n", "\n")) for part in q.variant.cloze]
+        filled = paragraph("".join(runs), s["Key Working"])
+        return self._answer(summary, q.variant.solution, extra=filled)
+
+
+def write_answer_key(generated: GeneratedSet, path: Path, *, template: Path | None,
+                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None) -> None:
+    bank = generated.bank
+    base = BaseDocument(template, title=f"{bank.title}: answer key", subject=bank.subtitle,
+                        timestamp=timestamp, keywords=", ".join(bank.tags))
+    key = AnswerKeyWriter(base, generated)
+    with DocxWriter(base, path) as writer:
+        plans = plan_versions(generated, shuffle=shuffle, roster=roster)
+        # The grid needs every version's points and codes; the plans are small records.
+        all_plans = list(plans)
+        writer.write(key.front(all_plans, writer, last=False))
+        for plan in all_plans:
+            writer.write(key.version(plan, writer, last=plan.number == generated.count))

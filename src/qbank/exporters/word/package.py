@@ -1,0 +1,322 @@
+"""The .docx package: a base document (the teacher's template or python-docx's default)
+whose body is streamed in, section by section, with one footer part per section.
+
+python-docx opens the base, adds the styles, sets the document properties and saves it to
+memory; then :class:`DocxWriter` copies every part of that package into the output zip,
+except ``word/document.xml``, which it writes piece by piece as the exporter produces it,
+and the relationship and content-type lists, which it extends with the new footers.
+Nothing grows with the number of versions except the output itself.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
+
+from ...errors import OutputError, QbankError
+from .styles import StyleSheet
+from .wordml import R_NS, W_NS
+
+_W = f"{{{W_NS}}}"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_NAMESPACE_DECLARATION = re.compile(r'\s+xmlns(?::[\w.-]+)?="[^"]*"')
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+#: Margins of the default base document, in twips: 0.75 inch all round, more room to write.
+_DEFAULT_MARGIN = 1080
+
+# Where the children of w:sectPr go (ECMA-376 CT_SectPr sequence); qbank writes the
+# references, type, page size, margins and page numbering, and keeps the template's rest.
+_SECT_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type",
+               "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols",
+               "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
+               "rtlGutter", "docGrid"]
+_WRITTEN_HERE = {"headerReference", "footerReference", "type", "pgSz", "pgMar", "pgNumType"}
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width: int
+    height: int
+    top: int
+    right: int
+    bottom: int
+    left: int
+    header: int
+    footer: int
+    gutter: int
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right - self.gutter
+
+    def landscape(self) -> PageGeometry:
+        if self.width >= self.height:
+            return self
+        return PageGeometry(self.height, self.width, self.top, self.right, self.bottom,
+                            self.left, self.header, self.footer, self.gutter)
+
+
+class SectionFrame:
+    """The template's page set-up, repeated in every section qbank writes."""
+
+    def __init__(self, sect_pr, footer_kinds: list[str]) -> None:
+        def number(element, attribute: str, default: int) -> int:
+            value = element.get(_W + attribute) if element is not None else None
+            try:
+                return int(float(value)) if value is not None else default
+            except ValueError:
+                return default
+
+        size = sect_pr.find(_W + "pgSz")
+        margins = sect_pr.find(_W + "pgMar")
+        self.geometry = PageGeometry(
+            width=number(size, "w", 12240), height=number(size, "h", 15840),
+            top=number(margins, "top", 1440), right=number(margins, "right", 1440),
+            bottom=number(margins, "bottom", 1440), left=number(margins, "left", 1440),
+            header=number(margins, "header", 720), footer=number(margins, "footer", 720),
+            gutter=number(margins, "gutter", 0))
+        # Header references stay (a letterhead lives in the header); footers are qbank's.
+        self.headers = "".join(
+            f'<w:headerReference w:type="{ref.get(_W + "type", "default")}" '
+            f'r:id="{ref.get(f"{{{R_NS}}}id")}"/>'
+            for ref in sect_pr.findall(_W + "headerReference"))
+        self.footer_kinds = footer_kinds
+        kept: dict[str, str] = {}
+        for child in sect_pr:
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag in _SECT_ORDER and tag not in _WRITTEN_HERE:
+                kept[tag] = kept.get(tag, "") + _plain_xml(child)
+        self._before_type = kept.get("footnotePr", "") + kept.get("endnotePr", "")
+        self._after_margins = "".join(kept.get(t, "")
+                                      for t in ("paperSrc", "pgBorders", "lnNumType"))
+        self._after_numbering = "".join(kept.get(t, "") for t in _SECT_ORDER[11:])
+
+    def xml(self, footer_ids: dict[str, str], *, start: str = "nextPage",
+            restart_numbering: bool = False, landscape: bool = False) -> str:
+        """A ``w:sectPr``; ``start`` is nextPage or oddPage (Word's section start types)."""
+        page = self.geometry.landscape() if landscape else self.geometry
+        orient = ' w:orient="landscape"' if landscape else ""
+        footers = "".join(f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
+                          for kind, rid in footer_ids.items())
+        numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
+        return (f"<w:sectPr>{self.headers}{footers}{self._before_type}"
+                f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
+                f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
+                f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" '
+                f'w:gutter="{page.gutter}"/>{self._after_margins}{numbering}'
+                f"{self._after_numbering}</w:sectPr>")
+
+
+def _plain_xml(element) -> str:
+    """An element of the template's body as text, without the namespace declarations
+    lxml repeats on it: the output's root element declares the template's namespaces."""
+    return _NAMESPACE_DECLARATION.sub("", etree.tostring(element, encoding="unicode"))
+
+
+def _open_template(path: Path):
+    """python-docx Document of a .docx or .dotx (a Word template is a .docx inside)."""
+    try:
+        data = path.read_bytes()
+        if data[:2] != b"PK":
+            raise ValueError("not a zip")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            types = zf.read("[Content_Types].xml")
+            if _TEMPLATE_TYPE.encode() in types:
+                types = types.replace(_TEMPLATE_TYPE.encode(), _DOCUMENT_TYPE.encode())
+                data = _replace_entry(zf, "[Content_Types].xml", types)
+        return docx.Document(io.BytesIO(data))
+    except OSError as exc:
+        raise QbankError(f"cannot read the Word template: {exc.strerror}", file=str(path)) from None
+    except Exception:  # python-docx raises many kinds for a file that is not a Word document
+        raise QbankError("the Word template is not a .docx or .dotx file that Word saved "
+                         "(open it in Word and save it as a Word Document)",
+                         file=str(path)) from None
+
+
+def _replace_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in zf.infolist():
+            target.writestr(info, data if info.filename == name else zf.read(info))
+    return out.getvalue()
+
+
+class BaseDocument:
+    """The frame of one output file: styles, page set-up, headers, document properties."""
+
+    def __init__(self, template: Path | None, *, title: str, subject: str,
+                 timestamp: float | None, keywords: str = "") -> None:
+        document = _open_template(Path(template)) if template else docx.Document()
+        if template is None:
+            _drop_thumbnail(document)
+            _use_font(document, "Calibri")
+        self.styles = StyleSheet(document, restyle_builtins=template is None)
+        body = document.element.body
+        sect_pr = body.find(_W + "sectPr")
+        if sect_pr is None:
+            sect_pr = etree.SubElement(body, _W + "sectPr")
+        if template is None:
+            margins = sect_pr.find(_W + "pgMar")
+            for side in ("top", "right", "bottom", "left"):
+                margins.set(_W + side, str(_DEFAULT_MARGIN))
+            margins.set(_W + "header", "500")
+            margins.set(_W + "footer", "500")
+        settings = document.settings.element
+        kinds = ["default"]
+        if sect_pr.find(_W + "titlePg") is not None:
+            kinds.append("first")
+        if settings.find(_W + "evenAndOddHeaders") is not None:
+            kinds.append("even")
+        self.frame = SectionFrame(sect_pr, kinds)
+        for child in list(body):
+            body.remove(child)
+        self._document_open, self._document_close = _split_root(document.element)
+        self.timestamp = timestamp if timestamp is not None else time.time()
+        props = document.core_properties
+        when = datetime.fromtimestamp(self.timestamp, timezone.utc).replace(tzinfo=None)
+        props.title, props.subject, props.keywords = title, subject, keywords
+        props.author = props.last_modified_by = "qbank"
+        props.created = props.modified = when
+        props.revision = 1
+        props.comments = ""
+        buffer = io.BytesIO()
+        document.save(buffer)
+        self.package = buffer.getvalue()
+
+    @property
+    def geometry(self) -> PageGeometry:
+        return self.frame.geometry
+
+
+def _drop_thumbnail(document) -> None:
+    """python-docx's default package carries a thumbnail of some other document."""
+    rels = document.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del rels[rid]
+
+
+def _use_font(document, font: str) -> None:
+    """Body text in ``font`` rather than the default template's theme font (Cambria)."""
+    defaults = document.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+    fonts = defaults.find(_W + "rFonts") if defaults is not None else None
+    if fonts is None:
+        return
+    for attribute in ("asciiTheme", "hAnsiTheme"):
+        fonts.attrib.pop(_W + attribute, None)
+    fonts.set(_W + "ascii", font)
+    fonts.set(_W + "hAnsi", font)
+
+
+def _split_root(root) -> tuple[str, str]:
+    """The document's start tag (with the template's namespaces) + ``<w:body>``, and the end."""
+    marker = "QBANK-BODY-GOES-HERE"
+    body = root.find(_W + "body")
+    body.text = marker
+    text = etree.tostring(root, encoding="unicode")
+    body.text = None
+    start, end = text.split(marker)
+    return _XML_DECLARATION + start, end
+
+
+class DocxWriter:
+    """Stream a body into a copy of the base package; add one footer part per section.
+
+    Use as a context manager: ``write`` body XML, ``add_footer`` as sections need them.
+    """
+
+    def __init__(self, base: BaseDocument, path: Path) -> None:
+        self.base = base
+        self.path = Path(path)
+        self._footers: list[tuple[str, str]] = []  # (part name, xml)
+        self._date = time.gmtime(max(base.timestamp, 315532800))[:6]  # zip dates start in 1980
+        self._buffer: list[str] = []
+        self._buffered = 0
+
+    def __enter__(self) -> DocxWriter:
+        try:
+            self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED)
+            self._body = self._zip.open(self._info("word/document.xml"), "w", force_zip64=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.path.name}: {exc.strerror}") from None
+        self.write(self.base._document_open)
+        return self
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, self._date)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    def write(self, xml: str) -> None:
+        # Many small strings are joined and encoded in batches: fewer, larger writes.
+        self._buffer.append(xml)
+        self._buffered += len(xml)
+        if self._buffered > 1 << 20:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._body.write("".join(self._buffer).encode("utf-8"))
+        self._buffer.clear()
+        self._buffered = 0
+
+    def add_footer(self, paragraphs_xml: str) -> str:
+        """Register a footer part; returns its relationship id for a ``w:footerReference``."""
+        number = len(self._footers) + 1
+        xml = (f'{_XML_DECLARATION}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+               f"{paragraphs_xml}</w:ftr>")
+        self._footers.append((f"qbank-footer{number}.xml", xml))
+        return f"rIdQbankFooter{number}"
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.write(self.base._document_close)
+                self._flush()
+            self._body.close()
+            if exc_type is None:
+                self._write_parts()
+        finally:
+            self._zip.close()
+
+    def _write_parts(self) -> None:
+        with zipfile.ZipFile(io.BytesIO(self.base.package)) as source:
+            for info in source.infolist():
+                name = info.filename
+                if name == "word/document.xml":
+                    continue
+                data = source.read(info)
+                if name == "word/_rels/document.xml.rels":
+                    data = self._with_footer_relationships(data)
+                elif name == "[Content_Types].xml":
+                    data = self._with_footer_types(data)
+                self._zip.writestr(self._info(name), data)
+        for name, xml in self._footers:
+            self._zip.writestr(self._info(f"word/{name}"), xml.encode("utf-8"))
+
+    def _with_footer_relationships(self, data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        for number, (name, _) in enumerate(self._footers, start=1):
+            etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=f"rIdQbankFooter{number}",
+                             Type=RT.FOOTER, Target=name)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _with_footer_types(self, data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        for name, _ in self._footers:
+            etree.SubElement(root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}",
+                             ContentType=_FOOTER_TYPE)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+

@@ -1,0 +1,156 @@
+"""What is printed on each version: order, numbering, option letters, version code, name.
+
+The worksheet and the answer key both read the same :class:`VersionPlan`, so the key
+always has the worksheet's numbering, letters and shuffles. Every shuffle uses its own
+``random.Random`` seeded from the variants' seeds (and, with ``--shuffle``, the version
+number): the same run always prints the same worksheets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Sequence
+
+from ...model import GeneratedSet, Number, RenderedChoice, Variant
+
+
+def letter(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ... for 0, 1, ..."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+@dataclass(frozen=True)
+class PlannedQuestion:
+    """One question as printed in one version."""
+
+    number: int
+    variant: Variant
+    #: Multiple choice: the options in printed order (A, B, C, ...).
+    choices: tuple[RenderedChoice, ...] = ()
+    #: Matching: the order definitions are printed in, as indexes into ``variant.pairs``.
+    definition_order: tuple[int, ...] = ()
+
+    @property
+    def points(self) -> Number:
+        return self.variant.question.points
+
+    def correct_letters(self) -> list[str]:
+        return [letter(i) for i, c in enumerate(self.choices) if c.correct]
+
+    def matching_letters(self) -> list[str]:
+        """For term i (printed as number i + 1), the letter of its definition."""
+        position = {pair: printed for printed, pair in enumerate(self.definition_order)}
+        return [letter(position[i]) for i in range(len(self.variant.pairs))]
+
+
+@dataclass(frozen=True)
+class PlannedSection:
+    title: str
+    questions: tuple[PlannedQuestion, ...]
+
+
+@dataclass(frozen=True)
+class VersionPlan:
+    number: int
+    code: str
+    student: str
+    sections: tuple[PlannedSection, ...]
+
+    @cached_property
+    def questions(self) -> list[PlannedQuestion]:
+        return [q for s in self.sections for q in s.questions]
+
+    @cached_property
+    def total_points(self) -> Number:
+        total: Number = 0
+        for q in self.questions:
+            total += q.points
+        return int(total) if isinstance(total, Decimal) and total == int(total) else total
+
+
+def version_code(generated: GeneratedSet, number: int, variants: Sequence[Variant]) -> str:
+    """A short code printed on version ``number`` and its key, e.g. ``V03-7F2A``.
+
+    The four hex digits come from the run (seed, bank, the variants drawn), so a sheet
+    from another run with the same version number has another code: a teacher can check
+    that a worksheet and the key in hand belong together.
+    """
+    width = max(2, len(str(generated.count)))
+    digest = hashlib.sha256("\x1f".join(
+        [generated.bank.id, str(generated.seed), str(number), *(str(v.seed) for v in variants)]
+    ).encode()).hexdigest()
+    return f"V{number:0{width}d}-{digest[:4].upper()}"
+
+
+def _choice_order(variant: Variant, version: int, shuffle: bool) -> tuple[RenderedChoice, ...]:
+    choices = list(variant.choices)
+    if not variant.question.shuffle:  # the teacher fixed the order ("all of the above")
+        return tuple(choices)
+    # Banks usually list the correct option first, so options are always mixed; seeded
+    # by the variant alone, a fixed question has the same order in every version unless
+    # --shuffle asks for a new order per version.
+    rng = _rng("choices", variant.seed, version if shuffle else "")
+    rng.shuffle(choices)
+    return tuple(choices)
+
+
+def _definition_order(variant: Variant, version: int, shuffle: bool) -> tuple[int, ...]:
+    order = list(range(len(variant.pairs)))
+    rng = _rng("definitions", variant.seed, version if shuffle else "")
+    rng.shuffle(order)
+    if len(order) > 1 and order == sorted(order):
+        order = order[1:] + order[:1]  # printed in bank order would give the answers away
+    return tuple(order)
+
+
+def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
+                 roster: Sequence[str] = ()) -> VersionPlan:
+    """Version ``number``: questions grouped by section (in bank order), numbered 1..n.
+
+    With ``shuffle``, questions are shuffled within each section, so the worksheet keeps
+    its headings while neighbours cannot copy question by question.
+    """
+    variants = generated.version(number)
+    sections: dict[str, list[Variant]] = {}
+    for v in variants:
+        sections.setdefault(v.question.section, []).append(v)
+    if shuffle:
+        rng = _rng("questions", number, *(v.seed for v in variants))
+        for members in sections.values():
+            rng.shuffle(members)
+    planned_sections = []
+    counter = 0
+    for title, members in sections.items():
+        planned = []
+        for v in members:
+            counter += 1
+            planned.append(PlannedQuestion(
+                number=counter, variant=v,
+                choices=_choice_order(v, number, shuffle) if v.type == "multichoice" else (),
+                definition_order=_definition_order(v, number, shuffle)
+                if v.type == "matching" else ()))
+        planned_sections.append(PlannedSection(title, tuple(planned)))
+    student = roster[number - 1] if number <= len(roster) else ""
+    return VersionPlan(number=number, code=version_code(generated, number, variants),
+                       student=student, sections=tuple(planned_sections))
+
+
+def plan_versions(generated: GeneratedSet, *, shuffle: bool = False,
+                  roster: Sequence[str] = ()):
+    """Every version's plan, one at a time (memory stays flat for large runs)."""
+    for number in range(1, generated.count + 1):
+        yield plan_version(generated, number, shuffle=shuffle, roster=roster)
