@@ -15,6 +15,7 @@ _MODULES = [
     "qbank.exporters.jsonrecord",
     "qbank.exporters.word",
     "qbank.exporters.anki",
+    "qbank.exporters.moodle",
 ]
 
 _REGISTRY: dict[str, type[Exporter]] = {}

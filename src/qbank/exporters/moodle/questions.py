@@ -1,0 +1,265 @@
+"""One ``<question>`` element per variant, with the elements Moodle's XML importer reads.
+
+Each question type has one method; :data:`QuestionWriter.MOODLE_TYPES` names the Moodle
+type it becomes. Texts are HTML (``format="html"``); answers Moodle keeps as plain text
+(short answers, true/false, numbers, matching choices) are written as plain text.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Callable
+
+from lxml.etree import CDATA, Element, SubElement, _Element
+
+from ...model import Question, Variant
+from ...numeric import plain
+from .calculated import CalculatedQuestion
+from .cloze import choice_blank, shortanswer_blank, wildcard_pattern
+from .grades import MAX_SHARES, multichoice_grades, percent_text
+from .markup import Cleaner, Markup, escape_braces, html_paragraphs, text_to_html
+
+#: Moodle's default penalty for each wrong try in interactive quizzes; true/false uses 1
+#: (a second guess earns nothing) and essays 0 (graded by hand), as Moodle's forms do.
+DEFAULT_PENALTY = "0.3333333"
+PENALTIES = {"truefalse": "1", "essay": "0"}
+#: Moodle stops an import at a matching question with fewer pairs than this
+#: (qtype_match::save_question_options: "notenoughanswers").
+MIN_MATCHING_PAIRS = 3
+#: Moodle's essay form offers boxes of 5, 10, ..., 40 lines.
+ESSAY_LINE_STEP, ESSAY_MAX_LINES = 5, 40
+
+
+def essay_lines(lines: int) -> int:
+    """The smallest box Moodle offers that holds ``lines`` lines."""
+    rounded_up = ceil(lines / ESSAY_LINE_STEP) * ESSAY_LINE_STEP
+    return min(ESSAY_MAX_LINES, max(ESSAY_LINE_STEP, rounded_up))
+
+
+def cloze_weight(points: object, blanks: int) -> int:
+    """Marks per blank. Moodle scores a cloze question as the sum of its blanks' integer
+    weights (it ignores ``<defaultgrade>``), so the points are spread evenly when they
+    divide into whole marks per blank, and each blank is worth 1 otherwise."""
+    whole, left = divmod(points, blanks) if isinstance(points, int) else (0, 1)
+    return int(whole) if whole >= 1 and left == 0 else 1
+
+
+def text_field(parent: _Element, tag: str, text: str, fmt: str | None = "html",
+               **attributes: str) -> _Element:
+    """``<tag format="..."><text>text</text></tag>``, as Moodle writes every text.
+
+    HTML goes in a CDATA section, as Moodle's own exporter does, so the file stays readable
+    (``<p>`` rather than ``&lt;p&gt;``); the HTML we write escapes every ``>``, so it never
+    contains the ``]]>`` that would end the section (checked anyway).
+    """
+    if fmt:
+        attributes["format"] = fmt
+    element = SubElement(parent, tag, attributes)
+    SubElement(element, "text").text = (CDATA(text) if fmt == "html" and text and "]]>" not in text
+                                        else text)
+    return element
+
+
+def simple(parent: _Element, tag: str, text: str) -> _Element:
+    element = SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+class QuestionWriter:
+    MOODLE_TYPES = {"numerical": "numerical", "multichoice": "multichoice",
+                    "truefalse": "truefalse", "shortanswer": "shortanswer", "essay": "essay",
+                    "matching": "matching", "cloze": "cloze"}
+
+    def __init__(self, clean: Cleaner, warn: Callable[[str], None]) -> None:
+        self.clean = clean
+        self.warn = warn
+        self._warned: set[str] = set()
+
+    def warn_once(self, question_id: str, message: str) -> None:
+        if question_id not in self._warned:
+            self._warned.add(question_id)
+            self.warn(f"question '{question_id}': {message}")
+
+    def html(self, text: str, *, inline: bool = False) -> str:
+        return self.clean(text_to_html(text, inline=inline))
+
+    def general_feedback(self, v: Variant) -> str:
+        """The feedback every student sees after answering, then the worked solution."""
+        return "\n".join(filter(None, (self.html(v.feedback), self.html(v.solution))))
+
+    def header(self, moodle_type: str, q: Question, name: str, idnumber: str,
+               question_html: str, feedback_html: str, grade: str) -> _Element:
+        element = Element("question", type=moodle_type)
+        text_field(element, "name", self.clean(name), fmt=None)
+        text_field(element, "questiontext", question_html)
+        text_field(element, "generalfeedback", feedback_html)
+        simple(element, "defaultgrade", grade)
+        simple(element, "penalty", PENALTIES.get(q.type, DEFAULT_PENALTY))
+        simple(element, "hidden", "0")
+        simple(element, "idnumber", idnumber)
+        return element
+
+    def tags(self, element: _Element, q: Question) -> None:
+        tags = SubElement(element, "tags")
+        for tag in q.tags:
+            text_field(tags, "tag", self.clean(tag), fmt=None)
+
+    def question(self, v: Variant, name: str, idnumber: str) -> _Element:
+        self.clean.current = v.id
+        q = v.question
+        if q.type == "matching" and len(v.pairs) < MIN_MATCHING_PAIRS:
+            return self.matching_as_cloze(v, name, idnumber)
+        if q.type == "cloze":
+            question_html, grade = self.cloze_text(v)
+        else:
+            question_html, grade = self.html(v.text), plain(q.points)
+        element = self.header(self.MOODLE_TYPES[q.type], q, name, idnumber, question_html,
+                              self.general_feedback(v), grade)
+        getattr(self, q.type)(element, v)
+        self.tags(element, q)
+        return element
+
+    def answer(self, parent: _Element, fraction: str, text: str, feedback_html: str = "",
+               fmt: str = "moodle_auto_format") -> _Element:
+        element = text_field(parent, "answer", text, fmt=fmt, fraction=fraction)
+        text_field(element, "feedback", feedback_html)
+        return element
+
+    # -- one method per question type -----------------------------------------------------
+
+    def numerical(self, element: _Element, v: Variant) -> None:
+        q = v.question
+        answer = self.answer(element, "100", plain(v.answer))
+        # The generator already turned a relative tolerance into the absolute one for this
+        # variant's answer, which is what Moodle's numerical type wants.
+        simple(answer, "tolerance", plain(v.tolerance if v.tolerance is not None else 0))
+        self.units(element, q.unit, q.unit_position)
+
+    def calculated(self, q: Question, calc: CalculatedQuestion, name: str,
+                   idnumber: str) -> _Element:
+        """One Moodle calculated question for all the variants of a numerical template."""
+        self.clean.current = q.id
+        element = self.header("calculated", q, name, idnumber,
+                              self.clean(html_paragraphs(calc.text, literal=escape_braces)),
+                              self.clean(html_paragraphs(calc.feedback, literal=escape_braces)),
+                              plain(q.points))
+        simple(element, "synchronize", "0")
+        simple(element, "single", "0")
+        simple(element, "answernumbering", "abc")
+        simple(element, "shuffleanswers", "0")
+        answer = self.answer(element, "100", calc.answer)
+        simple(answer, "tolerance", calc.tolerance)
+        simple(answer, "tolerancetype", calc.tolerance_type)
+        simple(answer, "correctanswerformat", "1")  # 1: a number of decimals, not sig. figures
+        simple(answer, "correctanswerlength", str(calc.places))
+        self.units(element, q.unit, q.unit_position)
+        definitions = SubElement(element, "dataset_definitions")
+        for dataset in calc.datasets:
+            definition = SubElement(definitions, "dataset_definition")
+            text_field(definition, "status", "private", fmt=None)
+            text_field(definition, "name", dataset.name, fmt=None)
+            simple(definition, "type", "calculated")
+            text_field(definition, "distribution", "uniform", fmt=None)
+            text_field(definition, "minimum", dataset.minimum, fmt=None)
+            text_field(definition, "maximum", dataset.maximum, fmt=None)
+            text_field(definition, "decimals", str(dataset.decimals), fmt=None)
+            simple(definition, "itemcount", str(len(dataset.values)))
+            items = SubElement(definition, "dataset_items")
+            for number, value in enumerate(dataset.values, 1):
+                item = SubElement(items, "dataset_item")
+                simple(item, "number", str(number))
+                simple(item, "value", value)
+            simple(definition, "number_of_items", str(len(dataset.values)))
+        self.tags(element, q)
+        return element
+
+    def units(self, element: _Element, unit: str, position: str) -> None:
+        if unit:
+            unit_element = SubElement(SubElement(element, "units"), "unit")
+            simple(unit_element, "multiplier", "1")
+            simple(unit_element, "unit_name", self.clean(unit))
+        # Units optional: a student may type "30" or "$30"; without a unit, none is shown.
+        simple(element, "unitgradingtype", "0")
+        simple(element, "unitpenalty", "0.1")
+        simple(element, "showunits", "0" if unit else "3")
+        simple(element, "unitsleft", "1" if unit and position == "before" else "0")
+        # Moodle's calculated importer expects this element (it reads it as an array).
+        text_field(element, "instructions", "")
+
+    def multichoice(self, element: _Element, v: Variant) -> None:
+        q = v.question
+        simple(element, "single", "true" if q.single else "false")
+        simple(element, "shuffleanswers", "true" if q.shuffle else "false")
+        simple(element, "answernumbering", "abc")
+        simple(element, "showstandardinstruction", "1")
+        if not q.single:
+            SubElement(element, "shownumcorrect")
+        correct = [c.correct for c in v.choices]
+        if not q.single and max(sum(correct), len(correct) - sum(correct)) > MAX_SHARES:
+            self.warn_once(q.id, f"Moodle cannot share the marks among more than {MAX_SHARES} "
+                                 "right (or wrong) choices; the extra ones are worth 0")
+        for choice, grade in zip(v.choices, multichoice_grades(correct, q.single)):
+            self.answer(element, percent_text(grade), self.html(choice.text, inline=True),
+                        self.html(choice.feedback, inline=True), fmt="html")
+
+    def truefalse(self, element: _Element, v: Variant) -> None:
+        # Moodle matches the answers by the words 'true' and 'false'.
+        self.answer(element, "100" if v.answer else "0", "true",
+                    self.html(v.feedback_true, inline=True))
+        self.answer(element, "0" if v.answer else "100", "false",
+                    self.html(v.feedback_false, inline=True))
+
+    def shortanswer(self, element: _Element, v: Variant) -> None:
+        simple(element, "usecase", "1" if v.question.case_sensitive else "0")
+        for accepted in v.accepted:
+            self.answer(element, "100", self.clean(wildcard_pattern(accepted)))
+
+    def essay(self, element: _Element, v: Variant) -> None:
+        simple(element, "responseformat", "editor")
+        simple(element, "responserequired", "1")
+        simple(element, "responsefieldlines", str(essay_lines(v.question.lines)))
+        simple(element, "attachments", "0")
+        simple(element, "attachmentsrequired", "0")
+        text_field(element, "graderinfo", self.html(str(v.answer or "")))
+        text_field(element, "responsetemplate", "")
+
+    def matching(self, element: _Element, v: Variant) -> None:
+        # The definitions are the questions and the terms the drop-down choices: Moodle
+        # shows the choices in a drop-down menu, where long definitions would be cut off.
+        simple(element, "shuffleanswers", "true" if v.question.shuffle else "false")
+        for term, definition in v.pairs:
+            sub = text_field(element, "subquestion", self.html(definition, inline=True))
+            text_field(sub, "answer", self.clean(term), fmt=None)
+
+    def matching_as_cloze(self, v: Variant, name: str, idnumber: str) -> _Element:
+        """A matching question with too few pairs for Moodle, as drop-down menus in a cloze."""
+        q = v.question
+        self.warn_once(q.id, f"Moodle's matching questions need at least {MIN_MATCHING_PAIRS} "
+                             "pairs; written as an embedded-answers (cloze) question with a "
+                             "drop-down menu for each definition")
+        terms = [term for term, _ in v.pairs]
+        weight = cloze_weight(q.points, len(terms))
+        segments: list[str] = [v.text]
+        for term, definition in v.pairs:
+            segments += ["\n\n", definition, " ",
+                         Markup(choice_blank(terms, term, weight=weight, shuffle=q.shuffle))]
+        element = self.header("cloze", q, name, idnumber,
+                              self.clean(html_paragraphs(segments, literal=escape_braces)),
+                              self.general_feedback(v), str(weight * len(terms)))
+        self.tags(element, q)
+        return element
+
+    def cloze(self, element: _Element, v: Variant) -> None:
+        pass  # everything is in the question text
+
+    def cloze_text(self, v: Variant) -> tuple[str, str]:
+        """The question text with the blanks in Moodle's syntax, and the question's marks."""
+        blanks = v.blanks
+        weight = cloze_weight(v.question.points, len(blanks))
+        segments = [part if isinstance(part, str) else
+                    Markup(shortanswer_blank(part.answers, weight=weight,
+                                             case_sensitive=v.question.case_sensitive))
+                    for part in v.cloze]
+        html = self.clean(html_paragraphs(segments, literal=escape_braces))
+        return html, str(weight * len(blanks))
