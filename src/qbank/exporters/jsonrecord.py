@@ -100,6 +100,7 @@ def question_record(v: Variant) -> dict[str, Any]:
     elif q.type == "matching":
         record["pairs"] = [list(p) for p in v.pairs]
     elif q.type == "cloze":
+        record["case_sensitive"] = q.case_sensitive
         record["parts"] = [p if isinstance(p, str) else {"blank": list(p.answers)}
                            for p in v.cloze]
     return record
