@@ -2,24 +2,101 @@
 
 Jinja2's sandbox hands every intercepted operator to :func:`binop`; the whitelist of
 functions lives in :data:`FUNCTIONS`. Nothing here can build a number past
-``numeric.MAX_EXPONENT`` or a text longer than :data:`MAX_TEXT`.
+``numeric.MAX_EXPONENT``, a text longer than :data:`MAX_TEXT`, a list longer than
+:data:`MAX_ITEMS` or a list of lists, and every operation is charged to the
+:class:`WorkMeter` of the template being run, so a template's work is bounded however it
+is written (see docs/security.md).
 """
 
 from __future__ import annotations
 
 import math
+import time
+from contextvars import ContextVar
 from decimal import Decimal, DecimalException, DivisionByZero
 from typing import Any, Callable
 
 from . import numeric
 from .numeric import CONTEXT, Number, canonical, to_decimal
 
-#: The longest text or list any template expression may build.
+#: The longest text any template expression may build, and the most text one run of a
+#: template may output through ``{{ ... }}``.
 MAX_TEXT = 100_000
+#: The longest list any template expression may build. Lists cannot hold lists.
+MAX_ITEMS = 1_000
+#: The work one run of a template or formula may do: one step per operation, plus one per
+#: list item or per 64 characters an operation touches. A teacher's template needs tens.
+MAX_STEPS = 20_000
+#: Steps charged for a power (``**``), which costs like twenty additions.
+POWER_STEPS = 20
+#: How often (in steps) the clock is read.
+_CLOCK_EVERY = 512
 
 
 class FormulaError(Exception):
     """A formula or template did something that has no sensible answer."""
+
+
+class TooSlow(FormulaError):
+    """A template or formula ran past its time limit."""
+
+
+class TooMuchText(FormulaError):
+    """The templates of a variant or a run together made more text than their limit."""
+
+
+class WorkMeter:
+    """The work budget of one template run: steps left, output left and a deadline."""
+
+    __slots__ = ("steps_left", "output_left", "deadline", "late_message", "budgets",
+                 "_next_clock")
+
+    def __init__(self, deadline: float, late_message: str, budgets: tuple = ()) -> None:
+        self.steps_left = MAX_STEPS
+        self.output_left = MAX_TEXT
+        self.deadline = deadline
+        self.late_message = late_message
+        #: Longer-lived text budgets this run also counts against (one per variant, one
+        #: per run: see qbank.templates.output_limit); each has ``left`` and ``message``.
+        self.budgets = budgets
+        self._next_clock = MAX_STEPS - _CLOCK_EVERY
+
+    def write(self, characters: int) -> None:
+        """Count ``characters`` of text this run produces against every text budget."""
+        for budget in self.budgets:
+            budget.left -= characters
+            if budget.left < 0:
+                raise TooMuchText(budget.message)
+
+    def spend(self, steps: int) -> None:
+        self.steps_left -= steps
+        if self.steps_left < 0:
+            raise FormulaError(f"it does too much work (more than {MAX_STEPS:,} steps of "
+                               "arithmetic and text handling); simplify it")
+        if self.steps_left <= self._next_clock:
+            self._next_clock = self.steps_left - _CLOCK_EVERY
+            if time.monotonic() > self.deadline:
+                raise TooSlow(self.late_message)
+
+
+#: The meter of the template run in progress (set by qbank.templates.Compiled.run).
+METER: ContextVar[WorkMeter | None] = ContextVar("qbank_work_meter", default=None)
+
+
+def charge(steps: int = 1) -> None:
+    """Count ``steps`` of work against the template being run (if any)."""
+    meter = METER.get()
+    if meter is not None:
+        meter.spend(steps)
+
+
+def size_cost(value: Any) -> int:
+    """Extra steps for touching ``value``: its items, or its characters in blocks of 64."""
+    if isinstance(value, str):
+        return len(value) >> 6
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    return 0
 
 
 def _num(value: Any, op_words: str) -> Decimal:
@@ -35,27 +112,51 @@ def describe(value: Any) -> str:
         shown = value if len(value) <= 30 else value[:27] + "..."
         return f"the text '{shown}'"
     if numeric.is_number(value):
-        return f"the number {numeric.plain(value)}"
+        try:
+            shown = numeric.plain(value)
+        except (ArithmeticError, TypeError):
+            return "a number out of range"
+        return f"the number {shown if len(shown) <= 40 else shown[:37] + '...'}"
     if isinstance(value, (list, tuple)):
         return "a list"
     return "this value"
 
 
 def check_size(value: Any) -> Any:
-    if isinstance(value, (str, list, tuple)) and len(value) > MAX_TEXT:
-        raise FormulaError(f"the result would be longer than {MAX_TEXT:,} characters or items")
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+    if isinstance(value, (list, tuple)):
+        check_list(value)
     return value
+
+
+def check_list(items: list | tuple) -> list | tuple:
+    """A list a template may hold: at most MAX_ITEMS items, none of them a list."""
+    if len(items) > MAX_ITEMS:
+        raise FormulaError(f"the list would have more than {MAX_ITEMS:,} items")
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            raise FormulaError("a list cannot hold another list")
+    return items
+
+
+def _short(number: Decimal) -> str:
+    text = numeric.plain(number)
+    return text if len(text) <= 20 else f"{text[:8]}...({len(text)} digits)"
 
 
 def _power(base: Decimal, exponent: Decimal) -> Decimal:
     # Reject hopeless sizes before asking decimal to try: |exponent| * digits(base) bounds
-    # the number of digits of the result.
+    # the number of digits of the result (large or tiny).
     if base not in (0, 1, -1) and exponent != 0:
         digits = abs(base.adjusted()) + 1
         if abs(exponent) * digits > 4 * numeric.MAX_EXPONENT:
-            raise numeric.NumberError("number too large")
+            raise numeric.NumberError(
+                f"the power {_short(base)} ** {_short(exponent)} is too large (or too small) "
+                "to work out")
     if base == 0 and exponent < 0:
         raise DivisionByZero()
+    charge(POWER_STEPS)  # decimal powers cost tens of microseconds
     return CONTEXT.power(base, exponent)
 
 
@@ -81,23 +182,34 @@ _NUMBER_OPS: dict[str, tuple[str, Callable[[Decimal, Decimal], Decimal]]] = {
 
 def binop(operator: str, left: Any, right: Any) -> Any:
     """Evaluate ``left <operator> right`` exactly and within bounds."""
+    charge(1)
     if operator == "+" and isinstance(left, str) and isinstance(right, str):
+        charge((len(left) + len(right)) >> 6)
         return check_size(left + right)
-    if operator == "+" and isinstance(left, list) and isinstance(right, list):
-        return check_size(left + right)
-    if operator == "*" and isinstance(left, (str, list)) != isinstance(right, (str, list)):
-        seq, times = (left, right) if isinstance(left, (str, list)) else (right, left)
+    if (operator == "+" and isinstance(left, (list, tuple))
+            and isinstance(right, (list, tuple))):
+        charge(len(left) + len(right))
+        return check_list(list(left) + list(right))
+    if operator == "*" and isinstance(left, (str, list, tuple)) != isinstance(right, (str, list, tuple)):
+        seq, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+        if isinstance(times, Decimal) and times == times.to_integral_value():
+            times = int(times)
         if isinstance(times, bool) or not isinstance(times, int):
             raise FormulaError("text can only be repeated a whole number of times")
-        if times > 0 and len(seq) * times > MAX_TEXT:
-            raise FormulaError(f"the result would be longer than {MAX_TEXT:,} characters")
-        return seq * times
+        if times > 0 and len(seq) * times > (MAX_TEXT if isinstance(seq, str) else MAX_ITEMS):
+            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters"
+                               if isinstance(seq, str) else
+                               f"the list would have more than {MAX_ITEMS:,} items")
+        result = seq * max(times, 0)
+        charge(size_cost(result))
+        return result
     words, fn = _NUMBER_OPS[operator]
     a, b = _num(left, words), _num(right, words)
     return canonical(fn(a, b))
 
 
 def unop(operator: str, value: Any) -> Any:
+    charge(1)
     if operator == "-":
         return canonical(CONTEXT.minus(_num(value, "negate")))
     if operator == "+":
@@ -115,6 +227,7 @@ def concat(parts: Any) -> str:
         if total > MAX_TEXT:
             raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
         out.append(text)
+    charge(1 + (total >> 6))
     return "".join(out)
 
 
@@ -131,6 +244,8 @@ class ShownNumber(Decimal):
 
 def display(value: Any) -> str:
     """How a value appears in rendered text: numbers in full, never in exponent form."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, ShownNumber):
         return value.text
     if isinstance(value, bool):
@@ -140,8 +255,25 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(display(v) for v in value)
+        check_list(value)
+        charge(len(value))
+        text = ", ".join(display(v) for v in value)
+        if len(text) > MAX_TEXT:
+            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+        return text
     return str(value)
+
+
+def finalize(value: Any) -> str:
+    """What ``{{ value }}`` writes: :func:`display`, counted against the output budget."""
+    text = display(value)
+    meter = METER.get()
+    if meter is not None:
+        meter.output_left -= len(text)
+        if meter.output_left < 0:
+            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+        meter.spend(1 + (len(text) >> 6))
+    return text
 
 
 # --- whitelisted functions ---------------------------------------------------------------
@@ -186,16 +318,17 @@ def _float_fn(name: str, fn: Callable[[float], float]) -> Callable[[Any], Number
         try:
             return canonical(Decimal(repr(fn(float(_num(value, f"take {name} of"))))))
         except ValueError:
-            raise FormulaError(f"{name} is not defined for {numeric.plain(value)}") from None
+            raise FormulaError(f"{name} is not defined for {describe(value)}") from None
 
     wrapped.__name__ = name
     return wrapped
 
 
 def _items(args: tuple[Any, ...]) -> list[Any]:
-    if len(args) == 1 and isinstance(args[0], (list, tuple)):
-        return list(args[0])
-    return list(args)
+    items = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    check_list(items)
+    charge(len(items))
+    return items
 
 
 def _min(*args: Any) -> Any:
@@ -286,7 +419,12 @@ CONSTANTS: dict[str, Number] = {"pi": PI, "e": E}
 
 
 def _filter_text(fn: Callable[[str], str]) -> Callable[[Any], str]:
-    return lambda value: fn(display(value))
+    def text_filter(value: Any) -> str:
+        text = display(value)
+        charge(1 + (len(text) >> 6))
+        return check_size(fn(text))  # upper() can lengthen a text ('ß' -> 'SS')
+
+    return text_filter
 
 
 def _join(values: Any, separator: Any = ", ") -> str:
@@ -323,5 +461,6 @@ TESTS: dict[str, Callable[..., bool]] = {
     "string": lambda v: isinstance(v, str),
 }
 
-__all__ = ["CONSTANTS", "FILTERS", "FUNCTIONS", "FormulaError", "MAX_TEXT", "ShownNumber",
-           "DecimalException", "binop", "concat", "display", "unop"]
+__all__ = ["CONSTANTS", "FILTERS", "FUNCTIONS", "FormulaError", "MAX_ITEMS", "MAX_STEPS",
+           "MAX_TEXT", "ShownNumber", "TooMuchText", "TooSlow", "WorkMeter", "DecimalException", "binop",
+           "charge", "check_list", "concat", "display", "finalize", "unop"]

@@ -38,6 +38,19 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Stopped; nothing was written.", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug, not the teacher's fault: still no traceback
+            if ctx.obj and ctx.obj.get("traceback"):
+                raise
+            click.echo(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
+                       "nothing was written. Run again with --traceback and report it.",
+                       err=True)
+            sys.exit(1)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
 
 
 def _report(exc: QbankError) -> None:
@@ -130,13 +143,10 @@ def generate(banks, count, seed, formats, out_dir, roster, duplex, shuffle, docx
         if "bar" in state:
             state["bar"].update(step)
 
-    def warn(message: str) -> None:
-        click.echo(f"Warning: {message}", err=True)
-
     try:
         result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
                      out_dir=out_dir, options=options, progress=progress, on_start=on_start,
-                     warn=warn)
+                     warn=_warn)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
@@ -154,10 +164,9 @@ def validate(banks):
     there are very many), so a formula that fails for some numbers is caught here.
     Exit code 0 when every bank is valid, 1 otherwise.
     """
-    from .pipeline import load_banks, validate_banks
+    from .pipeline import load_and_validate
 
-    loaded = load_banks(banks)
-    validate_banks(loaded)
+    loaded, _ = load_and_validate(banks, warn=_warn)
     for bank in loaded:
         click.echo(f"{bank.file}: OK, {len(bank.questions)} questions "
                    f"({sum(q.randomised for q in bank.questions)} randomised)")
@@ -171,13 +180,12 @@ def validate(banks):
               show_default=True, help="Which version to show.")
 def preview(bank, seed, number):
     """Show one version of a bank with its answer key in the terminal."""
-    from .generator import generate
-    from .pipeline import load_banks, validate_banks
+    from .pipeline import generate_within_limits, load_banks, validate_banks
     from .preview import render_version
 
-    loaded = load_banks([bank] if bank else [])[0]
+    loaded = load_banks([bank] if bank else [], warn=_warn)[0]
     compiled = validate_banks([loaded])[loaded.id]
-    generated = generate(loaded, number, seed, compiled=compiled)
+    generated = generate_within_limits(loaded, number, seed, compiled)
     click.echo(render_version(generated, number))
 
 
@@ -188,7 +196,7 @@ def list_questions(bank):
     from .pipeline import load_banks
     from .preview import render_list
 
-    loaded = load_banks([bank] if bank else [])[0]
+    loaded = load_banks([bank] if bank else [], warn=_warn)[0]
     click.echo(render_list(loaded))
 
 

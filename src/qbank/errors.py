@@ -23,7 +23,9 @@ class Problem:
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         who = f"question '{self.question}': " if self.question else ""
-        return f"{where}{who}{self.message}"
+        # One problem, one line: a line break taken from the bank (a quoted key, a text
+        # echoed back) must not make a second line that looks like another message.
+        return f"{where}{who}{self.message}".replace("\r", "\\r").replace("\n", "\\n")
 
 
 class QbankError(Exception):

@@ -4,15 +4,25 @@ Variant k of question q under seed s is a pure function of (s, bank id, q id, k)
 variant gets its own ``random.Random`` seeded from a hash of those four values, so adding,
 removing or reordering other questions never changes it. Templates and formulas are
 compiled once per question (:class:`CompiledQuestion`), then run once per variant.
+
+Speed (see docs/benchmarks.md): each parameter's grid of values is worked out once per
+question, not once per draw; a draw is a tuple of grid positions; and within one run a
+question remembers what it built for each tuple of positions it drew, so when two versions
+draw the same numbers (common: a teacher's ranges are small) the formulas and templates run
+once and the second variant is a re-numbered copy of the first. Validation, which builds
+every combination of a small parameter space anyway, hands what it built to the run that
+follows. Building a variant depends only on the drawn values, so none of this changes any
+output.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import random
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterator, Mapping
 
 from . import numeric
 from .arithmetic import CONSTANTS, FUNCTIONS, ShownNumber, describe
@@ -31,6 +41,13 @@ VALIDATION_SAMPLES = 500
 #: Decimal places shown for a numerical answer whose question sets no 'decimals'.
 DEFAULT_MAX_PLACES = 6
 MAX_VARIANTS = 100_000
+#: Grids with at most this many values are listed once per question; larger ones (a
+#: range may hold up to 10**12 values) work each drawn value out when it is drawn.
+LISTED_GRID_LIMIT = 4_096
+#: How many distinct draws of one question a run remembers (see the module docstring).
+MEMO_LIMIT = 20_000
+#: How many variants built while validating a bank are kept for the run that follows.
+VALIDATION_KEEP_LIMIT = 20_000
 
 
 def variant_seed(seed: int, bank_id: str, question_id: str, number: int) -> int:
@@ -54,6 +71,30 @@ class _Static:
 Renderable = Compiled | _Static
 
 
+class ParamGrid:
+    """The values one parameter can take, worked out once: ``value(i)`` for ``0 <= i < size``.
+
+    Equal to :func:`param_value` and :func:`param_values`, without the decimal arithmetic
+    on every draw.
+    """
+
+    __slots__ = ("param", "size", "_listed")
+
+    def __init__(self, param: Param) -> None:
+        self.param = param
+        self.size = param_values(param)
+        self._listed: tuple[Any, ...] | None = None
+        if param.choices:
+            self._listed = tuple(param.choices)
+        elif self.size <= LISTED_GRID_LIMIT:
+            self._listed = tuple(param_value(param, i) for i in range(self.size))
+
+    def value(self, index: int) -> Any:
+        if self._listed is not None:
+            return self._listed[index]
+        return param_value(self.param, index)
+
+
 @dataclass
 class CompiledQuestion:
     """A question with every template and formula compiled, ready to draw variants."""
@@ -72,6 +113,16 @@ class CompiledQuestion:
     accepted: list[Renderable] = field(default_factory=list)
     model_answer: Renderable | None = None
     pairs: list[tuple[Renderable, Renderable]] = field(default_factory=list)
+    grids: tuple[ParamGrid, ...] = ()
+    #: Variants built while validating, by grid positions (see :func:`validate_bank`).
+    tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def draw_positions(self, rng: random.Random) -> tuple[int, ...]:
+        """One draw: a grid position per parameter, in the order the parameters are listed."""
+        return tuple([rng.randrange(grid.size) for grid in self.grids])
+
+    def values_at(self, positions: tuple[int, ...]) -> dict[str, Any]:
+        return {grid.param.name: grid.value(i) for grid, i in zip(self.grids, positions)}
 
 
 def _where(q: Question, field_name: str) -> dict[str, Any]:
@@ -128,6 +179,7 @@ def compile_question(q: Question) -> CompiledQuestion:
         feedback=compile_one(q.feedback, "feedback", "template", with_answer),
         let=let,
         where=[c for c in (compile_one(w, "where", "formula", known) for w in q.where) if c],
+        grids=tuple(ParamGrid(p) for p in q.params),
     )
     if q.type == "numerical" and q.answer_formula is not None:
         cq.answer = compile_one(q.answer_formula, "answer", "formula", known)
@@ -165,10 +217,6 @@ def param_value(param: Param, index: int) -> Any:
         return param.choices[index]
     return canonical(CONTEXT.add(numeric.to_decimal(param.minimum),
                                  CONTEXT.multiply(index, numeric.to_decimal(param.step))))
-
-
-def _draw(params: Iterable[Param], rng: random.Random) -> dict[str, Any]:
-    return {p.name: param_value(p, rng.randrange(param_values(p))) for p in params}
 
 
 def _shown_values(values: Mapping[str, Any]) -> str:
@@ -301,23 +349,59 @@ def _multichoice(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, A
     return {"choices": tuple(rendered), "answer": [c.text for c in rendered if c.correct]}
 
 
-def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int) -> Variant:
-    """Variant ``number`` of a question under ``seed``: draw until 'where' holds (bounded)."""
+#: Marks a remembered draw whose 'where' conditions do not hold.
+_REJECTED = object()
+
+
+def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
+                 memo: dict[tuple[int, ...], Any] | None = None) -> Variant:
+    """Variant ``number`` of a question under ``seed``: draw until 'where' holds (bounded).
+
+    ``memo`` (one dict per question and run, filled here) remembers the variant built for
+    each draw, so a draw seen before costs a dictionary look-up instead of running the
+    formulas and templates again.
+    """
     q = cq.question
     vseed = variant_seed(seed, bank_id, q.id, number)
     rng = random.Random(vseed)
     for _ in range(MAX_DRAWS):
-        drawn = _draw(q.params, rng)
-        try:
-            return build_variant(cq, drawn, number, vseed)
-        except _DrawFailed:
-            if not q.params:
-                break
+        positions = cq.draw_positions(rng)
+        built = memo.get(positions) if memo is not None else None
+        if built is None:
+            try:
+                built = build_variant(cq, cq.values_at(positions), number, vseed)
+            except _DrawFailed:
+                built = _REJECTED
+            if memo is not None and len(memo) < MEMO_LIMIT:
+                memo[positions] = built
+        if built is not _REJECTED:
+            return built if built.number == number and built.seed == vseed else \
+                _renumbered(built, number, vseed)
+        if not q.params:
+            break
     raise TemplateProblem(
         f"the 'where' conditions ({'; '.join(q.where)}) did not hold in {MAX_DRAWS:,} draws"
         + ("" if q.params else " (the question has no parameters)")
         + "; widen the parameter ranges or relax the conditions",
         **_where(q, "where"))
+
+
+# Variant is a frozen dataclass: its generated __init__ sets each of its ~20 fields through
+# object.__setattr__, and dataclasses.replace goes through that __init__ (about 3 µs). A
+# re-numbered copy only needs the instance dict copied, as copy.copy does (about 0.4 µs).
+_VARIANT_HAS_DICT = not hasattr(Variant, "__slots__")
+
+
+def _renumbered(base: Variant, number: int, seed: int) -> Variant:
+    """``base`` (drawn with the same values) as variant ``number`` drawn from ``seed``."""
+    if not _VARIANT_HAS_DICT:
+        return replace(base, number=number, seed=seed)
+    clone = object.__new__(Variant)
+    state = clone.__dict__
+    state.update(base.__dict__)
+    state["number"] = number
+    state["seed"] = seed
+    return clone
 
 
 def compile_bank(bank: Bank) -> dict[str, CompiledQuestion]:
@@ -341,15 +425,25 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
         raise QbankError(f"the number of versions must be between 1 and {MAX_VARIANTS:,}")
     compiled = compiled or compile_bank(bank)
     variants: dict[str, tuple[Variant, ...]] = {}
-    for q in bank.questions:
-        cq = compiled[q.id]
-        n = count if q.randomised else 1
-        out = []
-        for k in range(1, n + 1):
-            out.append(draw_variant(cq, bank.id, seed, k))
-            if progress is not None:
-                progress(1)
-        variants[q.id] = tuple(out)
+    # Variants hold no reference cycles, so the cyclic garbage collector has nothing to
+    # find among them; pausing it while tens of thousands are made saves its repeated
+    # scans of the growing heap (about a tenth of the time at 10,000 versions).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for q in bank.questions:
+            cq = compiled[q.id]
+            n = count if q.randomised else 1
+            out = []
+            memo = dict(cq.tried)
+            for k in range(1, n + 1):
+                out.append(draw_variant(cq, bank.id, seed, k, memo))
+                if progress is not None:
+                    progress(1)
+            variants[q.id] = tuple(out)
+    finally:
+        if collecting:
+            gc.enable()
     return GeneratedSet(bank=bank, seed=seed, count=count, variants=variants)
 
 
@@ -367,38 +461,46 @@ def _space(q: Question) -> int:
     return size
 
 
-def _trial_draws(q: Question) -> Iterator[dict[str, Any]]:
+def _trial_draws(cq: CompiledQuestion) -> Iterator[tuple[tuple[int, ...], bool]]:
+    """The grid positions validation tries, each with whether it is part of a full sweep."""
+    q = cq.question
     if not q.params:
-        yield {}
+        yield (), True
         return
     if _space(q) <= EXHAUSTIVE_LIMIT:
-        ranges = [range(param_values(p)) for p in q.params]
-        for combo in itertools.product(*ranges):
-            yield {p.name: param_value(p, i) for p, i in zip(q.params, combo)}
+        for combo in itertools.product(*[range(grid.size) for grid in cq.grids]):
+            yield combo, True
         return
     rng = random.Random(f"validate:{q.id}")
     # The corners of the space first: they are where formulas most often fail.
-    corners = [(0, param_values(p) - 1) for p in q.params]
+    corners = [(0, grid.size - 1) for grid in cq.grids]
     for combo in itertools.islice(itertools.product(*corners), 64):
-        yield {p.name: param_value(p, i) for p, i in zip(q.params, combo)}
+        yield combo, False
     for _ in range(VALIDATION_SAMPLES):
-        yield _draw(q.params, rng)
+        yield cq.draw_positions(rng), False
 
 
-def check_question(cq: CompiledQuestion) -> Problem | None:
-    """Try every combination of a small parameter space (a sample of a large one)."""
+def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
+    """Try every combination of a small parameter space (a sample of a large one).
+
+    Up to ``keep`` variants built for a small space are kept in ``cq.tried`` for
+    :func:`generate`, which would otherwise build the same ones again.
+    """
     q = cq.question
     held = 0
     tried = 0
-    for drawn in _trial_draws(q):
+    for positions, sweep in _trial_draws(cq):
         tried += 1
         try:
-            build_variant(cq, drawn, 1, 0)
+            built: Any = build_variant(cq, cq.values_at(positions), 1, 0)
             held += 1
         except _DrawFailed:
-            continue
+            built = _REJECTED
         except TemplateProblem as exc:
+            cq.tried.clear()
             return exc.problem
+        if sweep and len(cq.tried) < keep:
+            cq.tried[positions] = built
     if held == 0:
         return Problem(f"the 'where' conditions ({'; '.join(q.where)}) never held in "
                        f"{tried:,} tried combinations of the parameters", q.file,
@@ -410,13 +512,15 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
     """Compile every question and try its parameter space; raise every problem at once."""
     problems: list[Problem] = []
     compiled: dict[str, CompiledQuestion] = {}
+    keep = VALIDATION_KEEP_LIMIT
     for q in bank.questions:
         try:
             cq = compile_question(q)
         except BankInvalid as exc:
             problems.extend(exc.problems)
             continue
-        problem = check_question(cq)
+        problem = check_question(cq, keep)
+        keep -= len(cq.tried)
         if problem is not None:
             problems.append(problem)
         compiled[q.id] = cq

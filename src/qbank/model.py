@@ -133,6 +133,9 @@ class Bank:
     instructions: str = ""
     language: str = "en"
     file: str | None = None
+    #: Things the loader changed to make the bank safe to export, as
+    #: "FILE:LINE: question 'ID': message" lines (the CLI prints them).
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

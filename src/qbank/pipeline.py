@@ -1,19 +1,47 @@
-"""The main job as a library call: banks in, files out. The CLI is a thin layer on this."""
+"""The main job as a library call: banks in, files out. The CLI is a thin layer on this.
+
+Order matters here, because nothing may be lost: every bank is loaded and validated
+(every problem of every bank reported at once) before anything is drawn, and everything is
+drawn and exported into a temporary folder before any file appears in the output folder
+(:mod:`qbank.output`).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+from . import generator
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
 from .exporters import ExportOptions, get_exporter, registry
-from .generator import generate, total_variants, validate_bank
-from .model import Bank, GeneratedSet
+from .generator import CompiledQuestion, generate, total_variants
+from .model import Bank, GeneratedSet, Variant
 from .output import AtomicOutputSet
+from .templates import output_limit, time_limit
+
+#: Wall-clock limits, in seconds, on trying one question's parameter space, on checking a
+#: whole bank, and on drawing one variant. A teacher's question takes milliseconds; these
+#: only stop a bank written to make qbank work for hours (see docs/security.md).
+QUESTION_CHECK_SECONDS = 5.0
+BANK_CHECK_SECONDS = 60.0
+VARIANT_SECONDS = 10.0
+#: Limits, in characters, on the text that templates and formulas produce: while one
+#: question's parameter values are tried, in one variant, and in a whole run. They bound
+#: memory (a 1 MB bank of thousands of '{{ long_text }}' could otherwise ask for
+#: gigabytes); a teacher's variant is a few hundred characters.
+QUESTION_CHECK_CHARACTERS = 100_000_000
+VARIANT_CHARACTERS = 1_000_000
+RUN_CHARACTERS = 500_000_000
+#: Variants built while validating are kept for the run (generator.check_question) only
+#: while all the kept ones together stay under this many characters.
+KEPT_CHARACTERS = 50_000_000
+
+Warn = Callable[[str], None]
 
 
 @dataclass
@@ -22,44 +50,170 @@ class RunResult:
     files: list[Path]
     sets: list[GeneratedSet]
     warnings: list[str] = field(default_factory=list)
+    #: Earlier sets made with another seed, moved aside into these folders.
+    moved_aside: list[Path] = field(default_factory=list)
 
 
 def choose_seed() -> int:
     return secrets.randbelow(900_000) + 100_000
 
 
-def load_banks(paths: Sequence[str | Path]) -> list[Bank]:
-    """Load every bank (the default one when none is given), reporting all problems."""
+def load_banks(paths: Sequence[str | Path], warn: Warn | None = None) -> list[Bank]:
+    """Load every bank (the default one when none is given), reporting all problems.
+
+    ``warn`` hears what loading changed to make a bank safe (removed control characters).
+    """
+    banks, problems = _load_each(paths, warn)
+    if problems:
+        raise BankInvalid(problems)
+    _check_distinct(banks)
+    return banks
+
+
+def load_and_validate(paths: Sequence[str | Path], warn: Warn | None = None,
+                      ) -> tuple[list[Bank], dict[str, dict[str, CompiledQuestion]]]:
+    """What ``qbank validate`` does: every problem of every bank, all at once.
+
+    The banks that load are validated even when another bank does not load, so one run
+    lists everything to fix.
+    """
+    banks, problems = _load_each(paths, warn)
+    _check_distinct(banks)
+    try:
+        compiled = validate_banks(banks)
+    except BankInvalid as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise BankInvalid(problems)
+    return banks, compiled
+
+
+def _load_each(paths: Sequence[str | Path],
+               warn: Warn | None) -> tuple[list[Bank], list[Problem]]:
     problems: list[Problem] = []
     banks = []
     for path in paths or [None]:
         try:
-            banks.append(load_bank(path))
+            bank = load_bank(path)
         except BankInvalid as exc:
             problems.extend(exc.problems)
+            continue
         except QbankError as exc:
             problems.append(exc.problem)
-    if problems:
-        raise BankInvalid(problems)
-    ids = [b.id for b in banks]
+            continue
+        banks.append(bank)
+        for message in bank.warnings if warn is not None else ():
+            warn(message)
+    return banks, problems
+
+
+def _check_distinct(banks: list[Bank]) -> None:
+    seen: dict[str, Bank] = {}
     for bank in banks:
-        if ids.count(bank.id) > 1:
-            raise QbankError(f"two banks have the same id '{bank.id}'; their files would "
-                             "overwrite each other", file=bank.file)
-    return banks
+        # Case-insensitive: on Windows and macOS 'Unit1.json' and 'unit1.json' are one file.
+        other = seen.setdefault(bank.id.casefold(), bank)
+        if other is not bank:
+            raise QbankError(f"two banks have the same id '{bank.id}' (also in {other.file}); "
+                             "their files would overwrite each other", file=bank.file)
 
 
-def validate_banks(banks: Sequence[Bank]) -> dict[str, dict]:
+def validate_banks(banks: Sequence[Bank]) -> dict[str, dict[str, CompiledQuestion]]:
+    """Compile and try every question of every bank; raise every problem at once."""
     problems: list[Problem] = []
     compiled = {}
     for bank in banks:
         try:
-            compiled[bank.id] = validate_bank(bank)
+            compiled[bank.id] = validate_bank_within_limits(bank)
         except BankInvalid as exc:
             problems.extend(exc.problems)
     if problems:
         raise BankInvalid(problems)
     return compiled
+
+
+def validate_bank_within_limits(bank: Bank) -> dict[str, CompiledQuestion]:
+    """:func:`qbank.generator.validate_bank`, one question at a time, within limits.
+
+    The same steps (compile, try the parameter space, keep a few built variants for the
+    run), each question under QUESTION_CHECK_SECONDS and QUESTION_CHECK_CHARACTERS. Once
+    BANK_CHECK_SECONDS have passed, checking stops with a problem naming the first
+    question not checked. Variants kept for the run are bounded in characters too
+    (KEPT_CHARACTERS), not only in number, so a bank of huge texts cannot fill memory.
+    """
+    problems: list[Problem] = []
+    compiled: dict[str, CompiledQuestion] = {}
+    keep, kept_characters = generator.VALIDATION_KEEP_LIMIT, 0
+    with time_limit(BANK_CHECK_SECONDS, _bank_too_slow()) as bank_limit:
+        for question in bank.questions:
+            if bank_limit.expired:
+                problems.append(Problem(bank_limit.message + "; this question and the ones "
+                                        "after it were not checked", question.file,
+                                        question.line, question.id))
+                break
+            with time_limit(QUESTION_CHECK_SECONDS, _question_too_slow()) as clock, \
+                    output_limit(QUESTION_CHECK_CHARACTERS, _too_much_text(
+                        "while its parameter values are tried", QUESTION_CHECK_CHARACTERS)
+                    ) as text:
+                try:
+                    cq = generator.compile_question(question)
+                except BankInvalid as exc:
+                    problems.extend(exc.problems)
+                    continue
+                problem = generator.check_question(cq, keep)
+            problem = problem or _too_long_variant(cq)
+            if problem is not None:
+                problems.append(problem)
+            written = text.characters - text.left  # at least what cq.tried holds
+            if kept_characters + written > KEPT_CHARACTERS:
+                cq.tried.clear()  # the run builds them again, within its own limits
+            kept_characters += written if cq.tried else 0
+            keep -= len(cq.tried)
+            compiled[question.id] = cq
+            if clock.expired and bank_limit.deadline > time.monotonic() + \
+                    QUESTION_CHECK_SECONDS:
+                # A bank built to be slow: give the rest of it one question's time, not
+                # the whole bank's, so a bank of many slow questions still ends quickly.
+                bank_limit.deadline = time.monotonic() + QUESTION_CHECK_SECONDS
+                bank_limit.message = (f"checking stopped early because question "
+                                      f"'{question.id}' was too slow to check")
+    if problems:
+        raise BankInvalid(problems)
+    return compiled
+
+
+def _too_long_variant(cq: CompiledQuestion) -> Problem | None:
+    """A variant kept from validation skips the run's per-variant limit: check it here."""
+    for variant in cq.tried.values():
+        if isinstance(variant, Variant) and variant_characters(variant) > VARIANT_CHARACTERS:
+            q = cq.question
+            return Problem(_too_much_text("for one version", VARIANT_CHARACTERS), q.file,
+                           q.line, q.id)
+    return None
+
+
+def variant_characters(v: Variant) -> int:
+    """How many characters of text a variant holds (what its memory grows with)."""
+    texts = [v.text, v.title, v.solution, v.feedback, v.answer_text, v.feedback_true,
+             v.feedback_false, *v.accepted, *(t for pair in v.pairs for t in pair),
+             *(c.text + c.feedback for c in v.choices),
+             *(p if isinstance(p, str) else "".join(p.answers) for p in v.cloze),
+             *(x for x in v.derived.values() if isinstance(x, str))]
+    return sum(map(len, texts))
+
+
+def _question_too_slow() -> str:
+    return (f"trying this question's parameter values took longer than "
+            f"{QUESTION_CHECK_SECONDS:g} seconds; its formulas or texts do too much work")
+
+
+def _too_much_text(when: str, limit: int) -> str:
+    return (f"the texts it makes {when} would be longer than {limit:,} characters; it makes "
+            "too much text")
+
+
+def _bank_too_slow() -> str:
+    return (f"checking the bank took longer than {BANK_CHECK_SECONDS:g} seconds; split it "
+            "into smaller banks or simplify its formulas")
 
 
 def resolve_formats(formats: Sequence[str]) -> list[str]:
@@ -83,6 +237,24 @@ def source_date_epoch() -> float | None:
         raise QbankError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{value}'") from None
 
 
+def generate_within_limits(bank: Bank, count: int, seed: int,
+                           compiled: dict[str, CompiledQuestion],
+                           progress: Callable[[int], None] | None = None) -> GeneratedSet:
+    """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
+    message = (f"drawing one version of this question took longer than {VARIANT_SECONDS:g} "
+               "seconds; its formulas or texts do too much work")
+    with time_limit(VARIANT_SECONDS, message) as per_variant, \
+            output_limit(VARIANT_CHARACTERS, _too_much_text("for one version",
+                                                           VARIANT_CHARACTERS)) as text:
+        def next_variant(step: int) -> None:
+            per_variant.renew()
+            text.renew()
+            if progress is not None:
+                progress(step)
+
+        return generate(bank, count, seed, progress=next_variant, compiled=compiled)
+
+
 def run(
     bank_paths: Sequence[str | Path],
     *,
@@ -93,31 +265,44 @@ def run(
     options: ExportOptions | None = None,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Warn | None = None,
 ) -> RunResult:
-    """Load, validate, generate and export; nothing is written unless everything succeeds."""
-    banks = load_banks(bank_paths)
+    """Load, validate, generate and export; nothing is written unless everything succeeds.
+
+    ``warn`` hears what was changed to make files valid and which earlier sets were moved
+    aside (an earlier set made with another seed is never overwritten).
+    """
+    warnings: list[str] = []
+
+    def note(message: str) -> None:
+        warnings.append(message)
+        if warn is not None:
+            warn(message)
+
     names = resolve_formats(formats)
-    compiled = validate_banks(banks)
+    banks, compiled = load_and_validate(bank_paths, warn=note)
     seed = choose_seed() if seed is None else seed
     options = options or ExportOptions()
     if options.timestamp is None:
         options = _with(options, timestamp=source_date_epoch())
     if on_start is not None:
         on_start(sum(total_variants(b, count) for b in banks), seed)
-    sets = [generate(b, count, seed, progress=progress, compiled=compiled[b.id]) for b in banks]
-    with AtomicOutputSet(Path(out_dir), warn=warn) as outputs:
+    with output_limit(RUN_CHARACTERS, f"the texts of this run would be longer than "
+                      f"{RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
+        sets = [generate_within_limits(b, count, seed, compiled[b.id], progress)
+                for b in banks]
+    with AtomicOutputSet(Path(out_dir), warn=note) as outputs:
         for generated in sets:
             bank_options = options
             if generated.bank.file and os.path.exists(generated.bank.file):
                 bank_options = _with(options, source_mtime=os.path.getmtime(generated.bank.file))
+            outputs.begin_set(generated.bank.id, seed=seed, count=count)
             for name in names:
                 get_exporter(name).write(generated, outputs, bank_options)
         files = outputs.commit()
-        return RunResult(seed=seed, files=files, sets=sets, warnings=outputs.warnings)
+        return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
+                         moved_aside=outputs.moved_aside)
 
 
 def _with(options: ExportOptions, **changes) -> ExportOptions:
-    from dataclasses import replace
-
     return replace(options, **changes)

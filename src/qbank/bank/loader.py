@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -19,9 +20,9 @@ from .. import numeric
 from ..errors import BankError, BankInvalid, Problem, QbankError
 from ..model import (DEFAULT_SECTION, DEFAULT_SECTIONS, QUESTION_TYPES, Bank, Choice, Param,
                      Question, Tolerance)
-from .schema import (BANK_FIELDS, NAME_PATTERN, QUESTION_FIELDS, BankSpec, ParamSpec,
-                     QuestionSpec)
-from .yamlfile import LineDict, LineList, parse_yaml, read_text
+from .schema import (BANK_FIELDS, MAX_LET, MAX_PARAMS, MAX_QUESTIONS, MAX_WHERE, NAME_PATTERN,
+                     QUESTION_FIELDS, BankSpec, ParamSpec, QuestionSpec)
+from .yamlfile import LineDict, LineList, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
@@ -57,8 +58,27 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 
 def load_bank_text(text: str, file: str = "<bank>") -> Bank:
-    raw = parse_yaml(text, file)
-    return _BankReader(file).read(raw)
+    parsed = read_yaml(text, file)
+    bank = _BankReader(file).read(parsed.data)
+    if not parsed.removals:
+        return bank
+    warnings = tuple(str(Problem(r.describe(), file, r.line, _question_at(parsed.data, r.line)))
+                     for r in parsed.removals)
+    return replace(bank, warnings=bank.warnings + warnings)
+
+
+def _question_at(raw: Any, line: int) -> str | None:
+    """The id of the question written on ``line`` of the file, if any."""
+    questions = raw.get("questions") if isinstance(raw, LineDict) else None
+    if not isinstance(questions, LineList) or line < questions.line:
+        return None
+    found = None
+    for start, item in zip(questions.item_lines, questions):
+        if start > line:
+            break
+        found = item
+    qid = found.get("id") if isinstance(found, dict) else None
+    return str(qid) if isinstance(qid, (str, int)) and not isinstance(qid, bool) else None
 
 
 class _BankReader:
@@ -72,39 +92,50 @@ class _BankReader:
         self.problems.append(Problem(message, self.file, line, question))
 
     def _pydantic(self, exc: ValidationError, raw: Any, question: str | None,
-                  known: tuple[str, ...]) -> None:
-        for err in exc.errors():
+                  known: tuple[str, ...], skip: tuple[str, ...] = ()) -> None:
+        errors = [e for e in exc.errors() if not (len(e["loc"]) > 1 and e["loc"][0] in skip)]
+        # A misspelt field is reported once, as unknown with its suggestion, not also as
+        # the field it was meant to be being missing.
+        suggested = {_closest(str(e["loc"][0]), known) for e in errors
+                     if e["type"] == "extra_forbidden" and len(e["loc"]) == 1}
+        for err in errors:
             loc = tuple(err["loc"])
-            line = _line_at(raw, loc)
-            field = ".".join(str(p) for p in loc) or "value"
             kind = err["type"]
+            if kind == "missing" and len(loc) == 1 and loc[0] in suggested:
+                continue
+            line = _line_at(raw, loc)
+            field = _field_words(loc)
             if kind == "missing":
-                message = f"'{field}' is missing"
+                message = f"{field} is missing"
             elif kind == "extra_forbidden":
-                message = f"unknown field '{field}'"
+                message = f"unknown field {field}"
                 if len(loc) == 1:
                     message += _did_you_mean(str(loc[0]), known)
             else:
                 msg = err["msg"]
                 msg = msg.removeprefix("Value error, ")
                 msg = _PYDANTIC_WORDS.get(kind, msg[:1].lower() + msg[1:])
-                message = f"'{field}' {msg}" if not msg.startswith("'") else msg
+                message = f"{field} {msg}" if not msg.startswith("'") else msg
             self.problem(message, line, question)
 
     # -- bank --------------------------------------------------------------------------
 
     def read(self, raw: Any) -> Bank:
         if not isinstance(raw, LineDict):
-            raise BankError("a bank file must start with fields such as 'id:', 'title:' and "
-                            "'questions:'", file=self.file, line=getattr(raw, "line", 1))
+            raise BankError(_not_a_bank(raw), file=self.file, line=getattr(raw, "line", 1))
+        raw_questions = raw.get("questions")
+        if isinstance(raw_questions, list) and len(raw_questions) > MAX_QUESTIONS:
+            raise BankError(f"the bank has {len(raw_questions):,} questions, more than the "
+                            f"{MAX_QUESTIONS:,} a bank may hold; split it into several banks",
+                            file=self.file, line=raw.key_lines.get("questions"))
         spec: BankSpec | None = None
         try:
             spec = BankSpec.model_validate(raw)
         except ValidationError as exc:
-            self._pydantic(exc, raw, None, BANK_FIELDS)
+            # Each question is checked on its own below, with better words.
+            self._pydantic(exc, raw, None, BANK_FIELDS, skip=("questions",))
         questions: list[Question] = []
         seen: dict[str, int] = {}
-        raw_questions = raw.get("questions")
         if isinstance(raw_questions, list):
             bank_tags = tuple(_tag(t) for t in spec.tags) if spec else ()
             for index, item in enumerate(raw_questions):
@@ -120,6 +151,7 @@ class _BankReader:
                 seen[question.id] = question.line
                 questions.append(question)
         if self.problems or spec is None:
+            self.problems.sort(key=lambda p: p.line or 0)
             raise BankInvalid(self.problems or [Problem("the bank is not valid", self.file)])
         return Bank(id=spec.id, title=spec.title.strip(), subtitle=spec.subtitle.strip(),
                     intro=spec.intro.strip(), tags=tuple(_tag(t) for t in spec.tags),
@@ -146,7 +178,13 @@ class _BankReader:
             spec = QuestionSpec.model_validate(raw)
         except ValidationError as exc:
             self._pydantic(exc, raw, qid, QUESTION_FIELDS)
-            return None
+            salvaged = _salvage(raw, exc)
+            if salvaged is None:
+                return None
+            # Go on checking what is left, so every problem of the file shows at once.
+            spec, dropped = salvaged
+        else:
+            dropped = set()
         qid = spec.id
         lines = dict(raw.key_lines)
 
@@ -154,9 +192,12 @@ class _BankReader:
             self.problem(message, lines.get(field, line) if field else line, qid)
 
         for name in raw:
+            if name not in QUESTION_FIELDS:
+                continue  # reported as an unknown field
             if name not in COMMON_FIELDS and name not in TYPE_FIELDS[spec.type]:
                 owners = [t for t, f in TYPE_FIELDS.items() if name in f]
-                bad(f"'{name}' does not belong to a {spec.type} question"
+                article = "an" if spec.type[0] in "aeiou" else "a"
+                bad(f"'{name}' does not belong to {article} {spec.type} question"
                     + (f" (it is for {', '.join(owners)} questions)" if owners else ""), name)
         if not spec.text.strip():
             bad("'text' is empty", "text")
@@ -164,8 +205,9 @@ class _BankReader:
         let = self.let(spec, raw, bad, {p.name for p in params})
         where = self.where(spec, bad)
         fields: dict[str, Any] = {}
-        handler: Callable[..., dict[str, Any]] = getattr(self, f"type_{spec.type}")
-        fields = handler(spec, raw, bad)
+        if not dropped & TYPE_FIELDS[spec.type]:  # else its problem is already reported
+            handler: Callable[..., dict[str, Any]] = getattr(self, f"type_{spec.type}")
+            fields = handler(spec, raw, bad)
         if len(self.problems) > before:
             return None
         return Question(
@@ -180,7 +222,11 @@ class _BankReader:
         )
 
     def params(self, spec: QuestionSpec, raw: LineDict, bad: Callable[..., None]) -> tuple[Param, ...]:
-        out = []
+        out: list[Param] = []
+        if len(spec.params) > MAX_PARAMS:
+            bad(f"a question may have at most {MAX_PARAMS} parameters, not "
+                f"{len(spec.params):,}", "params")
+            return ()
         raw_params = raw.get("params") or {}
         for name, value in spec.params.items():
             sub = raw_params.get(name) if isinstance(raw_params, dict) else None
@@ -206,7 +252,7 @@ class _BankReader:
                     kind = err["type"]
                     msg = (f"unknown setting '{field}'" + _did_you_mean(field, ("min", "max", "step", "choices"))
                            if kind == "extra_forbidden" else
-                           err["msg"].removeprefix("Value error, "))
+                           f"'{field}' " + err["msg"].removeprefix("Value error, "))
                     self.problem(f"parameter '{name}': {msg}", _line_at(sub, err["loc"]) or line,
                                  spec.id)
                 continue
@@ -246,7 +292,11 @@ class _BankReader:
 
     def let(self, spec: QuestionSpec, raw: LineDict, bad: Callable[..., None],
             param_names: set[str]) -> tuple[tuple[str, str], ...]:
-        out = []
+        out: list[tuple[str, str]] = []
+        if len(spec.let) > MAX_LET:
+            bad(f"a question may have at most {MAX_LET} 'let' values, not {len(spec.let):,}",
+                "let")
+            return ()
         raw_let = raw.get("let")
         for name, formula in spec.let.items():
             line = raw_let.key_lines.get(name) if isinstance(raw_let, LineDict) else None
@@ -267,7 +317,11 @@ class _BankReader:
 
     def where(self, spec: QuestionSpec, bad: Callable[..., None]) -> tuple[str, ...]:
         items = spec.where if isinstance(spec.where, list) else [spec.where]
-        out = []
+        out: list[str] = []
+        if len(items) > MAX_WHERE:
+            bad(f"a question may have at most {MAX_WHERE} 'where' conditions, not "
+                f"{len(items):,}", "where")
+            return ()
         for item in items:
             if not isinstance(item, str) or not item.strip():
                 bad("each 'where' condition must be a formula such as 'a != b'", "where")
@@ -317,6 +371,10 @@ class _BankReader:
         choices = tuple(Choice(c.text, c.correct, c.feedback,
                                item_lines[i] if i < len(item_lines) else None)
                         for i, c in enumerate(spec.choices))
+        if not choices:
+            bad("'choices' is empty; a multichoice question needs at least two choices, one "
+                "of them marked 'correct: true'", "choices")
+            return {}
         if len(choices) < 2:
             bad("a multichoice question needs at least two choices", "choices")
         correct = sum(c.correct for c in choices)
@@ -373,13 +431,18 @@ class _BankReader:
         return {"model_answer": (answer or "").strip("\n"), "lines": spec.lines}
 
     def type_matching(self, spec: QuestionSpec, raw: LineDict, bad: Callable[..., None]) -> dict[str, Any]:
+        lines = raw.key_lines
         pairs_raw = spec.pairs
         if pairs_raw is None:
             bad("a matching question needs 'pairs:', a list of [term, definition] pairs")
             return {}
         items = list(pairs_raw.items()) if isinstance(pairs_raw, dict) else list(pairs_raw)
+        raw_pairs = raw.get("pairs")
+        item_lines = (raw_pairs.item_lines if isinstance(raw_pairs, LineList) else
+                      [raw_pairs.key_lines[k] for k in raw_pairs] if isinstance(raw_pairs, LineDict)
+                      else [])
         pairs = []
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, dict) and len(item) == 1:
                 item = next(iter(item.items()))
             if (not isinstance(item, (list, tuple)) or len(item) != 2
@@ -388,7 +451,11 @@ class _BankReader:
                 count = len(item) if isinstance(item, (list, tuple)) else 1
                 hint = (f" — this one has {count} parts; put a term or definition that "
                         "contains a comma in quotes" if count > 2 else "")
-                bad(f"each pair must be [term, definition]{hint}", "pairs")
+                if isinstance(item, (list, tuple)) and any(isinstance(x, bool) for x in item):
+                    hint = (" — YAML read a word of this pair as true/false (an unquoted "
+                            "yes/no/on/off/true/false); put it in quotes, e.g. [Norway, \"no\"]")
+                line = item_lines[index] if index < len(item_lines) else lines.get("pairs")
+                self.problem(f"each pair must be [term, definition]{hint}", line, spec.id)
                 return {}
             term, definition = (x if isinstance(x, str) else numeric.plain(x) for x in item)
             if not term.strip() or not definition.strip():
@@ -425,6 +492,16 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
         pos = match.end()
     parts.append(text[pos:])
     return [p for p in parts if p != ""]
+
+
+def _not_a_bank(raw: Any) -> str:
+    start = "a bank file must start with fields such as 'id:', 'title:' and 'questions:'"
+    if raw is None:
+        return f"the file is empty; {start}"
+    if isinstance(raw, list):
+        return (f"the file is a list (its first line starts with '-'); {start}, "
+                "and the questions go in a list under 'questions:'")
+    return f"{start}, not with a single value"
 
 
 def _tolerance(value: Any) -> Tolerance:
@@ -485,9 +562,57 @@ def _tag(tag: str) -> str:
     return re.sub(r"\s+", "_", tag.strip())
 
 
-def _did_you_mean(name: str, known: tuple[str, ...] | list[str]) -> str:
+def _closest(name: str, known: tuple[str, ...] | list[str]) -> str | None:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def _did_you_mean(name: str, known: tuple[str, ...] | list[str]) -> str:
+    close = _closest(name, known)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+_SINGULAR = {"choices": "choice", "pairs": "pair", "questions": "question", "tags": "tag"}
+
+
+def _field_words(loc: tuple[Any, ...]) -> str:
+    """A pydantic location as a teacher reads it: 'correct' of choice 2, not choices.1.correct."""
+    if len(loc) >= 2 and isinstance(loc[1], int) and loc[0] in _SINGULAR:
+        item = f"{_SINGULAR[loc[0]]} {loc[1] + 1}"
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"'{rest}' of {item}" if rest else item
+    return "'" + (".".join(str(p) for p in loc) or "value") + "'"
+
+
+# Fields a question cannot be checked further without.
+_ESSENTIAL = {"id", "type", "text"}
+
+
+def _salvage(raw: LineDict, exc: ValidationError) -> tuple[QuestionSpec, set[str]] | None:
+    """What can still be checked of a question pydantic refused (already reported).
+
+    A misspelt field is read as the field it was meant to be; a field with a value of the
+    wrong kind is left out (returned as ``dropped``). None when nothing sensible is left.
+    """
+    errors = exc.errors()
+    if any(not err["loc"] for err in errors):
+        return None
+    values = dict(raw)
+    dropped: set[str] = set()
+    for err in errors:
+        name = str(err["loc"][0])
+        meant = _closest(name, QUESTION_FIELDS) if err["type"] == "extra_forbidden" else None
+        if meant is not None and meant not in raw and len(err["loc"]) == 1:
+            values[meant] = values.pop(name, None)
+        else:
+            values.pop(name, None)
+            dropped.add(name)
+    if dropped & _ESSENTIAL:
+        return None
+    try:
+        return QuestionSpec.model_validate(values), dropped
+    except ValidationError:
+        return None
 
 
 def _line_at(raw: Any, loc: tuple[Any, ...]) -> int | None:

@@ -17,18 +17,27 @@ from .. import numeric
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$")
 # Names that Windows refuses as file names, whatever the extension.
 RESERVED_FILE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                        *(f"lpt{i}" for i in range(1, 10))}
 MAX_QUESTIONS = 5_000
 MAX_LIST = 1_000
+#: Most parameters, 'let' values and 'where' conditions in one question: far more than a
+#: question needs, few enough that checking every combination stays quick.
+MAX_PARAMS = 20
+MAX_LET = 50
+MAX_WHERE = 20
 
 
 def _text(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("should be text, not true/false (put it in quotes)")
     if isinstance(value, (int, float, Decimal)):
-        return numeric.plain(value)
+        try:
+            return numeric.plain(value)
+        except (ArithmeticError, TypeError):
+            raise ValueError("should be text") from None
     if isinstance(value, str):
         return value
     raise ValueError("should be text")
@@ -44,6 +53,13 @@ def _identifier(value: Any) -> Any:
             "with a letter or digit, at most 64 characters (it becomes part of file names)")
     if value.split(".")[0].lower() in RESERVED_FILE_NAMES:
         raise ValueError(f"'{value}' cannot be used as an id: it is a reserved file name")
+    return value
+
+
+def _language(value: Any) -> Any:
+    # It may end up in a file's metadata (w:lang, xml:lang): only a plain language tag.
+    if not isinstance(value, str) or not LANGUAGE_PATTERN.match(value):
+        raise ValueError("should be a language tag such as en, fr or pt-BR")
     return value
 
 
@@ -113,7 +129,7 @@ class QuestionSpec(_Model):
     feedback_false: Text = ""
     case_sensitive: bool = False
     lines: int = 8
-    pairs: list[Any] | dict[str, Any] | None = None
+    pairs: Annotated[list[Any], Field(max_length=MAX_LIST)] | dict[str, Any] | None = None
 
 
 class BankSpec(_Model):
@@ -122,7 +138,7 @@ class BankSpec(_Model):
     subtitle: Text = ""
     intro: Text = ""
     instructions: Text = ""
-    language: str = "en"
+    language: Annotated[str, BeforeValidator(_language)] = "en"
     tags: Tags = []
     questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_QUESTIONS)]
 

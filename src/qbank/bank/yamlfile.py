@@ -1,24 +1,63 @@
 """Read a YAML bank file into plain dicts and lists that remember their line numbers.
 
-Safe loading only (PyYAML's SafeLoader: no Python objects). Bank files may come from
-strangers, so size is checked before parsing, anchors and aliases are refused (they are
-how "billion laughs" bombs work), duplicate keys are errors, and nesting depth is bounded.
+Bank files come from strangers, so this reader trusts nothing:
+
+* the size is checked before anything is parsed, and only regular files are read;
+* the file is read from YAML *events* (libyaml's C parser when installed), and the values
+  are built here, without PyYAML's constructors: no Python objects, no tags other than
+  the standard ones, no anchors or aliases (how "billion laughs" bombs work), no merge
+  keys, no duplicate keys;
+* nesting depth, the number of items in one list or mapping and the number of values in
+  the whole file are bounded, and checked while reading, so an oversized file stops early;
+* characters that no output format can hold (control characters, lone surrogates) are
+  removed, and each removal is reported with its line (:class:`Removal`);
+* scalars follow YAML 1.1 for true/false (so the loader can warn that ``answer: no`` was
+  read as false) but never turn text into a surprising number: ``12:30`` (base 60),
+  ``007`` and ``010`` (octal), ``0x1F`` stay text; decimals are read exactly (``0.1`` is
+  ``Decimal('0.1')``), and a number too long to be sensible stays text.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import re
+import stat
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterator
 
 import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import BankError
+from ..templates import CONTROL_CHARACTERS  # also what YAML escapes like "\x01" can spell
+from .schema import MAX_QUESTIONS
 
 #: Largest bank file read, in bytes. Larger files are refused before parsing.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Deepest nesting of lists and mappings accepted.
 MAX_DEPTH = 40
+#: Most items in one list, or keys in one mapping.
+MAX_ITEMS = 10_000
+#: Most values (scalars, lists and mappings) in one file.
+MAX_NODES = 500_000
+#: Longest digit string read as a whole number; longer ones stay text.
+MAX_INT_DIGITS = 1_000
+_MAX_INT_BITS = 3_300  # 2**3300 is about 10**993: every number below it is in range
+
+_Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+# Characters YAML itself refuses in a file (C0 controls but tab and line breaks, DEL, C1
+# controls but NEL, U+FFFE/U+FFFF, surrogates). They are removed before parsing.
+_YAML_UNREADABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+_TAG = "tag:yaml.org,2002:"
+_BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)$")
+# PyYAML's float rule (a dot is required, an exponent needs its sign), minus sexagesimal.
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$")
 
 
 class LineDict(dict):
@@ -35,70 +74,215 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise BankError(
-                "YAML anchors and aliases ('&name', '*name') are not supported in bank "
-                "files; write the value out in full",
-                line=event.start_mark.line + 1,
-            )
-        self._depth = getattr(self, "_depth", 0) + 1
+@dataclass(frozen=True)
+class Removal:
+    """Characters removed from the bank because no output format can hold them."""
+
+    line: int
+    characters: tuple[str, ...]  # as "U+0007", each once, in order of appearance
+
+    def describe(self) -> str:
+        shown = ", ".join(self.characters[:5]) + (", ..." if len(self.characters) > 5 else "")
+        return (f"removed invisible characters ({shown}) that Word, Anki and Moodle files "
+                "cannot hold")
+
+
+@dataclass
+class ParsedYaml:
+    data: Any
+    removals: list[Removal]
+
+
+def _codes(chars: Iterator[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"U+{ord(c):04X}" for c in chars))
+
+
+def _strip_unreadable(text: str) -> tuple[str, list[Removal]]:
+    """Remove characters YAML cannot read, remembering on which line each was."""
+    if not _YAML_UNREADABLE.search(text):
+        return text, []
+    by_line: dict[int, list[str]] = {}
+    line, pos = 1, 0
+    for match in _YAML_UNREADABLE.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        by_line.setdefault(line, []).append(match.group())
+    removals = [Removal(n, _codes(iter(chars))) for n, chars in by_line.items()]
+    return _YAML_UNREADABLE.sub("", text), removals
+
+
+def clean_text(value: str) -> tuple[str, tuple[str, ...]]:
+    """``value`` without CONTROL_CHARACTERS (and the ones removed), line breaks as \\n.
+
+    A pair of surrogate escapes that spells one character ("\\ud83d\\ude00") becomes that
+    character; only lone surrogates are removed.
+    """
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not CONTROL_CHARACTERS.search(value):
+        return value, ()
+    if _SURROGATE.search(value):
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    removed = _codes(m.group() for m in CONTROL_CHARACTERS.finditer(value))
+    return CONTROL_CHARACTERS.sub("", value), removed
+
+
+def _plain_scalar(value: str) -> Any:
+    """What an unquoted scalar means (YAML 1.1 booleans, unsurprising numbers)."""
+    if value in _NULL:
+        return None
+    lowered = value.lower()
+    if lowered in _BOOL and value in (lowered, lowered.capitalize(), lowered.upper()):
+        return _BOOL[lowered]
+    if _INT.match(value):
+        digits = value.replace("_", "")
+        if len(digits) > MAX_INT_DIGITS + 1:
+            return value
+        number = int(digits)
+        return number if number.bit_length() <= _MAX_INT_BITS else value
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
         try:
-            if self._depth > MAX_DEPTH:
+            number = Decimal(value.replace("_", ""))
+        except InvalidOperation:
+            return value
+        return number if -MAX_INT_DIGITS < number.adjusted() < MAX_INT_DIGITS else value
+    # .inf and .nan are no number a question can use: they stay text, and a field that
+    # needs a number says so.
+    return value
+
+
+def _tagged_scalar(tag: str, value: str, line: int) -> Any:
+    name = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    if tag == "!" or name in ("str", "binary", "timestamp"):
+        return value
+    if name in ("int", "float", "bool", "null"):
+        result = _plain_scalar(value)
+        ok = {"int": int, "float": (Decimal, float, int), "bool": bool,
+              "null": type(None)}[name]
+        if isinstance(result, ok) and not (name == "int" and isinstance(result, bool)):
+            return result
+        raise BankError(f"'{value}' is not a valid !!{name}", line=line)
+    raise BankError(f"the YAML tag '{tag}' is not supported in bank files; remove it",
+                    line=line)
+
+
+class _Builder:
+    """Builds LineDict/LineList values from a stream of YAML events, within the limits."""
+
+    def __init__(self) -> None:
+        # Each open collection, with the key waiting for its value (mappings only).
+        self.stack: list[list[Any]] = []
+        self.nodes = 0
+        self.documents = 0
+        self.result: Any = None
+        self.removals: list[Removal] = []  # from escapes such as "\x07"
+
+    def feed(self, event: yaml.Event) -> None:
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent):
+            raise BankError("YAML anchors and aliases ('&name', '*name') are not supported "
+                            "in bank files; write the value out in full", line=line)
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise BankError("the file holds more than one YAML document ('---' "
+                                "separates them); a bank file is one document", line=line)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._count(line)
+            if len(self.stack) >= MAX_DEPTH:
                 raise BankError(f"the file is nested more than {MAX_DEPTH} levels deep",
-                                line=self.peek_event().start_mark.line + 1)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+                                line=line)
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            self._check_collection_tag(event.tag, mapping, line)
+            container: LineDict | LineList = LineDict() if mapping else LineList()
+            container.line = line
+            if mapping:
+                container.key_lines = {}  # type: ignore[union-attr]
+            else:
+                container.item_lines = []  # type: ignore[union-attr]
+            self.stack.append([container, _NO_KEY, 0])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            container, _, _ = self.stack.pop()
+            self._add(container, container.line)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._count(line)
+            self._add(self._scalar(event, line), line)
 
+    def _count(self, line: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise BankError(f"the file holds more than {MAX_NODES:,} values; split it into "
+                            "several banks", line=line)
 
-def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise BankError("YAML merge keys ('<<') are not supported in bank files", line=line)
-        key = loader.construct_object(key_node, deep=True)
+    @staticmethod
+    def _check_collection_tag(tag: str | None, mapping: bool, line: int) -> None:
+        allowed = ("map", "omap", "set") if mapping else ("seq", "omap", "pairs")
+        if tag is None or tag == "!" or tag in (_TAG + name for name in allowed):
+            return
+        raise BankError(f"the YAML tag '{tag}' is not supported in bank files; remove it",
+                        line=line)
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        value, removed = clean_text(event.value)
+        if removed:
+            self.removals.append(Removal(line, removed))
+        if event.tag not in (None, "!"):
+            return _tagged_scalar(event.tag, value, line)
+        if not event.style and event.implicit[0]:  # plain: libyaml says '', PyYAML None
+            return _plain_scalar(value)
+        return value
+
+    def _add(self, value: Any, line: int) -> None:
+        if not self.stack:
+            self.result = value
+            return
+        top = self.stack[-1]
+        container = top[0]
+        if isinstance(container, LineList):
+            if len(container) >= MAX_ITEMS:
+                if len(self.stack) == 2 and self.stack[0][1] == "questions":
+                    raise BankError(f"the bank has more than {MAX_ITEMS:,} questions; a bank "
+                                    f"may hold {MAX_QUESTIONS:,}: split it into several banks",
+                                    line=line)
+                raise BankError(f"a list holds more than {MAX_ITEMS:,} items", line=line)
+            container.append(value)
+            container.item_lines.append(line)
+            return
+        if top[1] is _NO_KEY:
+            top[1], top[2] = self._key(container, value, line), line
+            return
+        key, key_line = top[1], top[2]
+        top[1] = _NO_KEY
+        container.key_lines[key] = key_line
+        container[key] = value
+
+    @staticmethod
+    def _key(container: LineDict, key: Any, line: int) -> Any:
         if isinstance(key, (dict, list)):
             raise BankError(
                 "a value starts with '{' and YAML read it as a mapping; if it is a template "
-                "such as {{ x }}, put the whole value in quotes: \"{{ x }} ...\"",
-                line=line,
-            )
-        if not isinstance(key, str):
-            key = str(key) if not isinstance(key, bool) else ("true" if key else "false")
-        if key in result:
+                "such as {{ x }}, put the whole value in quotes: \"{{ x }} ...\"", line=line)
+        if key == "<<":
+            raise BankError("YAML merge keys ('<<') are not supported in bank files",
+                            line=line)
+        if isinstance(key, bool):
+            key = "true" if key else "false"
+        elif key is None:
+            key = "null"
+        elif not isinstance(key, str):
+            key = str(key)
+        if key in container:
             raise BankError(f"'{key}' appears twice here (first on line "
-                            f"{result.key_lines[key]})", line=line)
-        result.key_lines[key] = line
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
+                            f"{container.key_lines[key]})", line=line)
+        if len(container) >= MAX_ITEMS:
+            raise BankError(f"a mapping holds more than {MAX_ITEMS:,} keys", line=line)
+        return key
 
 
-def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
+_NO_KEY = object()
 
 
-def _construct_timestamp(loader: _Loader, node: ScalarNode) -> str:
-    # A date in a text is text; don't turn it into a datetime.
-    return str(node.value)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_Loader.add_constructor("tag:yaml.org,2002:binary", _construct_timestamp)
-
-
-def _hint(problem: str, source_line: str) -> str:
+def _hint(source_line: str) -> str:
     stripped = source_line.strip()
     if "{{" in stripped and not stripped.split(":", 1)[-1].strip().startswith(("'", '"', "|", ">")):
         return (" — a value that contains {{ ... }} must be in quotes, "
@@ -108,47 +292,89 @@ def _hint(problem: str, source_line: str) -> str:
     return ""
 
 
-def parse_yaml(text: str, file: str | None = None) -> Any:
-    """Parse YAML text; every problem becomes a :class:`BankError` with its line."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> BankError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    problem = exc.problem or "not valid YAML"
+    # The same words from libyaml and from PyYAML's own parser (which quotes the character).
+    problem = re.sub(r"found character '.*?' that", "found character that", problem)
+    context = exc.context or ""
+    if "nesting depth" in problem:  # libyaml's own limit, met before ours in '[[[[...'
+        return BankError(f"the file is nested more than {MAX_DEPTH} levels deep", file=file,
+                         line=line)
+    if ("quoted scalar" in context and "end of stream" in problem
+            and exc.context_mark is not None):
+        # The end of the file is where YAML noticed; the open quote is where to look.
+        line = exc.context_mark.line + 1
+        problem = "a quote opened on this line is never closed"
+    lines = text.splitlines()
+    source_line = lines[line - 1] if line and line <= len(lines) else ""
+    if "{{" not in source_line and line and line >= 2:
+        prev = lines[line - 2]
+        source_line = prev if "{{" in prev else source_line
+    return BankError(f"the file is not valid YAML: {problem}{_hint(source_line)}",
+                     file=file, line=line)
+
+
+def read_yaml(text: str, file: str | None = None) -> ParsedYaml:
+    """Parse YAML text within the limits; every problem becomes a :class:`BankError`."""
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise BankError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
                         "split it into several banks", file=file)
-    loader = _Loader(text)
+    text, removals = _strip_unreadable(text)
     try:
-        return loader.get_single_data()
+        try:
+            builder = _build(text, _Parser)
+        except yaml.MarkedYAMLError as exc:
+            if _Parser is yaml.SafeLoader or "escape" not in (exc.problem or ""):
+                raise
+            # libyaml refuses surrogate escapes ("\ud83d\ude00", copied from JSON);
+            # PyYAML reads them, and clean_text() mends pairs and removes lone ones.
+            builder = _build(text, yaml.SafeLoader)
     except BankError as exc:
         raise exc.locate(file=file) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or "not valid YAML"
-        if isinstance(exc, ConstructorError) and "unhashable" in problem:
-            problem = "a value starts with '{' and YAML read it as a mapping"
-        lines = text.splitlines()
-        source_line = lines[line - 1] if line and line <= len(lines) else ""
-        if "{{" not in source_line and line and line >= 2:
-            prev = lines[line - 2]
-            source_line = prev if "{{" in prev else source_line
-        message = f"the file is not valid YAML: {problem}{_hint(problem, source_line)}"
-        raise BankError(message, file=file, line=line) from None
+        raise _syntax_error(exc, text, file) from None
     except yaml.YAMLError as exc:
         raise BankError(f"the file is not valid YAML: {exc}", file=file) from None
-    except RecursionError:
-        raise BankError("the file is nested too deeply", file=file) from None
+    return ParsedYaml(builder.result, _merge(removals + builder.removals))
+
+
+def _merge(removals: list[Removal]) -> list[Removal]:
+    """One removal per line, in line order."""
+    by_line: dict[int, tuple[str, ...]] = {}
+    for r in removals:
+        by_line[r.line] = tuple(dict.fromkeys(by_line.get(r.line, ()) + r.characters))
+    return [Removal(line, chars) for line, chars in sorted(by_line.items())]
+
+
+def _build(text: str, parser: type) -> _Builder:
+    builder = _Builder()
+    loader = parser(text)
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
     finally:
         loader.dispose()
+    return builder
+
+
+def parse_yaml(text: str, file: str | None = None) -> Any:
+    """Parse YAML text; every problem becomes a :class:`BankError` with its line."""
+    return read_yaml(text, file).data
 
 
 def read_text(path: str) -> str:
-    """Read a bank file: size-checked first, UTF-8 (with or without BOM)."""
-    import os
-
+    """Read a bank file: a regular file, size-checked first, UTF-8 (with or without BOM)."""
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
     except OSError as exc:
         raise BankError(f"cannot open the file: {exc.strerror}", file=path) from None
-    if size > MAX_FILE_BYTES:
-        raise BankError(f"the file is {size / 1024 / 1024:.0f} MB, larger than the "
+    if not stat.S_ISREG(info.st_mode):
+        raise BankError("this is not a regular file; give the path of a .yaml bank file",
+                        file=path)
+    if info.st_size > MAX_FILE_BYTES:
+        raise BankError(f"the file is {info.st_size / 1024 / 1024:.0f} MB, larger than the "
                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB a bank may be; split it into "
                         "several banks", file=path)
     try:
@@ -156,9 +382,15 @@ def read_text(path: str) -> str:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BankError(f"cannot read the file: {exc.strerror}", file=path) from None
+    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
+        raise BankError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                        "split it into several banks", file=path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BankError("the file is UTF-16 text; save it as UTF-8 in your editor", file=path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BankError("the file is not UTF-8 text; save it as UTF-8 in your editor",
+        raise BankError("the file is not UTF-8 text (it may be a Word document, a "
+                        "spreadsheet or another binary file); save it as plain UTF-8 text",
                         file=path, line=line) from None

@@ -1,0 +1,375 @@
+"""Resource bounds: every bomb ends within seconds with a clear FILE:LINE message.
+
+Numbers, texts, lists, nesting, file size, the number of questions and the time a
+template may run are all bounded (docs/security.md lists the limits). Each case here runs
+through the CLI, as a teacher would meet it, and must end quickly with exit code 1.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+
+from qbank import pipeline
+from qbank.arithmetic import MAX_ITEMS, MAX_STEPS, MAX_TEXT
+from qbank.bank import load_bank, load_bank_text
+from qbank.bank.schema import MAX_QUESTIONS
+from qbank.bank.yamlfile import MAX_FILE_BYTES, MAX_NODES, parse_yaml
+from qbank.cli import cli
+from qbank.errors import QbankError
+from qbank.templates import MAX_SOURCE, compile_template
+
+FIXTURES_GOOD = FIXTURES / "good"
+HEAD = "id: bounds\ntitle: Bounds\nquestions:\n"
+
+
+def question(text: str, extra: str = "", qtype: str = "essay") -> str:
+    """One question (line 4 is its id, line 6 its text); ``extra`` lines are indented."""
+    body = f"  - id: q\n    type: {qtype}\n    text: {text}\n"
+    return HEAD + body + "".join(f"    {line}\n" for line in extra.splitlines())
+
+
+def refused(tmp_path: Path, content: str | bytes, *, seconds: float = 5.0,
+            command: str = "validate") -> str:
+    """Run the CLI on a bank; assert a clean refusal in time; return the error text."""
+    bank = tmp_path / "bank.yaml"
+    if isinstance(content, bytes):
+        bank.write_bytes(content)
+    else:
+        bank.write_text(content, encoding="utf-8")
+    args = [command, str(bank)]
+    if command == "generate":
+        args += ["-n", "3", "--seed", "1", "-f", "json", "-o", str(tmp_path / "out")]
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, args)
+    took = time.perf_counter() - started
+    assert isinstance(result.exception, SystemExit), result.exception  # never a traceback
+    assert result.exit_code == 1, result.output
+    assert took < seconds, f"took {took:.1f} s"
+    assert not (tmp_path / "out").exists()
+    return result.stderr.replace(str(bank), "bank.yaml")
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula, words", [
+    ("10 ** (10 ** 10)", "the power 10 ** 10000000000 is too large (or too small)"),
+    ("9 ** 9 ** 9 ** 9 ** 9", "is too large (or too small) to work out"),  # from the left
+    (" ** ".join(["2"] * 13), "too large"),  # 2 ** 4096: twelve twos would be legal
+    ("10 ** -100000", "too large (or too small)"),
+    ("1.0000001 ** 100000000000", "too large (or too small)"),
+    ("exp(10 ** 6)", "grows too large"),
+    ("number('1e999999999')", "number too large"),
+    ("int('9' * 99999)", "number too large"),
+    ("1" + "0" * 1001, "a number is longer than 1,000 digits"),
+    ("(10 ** 900) * (10 ** 900)", "grows too large"),
+])
+def test_number_bombs(tmp_path, formula, words):
+    err = refused(tmp_path, question("How big?", f'answer: "{formula}"', "numerical"))
+    assert err.startswith("Error: bank.yaml:7: question 'q': in 'answer': ")
+    assert words in err
+
+
+def test_a_huge_number_in_the_yaml_stays_text_and_is_refused_as_a_number(tmp_path):
+    err = refused(tmp_path, question("x", "points: " + "9" * 5000))
+    assert err == "Error: bank.yaml:7: question 'q': 'points' should be a number\n"
+
+
+# --- texts and lists -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("{{ 'a' * 10**9 }}", f"the text would be longer than {MAX_TEXT:,} characters"),
+    ("{{ 'a' * 1000000000.0 }}", "the text would be longer"),
+    ("{{ [0] * 10**9 }}", f"the list would have more than {MAX_ITEMS:,} items"),
+    ("{{ range(10**9) }}", "only these functions can be called"),
+    ("{{ '{:>999999999}'.format(1) }}", "'.format()' cannot be called"),
+    ("{{ 'x'.center(10**9) }}", "'.center()' cannot be called"),
+    ("{{ 'x'|center(10**9) }}", "unknown filter 'center'"),
+    ("{{ ['ab' * 50000] * 1000 }}", "the text would be longer"),
+    ("{{ (['x' * 90000] * 2)|join }}", "the text would be longer"),
+    ("{{ [[[1] * 1000] * 1000] * 1000 }}", "a list cannot hold another list"),
+    ("{% for i in [1] %}{% for j in [1] %}x{% endfor %}{% endfor %}", "loops cannot be used"),
+    ("{% set s = 'abcdefghij' %}" + "{% set s = s ~ s %}" * 20 + "{{ s }}",
+     "the text would be longer"),
+    ("{% set s = 'abcdefghij' %}" + "{% set s = s + s %}" * 20 + "{{ s }}",
+     "the text would be longer"),
+    ("{% set l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}" + "{% set l = l + l %}" * 10 + "{{ l }}",
+     "the list would have more than"),
+    ("{{ ('ß' * 60000)|upper }}", "the text would be longer"),  # 'SS'
+])
+def test_text_and_list_bombs(tmp_path, text, words):
+    quoted = text.replace('"', '\\"')
+    err = refused(tmp_path, question(f'"{quoted}"'))
+    assert err.startswith("Error: bank.yaml:6: question 'q': in 'text': ")
+    assert words in err
+
+
+def test_output_of_a_template_is_bounded(tmp_path):
+    # Each {{ s }} is legal; together they would write 300 MB.
+    err = refused(tmp_path, question('"' + "{{ s }}" * 2000 + '"', "let:\n  s: \"'a' * 99999\""))
+    assert f"the text would be longer than {MAX_TEXT:,} characters" in err
+
+
+def test_work_is_bounded_in_steps(tmp_path):
+    # Each sum is 1,000 additions: legal alone, too much work repeated.
+    err = refused(tmp_path, question('"' + "{{ sum(L) }}" * 40 + '"',
+                                     "params:\n  x: {min: 1, max: 3}\nlet:\n  L: \"[x] * 1000\""))
+    assert f"it does too much work (more than {MAX_STEPS:,} steps" in err
+
+
+def test_a_template_longer_than_the_limit_is_refused(tmp_path):
+    err = refused(tmp_path, question('"' + "{{ 1 }}" * (MAX_SOURCE // 7 + 1) + '"'))
+    assert f"the template is longer than {MAX_SOURCE:,} characters" in err
+
+
+# --- nesting -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words", [
+    ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "brackets nested more than 20 deep"),
+    ("{{ " + "[" * 3000 + "]" * 3000 + " }}", "brackets nested more than 20 deep"),
+    ("{{ " + "-" * 5000 + "1 }}", "nested too deeply"),
+    ("{{ " + "not " * 3000 + "1 }}", "nested too deeply"),
+    ("{{ " + " + ".join(["1"] * 3000) + " }}", "nested more than 50 levels deep"),
+    ("{{ 1" + "|abs" * 1000 + " }}", "nested more than 50 levels deep"),
+    ("{% if 1 %}" * 500 + "x" + "{% endif %}" * 500, "nested too deeply"),
+    ("{% if 1 %}" * 60 + "x" + "{% endif %}" * 60, "nested more than 50 levels deep"),
+])
+def test_deep_nesting_in_templates(tmp_path, text, words):
+    err = refused(tmp_path, question(f'"{text}"'))
+    assert err.startswith("Error: bank.yaml:6: question 'q': in 'text': ")
+    assert words in err
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("x: " + "[" * 100_000 + "]" * 100_000 + "\n",
+     "bank.yaml:1: the file is nested more than 40 levels deep"),
+    ("x: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n",
+     "bank.yaml:1: the file is nested more than 40 levels deep"),
+    ("".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v\n",
+     "bank.yaml:41: the file is nested more than 40 levels deep"),
+])
+def test_deep_yaml(tmp_path, content, expected):
+    assert refused(tmp_path, content).startswith(f"Error: {expected}")
+
+
+def test_billion_laughs_is_refused_at_the_first_alias(tmp_path):
+    lines = ['lol0: &lol0 "lol"']
+    for i in range(1, 10):
+        lines.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 10) + "]")
+    content = HEAD.replace("questions:\n", "") + "\n".join(lines) + "\nquestions: [*lol9]\n"
+    err = refused(tmp_path, content, seconds=1)
+    assert err.startswith("Error: bank.yaml:4: YAML anchors and aliases")
+
+
+# --- parameters, let and where --------------------------------------------------------------
+
+def test_recursive_let_is_refused_before_anything_runs(tmp_path):
+    err = refused(tmp_path, question('"{{ a }}"', "let:\n  a: b + 1\n  b: a + 1"))
+    assert "in 'let.a': unknown name 'b' — 'let' values are worked out in order" in err
+
+
+def test_a_where_that_never_holds(tmp_path):
+    err = refused(tmp_path, question('"{{ x }}"', "params:\n  x: {min: 1, max: 100000}\n"
+                                                  "where: x > 100000"))
+    assert "the 'where' conditions (x > 100000) never held in 502 tried combinations" in err
+
+
+def test_a_where_that_holds_once_in_a_million_fails_generation_in_bounded_draws(tmp_path):
+    # Validation samples the space and happens to meet the one value that holds; drawing
+    # variants gives up after MAX_DRAWS draws with a clear message instead of looping.
+    bank = question('"{{ x }}"', "params:\n  x: {min: 1, max: 1000000}\nwhere: x == 1000000")
+    err = refused(tmp_path, bank, command="generate")
+    assert "did not hold in 1,000 draws" in err or "never held" in err
+
+
+@pytest.mark.parametrize("extra, words", [
+    ("params:\n" + "".join(f"  p{i}: [1, 2]\n" for i in range(21)),
+     "a question may have at most 20 parameters, not 21"),
+    ("let:\n" + "".join(f"  v{i}: 1\n" for i in range(51)),
+     "a question may have at most 50 'let' values, not 51"),
+    ("where: [" + ", ".join(["1 == 1"] * 21) + "]",
+     "a question may have at most 20 'where' conditions, not 21"),
+    ("params:\n  x: {min: 0, max: 1000000000000000, step: 0.001}",
+     "the range holds more than 1,000,000,000,000 values"),
+])
+def test_parameter_limits(tmp_path, extra, words):
+    assert words in refused(tmp_path, question("x", extra))
+
+
+# --- size of the file and of the bank ---------------------------------------------------------
+
+def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path, monkeypatch):
+    bank = tmp_path / "huge.yaml"
+    with open(bank, "wb") as fh:
+        fh.truncate(100 * 1024 * 1024)  # sparse: nothing is really written
+    monkeypatch.setattr("qbank.bank.yamlfile._Parser", None)  # parsing would crash
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["validate", str(bank)])
+    assert time.perf_counter() - started < 1
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {bank}: the file is 100 MB, larger than the 5 MB a bank "
+                             "may be; split it into several banks\n")
+
+
+def test_a_million_question_bank_is_refused_quickly(tmp_path):
+    one = "  - {id: q%d, type: essay, text: Question %d}\n"
+    text = HEAD + "".join(one % (i, i) for i in range(1_000_000))
+    assert len(text) > 40_000_000
+    started = time.perf_counter()
+    with pytest.raises(QbankError, match="the file is larger than 5 MB"):
+        load_bank_text(text, "million.yaml")
+    # The largest count that fits the size limit is stopped as soon as it passes 10,000.
+    text = HEAD + "".join("  - {id: q%d}\n" % i for i in range(150_000))
+    assert len(text.encode()) < MAX_FILE_BYTES
+    with pytest.raises(QbankError, match="million.yaml:10004: the bank has more than 10,000 "
+                                         "questions; a bank may hold 5,000"):
+        load_bank_text(text, "million.yaml")
+    text = HEAD + "".join(one % (i, i) for i in range(MAX_QUESTIONS + 1))
+    with pytest.raises(QbankError, match="million.yaml:3: the bank has 5,001 questions, more "
+                                         "than the 5,000 a bank may hold"):
+        load_bank_text(text, "million.yaml")
+    assert time.perf_counter() - started < 5
+
+
+def test_many_values_in_one_file_are_refused_quickly():
+    text = "x:\n" + "".join(f"  k{i}: [{', '.join(['1'] * 60)}]\n" for i in range(9000))
+    started = time.perf_counter()
+    with pytest.raises(QbankError, match=f"the file holds more than {MAX_NODES:,} values"):
+        parse_yaml(text, "many.yaml")
+    assert time.perf_counter() - started < 5
+
+
+def test_a_file_near_the_size_limit_parses_quickly_in_bounded_memory():
+    one = "  - id: q{i}\n    type: essay\n    text: Question {i} is about model weights.\n"
+    text = HEAD + "".join(one.format(i=i) for i in range(9_000))
+    text += "tags: [" + ", ".join(["t"] * 9_000) + "]\n"
+    text += "intro: |\n" + "    Filler text to reach the size limit.\n" * 90_000
+    assert 4 * 1024 * 1024 < len(text) < MAX_FILE_BYTES
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        raw = parse_yaml(text, "big.yaml")
+        took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(raw["questions"]) == 9_000
+    assert took < 10
+    assert peak < 150 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
+
+
+def test_a_big_legal_bank_completes(tmp_path):
+    blocks = "".join(
+        f"  - id: cost-{i}\n    type: numerical\n"
+        f"    text: \"{{{{ n }}}} calls at ${{{{ p }}}} each: total cost?\"\n"
+        f"    params:\n      n: {{min: 1000, max: 9000, step: 1000}}\n"
+        f"      p: {{choices: [0.001, 0.002, 0.005]}}\n"
+        f"    answer: n * p\n    unit: \"$\"\n    decimals: 2\n" for i in range(300))
+    bank = tmp_path / "big.yaml"
+    bank.write_text(HEAD + blocks, encoding="utf-8")
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["generate", str(bank), "-n", "20", "--seed", "3",
+                                      "-f", "json", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert time.perf_counter() - started < 30
+    import json
+    record = json.loads((tmp_path / "out" / "bounds.json").read_text(encoding="utf-8"))
+    assert len(record["versions"]) == 20 and len(record["versions"][0]["questions"]) == 300
+
+
+# --- wall-clock guards ------------------------------------------------------------------------
+
+def slow_multichoice(qid: str, choices: int) -> str:
+    # Every choice stays just inside the step budget, so only the clock can stop it.
+    chunk = "{{ sum(L) }}" * 9
+    lines = [f"  - id: {qid}", "    type: multichoice", "    text: pick", "    params:",
+             "      x: {min: 1, max: 2000}", "    let:", "      L: \"[x] * 1000\"",
+             "    choices:"]
+    lines += [f"      - {{text: \"c{i} {chunk}\", correct: {'true' if i == 0 else 'false'}}}"
+              for i in range(choices)]
+    return "\n".join(lines) + "\n"
+
+
+def test_one_run_is_bounded_in_steps_before_the_clock_matters():
+    with pytest.raises(QbankError, match="too much work"):
+        compile_template("{{ sum(L) }}" * 11).run({"L": [1] * 1000})
+    started = time.perf_counter()
+    compile_template("{{ sum(L) }}" * 9).run({"L": [1] * 1000})
+    assert time.perf_counter() - started < 0.5  # just inside the budget: fast
+
+
+def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "QUESTION_CHECK_SECONDS", 0.5)
+    content = HEAD + slow_multichoice("slow-1", 50) + slow_multichoice("slow-2", 50) \
+        + slow_multichoice("slow-3", 50)
+    err = refused(tmp_path, content, seconds=4)
+    lines = err.splitlines()
+    assert lines[0].startswith("Error: bank.yaml:11: question 'slow-1': in 'choices': trying "
+                               "this question's parameter values took longer than 0.5 seconds")
+    # The rest of the bank gets one question's time, not the whole bank's.
+    assert "checking stopped early because question 'slow-1' was too slow" in err
+    assert "this question and the ones after it were not checked" in lines[-2]
+
+
+def test_checking_a_bank_is_bounded_in_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BANK_CHECK_SECONDS", 0.3)
+    content = HEAD + "".join(slow_multichoice(f"q{i}", 3) for i in range(40))
+    err = refused(tmp_path, content, seconds=4)
+    assert "checking the bank took longer than 0.3 seconds; split it into smaller banks" in err
+    assert "this question and the ones after it were not checked" in err
+
+
+def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "VARIANT_SECONDS", 0.3)
+    # Valid (its one-value space is checked with a single draw) but slow to draw: each
+    # variant renders 80 choices near the step budget.
+    bank = tmp_path / "slow.yaml"
+    bank.write_text(HEAD + slow_multichoice("slow", 80).replace("max: 2000", "max: 1"),
+                    encoding="utf-8")
+    loaded = load_bank(bank)
+    compiled = pipeline.validate_banks([loaded])[loaded.id]
+    for cq in compiled.values():
+        cq.tried.clear()  # as for a space too large to keep what validation built
+    started = time.perf_counter()
+    with pytest.raises(QbankError, match="drawing one version of this question took longer "
+                                         "than 0.3 seconds"):
+        pipeline.generate_within_limits(loaded, 2, 1, compiled)
+    assert time.perf_counter() - started < 3
+
+
+# --- text (memory) limits ---------------------------------------------------------------------
+
+def test_a_version_with_too_much_text_is_refused_by_validate(tmp_path):
+    # Twelve choices of 100,000 characters each: each legal, together 1.2 million.
+    choices = "".join(f'  - {{text: "{{{{ s }}}}{i}", correct: {str(i == 0).lower()}}}\n'
+                      for i in range(12))
+    content = question("pick", "let:\n  s: \"'ab' * 49999\"\nchoices:\n" + choices,
+                       "multichoice")
+    err = refused(tmp_path, content)
+    assert err == ("Error: bank.yaml:4: question 'q': the texts it makes for one version "
+                   "would be longer than 1,000,000 characters; it makes too much text\n")
+
+
+def test_the_text_of_a_whole_run_is_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "RUN_CHARACTERS", 5_000)
+    content = question('"{{ s }} {{ x }}"', "params:\n  x: {min: 1, max: 100000}\n"
+                                           "let:\n  s: \"'a' * 2000\"")
+    err = refused(tmp_path, content, command="generate")
+    assert err.startswith("Error: bank.yaml:9: question 'q': in 'let.s': the texts of this run "
+                          "would be longer than 5,000 characters; make fewer versions (-n)")
+
+
+def test_keeping_fewer_validated_variants_changes_no_output(tmp_path, monkeypatch):
+    bank = FIXTURES_GOOD / "every-type.yaml"
+    first = pipeline.run([bank], count=4, seed=9, formats=["json"], out_dir=tmp_path / "a")
+    monkeypatch.setattr(pipeline, "KEPT_CHARACTERS", 0)
+    second = pipeline.run([bank], count=4, seed=9, formats=["json"], out_dir=tmp_path / "b")
+    assert (tmp_path / "a" / "every-type.json").read_bytes() == \
+        (tmp_path / "b" / "every-type.json").read_bytes()
+    assert first.seed == second.seed
