@@ -10,7 +10,8 @@ import pytest
 from conftest import FIXTURES, bank_from_text, run_cli
 from qbank.bank import load_bank
 from qbank.errors import BankInvalid, QbankError
-from qbank.generator import generate, validate_bank
+from qbank.generator import generate
+from qbank.pipeline import validate_bank
 
 EVERY_TYPE = FIXTURES / "good" / "every-type.yaml"
 

@@ -15,7 +15,8 @@ import qbank.generator as generator
 from conftest import bank_from_text
 from qbank.exporters.jsonrecord import dumps, question_record
 from qbank.generator import (ParamGrid, build_variant, compile_bank, compile_question, generate,
-                             param_value, param_values, validate_bank, variant_seed)
+                             param_value, param_values, variant_seed)
+from qbank.pipeline import validate_bank
 
 BANK = """
 id: shape

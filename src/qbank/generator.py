@@ -114,7 +114,7 @@ class CompiledQuestion:
     model_answer: Renderable | None = None
     pairs: list[tuple[Renderable, Renderable]] = field(default_factory=list)
     grids: tuple[ParamGrid, ...] = ()
-    #: Variants built while validating, by grid positions (see :func:`validate_bank`).
+    #: Variants built while validating, by grid positions (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def draw_positions(self, rng: random.Random) -> tuple[int, ...]:
@@ -506,24 +506,3 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
                        f"{tried:,} tried combinations of the parameters", q.file,
                        q.line_of("where"), q.id)
     return None
-
-
-def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
-    """Compile every question and try its parameter space; raise every problem at once."""
-    problems: list[Problem] = []
-    compiled: dict[str, CompiledQuestion] = {}
-    keep = VALIDATION_KEEP_LIMIT
-    for q in bank.questions:
-        try:
-            cq = compile_question(q)
-        except BankInvalid as exc:
-            problems.extend(exc.problems)
-            continue
-        problem = check_question(cq, keep)
-        keep -= len(cq.tried)
-        if problem is not None:
-            problems.append(problem)
-        compiled[q.id] = cq
-    if problems:
-        raise BankInvalid(problems)
-    return compiled

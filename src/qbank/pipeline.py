@@ -123,7 +123,7 @@ def validate_banks(banks: Sequence[Bank]) -> dict[str, dict[str, CompiledQuestio
     compiled = {}
     for bank in banks:
         try:
-            compiled[bank.id] = validate_bank_within_limits(bank)
+            compiled[bank.id] = validate_bank(bank)
         except BankInvalid as exc:
             problems.extend(exc.problems)
     if problems:
@@ -131,11 +131,12 @@ def validate_banks(banks: Sequence[Bank]) -> dict[str, dict[str, CompiledQuestio
     return compiled
 
 
-def validate_bank_within_limits(bank: Bank) -> dict[str, CompiledQuestion]:
-    """:func:`qbank.generator.validate_bank`, one question at a time, within limits.
+def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
+    """Compile every question and try its parameter space; raise every problem at once.
 
-    The same steps (compile, try the parameter space, keep a few built variants for the
-    run), each question under QUESTION_CHECK_SECONDS and QUESTION_CHECK_CHARACTERS. Once
+    One question at a time (compile, try the parameter space with
+    :func:`qbank.generator.check_question`, keep a few built variants for the run), each
+    question under QUESTION_CHECK_SECONDS and QUESTION_CHECK_CHARACTERS. Once
     BANK_CHECK_SECONDS have passed, checking stops with a problem naming the first
     question not checked. Variants kept for the run are bounded in characters too
     (KEPT_CHARACTERS), not only in number, so a bank of huge texts cannot fill memory.
