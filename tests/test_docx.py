@@ -601,3 +601,21 @@ def test_more_names_than_versions_is_reported(default_bank, tmp_path):
     assert sink.warnings == ["the class list has 3 names but only 2 versions were made: "
                              "C gets no worksheet"]
     assert len(docx.Document(str(tmp_path / "open-vs-closed-ai-worksheets.docx")).sections) == 2
+
+
+def test_both_documents_record_the_seed_in_their_properties(tmp_path):
+    import docx
+
+    from qbank.bank import load_bank
+    from qbank.exporters import ExportOptions, get_exporter
+    from qbank.generator import generate
+    from qbank.output import AtomicOutputSet
+
+    generated = generate(load_bank(), 3, 4242)
+    with AtomicOutputSet(tmp_path) as outputs:
+        get_exporter("docx").write(generated, outputs, ExportOptions(timestamp=1_700_000_000))
+        files = outputs.commit()
+    assert len(files) == 2
+    for path in files:
+        comments = docx.Document(str(path)).core_properties.comments
+        assert "seed 4242" in comments and "--seed 4242 -n 3" in comments

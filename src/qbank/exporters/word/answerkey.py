@@ -14,7 +14,7 @@ from ... import __version__
 from ...model import ClozeBlank, GeneratedSet
 from ...numeric import plain
 from .common import footer_ids, points_label, section_end, styled
-from .package import BaseDocument, DocxWriter
+from .package import BaseDocument, DocxWriter, made_with
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
 
@@ -192,7 +192,8 @@ def write_answer_key(generated: GeneratedSet, path: Path, *, template: Path | No
                      roster: tuple[str, ...], shuffle: bool, timestamp: float | None) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: answer key", subject=bank.subtitle,
-                        timestamp=timestamp, keywords=", ".join(bank.tags))
+                        timestamp=timestamp, keywords=", ".join(bank.tags),
+                        comments=made_with(generated))
     key = AnswerKeyWriter(base, generated)
     with DocxWriter(base, path) as writer:
         plans = plan_versions(generated, shuffle=shuffle, roster=roster)

@@ -22,7 +22,9 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from ... import __version__
 from ...errors import OutputError, QbankError
+from ...model import GeneratedSet
 from .styles import StyleSheet
 from .wordml import R_NS, W_NS
 
@@ -154,11 +156,19 @@ def _replace_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
+def made_with(generated: GeneratedSet) -> str:
+    """The document comment that records how the file was made, so it can be made again."""
+    versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
+    return (f"Made by qbank {__version__} from the bank '{generated.bank.id}' with seed "
+            f"{generated.seed} ({versions}); 'qbank generate --seed {generated.seed} "
+            f"-n {generated.count}' makes the same set again.")
+
+
 class BaseDocument:
     """The frame of one output file: styles, page set-up, headers, document properties."""
 
     def __init__(self, template: Path | None, *, title: str, subject: str,
-                 timestamp: float | None, keywords: str = "") -> None:
+                 timestamp: float | None, keywords: str = "", comments: str = "") -> None:
         document = _open_template(Path(template)) if template else docx.Document()
         if template is None:
             _drop_thumbnail(document)
@@ -191,7 +201,7 @@ class BaseDocument:
         props.author = props.last_modified_by = "qbank"
         props.created = props.modified = when
         props.revision = 1
-        props.comments = ""
+        props.comments = comments
         buffer = io.BytesIO()
         document.save(buffer)
         self.package = buffer.getvalue()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ...model import Bank, ClozeBlank, GeneratedSet
 from .common import footer_ids, points_label, section_end, styled
-from .package import BaseDocument, DocxWriter
+from .package import BaseDocument, DocxWriter, made_with
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import (is_rtl, paragraph, run, run_props, split_paragraphs, tab_run, tab_stops,
                      table, text_paragraph)
@@ -206,7 +206,8 @@ def write_worksheets(generated: GeneratedSet, path: Path, *, template: Path | No
                      timestamp: float | None) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: worksheets", subject=bank.subtitle,
-                        timestamp=timestamp, keywords=", ".join(bank.tags))
+                        timestamp=timestamp, keywords=", ".join(bank.tags),
+                        comments=made_with(generated))
     sheets = WorksheetWriter(base, generated, duplex=duplex)
     with DocxWriter(base, path) as writer:
         for plan in plan_versions(generated, shuffle=shuffle, roster=roster):
