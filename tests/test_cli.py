@@ -96,3 +96,18 @@ def test_console_script_is_installed():
     from importlib.metadata import entry_points
 
     assert any(ep.name == "qbank" for ep in entry_points(group="console_scripts"))
+
+
+def test_generate_help_names_every_registered_format():
+    from qbank.exporters import format_names
+
+    out = run_cli("generate", "--help").output
+    help_line = " ".join(out.split())
+    for name in ["all", *format_names()]:
+        assert f" {name}," in help_line or f" {name}." in help_line, name
+    assert format_names() == ["json", "docx", "anki", "moodle"]
+
+
+def test_formats_command_lists_each_format_with_its_file():
+    out = run_cli("formats").output
+    assert "json" in out and "-worksheets.docx" in out and ".apkg" in out and "-moodle.xml" in out
