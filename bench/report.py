@@ -240,8 +240,16 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
             add(name, "floor not measured", None)
             continue
         r = t(row["qbank"], "export") / t(floor)
-        add(name, f"{seconds(t(row['qbank'], 'export'))} vs {seconds(t(floor))} "
-                  f"({floor['label']}): {r:.2f}×", r <= EXPORT_FLOOR_RATIO)
+        text = (f"{seconds(t(row['qbank'], 'export'))} vs {seconds(t(floor))} "
+                f"({floor['label']}): {r:.2f}×")
+        # genanki stores the collection; qbank deflates it. The target is judged against
+        # genanki as it comes (the stricter floor); the like-for-like ratio is shown too.
+        same_file = next((f for f in row["floors"] if f["label"] == "genanki + deflate"
+                          and _ok(f)), None) if fmt == "anki" else None
+        if same_file is not None:
+            text += (f"; vs {seconds(t(same_file))} (genanki + deflate, the same file as "
+                     f"qbank's): {t(row['qbank'], 'export') / t(same_file):.2f}×")
+        add(name, text, r <= EXPORT_FLOOR_RATIO)
 
     # 3. docx: linear and 5x faster than naive python-docx at 10,000 questions.
     small, big = (_row(rows, "numerical-50", n, "docx", "docx-scaling") for n, in ((20,), (200,)))
@@ -310,7 +318,8 @@ def render(rows: list[dict], formats: list[str], elapsed: float,
               "validate + generate + export + commit (fsync, rename); "
               "*export alone* = the exporter's `write`, given the GeneratedSet; *floor* = the "
               "same content written by the library alone (bench/floors/). Times are the "
-              "fastest of up to 7 repetitions (one for runs over a second). Peak RSS is "
+              "fastest of the repetitions made until 5 seconds have passed (at most 7; one "
+              "for a run over 5 seconds). Peak RSS is "
               "`ru_maxrss` of the process that ran qbank end to end (the interpreter and "
               "libraries, about 45 MB, included).", ""]
     for bank in ("default", "numerical-50"):

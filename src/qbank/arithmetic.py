@@ -87,7 +87,11 @@ def charge(steps: int = 1) -> None:
     """Count ``steps`` of work against the template being run (if any)."""
     meter = METER.get()
     if meter is not None:
-        meter.spend(steps)
+        # meter.spend(steps), without a call in the common case (a run charges a dozen
+        # times or more): spend(0) does the rest (refuse, or read the clock) when it is due.
+        left = meter.steps_left = meter.steps_left - steps
+        if left < 0 or left <= meter._next_clock:
+            meter.spend(0)
 
 
 def size_cost(value: Any) -> int:
@@ -140,6 +144,28 @@ def check_list(items: list | tuple) -> list | tuple:
     return items
 
 
+#: Results of the slow decimal functions (powers, roots, logarithms, exp: 10 to 50 µs each)
+#: by function and the exact digits of their arguments. A bank's formulas call them with
+#: the same few arguments in variant after variant (0.5 ** (t / h) for a few dozen t / h).
+#: The arguments' text (str) is the key, not their value: Decimal('0.50') and
+#: Decimal('0.5') are equal but may give results with different exponents. The work
+#: meter is charged by the callers as before, whether the result was remembered or not.
+_REMEMBERED: dict[tuple, Decimal] = {}
+_REMEMBER_LIMIT = 20_000
+_REMEMBER_LONGEST = 50
+
+
+def _remembered(fn: Callable[..., Decimal], *args: Decimal) -> Decimal:
+    key = (fn.__name__, *map(str, args))
+    result = _REMEMBERED.get(key)
+    if result is None:
+        result = fn(*args)  # errors (trapped signals) are raised, never remembered
+        if len(_REMEMBERED) < _REMEMBER_LIMIT and \
+                all(len(text) <= _REMEMBER_LONGEST for text in key[1:]):
+            _REMEMBERED[key] = result
+    return result
+
+
 def _short(number: Decimal) -> str:
     text = numeric.plain(number)
     return text if len(text) <= 20 else f"{text[:8]}...({len(text)} digits)"
@@ -157,7 +183,7 @@ def _power(base: Decimal, exponent: Decimal) -> Decimal:
     if base == 0 and exponent < 0:
         raise DivisionByZero()
     charge(POWER_STEPS)  # decimal powers cost tens of microseconds
-    return CONTEXT.power(base, exponent)
+    return _remembered(CONTEXT.power, base, exponent)
 
 
 def _floordiv(a: Decimal, b: Decimal) -> Decimal:
@@ -180,9 +206,50 @@ _NUMBER_OPS: dict[str, tuple[str, Callable[[Decimal, Decimal], Decimal]]] = {
 }
 
 
+# --- fast paths -------------------------------------------------------------------------
+#
+# A variant's formulas and templates are mostly arithmetic on plain ints and Decimals and
+# writing them out; each step went through several general functions (is_number,
+# canonical, to_decimal, plain). The fast paths below handle exactly those two types and
+# give the same value as the general path they skip (the docstrings say which); anything
+# else, and every value out of range, still takes the general path, which raises the
+# same errors as before.
+
+_MAX_EXPONENT = numeric.MAX_EXPONENT
+#: Ints at least this large are refused (numeric.to_decimal and numeric.canonical).
+_MAX_INT = 10 ** (numeric.MAX_EXPONENT + 1)
+
+
+def _fast_operand(value: Any) -> Decimal | None:
+    """``to_decimal(canonical(value))`` for an in-range int or Decimal (not a subclass),
+    else None: the operand ``_num`` would give, with the same exponent."""
+    kind = type(value)
+    if kind is int:
+        if -_MAX_INT < value < _MAX_INT:
+            return Decimal(value)
+    elif kind is Decimal and value.is_finite() and \
+            -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+        # canonical() makes a whole Decimal an int, which to_decimal() makes a Decimal
+        # again: Decimal('2.0') and Decimal('2E+1') become Decimal('2') and Decimal('20').
+        return Decimal(int(value)) if value == value.to_integral_value() else value
+    return None
+
+
+def _fast_canonical(result: Decimal) -> Number:
+    """``canonical(result)`` for a Decimal an operation returned."""
+    if result.is_finite() and -_MAX_EXPONENT <= result.adjusted() <= _MAX_EXPONENT:
+        return int(result) if result == result.to_integral_value() else result
+    return canonical(result)
+
+
 def binop(operator: str, left: Any, right: Any) -> Any:
     """Evaluate ``left <operator> right`` exactly and within bounds."""
     charge(1)
+    a = _fast_operand(left)
+    if a is not None:
+        b = _fast_operand(right)
+        if b is not None:  # two numbers: what the general path below does, without detours
+            return _fast_canonical(_NUMBER_OPS[operator][1](a, b))
     if operator == "+" and isinstance(left, str) and isinstance(right, str):
         charge((len(left) + len(right)) >> 6)
         return check_size(left + right)
@@ -222,13 +289,21 @@ def concat(parts: Any) -> str:
     out = []
     total = 0
     for part in parts:
-        text = display(part)
+        text = part if type(part) is str else display(part)
         total += len(text)
         if total > MAX_TEXT:
             raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
         out.append(text)
     charge(1 + (total >> 6))
     return "".join(out)
+
+
+#: numeric.plain() of ints and Decimals already written out. plain() depends only on the
+#: value (2, Decimal('2.0') and Decimal('2E+0') all give '2', as they are equal and hash
+#: alike), and a bank's parameter values repeat in every variant that draws them.
+_PLAIN: dict[Number, str] = {}
+_PLAIN_LIMIT = 50_000
+_PLAIN_LONGEST = 40
 
 
 class ShownNumber(Decimal):
@@ -244,6 +319,16 @@ class ShownNumber(Decimal):
 
 def display(value: Any) -> str:
     """How a value appears in rendered text: numbers in full, never in exponent form."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or (kind is Decimal and value.is_finite()):
+        text = _PLAIN.get(value)
+        if text is None:
+            text = numeric.plain(value)
+            if len(_PLAIN) < _PLAIN_LIMIT and len(text) <= _PLAIN_LONGEST:
+                _PLAIN[value] = text
+        return text
     if isinstance(value, str):
         return value
     if isinstance(value, ShownNumber):
@@ -266,13 +351,16 @@ def display(value: Any) -> str:
 
 def finalize(value: Any) -> str:
     """What ``{{ value }}`` writes: :func:`display`, counted against the output budget."""
-    text = display(value)
+    text = value if type(value) is str else display(value)
     meter = METER.get()
     if meter is not None:
-        meter.output_left -= len(text)
+        length = len(text)
+        meter.output_left -= length
         if meter.output_left < 0:
             raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
-        meter.spend(1 + (len(text) >> 6))
+        left = meter.steps_left = meter.steps_left - 1 - (length >> 6)  # as charge() does
+        if left < 0 or left <= meter._next_clock:
+            meter.spend(0)
     return text
 
 
@@ -287,7 +375,7 @@ def _sqrt(value: Any) -> Number:
     dec = _num(value, "take the square root of")
     if dec < 0:
         raise FormulaError(f"cannot take the square root of a negative number ({numeric.plain(dec)})")
-    return canonical(CONTEXT.sqrt(dec))
+    return canonical(_remembered(CONTEXT.sqrt, dec))
 
 
 def _log(value: Any, base: Any = None) -> Number:
@@ -295,22 +383,22 @@ def _log(value: Any, base: Any = None) -> Number:
     if dec <= 0:
         raise FormulaError(f"the logarithm needs a positive number, not {numeric.plain(dec)}")
     if base is None:
-        return canonical(CONTEXT.ln(dec))
+        return canonical(_remembered(CONTEXT.ln, dec))
     b = _num(base, "use as a logarithm base")
     if b <= 0 or b == 1:
         raise FormulaError("a logarithm base must be positive and not 1")
-    return canonical(CONTEXT.divide(CONTEXT.ln(dec), CONTEXT.ln(b)))
+    return canonical(CONTEXT.divide(_remembered(CONTEXT.ln, dec), _remembered(CONTEXT.ln, b)))
 
 
 def _log10(value: Any) -> Number:
     dec = _num(value, "take the logarithm of")
     if dec <= 0:
         raise FormulaError(f"the logarithm needs a positive number, not {numeric.plain(dec)}")
-    return canonical(CONTEXT.log10(dec))
+    return canonical(_remembered(CONTEXT.log10, dec))
 
 
 def _exp(value: Any) -> Number:
-    return canonical(CONTEXT.exp(_num(value, "take exp of")))
+    return canonical(_remembered(CONTEXT.exp, _num(value, "take exp of")))
 
 
 def _float_fn(name: str, fn: Callable[[float], float]) -> Callable[[Any], Number]:

@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import random
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
 from . import numeric
@@ -235,6 +236,16 @@ def build_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], number: int,
     Raises :class:`_DrawFailed` when a 'where' condition does not hold, and
     :class:`TemplateProblem` (located) when a formula or template fails for these values.
     """
+    return Variant(question=cq.question, number=number, seed=seed, params=dict(drawn),
+                   **render_variant(cq, drawn))
+
+
+def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any]) -> dict[str, Any]:
+    """What :func:`build_variant` computes, as the Variant's fields other than question,
+    number, seed and params (validation checks many draws it does not keep as variants).
+
+    Raises as :func:`build_variant` does.
+    """
     q = cq.question
     values: dict[str, Any] = dict(drawn)
     step = "let"
@@ -292,8 +303,8 @@ def build_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], number: int,
         raise TemplateProblem(f"in '{step}': {exc.message}{detail}",
                               **_where(q, step.split(".")[0])) from None
     derived = {name: values[name] for name, _ in cq.let}
-    return Variant(question=q, number=number, seed=seed, params=dict(drawn), derived=derived,
-                   text=text, title=title, solution=solution, feedback=feedback, **extra)
+    return dict(derived=derived, text=text, title=title, solution=solution, feedback=feedback,
+                **extra)
 
 
 def _numerical(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -309,7 +320,7 @@ def _numerical(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, Any
         places = min(len(text.split(".")[1]) if "." in text else 0, DEFAULT_MAX_PLACES)
     number_text = numeric.fixed(answer, places, thousands=q.thousands)
     if q.tolerance.value is None:
-        tolerance: Number = canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
+        tolerance: Number = _half_unit(places)
     elif q.tolerance.relative:
         tolerance = canonical(CONTEXT.divide(CONTEXT.multiply(abs(numeric.to_decimal(answer)),
                                                               numeric.to_decimal(q.tolerance.value)),
@@ -319,6 +330,12 @@ def _numerical(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, Any
     return {"answer": answer, "answer_number_text": number_text,
             "answer_text": with_unit(number_text, q.unit, q.unit_position),
             "tolerance": tolerance}
+
+
+@lru_cache(maxsize=None)  # places is 0..numeric.MAX_PLACES
+def _half_unit(places: int) -> Number:
+    """The default tolerance: half a unit in the last decimal place shown (0.005 for 2)."""
+    return canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
 
 
 def with_unit(number_text: str, unit: str, position: str) -> str:
@@ -491,16 +508,19 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     tried = 0
     for positions, sweep in _trial_draws(cq):
         tried += 1
+        kept = sweep and len(cq.tried) < keep
+        drawn = cq.values_at(positions)
         try:
-            built: Any = build_variant(cq, cq.values_at(positions), 1, 0)
+            fields = render_variant(cq, drawn)
             held += 1
         except _DrawFailed:
-            built = _REJECTED
+            fields = None
         except TemplateProblem as exc:
             cq.tried.clear()
             return exc.problem
-        if sweep and len(cq.tried) < keep:
-            cq.tried[positions] = built
+        if kept:  # what build_variant(cq, drawn, 1, 0) gives
+            cq.tried[positions] = _REJECTED if fields is None else Variant(
+                question=q, number=1, seed=0, params=dict(drawn), **fields)
     if held == 0:
         return Problem(f"the 'where' conditions ({'; '.join(q.where)}) never held in "
                        f"{tried:,} tried combinations of the parameters", q.file,

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
@@ -38,6 +39,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.lexer import TOKEN_FLOAT, TOKEN_STRING, Lexer, Token, TokenStream
 from jinja2.meta import find_undeclared_variables
 from jinja2.parser import Parser
+from jinja2.runtime import missing
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import arithmetic, numeric
@@ -157,11 +159,16 @@ def output_limit(characters: int, message: str) -> Iterator[OutputLimit]:
         _OUTPUT_LIMITS.reset(token)
 
 
+@lru_cache(maxsize=4)
+def _too_long(seconds: float) -> str:
+    # Written once, not on each of the hundreds of thousands of runs of a large set.
+    return f"working it out took longer than {seconds:g} seconds; it does too much work"
+
+
 def _meter() -> WorkMeter:
     now = time.monotonic()
     deadline = now + RENDER_SECONDS
-    late = (f"working it out took longer than {RENDER_SECONDS:g} seconds; it does too much "
-            "work")
+    late = _too_long(RENDER_SECONDS)
     for limit in _LIMITS.get():
         if limit.deadline < deadline:
             deadline, late = limit.deadline, limit.message
@@ -495,36 +502,73 @@ def _syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
     return TemplateProblem(f"{what} has a syntax error: {message}")
 
 
-class _Runner:
-    """Runs a compiled template or formula: Jinja's generated code with a ready context.
+class _Scope:
+    """The names one run of a template or formula sees: what Jinja's generated code needs
+    of a ``Context`` (``resolve_or_missing``, ``vars``, ``exported_vars``), and no more.
 
-    ``Template.render`` and ``TemplateExpression.__call__`` build each context with
-    ``dict(template.globals, **values)``, and ``template.globals`` is a ChainMap over the
-    environment's functions and constants, read key by key: for a short question text that
-    copy costs more than the rendering itself. The globals are fixed once the environment
-    is built, so they are copied into one plain dict here, once. What runs is still the
-    generated code with the sandbox's hooks (calls, operators, item access, finalize, the
-    work meter), so nothing about what a template may do changes.
+    Jinja's ``Template.render`` builds a full ``Context`` per run over a copy of the
+    globals merged with the values; for a short formula that costs more than working it
+    out. The generated code of the syntax a question may use (see _ALLOWED_NODES) reads
+    names through ``resolve_or_missing`` and stores ``{% set %}`` results in ``vars`` and
+    ``exported_vars``; every call, operator, item access and output still goes through the
+    environment's sandboxed hooks, which do not use the context. Names resolve as in a
+    Context: the run's own assignments, then the values, then the functions and constants.
     """
 
-    __slots__ = ("_root", "_globals", "_blocks", "_name", "_formula")
+    __slots__ = ("vars", "exported_vars", "_values")
+    #: The attributes of the context generated code may use with a _Scope.
+    PROVIDES = frozenset({"resolve_or_missing", "vars", "exported_vars"})
 
-    def __init__(self, template: Any, formula: bool) -> None:
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.vars: dict[str, Any] = {}
+        self.exported_vars: set[str] = set()
+        self._values = values
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        if key in self._values:
+            return self._values[key]
+        return _GLOBALS.get(key, missing)
+
+
+#: The functions and constants every template and formula may use (fixed once the
+#: environment is made).
+_GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
+
+
+#: How generated code uses its context: ``context.<attribute>``.
+_CONTEXT_USE = re.compile(r"\bcontext\.(\w+)")
+
+
+class _Runner:
+    """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`.
+
+    Whether the generated code asks its context for anything else is checked on its source
+    when it is compiled (``scope_will_do``); if it does (no syntax a question may use does
+    so with this version of Jinja), that template gets a full Jinja ``Context`` instead.
+    """
+
+    __slots__ = ("_root", "_formula", "_template", "_scope_will_do")
+
+    def __init__(self, template: Any, formula: bool, scope_will_do: bool) -> None:
         self._root = template.root_render_func
-        self._globals = dict(template.globals)
-        self._blocks = template.blocks
-        self._name = template.name
+        self._template = template
         self._formula = formula
+        self._scope_will_do = scope_will_do
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
-        env = ENVIRONMENT
-        context = env.context_class(env, {**self._globals, **values}, self._name,
-                                    self._blocks)
+        if self._scope_will_do:
+            scope: Any = _Scope(values)
+        else:  # what Template.render does, with the globals already copied into a dict
+            template = self._template
+            scope = ENVIRONMENT.context_class(ENVIRONMENT, {**_GLOBALS, **values},
+                                              template.name, template.blocks)
         if self._formula:
-            for _ in self._root(context):
+            for _ in self._root(scope):
                 pass
-            return context.vars["result"]
-        return env.concat(self._root(context))
+            return scope.vars["result"]
+        return arithmetic.concat(self._root(scope))  # what env.concat does, one call less
 
 
 @dataclass(frozen=True)
@@ -633,9 +677,15 @@ def _parse_checked(source: str, kind: str) -> tuple[nodes.Template, frozenset[st
     return tree, names
 
 
-def _compile(tree: nodes.Template, kind: str) -> Any:
+def _compile(tree: nodes.Template, kind: str) -> _Runner:
+    env = ENVIRONMENT
     try:
-        return ENVIRONMENT.from_string(tree)
+        # What env.from_string(tree) does, keeping the generated source to look at.
+        source = env.compile(tree, raw=True)
+        template = env.template_class.from_code(env, compile(source, "<template>", "exec"),
+                                                env.make_globals(None), None)
+        return _Runner(template, formula=kind == "formula",
+                       scope_will_do=set(_CONTEXT_USE.findall(source)) <= _Scope.PROVIDES)
     except TemplateSyntaxError as exc:
         raise _syntax_problem(exc, f"the {kind}") from None
     except (RecursionError, SyntaxError, MemoryError):
@@ -646,7 +696,7 @@ def _compile(tree: nodes.Template, kind: str) -> Any:
 def compile_template(source: str) -> Compiled:
     tree, names = _parse_checked(source, "template")
     return Compiled(source, "template", names,
-                    _Runner(_compile(tree, "template"), formula=False))
+                    _compile(tree, "template"))
 
 
 def compile_formula(source: str | int | float | Decimal) -> Compiled:
@@ -658,7 +708,7 @@ def compile_formula(source: str | int | float | Decimal) -> Compiled:
         raise TemplateProblem("the formula is empty")
     tree, names = _parse_checked(source, "formula")
     return Compiled(source, "formula", names,
-                    _Runner(_compile(tree, "formula"), formula=True))
+                    _compile(tree, "formula"))
 
 
 def is_template(text: str) -> bool:

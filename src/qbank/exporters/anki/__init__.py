@@ -9,9 +9,11 @@ teachers in docs/anki.md.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import genanki
 
@@ -41,9 +43,29 @@ class AnkiExporter(Exporter):
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         stamp = Stamp(options.timestamp, clock=self._clock or time.time,
                       sleep=self._sleep or time.sleep)
-        package = build_package(generated)
-        write_apkg(package, sink.path(self.file_names(generated.bank)[0]), stamp.value)
+        with _cyclic_gc_paused():
+            package = build_package(generated)
+            write_apkg(package, sink.path(self.file_names(generated.bank)[0]), stamp.value)
         stamp.settle()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the notes are made and written.
+
+    A deck of 10,000 versions is some 50,000 genanki notes (each with its tag list, fields
+    and cards), made while the generated set is alive: every object allocated counts
+    towards the collector's next pass, and each pass scans the whole growing heap, though
+    none of these objects is part of a reference cycle. Paused, the export takes about a
+    fifth less time (docs/benchmarks.md); anything left over is collected when it resumes.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def build_package(generated: GeneratedSet) -> genanki.Package:

@@ -16,8 +16,8 @@ from typing import Callable, Iterator
 
 from ...model import Bank, ClozeBlank, GeneratedSet, Question, Variant
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
-from .text import (cloze_field, deck_name, html_list, inline_html, letter, paragraphs, tags,
-                   to_html)
+from .text import (clean, cloze_field, deck_name, html_list, inline_html, letter, paragraphs,
+                   tags, to_html)
 
 # Anki's GUID alphabet (base 91), as Anki itself and genanki write GUIDs.
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -71,47 +71,106 @@ class _Draft:
     source_extra: str = ""
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A draft made ready for any version: every field but ``Source`` and ``Id`` filled in.
+
+    Those two name the version, so they are filled in per note (:meth:`NoteMaker.notes`);
+    the rest depends only on what the variant says, so one ``_Prepared`` serves every
+    version that drew the same numbers.
+    """
+
+    note_type: NoteType
+    fields: tuple[str, ...]
+    suffix: str
+    source_extra: str
+    #: ``source_extra`` escaped, after its separator (" · "), or "" when there is none.
+    source_tail: str
+    #: Where ``Source`` and ``Id`` go in ``fields``.
+    source_index: int
+    id_index: int
+
+
+@dataclass(frozen=True)
+class _QuestionParts:
+    """What every note of one question shares, worked out once per question."""
+
+    tags: tuple[str, ...]
+    deck: str
+    key: str
+    #: The escaped parts of the ``Id`` and ``Source`` fields that all its versions share:
+    #: "<bank>/<question>/", "<bank> · <question> · " and " · seed <seed>".
+    id_head: str
+    source_head: str
+    source_end: str
+    #: Prepared drafts by the content they were made from (see _content_key).
+    prepared: dict[tuple, tuple[_Prepared, ...]]
+
+
 class NoteMaker:
-    """Turns the variants of one generated set into :class:`NoteSpec` objects."""
+    """Turns the variants of one generated set into :class:`NoteSpec` objects.
+
+    At district scale most notes repeat the content of another version: a question with a
+    few hundred possible draws gets ten thousand versions, all of them re-numbered copies
+    of those few hundred. So the fields are escaped once per distinct content (what
+    :func:`_content_key` lists) and only the version-specific ``Source`` and ``Id`` are
+    made per note.
+    """
 
     def __init__(self, generated: GeneratedSet) -> None:
         self.generated = generated
         self.bank: Bank = generated.bank
         self.root_deck = deck_name(self.bank.title) or self.bank.id
-        self._question_cache: dict[str, tuple[tuple[str, ...], str]] = {}
+        self._question_cache: dict[str, _QuestionParts] = {}
 
     def section_deck(self, section: str) -> str:
         return deck_name(self.root_deck, section) or self.root_deck
 
-    def _per_question(self, q: Question) -> tuple[tuple[str, ...], str]:
-        """A question's tags and deck, worked out once for all its variants."""
+    def _per_question(self, q: Question) -> _QuestionParts:
+        """A question's tags, deck and key, worked out once for all its variants."""
         cached = self._question_cache.get(q.id)
         if cached is None:
-            note_tags = tuple(tags([self.bank.id, f"{self.bank.id}::{q.id}", f"qbank::{q.type}",
+            bank_id = self.bank.id
+            note_tags = tuple(tags([bank_id, f"{bank_id}::{q.id}", f"qbank::{q.type}",
                                     *q.tags, *self.bank.tags]))
-            cached = self._question_cache[q.id] = (note_tags, self.section_deck(q.section))
+            key = f"{bank_id}/{q.id}"
+            cached = self._question_cache[q.id] = _QuestionParts(
+                note_tags, self.section_deck(q.section), key,
+                id_head=_html_head(key + "/"),
+                source_head=_html_head(f"{bank_id}{_DOT}{q.id}{_DOT}"),
+                source_end=inline_html(f"{_DOT}seed {self.generated.seed}"),
+                prepared={})
         return cached
 
     def notes(self, variant: Variant) -> list[NoteSpec]:
         q = variant.question
-        key = f"{self.bank.id}/{q.id}" + (f"/{variant.number}" if q.randomised else "")
-        note_tags, deck = self._per_question(q)
+        parts = self._per_question(q)
+        content = _content_key(variant)
+        prepared = parts.prepared.get(content)
+        if prepared is None:
+            prepared = parts.prepared[content] = tuple(
+                _prepare(draft, variant.title) for draft in _BUILDERS[q.type](variant))
         out = []
-        for draft in _BUILDERS[q.type](variant):
-            source = [self.bank.id, q.id]
+        for draft in prepared:
             if q.randomised:
-                source.append(f"version {variant.number} of {self.generated.count}")
-            if draft.source_extra:
-                source.append(draft.source_extra)
-            source.append(f"seed {self.generated.seed}")
-            full_key = key + draft.suffix
-            values = {"Title": to_html(variant.title), "Source": to_html(" · ".join(source)),
-                      "Id": to_html(full_key), **draft.fields}
-            unknown = set(values) - set(draft.note_type.fields)
-            if unknown:  # a programming error: the note types' fields are frozen
-                raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")
-            fields = tuple(values.get(name, "") for name in draft.note_type.fields)
-            out.append(NoteSpec(draft.note_type, full_key, fields, q.section, deck, note_tags))
+                # to_html() of the key and of the source line, from their escaped parts
+                # that are the same for every version (see _html_head).
+                number = variant.number
+                full_key = f"{parts.key}/{number}{draft.suffix}"
+                id_html = f"{parts.id_head}{number}{inline_html(draft.suffix)}"
+                source = (f"{parts.source_head}version {number} of {self.generated.count}"
+                          f"{draft.source_tail}{parts.source_end}")
+            else:  # one note per draft in the whole deck: the plain way
+                full_key = parts.key + draft.suffix
+                id_html = to_html(full_key)
+                source = to_html(_DOT.join(
+                    [self.bank.id, q.id, *([draft.source_extra] if draft.source_extra else []),
+                     f"seed {self.generated.seed}"]))
+            fields = list(draft.fields)
+            fields[draft.source_index] = source
+            fields[draft.id_index] = id_html
+            out.append(NoteSpec(draft.note_type, full_key, tuple(fields), q.section,
+                                parts.deck, parts.tags))
         return out
 
     def in_study_order(self) -> Iterator[Variant]:
@@ -125,6 +184,60 @@ class NoteMaker:
                     yield variants[q.id][k - 1]
                 elif k == 1:
                     yield variants[q.id][0]
+
+
+#: What separates the parts of the ``Source`` field.
+_DOT = " · "
+
+
+def _html_head(text: str) -> str:
+    """``to_html`` of the start of a longer text: spaces are stripped at its start only.
+
+    ``to_html(head + rest)`` equals ``_html_head(head) + inline_html(rest)`` whenever
+    ``rest`` ends in a character that is not a space and the seam splits no ``\r\n``:
+    escaping and dropping control characters work character by character (``inline_html``
+    drops the same ones ``clean`` does). The keys and source lines of randomised questions
+    are built that way: ``head`` ends with "/" or " · ", ``rest`` ends with a version
+    number or a seed.
+    """
+    return inline_html(clean(text).lstrip())
+
+
+def _prepare(draft: _Draft, title: str) -> _Prepared:
+    values = {"Title": to_html(title), **draft.fields}
+    unknown = set(values) - set(draft.note_type.fields)
+    if unknown:  # a programming error: the note types' fields are frozen
+        raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")
+    fields = tuple(values.get(name, "") for name in draft.note_type.fields)
+    tail = inline_html(clean(_DOT + draft.source_extra)) if draft.source_extra else ""
+    return _Prepared(draft.note_type, fields, draft.suffix, draft.source_extra, tail,
+                     draft.note_type.index("Source"), draft.note_type.index("Id"))
+
+
+def _content_key(v: Variant) -> tuple:
+    """Everything the note builders read from a variant apart from its number: two variants
+    of one question with the same key get the same notes (but their own Source and Id).
+
+    It must name every field a builder below reads; the seed only through the order in which
+    multiple-choice options are shown.
+    """
+    kind = v.question.type
+    if kind == "numerical":
+        return (v.title, v.text, v.answer_text, v.solution, v.feedback)
+    if kind == "multichoice":
+        return (v.title, v.text, v.choices, tuple(choice_order(v)), v.solution, v.feedback)
+    if kind == "matching":
+        return (v.title, v.pairs, v.solution, v.feedback)
+    if kind == "cloze":
+        return (v.title, v.cloze, v.solution, v.feedback)
+    if kind == "truefalse":
+        return (v.title, v.text, v.answer, v.solution, v.feedback, v.feedback_true,
+                v.feedback_false)
+    if kind == "shortanswer":
+        return (v.title, v.text, v.accepted, v.solution, v.feedback)
+    if kind == "essay":
+        return (v.title, v.text, v.answer, v.solution, v.feedback)
+    raise KeyError(f"no Anki note builder for '{kind}' questions")
 
 
 # --- one builder per question type -----------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from ...model import Bank, Question, Variant
 from .markup import MAX_NAME, plain_name
@@ -118,6 +119,14 @@ class Layout:
         path = category_path(self.bank_name, self.names[question.id])
         return Category(path, self._category_idnumber(f"{self.bank.id}:{question.id}", path),
                         info)
+
+    def variant_idnumbers(self, question: Question, count: int) -> Callable[[Variant], str]:
+        """``question_idnumber(question, v)`` for each of a question's ``count`` variants,
+        with the common part worked out once when no variant's ID number needs shortening."""
+        head = f"{self.bank.id}:{question.id}:v"
+        if question.id in self._ambiguous or len(head) + len(str(count)) > MAX_IDNUMBER:
+            return lambda variant: self.question_idnumber(question, variant)
+        return lambda variant: f"{head}{variant.number}"
 
     def question_idnumber(self, question: Question, variant: Variant | None) -> str:
         """``<bank-id>:<question-id>`` for a fixed question, ``...:v<k>`` for variant k."""

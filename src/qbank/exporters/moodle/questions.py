@@ -129,11 +129,17 @@ class QuestionWriter:
     # -- one method per question type -----------------------------------------------------
 
     def numerical(self, element: _Element, v: Variant) -> None:
-        q = v.question
-        answer = self.answer(element, "100", plain(v.answer))
         # The generator already turned a relative tolerance into the absolute one for this
         # variant's answer, which is what Moodle's numerical type wants.
-        simple(answer, "tolerance", plain(v.tolerance if v.tolerance is not None else 0))
+        self.numerical_answer(element, v.question, plain(v.answer),
+                              plain(v.tolerance if v.tolerance is not None else 0))
+
+    def numerical_answer(self, element: _Element, q: Question, answer_text: str,
+                         tolerance_text: str) -> None:
+        """The answer, tolerance and units of a numerical question (also used by
+        :class:`.stencil.NumericalStencil`, which passes placeholders)."""
+        answer = self.answer(element, "100", answer_text)
+        simple(answer, "tolerance", tolerance_text)
         self.units(element, q.unit, q.unit_position)
 
     def calculated(self, q: Question, calc: CalculatedQuestion, name: str,

@@ -1,7 +1,9 @@
 """Stream one generated set into a Moodle XML file, question by question.
 
-The file is written with ``lxml.etree.xmlfile``: each ``<question>`` is built, written and
-dropped, so memory stays flat however many versions are drawn.
+Each ``<question>`` is built with lxml, serialised, written and dropped, so memory stays
+flat however many versions are drawn. The variants of a randomised numerical question
+(thousands of them at district scale) are written into text that lxml made once for the
+question (:mod:`.stencil`): the same bytes, without building a tree per variant.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from ... import __version__
 from ...model import GeneratedSet, Question, Variant
 from .calculated import MAX_DATASET_ITEMS, NotExpressible, translate
 from .layout import Category, Layout
-from .markup import Cleaner, plain_name, text_to_html
+from .markup import MAX_NAME, Cleaner, plain_name, text_to_html
 from .questions import QuestionWriter, text_field
+from .stencil import NumericalStencil, StencilError
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -33,10 +36,27 @@ def category_title(question: Question, variants: Sequence[Variant]) -> str:
     return titles.pop() if len(titles) == 1 else question.id
 
 
-def variant_name(variant: Variant, count: int) -> str:
-    # Zero-padded so Moodle's alphabetical list shows variant 02 before variant 10.
-    suffix = f" (variant {variant.number:0{len(str(count))}d})"
-    return plain_name(variant.title, 255 - len(suffix)) + suffix
+#: Variants written into a stencil are encoded and written this many at a time.
+_BATCH = 256
+
+
+class VariantNames:
+    """The names of the variants of one question: ``<title> (variant 07)``.
+
+    Zero-padded so Moodle's alphabetical list shows variant 02 before variant 10; the
+    title part is worked out once per title (a question's variants nearly always share one).
+    """
+
+    def __init__(self, count: int) -> None:
+        self.width = len(str(count))
+        self.limit = MAX_NAME - len(f" (variant {0:0{self.width}d})")
+        self._titles: dict[str, str] = {}
+
+    def __call__(self, variant: Variant) -> str:
+        title = self._titles.get(variant.title)
+        if title is None:
+            title = self._titles[variant.title] = plain_name(variant.title, self.limit)
+        return f"{title} (variant {variant.number:0{self.width}d})"
 
 
 class MoodleFile:
@@ -63,21 +83,20 @@ class MoodleFile:
             "ticked. "
             "Importing the same file again adds a second copy of every question."),
             encoding="utf-8") + b"\n")
-        with etree.xmlfile(fh, encoding="utf-8") as xf:
-            with xf.element("quiz"):
-                xf.write("\n")
-                self.category(xf, self.layout.bank_category(self.bank_info()))
-                if self.fixed:
-                    self.category(xf, self.layout.fixed_category(
-                        f"The {len(self.fixed)} questions of the bank that are the same for "
-                        "every student."))
-                    for q in self.fixed:
-                        v = generated.variants[q.id][0]
-                        self.element(xf, self.questions.question(
-                            v, plain_name(v.title), self.layout.question_idnumber(q, None)))
-                for q in self.randomised:
-                    self.randomised_question(xf, q, generated.variants[q.id])
-        fh.write(b"\n")
+        # What etree.xmlfile writes for a <quiz> holding pretty-printed elements.
+        fh.write(b"<quiz>\n")
+        self.category(fh, self.layout.bank_category(self.bank_info()))
+        if self.fixed:
+            self.category(fh, self.layout.fixed_category(
+                f"The {len(self.fixed)} questions of the bank that are the same for "
+                "every student."))
+            for q in self.fixed:
+                v = generated.variants[q.id][0]
+                self.element(fh, self.questions.question(
+                    v, plain_name(v.title), self.layout.question_idnumber(q, None)))
+        for q in self.randomised:
+            self.randomised_question(fh, q, generated.variants[q.id])
+        fh.write(b"</quiz>\n")
         if self.clean.changed:
             self.warn("Moodle XML: removed control characters that XML files cannot hold, "
                       f"in {', '.join(repr(c) for c in self.clean.changed)}")
@@ -90,7 +109,8 @@ class MoodleFile:
                 f"Running qbank again with --seed {generated.seed} and -n {generated.count} "
                 "makes the same questions.")
 
-    def randomised_question(self, xf, q: Question, variants: Sequence[Variant]) -> None:
+    def randomised_question(self, fh: IO[bytes], q: Question,
+                            variants: Sequence[Variant]) -> None:
         title = self.layout.names[q.id]
         if self.calculated and q.type == "numerical":
             try:
@@ -103,31 +123,48 @@ class MoodleFile:
                     self.warn(f"question '{q.id}': Moodle keeps at most {MAX_DATASET_ITEMS} sets "
                               f"of values in a calculated question; the first "
                               f"{MAX_DATASET_ITEMS} of {len(variants)} are used")
-                self.category(xf, self.layout.question_category(q, (
+                self.category(fh, self.layout.question_category(q, (
                     f"One calculated question: Moodle picks one of its "
                     f"{len(calc.datasets[0].values)} sets of values for each attempt.")))
-                self.element(xf, self.questions.calculated(
+                self.element(fh, self.questions.calculated(
                     q, calc, title, self.layout.question_idnumber(q, None)))
                 return
-        self.category(xf, self.layout.question_category(q, (
+        self.category(fh, self.layout.question_category(q, (
             f"{len(variants)} variants of the question '{title}', each with its own numbers. "
             "In a quiz, add a random question from this category: each student gets one "
             "of the variants.")))
-        for v in variants:
-            self.element(xf, self.questions.question(
-                v, variant_name(v, len(variants)), self.layout.question_idnumber(q, v)))
+        names = VariantNames(len(variants))
+        stencil = self.stencil(q)
+        if stencil is None:
+            for v in variants:
+                self.element(fh, self.questions.question(
+                    v, names(v), self.layout.question_idnumber(q, v)))
+            return
+        idnumbers = self.layout.variant_idnumbers(q, len(variants))
+        for start in range(0, len(variants), _BATCH):  # a few large writes, not many small
+            fh.write("".join([stencil.variant(v, names(v), idnumbers(v))
+                              for v in variants[start:start + _BATCH]]).encode("utf-8"))
 
-    def category(self, xf, category: Category) -> None:
+    def stencil(self, q: Question) -> NumericalStencil | None:
+        """The text all variants of a numerical question are written into, if it has one."""
+        if q.type != "numerical":
+            return None
+        try:
+            return NumericalStencil(self.questions, q)
+        except StencilError:  # a text of the question holds a placeholder: write trees
+            return None
+
+    def category(self, fh: IO[bytes], category: Category) -> None:
         self.clean.current = category.idnumber.split("@")[0]
         element = etree.Element("question", type="category")
         text_field(element, "category", self.clean(category.path), fmt=None)
         text_field(element, "info", self.clean(text_to_html(category.info)))
         etree.SubElement(element, "idnumber").text = category.idnumber
-        self.element(xf, element)
+        self.element(fh, element)
 
     @staticmethod
-    def element(xf, element: etree._Element) -> None:
-        xf.write(element, pretty_print=True)
+    def element(fh: IO[bytes], element: etree._Element) -> None:
+        fh.write(etree.tostring(element, pretty_print=True, encoding="utf-8"))
 
 
 def write_moodle_xml(generated: GeneratedSet, fh: IO[bytes], *, calculated: bool = False,
