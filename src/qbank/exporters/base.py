@@ -59,3 +59,13 @@ class Exporter(ABC):
     @abstractmethod
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         """Write the files for one generated set into ``sink``."""
+
+
+def option_letter(index: int) -> str:
+    """The label of option ``index`` (0-based): A, B, ..., Z, AA, AB, ..."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label

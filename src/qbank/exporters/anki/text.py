@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ...model import ClozeBlank
+from ..base import option_letter as letter
 
 # One translation table does all the escaping in a single pass over the text: the HTML
 # escapes, the Anki syntax characters, newlines to <br>, and the invisible C0 controls
@@ -88,14 +89,6 @@ def html_list(items: Iterable[str], *, ordered: bool = False, css_class: str = "
     return f"{head}>{body}</{tag}>"
 
 
-def letter(index: int) -> str:
-    """The label of option ``index`` (0-based) in an ``<ol type="A">``: A..Z, AA, AB..."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("A") + rest) + label
-    return label
 
 
 # --- tags and deck names: plain text with Anki's own rules ------------------------------

@@ -16,16 +16,9 @@ from functools import cached_property
 from typing import Sequence
 
 from ...model import GeneratedSet, Number, RenderedChoice, Variant
+from ..base import option_letter as letter
 
 
-def letter(index: int) -> str:
-    """A, B, ..., Z, AA, AB, ... for 0, 1, ..."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("A") + rest) + out
-    return out
 
 
 def _rng(*parts: object) -> random.Random:
