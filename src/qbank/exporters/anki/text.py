@@ -89,8 +89,6 @@ def html_list(items: Iterable[str], *, ordered: bool = False, css_class: str = "
     return f"{head}>{body}</{tag}>"
 
 
-
-
 # --- tags and deck names: plain text with Anki's own rules ------------------------------
 
 _TAG_FORBIDDEN = re.compile(r'[\s"\x00-\x1f\x7f]+')

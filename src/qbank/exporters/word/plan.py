@@ -19,8 +19,6 @@ from ...model import GeneratedSet, Number, RenderedChoice, Variant
 from ..base import option_letter as letter
 
 
-
-
 def _rng(*parts: object) -> random.Random:
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
