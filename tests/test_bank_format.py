@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, bank_from_text, run_cli
 from qbank.bank import load_bank
-from qbank.errors import BankInvalid, QbankError
+from qbank.errors import BankInvalid
 from qbank.generator import generate
 from qbank.pipeline import validate_bank
 

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import BankInvalid, QbankError
-from .exporters import ExportOptions, format_names, registry
+from .exporters import ExportOptions, registry
 
 EXAMPLES_GENERATE = """
 \b

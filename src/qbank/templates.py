@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame, operators
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.lexer import TOKEN_FLOAT, TOKEN_STRING, Lexer, Token, TokenStream
+from jinja2.lexer import TOKEN_FLOAT, TOKEN_STRING, Lexer, Token
 from jinja2.meta import find_undeclared_variables
 from jinja2.parser import Parser
 from jinja2.runtime import missing
@@ -718,4 +718,4 @@ def is_template(text: str) -> bool:
 
 __all__ = ["CONTROL_CHARACTERS", "Compiled", "ENVIRONMENT", "OutputLimit", "TimeLimit",
            "compile_formula", "compile_template", "is_template", "output_limit", "time_limit",
-           "unknown_name_message", "TokenStream"]
+           "unknown_name_message"]

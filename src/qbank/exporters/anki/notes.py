@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ...model import Bank, ClozeBlank, GeneratedSet, Question, Variant
+from ..base import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
-from .text import (clean, cloze_field, deck_name, html_list, inline_html, letter, paragraphs,
+from .text import (clean, cloze_field, deck_name, html_list, inline_html, paragraphs,
                    tags, to_html)
 
 # Anki's GUID alphabet (base 91), as Anki itself and genanki write GUIDs.

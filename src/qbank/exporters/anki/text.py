@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Iterable
 
 from ...model import ClozeBlank
-from ..base import option_letter as letter
 
 # One translation table does all the escaping in a single pass over the text: the HTML
 # escapes, the Anki syntax characters, newlines to <br>, and the invisible C0 controls
