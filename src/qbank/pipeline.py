@@ -285,7 +285,7 @@ def run(
     seed = choose_seed() if seed is None else seed
     options = options or ExportOptions()
     if options.timestamp is None:
-        options = _with(options, timestamp=source_date_epoch())
+        options = replace(options, timestamp=source_date_epoch())
     if on_start is not None:
         on_start(sum(total_variants(b, count) for b in banks), seed)
     with output_limit(RUN_CHARACTERS, f"the texts of this run would be longer than "
@@ -294,16 +294,9 @@ def run(
                 for b in banks]
     with AtomicOutputSet(Path(out_dir), warn=note) as outputs:
         for generated in sets:
-            bank_options = options
-            if generated.bank.file and os.path.exists(generated.bank.file):
-                bank_options = _with(options, source_mtime=os.path.getmtime(generated.bank.file))
             outputs.begin_set(generated.bank.id, seed=seed, count=count)
             for name in names:
-                get_exporter(name).write(generated, outputs, bank_options)
+                get_exporter(name).write(generated, outputs, options)
         files = outputs.commit()
         return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
                          moved_aside=outputs.moved_aside)
-
-
-def _with(options: ExportOptions, **changes) -> ExportOptions:
-    return replace(options, **changes)

@@ -26,8 +26,6 @@ class ExportOptions:
     moodle_calculated: bool = False
     #: Seconds since the epoch stamped into files that need a time (``SOURCE_DATE_EPOCH``).
     timestamp: float | None = None
-    #: Modification time of the bank file (Anki update-in-place needs a rising stamp).
-    source_mtime: float | None = None
 
 
 class OutputSink(Protocol):
