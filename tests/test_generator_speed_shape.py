@@ -12,6 +12,7 @@ import random
 import pytest
 
 import qbank.generator as generator
+import qbank.limits as limits
 from conftest import bank_from_text
 from qbank.exporters.jsonrecord import dumps, question_record
 from qbank.generator import (ParamGrid, build_variant, compile_bank, compile_question, generate,
@@ -68,7 +69,7 @@ def reference_variants(bank, count: int, seed: int) -> dict[str, list]:
         for k in range(1, (count if q.randomised else 1) + 1):
             vseed = variant_seed(seed, bank.id, q.id, k)
             rng = random.Random(vseed)
-            for _ in range(generator.MAX_DRAWS):
+            for _ in range(limits.MAX_DRAWS):
                 drawn = {p.name: param_value(p, rng.randrange(param_values(p)))
                          for p in q.params}
                 try:
@@ -155,7 +156,7 @@ def test_what_validation_built_is_not_built_again(monkeypatch):
 
 
 def test_validation_keeps_a_bounded_number_of_variants(monkeypatch):
-    monkeypatch.setattr(generator, "VALIDATION_KEEP_LIMIT", 7)
+    monkeypatch.setattr(limits, "VALIDATION_KEEP_LIMIT", 7)
     compiled = validate_bank(bank_from_text(BANK))
     assert sum(len(cq.tried) for cq in compiled.values()) <= 7
 

@@ -16,14 +16,14 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES
 
-from qbank import pipeline
-from qbank.arithmetic import MAX_ITEMS, MAX_STEPS, MAX_TEXT
+from qbank import limits, pipeline
 from qbank.bank import load_bank, load_bank_text
-from qbank.bank.schema import MAX_QUESTIONS
-from qbank.bank.yamlfile import MAX_FILE_BYTES, MAX_NODES, parse_yaml
+from qbank.bank.yamlfile import parse_yaml
 from qbank.cli import cli
 from qbank.errors import QbankError
-from qbank.templates import MAX_SOURCE, compile_template
+from qbank.limits import (MAX_FILE_BYTES, MAX_ITEMS, MAX_NODES, MAX_QUESTIONS, MAX_SOURCE,
+                          MAX_STEPS, MAX_TEXT)
+from qbank.templates import compile_template
 
 FIXTURES_GOOD = FIXTURES / "good"
 HEAD = "id: bounds\ntitle: Bounds\nquestions:\n"
@@ -305,7 +305,7 @@ def test_one_run_is_bounded_in_steps_before_the_clock_matters():
 
 
 def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "QUESTION_CHECK_SECONDS", 0.5)
+    monkeypatch.setattr(limits, "QUESTION_CHECK_SECONDS", 0.5)
     content = HEAD + slow_multichoice("slow-1", 50) + slow_multichoice("slow-2", 50) \
         + slow_multichoice("slow-3", 50)
     err = refused(tmp_path, content, seconds=4)
@@ -318,7 +318,7 @@ def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch):
 
 
 def test_checking_a_bank_is_bounded_in_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "BANK_CHECK_SECONDS", 0.3)
+    monkeypatch.setattr(limits, "BANK_CHECK_SECONDS", 0.3)
     content = HEAD + "".join(slow_multichoice(f"q{i}", 3) for i in range(40))
     err = refused(tmp_path, content, seconds=4)
     assert "checking the bank took longer than 0.3 seconds; split it into smaller banks" in err
@@ -326,7 +326,7 @@ def test_checking_a_bank_is_bounded_in_time(tmp_path, monkeypatch):
 
 
 def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "VARIANT_SECONDS", 0.3)
+    monkeypatch.setattr(limits, "VARIANT_SECONDS", 0.3)
     # Valid (its one-value space is checked with a single draw) but slow to draw: each
     # variant renders 80 choices near the step budget.
     bank = tmp_path / "slow.yaml"
@@ -357,7 +357,7 @@ def test_a_version_with_too_much_text_is_refused_by_validate(tmp_path):
 
 
 def test_the_text_of_a_whole_run_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "RUN_CHARACTERS", 5_000)
+    monkeypatch.setattr(limits, "RUN_CHARACTERS", 5_000)
     content = question('"{{ s }} {{ x }}"', "params:\n  x: {min: 1, max: 100000}\n"
                                            "let:\n  s: \"'a' * 2000\"")
     err = refused(tmp_path, content, command="generate")
@@ -368,7 +368,7 @@ def test_the_text_of_a_whole_run_is_bounded(tmp_path, monkeypatch):
 def test_keeping_fewer_validated_variants_changes_no_output(tmp_path, monkeypatch):
     bank = FIXTURES_GOOD / "every-type.yaml"
     first = pipeline.run([bank], count=4, seed=9, formats=["json"], out_dir=tmp_path / "a")
-    monkeypatch.setattr(pipeline, "KEPT_CHARACTERS", 0)
+    monkeypatch.setattr(limits, "KEPT_CHARACTERS", 0)
     second = pipeline.run([bank], count=4, seed=9, formats=["json"], out_dir=tmp_path / "b")
     assert (tmp_path / "a" / "every-type.json").read_bytes() == \
         (tmp_path / "b" / "every-type.json").read_bytes()

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from qbank import arithmetic, templates
+from qbank import arithmetic, limits, templates
 from qbank.cli import cli
 from qbank.errors import TemplateProblem
 from qbank.templates import ENVIRONMENT, compile_formula, compile_template, time_limit
@@ -194,7 +194,7 @@ def test_the_innermost_deadline_wins_and_renewing_restarts_the_clock():
 def test_the_clock_is_read_during_a_long_run(monkeypatch):
     # A run stopped part-way, not only before it starts: the meter reads the clock every
     # few hundred steps.
-    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.0)
+    monkeypatch.setattr(limits, "RENDER_SECONDS", 0.0)
     with pytest.raises(TemplateProblem, match="took longer than 0 seconds"):
         compile_template("{{ sum(L) }}").run({"L": list(range(1000))})
 

@@ -2,8 +2,8 @@
 
 Jinja2's sandbox hands every intercepted operator to :func:`binop`; the whitelist of
 functions lives in :data:`FUNCTIONS`. Nothing here can build a number past
-``numeric.MAX_EXPONENT``, a text longer than :data:`MAX_TEXT`, a list longer than
-:data:`MAX_ITEMS` or a list of lists, and every operation is charged to the
+``numeric.MAX_EXPONENT``, a text longer than :data:`limits.MAX_TEXT`, a list longer than
+:data:`limits.MAX_ITEMS` or a list of lists, and every operation is charged to the
 :class:`WorkMeter` of the template being run, so a template's work is bounded however it
 is written (see docs/security.md).
 """
@@ -17,18 +17,9 @@ from decimal import Decimal, DecimalException, DivisionByZero
 from typing import Any, Callable
 
 from . import numeric
+from . import limits
 from .numeric import CONTEXT, Number, canonical, to_decimal
 
-#: The longest text any template expression may build, and the most text one run of a
-#: template may output through ``{{ ... }}``.
-MAX_TEXT = 100_000
-#: The longest list any template expression may build. Lists cannot hold lists.
-MAX_ITEMS = 1_000
-#: The work one run of a template or formula may do: one step per operation, plus one per
-#: list item or per 64 characters an operation touches. A teacher's template needs tens.
-MAX_STEPS = 20_000
-#: Steps charged for a power (``**``), which costs like twenty additions.
-POWER_STEPS = 20
 #: How often (in steps) the clock is read.
 _CLOCK_EVERY = 512
 
@@ -52,14 +43,14 @@ class WorkMeter:
                  "_next_clock")
 
     def __init__(self, deadline: float, late_message: str, budgets: tuple = ()) -> None:
-        self.steps_left = MAX_STEPS
-        self.output_left = MAX_TEXT
+        self.steps_left = limits.MAX_STEPS
+        self.output_left = limits.MAX_TEXT
         self.deadline = deadline
         self.late_message = late_message
         #: Longer-lived text budgets this run also counts against (one per variant, one
         #: per run: see qbank.templates.output_limit); each has ``left`` and ``message``.
         self.budgets = budgets
-        self._next_clock = MAX_STEPS - _CLOCK_EVERY
+        self._next_clock = limits.MAX_STEPS - _CLOCK_EVERY
 
     def write(self, characters: int) -> None:
         """Count ``characters`` of text this run produces against every text budget."""
@@ -71,7 +62,7 @@ class WorkMeter:
     def spend(self, steps: int) -> None:
         self.steps_left -= steps
         if self.steps_left < 0:
-            raise FormulaError(f"it does too much work (more than {MAX_STEPS:,} steps of "
+            raise FormulaError(f"it does too much work (more than {limits.MAX_STEPS:,} steps of "
                                "arithmetic and text handling); simplify it")
         if self.steps_left <= self._next_clock:
             self._next_clock = self.steps_left - _CLOCK_EVERY
@@ -127,17 +118,17 @@ def describe(value: Any) -> str:
 
 
 def check_size(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+    if isinstance(value, str) and len(value) > limits.MAX_TEXT:
+        raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
     if isinstance(value, (list, tuple)):
         check_list(value)
     return value
 
 
 def check_list(items: list | tuple) -> list | tuple:
-    """A list a template may hold: at most MAX_ITEMS items, none of them a list."""
-    if len(items) > MAX_ITEMS:
-        raise FormulaError(f"the list would have more than {MAX_ITEMS:,} items")
+    """A list a template may hold: at most limits.MAX_ITEMS items, none of them a list."""
+    if len(items) > limits.MAX_ITEMS:
+        raise FormulaError(f"the list would have more than {limits.MAX_ITEMS:,} items")
     for item in items:
         if isinstance(item, (list, tuple)):
             raise FormulaError("a list cannot hold another list")
@@ -182,7 +173,7 @@ def _power(base: Decimal, exponent: Decimal) -> Decimal:
                 "to work out")
     if base == 0 and exponent < 0:
         raise DivisionByZero()
-    charge(POWER_STEPS)  # decimal powers cost tens of microseconds
+    charge(limits.POWER_STEPS)  # decimal powers cost tens of microseconds
     return _remembered(CONTEXT.power, base, exponent)
 
 
@@ -263,10 +254,10 @@ def binop(operator: str, left: Any, right: Any) -> Any:
             times = int(times)
         if isinstance(times, bool) or not isinstance(times, int):
             raise FormulaError("text can only be repeated a whole number of times")
-        if times > 0 and len(seq) * times > (MAX_TEXT if isinstance(seq, str) else MAX_ITEMS):
-            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters"
+        if times > 0 and len(seq) * times > (limits.MAX_TEXT if isinstance(seq, str) else limits.MAX_ITEMS):
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters"
                                if isinstance(seq, str) else
-                               f"the list would have more than {MAX_ITEMS:,} items")
+                               f"the list would have more than {limits.MAX_ITEMS:,} items")
         result = seq * max(times, 0)
         charge(size_cost(result))
         return result
@@ -291,8 +282,8 @@ def concat(parts: Any) -> str:
     for part in parts:
         text = part if type(part) is str else display(part)
         total += len(text)
-        if total > MAX_TEXT:
-            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+        if total > limits.MAX_TEXT:
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
         out.append(text)
     charge(1 + (total >> 6))
     return "".join(out)
@@ -343,8 +334,8 @@ def display(value: Any) -> str:
         check_list(value)
         charge(len(value))
         text = ", ".join(display(v) for v in value)
-        if len(text) > MAX_TEXT:
-            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+        if len(text) > limits.MAX_TEXT:
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
         return text
     return str(value)
 
@@ -357,7 +348,7 @@ def finalize(value: Any) -> str:
         length = len(text)
         meter.output_left -= length
         if meter.output_left < 0:
-            raise FormulaError(f"the text would be longer than {MAX_TEXT:,} characters")
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
         left = meter.steps_left = meter.steps_left - 1 - (length >> 6)  # as charge() does
         if left < 0 or left <= meter._next_clock:
             meter.spend(0)
@@ -549,6 +540,6 @@ TESTS: dict[str, Callable[..., bool]] = {
     "string": lambda v: isinstance(v, str),
 }
 
-__all__ = ["CONSTANTS", "FILTERS", "FUNCTIONS", "FormulaError", "MAX_ITEMS", "MAX_STEPS",
-           "MAX_TEXT", "ShownNumber", "TooMuchText", "TooSlow", "WorkMeter", "DecimalException", "binop",
+__all__ = ["CONSTANTS", "FILTERS", "FUNCTIONS", "FormulaError", "limits.MAX_ITEMS", "limits.MAX_STEPS",
+           "limits.MAX_TEXT", "ShownNumber", "TooMuchText", "TooSlow", "WorkMeter", "DecimalException", "binop",
            "charge", "check_list", "concat", "display", "finalize", "unop"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
-from . import numeric
+from . import limits, numeric
 from .arithmetic import CONSTANTS, FUNCTIONS, ShownNumber, describe
 from .bank.loader import split_cloze
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
@@ -33,22 +33,11 @@ from .model import (Bank, ClozeBlank, GeneratedSet, Param, Question, RenderedCho
 from .numeric import CONTEXT, Number, canonical, plain
 from .templates import Compiled, compile_formula, compile_template, is_template, unknown_name_message
 
-#: How many draws a question's 'where' conditions get before we give up.
-MAX_DRAWS = 1_000
-#: Largest parameter space `validate` tries in full; larger ones are sampled.
-EXHAUSTIVE_LIMIT = 2_000
-#: How many draws `validate` tries for a large parameter space.
-VALIDATION_SAMPLES = 500
 #: Decimal places shown for a numerical answer whose question sets no 'decimals'.
 DEFAULT_MAX_PLACES = 6
-MAX_VARIANTS = 100_000
 #: Grids with at most this many values are listed once per question; larger ones (a
 #: range may hold up to 10**12 values) work each drawn value out when it is drawn.
 LISTED_GRID_LIMIT = 4_096
-#: How many distinct draws of one question a run remembers (see the module docstring).
-MEMO_LIMIT = 20_000
-#: How many variants built while validating a bank are kept for the run that follows.
-VALIDATION_KEEP_LIMIT = 20_000
 
 
 def variant_seed(seed: int, bank_id: str, question_id: str, number: int) -> int:
@@ -381,7 +370,7 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
     q = cq.question
     vseed = variant_seed(seed, bank_id, q.id, number)
     rng = random.Random(vseed)
-    for _ in range(MAX_DRAWS):
+    for _ in range(limits.MAX_DRAWS):
         positions = cq.draw_positions(rng)
         built = memo.get(positions) if memo is not None else None
         if built is None:
@@ -389,7 +378,7 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
                 built = build_variant(cq, cq.values_at(positions), number, vseed)
             except _DrawFailed:
                 built = _REJECTED
-            if memo is not None and len(memo) < MEMO_LIMIT:
+            if memo is not None and len(memo) < limits.MEMO_LIMIT:
                 memo[positions] = built
         if built is not _REJECTED:
             return built if built.number == number and built.seed == vseed else \
@@ -397,7 +386,7 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
         if not q.params:
             break
     raise TemplateProblem(
-        f"the 'where' conditions ({'; '.join(q.where)}) did not hold in {MAX_DRAWS:,} draws"
+        f"the 'where' conditions ({'; '.join(q.where)}) did not hold in {limits.MAX_DRAWS:,} draws"
         + ("" if q.params else " (the question has no parameters)")
         + "; widen the parameter ranges or relax the conditions",
         **_where(q, "where"))
@@ -438,8 +427,8 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
              progress: Callable[[int], None] | None = None,
              compiled: Mapping[str, CompiledQuestion] | None = None) -> GeneratedSet:
     """Draw ``count`` versions of a bank under ``seed``."""
-    if not 1 <= count <= MAX_VARIANTS:
-        raise QbankError(f"the number of versions must be between 1 and {MAX_VARIANTS:,}")
+    if not 1 <= count <= limits.MAX_VARIANTS:
+        raise QbankError(f"the number of versions must be between 1 and {limits.MAX_VARIANTS:,}")
     compiled = compiled or compile_bank(bank)
     variants: dict[str, tuple[Variant, ...]] = {}
     # Variants hold no reference cycles, so the cyclic garbage collector has nothing to
@@ -484,7 +473,7 @@ def _trial_draws(cq: CompiledQuestion) -> Iterator[tuple[tuple[int, ...], bool]]
     if not q.params:
         yield (), True
         return
-    if _space(q) <= EXHAUSTIVE_LIMIT:
+    if _space(q) <= limits.EXHAUSTIVE_LIMIT:
         for combo in itertools.product(*[range(grid.size) for grid in cq.grids]):
             yield combo, True
         return
@@ -493,7 +482,7 @@ def _trial_draws(cq: CompiledQuestion) -> Iterator[tuple[tuple[int, ...], bool]]
     corners = [(0, grid.size - 1) for grid in cq.grids]
     for combo in itertools.islice(itertools.product(*corners), 64):
         yield combo, False
-    for _ in range(VALIDATION_SAMPLES):
+    for _ in range(limits.VALIDATION_SAMPLES):
         yield cq.draw_positions(rng), False
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Callable
 
 from . import __version__
+from . import limits
 from .errors import OutputError
 
 PARTIAL_PREFIX = ".qbank-partial-"
@@ -33,7 +34,6 @@ STALE_PARTIAL_SECONDS = 24 * 3600
 # Names a file of a run may take: no folders, nothing hidden, nothing Windows refuses.
 _SAFE_NAME = re.compile(r"^[^\\/:*?\"<>|\x00-\x1f]{1,200}$")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.I)
-_MAX_MANIFEST = 1 << 20
 # The seed in the head of a JSON record written before manifests existed.
 _RECORD_SEED = re.compile(rb'"seed":\s*(\d+)')
 
@@ -198,7 +198,7 @@ def _read_manifest(out_dir: Path, bank_id: str) -> dict[str, Any] | None:
     path = out_dir / manifest_name(bank_id)
     try:
         with open(path, encoding="utf-8") as fh:
-            data = json.loads(fh.read(_MAX_MANIFEST))
+            data = json.loads(fh.read(limits.MAX_MANIFEST_BYTES))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import generator
+from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
 from .exporters import ExportOptions, get_exporter, registry
@@ -24,22 +25,6 @@ from .model import Bank, GeneratedSet, Variant
 from .output import AtomicOutputSet
 from .templates import output_limit, time_limit
 
-#: Wall-clock limits, in seconds, on trying one question's parameter space, on checking a
-#: whole bank, and on drawing one variant. A teacher's question takes milliseconds; these
-#: only stop a bank written to make qbank work for hours (see docs/security.md).
-QUESTION_CHECK_SECONDS = 5.0
-BANK_CHECK_SECONDS = 60.0
-VARIANT_SECONDS = 10.0
-#: Limits, in characters, on the text that templates and formulas produce: while one
-#: question's parameter values are tried, in one variant, and in a whole run. They bound
-#: memory (a 1 MB bank of thousands of '{{ long_text }}' could otherwise ask for
-#: gigabytes); a teacher's variant is a few hundred characters.
-QUESTION_CHECK_CHARACTERS = 100_000_000
-VARIANT_CHARACTERS = 1_000_000
-RUN_CHARACTERS = 500_000_000
-#: Variants built while validating are kept for the run (generator.check_question) only
-#: while all the kept ones together stay under this many characters.
-KEPT_CHARACTERS = 50_000_000
 
 Warn = Callable[[str], None]
 
@@ -136,24 +121,24 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
 
     One question at a time (compile, try the parameter space with
     :func:`qbank.generator.check_question`, keep a few built variants for the run), each
-    question under QUESTION_CHECK_SECONDS and QUESTION_CHECK_CHARACTERS. Once
-    BANK_CHECK_SECONDS have passed, checking stops with a problem naming the first
+    question under limits.QUESTION_CHECK_SECONDS and limits.QUESTION_CHECK_CHARACTERS. Once
+    limits.BANK_CHECK_SECONDS have passed, checking stops with a problem naming the first
     question not checked. Variants kept for the run are bounded in characters too
-    (KEPT_CHARACTERS), not only in number, so a bank of huge texts cannot fill memory.
+    (limits.KEPT_CHARACTERS), not only in number, so a bank of huge texts cannot fill memory.
     """
     problems: list[Problem] = []
     compiled: dict[str, CompiledQuestion] = {}
-    keep, kept_characters = generator.VALIDATION_KEEP_LIMIT, 0
-    with time_limit(BANK_CHECK_SECONDS, _bank_too_slow()) as bank_limit:
+    keep, kept_characters = limits.VALIDATION_KEEP_LIMIT, 0
+    with time_limit(limits.BANK_CHECK_SECONDS, _bank_too_slow()) as bank_limit:
         for question in bank.questions:
             if bank_limit.expired:
                 problems.append(Problem(bank_limit.message + "; this question and the ones "
                                         "after it were not checked", question.file,
                                         question.line, question.id))
                 break
-            with time_limit(QUESTION_CHECK_SECONDS, _question_too_slow()) as clock, \
-                    output_limit(QUESTION_CHECK_CHARACTERS, _too_much_text(
-                        "while its parameter values are tried", QUESTION_CHECK_CHARACTERS)
+            with time_limit(limits.QUESTION_CHECK_SECONDS, _question_too_slow()) as clock, \
+                    output_limit(limits.QUESTION_CHECK_CHARACTERS, _too_much_text(
+                        "while its parameter values are tried", limits.QUESTION_CHECK_CHARACTERS)
                     ) as text:
                 try:
                     cq = generator.compile_question(question)
@@ -165,16 +150,16 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
             if problem is not None:
                 problems.append(problem)
             written = text.characters - text.left  # at least what cq.tried holds
-            if kept_characters + written > KEPT_CHARACTERS:
+            if kept_characters + written > limits.KEPT_CHARACTERS:
                 cq.tried.clear()  # the run builds them again, within its own limits
             kept_characters += written if cq.tried else 0
             keep -= len(cq.tried)
             compiled[question.id] = cq
             if clock.expired and bank_limit.deadline > time.monotonic() + \
-                    QUESTION_CHECK_SECONDS:
+                    limits.QUESTION_CHECK_SECONDS:
                 # A bank built to be slow: give the rest of it one question's time, not
                 # the whole bank's, so a bank of many slow questions still ends quickly.
-                bank_limit.deadline = time.monotonic() + QUESTION_CHECK_SECONDS
+                bank_limit.deadline = time.monotonic() + limits.QUESTION_CHECK_SECONDS
                 bank_limit.message = (f"checking stopped early because question "
                                       f"'{question.id}' was too slow to check")
     if problems:
@@ -185,9 +170,9 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
 def _too_long_variant(cq: CompiledQuestion) -> Problem | None:
     """A variant kept from validation skips the run's per-variant limit: check it here."""
     for variant in cq.tried.values():
-        if isinstance(variant, Variant) and variant_characters(variant) > VARIANT_CHARACTERS:
+        if isinstance(variant, Variant) and variant_characters(variant) > limits.VARIANT_CHARACTERS:
             q = cq.question
-            return Problem(_too_much_text("for one version", VARIANT_CHARACTERS), q.file,
+            return Problem(_too_much_text("for one version", limits.VARIANT_CHARACTERS), q.file,
                            q.line, q.id)
     return None
 
@@ -204,7 +189,7 @@ def variant_characters(v: Variant) -> int:
 
 def _question_too_slow() -> str:
     return (f"trying this question's parameter values took longer than "
-            f"{QUESTION_CHECK_SECONDS:g} seconds; its formulas or texts do too much work")
+            f"{limits.QUESTION_CHECK_SECONDS:g} seconds; its formulas or texts do too much work")
 
 
 def _too_much_text(when: str, limit: int) -> str:
@@ -213,7 +198,7 @@ def _too_much_text(when: str, limit: int) -> str:
 
 
 def _bank_too_slow() -> str:
-    return (f"checking the bank took longer than {BANK_CHECK_SECONDS:g} seconds; split it "
+    return (f"checking the bank took longer than {limits.BANK_CHECK_SECONDS:g} seconds; split it "
             "into smaller banks or simplify its formulas")
 
 
@@ -242,11 +227,11 @@ def generate_within_limits(bank: Bank, count: int, seed: int,
                            compiled: dict[str, CompiledQuestion],
                            progress: Callable[[int], None] | None = None) -> GeneratedSet:
     """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
-    message = (f"drawing one version of this question took longer than {VARIANT_SECONDS:g} "
+    message = (f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
                "seconds; its formulas or texts do too much work")
-    with time_limit(VARIANT_SECONDS, message) as per_variant, \
-            output_limit(VARIANT_CHARACTERS, _too_much_text("for one version",
-                                                           VARIANT_CHARACTERS)) as text:
+    with time_limit(limits.VARIANT_SECONDS, message) as per_variant, \
+            output_limit(limits.VARIANT_CHARACTERS, _too_much_text("for one version",
+                                                           limits.VARIANT_CHARACTERS)) as text:
         def next_variant(step: int) -> None:
             per_variant.renew()
             text.renew()
@@ -288,8 +273,8 @@ def run(
         options = replace(options, timestamp=source_date_epoch())
     if on_start is not None:
         on_start(sum(total_variants(b, count) for b in banks), seed)
-    with output_limit(RUN_CHARACTERS, f"the texts of this run would be longer than "
-                      f"{RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
+    with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
+                      f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
         sets = [generate_within_limits(b, count, seed, compiled[b.id], progress)
                 for b in banks]
     with AtomicOutputSet(Path(out_dir), warn=note) as outputs:

@@ -13,8 +13,8 @@ import io
 from pathlib import Path
 
 from .errors import QbankError
+from . import limits
 
-MAX_ROSTER_BYTES = 1024 * 1024
 #: How many rows from the top may come before the header row (a title, a blank line).
 HEADER_SEARCH_ROWS = 5
 
@@ -74,7 +74,7 @@ def read_roster(path: str | Path) -> list[str]:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise QbankError(f"cannot read the class list: {exc.strerror}", file=file) from None
-    if len(data) > MAX_ROSTER_BYTES:
+    if len(data) > limits.MAX_ROSTER_BYTES:
         raise QbankError("the class list is larger than 1 MB", file=file)
     text = _decode(data)
     lines = text.splitlines()

@@ -43,21 +43,11 @@ from jinja2.runtime import missing
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import arithmetic, numeric
+from . import limits
 from .arithmetic import (CONSTANTS, FILTERS, FUNCTIONS, TESTS, FormulaError, TooMuchText,
                          TooSlow, WorkMeter, charge, check_list, size_cost)
 from .errors import TemplateProblem
 
-#: The longest template or formula source accepted.
-MAX_SOURCE = 20_000
-#: Deepest nesting of a template's syntax tree (brackets, operators, {% if %} blocks).
-MAX_NESTING = 50
-#: Deepest nesting of brackets ( [ { in one template.
-MAX_BRACKETS = 20
-#: Longest number literal, in digits.
-MAX_DIGITS = 1_000
-#: Wall-clock limit of one run of one template or formula, in seconds. The step budget
-#: (arithmetic.MAX_STEPS) normally stops a run long before this; the clock is the backstop.
-RENDER_SECONDS = 2.0
 
 #: Characters no text of a bank may hold: those XML 1.0 cannot hold at all (C0 controls
 #: other than tab and line breaks, U+FFFE/U+FFFF, lone surrogates), and the invisible DEL
@@ -147,7 +137,7 @@ _OUTPUT_LIMITS: ContextVar[tuple[OutputLimit, ...]] = ContextVar("qbank_output_l
 def output_limit(characters: int, message: str) -> Iterator[OutputLimit]:
     """Bound the text every template and formula run inside the block produces, together.
 
-    One run is bounded by arithmetic.MAX_TEXT; this bounds many runs (a question with a
+    One run is bounded by limits.MAX_TEXT; this bounds many runs (a question with a
     thousand choices, a run with many versions), so memory stays bounded.
     """
     limit = OutputLimit(characters, message)
@@ -167,8 +157,8 @@ def _too_long(seconds: float) -> str:
 
 def _meter() -> WorkMeter:
     now = time.monotonic()
-    deadline = now + RENDER_SECONDS
-    late = _too_long(RENDER_SECONDS)
+    deadline = now + limits.RENDER_SECONDS
+    late = _too_long(limits.RENDER_SECONDS)
     for limit in _LIMITS.get():
         if limit.deadline < deadline:
             deadline, late = limit.deadline, limit.message
@@ -183,7 +173,7 @@ def _meter() -> WorkMeter:
 class _DecimalLexer(Lexer):
     """Reads ``0.1`` as ``Decimal('0.1')`` (exactly as written) instead of a binary float.
 
-    Also refuses number literals longer than MAX_DIGITS and string literals whose escapes
+    Also refuses number literals longer than limits.MAX_DIGITS and string literals whose escapes
     spell characters no output format can hold ('\\x07').
     """
 
@@ -194,9 +184,9 @@ class _DecimalLexer(Lexer):
 
         def checked() -> Iterator[tuple[int, str, str]]:
             for lineno, token, value in stream:
-                if token in ("integer", "float") and len(value) > MAX_DIGITS:
+                if token in ("integer", "float") and len(value) > limits.MAX_DIGITS:
                     raise TemplateSyntaxError(
-                        f"a number is longer than {MAX_DIGITS:,} digits", lineno)
+                        f"a number is longer than {limits.MAX_DIGITS:,} digits", lineno)
                 if token == "float":
                     float_texts.append(value)
                 yield lineno, token, value
@@ -308,11 +298,10 @@ def python_words(exc: Exception, name: str | None = None) -> str:
 # thousand-digit number) are charged more steps than one.
 _HEAVY = {"sqrt", "log", "ln", "log10", "exp", "sin", "cos", "tan", "asin", "acos", "atan",
           "degrees", "radians", "fixed", "thousands", "round"}
-HEAVY_STEPS = 20
 
 
 def _steps(name: str) -> int:
-    return HEAVY_STEPS if name in _HEAVY else 1
+    return limits.HEAVY_STEPS if name in _HEAVY else 1
 
 
 def _guarded(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -430,16 +419,16 @@ ENVIRONMENT = QbankEnvironment()
 
 
 def _check_brackets(source: str, kind: str) -> None:
-    """Refuse brackets nested deeper than MAX_BRACKETS, before Jinja's recursive parser."""
+    """Refuse brackets nested deeper than limits.MAX_BRACKETS, before Jinja's recursive parser."""
     depth = 0
     state = "variable" if kind == "formula" else None
     for _, token, value in ENVIRONMENT.lexer.tokeniter(source, None, state=state):
         if token == "operator":
             if value in "([{":
                 depth += 1
-                if depth > MAX_BRACKETS:
+                if depth > limits.MAX_BRACKETS:
                     raise TemplateProblem(f"the {kind} has brackets nested more than "
-                                          f"{MAX_BRACKETS} deep")
+                                          f"{limits.MAX_BRACKETS} deep")
             elif value in ")]}":
                 depth -= 1
 
@@ -449,8 +438,8 @@ def _check_syntax(tree: nodes.Node) -> None:
     stack: list[tuple[nodes.Node, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise TemplateProblem(f"it is nested more than {MAX_NESTING} levels deep (long "
+        if depth > limits.MAX_NESTING:
+            raise TemplateProblem(f"it is nested more than {limits.MAX_NESTING} levels deep (long "
                                   "chains of operators count too); split it with 'let'")
         _check_node(node)
         # Reversed, so problems are found in reading order.
@@ -650,8 +639,8 @@ def _decimal_words(exc: Exception, source: str) -> str:
 
 
 def _parse_checked(source: str, kind: str) -> tuple[nodes.Template, frozenset[str]]:
-    if len(source) > MAX_SOURCE:
-        raise TemplateProblem(f"the {kind} is longer than {MAX_SOURCE:,} characters")
+    if len(source) > limits.MAX_SOURCE:
+        raise TemplateProblem(f"the {kind} is longer than {limits.MAX_SOURCE:,} characters")
     env = ENVIRONMENT
     what = "the formula" if kind == "formula" else "the text"
     try:

@@ -17,16 +17,16 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from .. import numeric
+from .. import limits
 from ..errors import BankError, BankInvalid, Problem, QbankError
 from ..model import (DEFAULT_SECTION, DEFAULT_SECTIONS, QUESTION_TYPES, Bank, Choice, Param,
                      Question, Tolerance)
-from .schema import (BANK_FIELDS, MAX_LET, MAX_PARAMS, MAX_QUESTIONS, MAX_WHERE, NAME_PATTERN,
+from .schema import (BANK_FIELDS, NAME_PATTERN,
                      QUESTION_FIELDS, BankSpec, ParamSpec, QuestionSpec)
 from .yamlfile import LineDict, LineList, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
-MAX_GRID = 10**12
 
 # Which fields belong to which question type (beyond the common ones).
 TYPE_FIELDS: dict[str, set[str]] = {
@@ -124,9 +124,9 @@ class _BankReader:
         if not isinstance(raw, LineDict):
             raise BankError(_not_a_bank(raw), file=self.file, line=getattr(raw, "line", 1))
         raw_questions = raw.get("questions")
-        if isinstance(raw_questions, list) and len(raw_questions) > MAX_QUESTIONS:
+        if isinstance(raw_questions, list) and len(raw_questions) > limits.MAX_QUESTIONS:
             raise BankError(f"the bank has {len(raw_questions):,} questions, more than the "
-                            f"{MAX_QUESTIONS:,} a bank may hold; split it into several banks",
+                            f"{limits.MAX_QUESTIONS:,} a bank may hold; split it into several banks",
                             file=self.file, line=raw.key_lines.get("questions"))
         spec: BankSpec | None = None
         try:
@@ -223,8 +223,8 @@ class _BankReader:
 
     def params(self, spec: QuestionSpec, raw: LineDict, bad: Callable[..., None]) -> tuple[Param, ...]:
         out: list[Param] = []
-        if len(spec.params) > MAX_PARAMS:
-            bad(f"a question may have at most {MAX_PARAMS} parameters, not "
+        if len(spec.params) > limits.MAX_PARAMS:
+            bad(f"a question may have at most {limits.MAX_PARAMS} parameters, not "
                 f"{len(spec.params):,}", "params")
             return ()
         raw_params = raw.get("params") or {}
@@ -283,8 +283,8 @@ class _BankReader:
             if step <= 0:
                 say(f"parameter '{name}': step must be more than 0, not {numeric.plain(step)}")
                 continue
-            if (p.max - p.min) / step > MAX_GRID:
-                say(f"parameter '{name}': the range holds more than {MAX_GRID:,} values; "
+            if (p.max - p.min) / step > limits.MAX_GRID:
+                say(f"parameter '{name}': the range holds more than {limits.MAX_GRID:,} values; "
                     "use a larger step")
                 continue
             out.append(Param(name, minimum=p.min, maximum=p.max, step=step))
@@ -293,8 +293,8 @@ class _BankReader:
     def let(self, spec: QuestionSpec, raw: LineDict, bad: Callable[..., None],
             param_names: set[str]) -> tuple[tuple[str, str], ...]:
         out: list[tuple[str, str]] = []
-        if len(spec.let) > MAX_LET:
-            bad(f"a question may have at most {MAX_LET} 'let' values, not {len(spec.let):,}",
+        if len(spec.let) > limits.MAX_LET:
+            bad(f"a question may have at most {limits.MAX_LET} 'let' values, not {len(spec.let):,}",
                 "let")
             return ()
         raw_let = raw.get("let")
@@ -318,8 +318,8 @@ class _BankReader:
     def where(self, spec: QuestionSpec, bad: Callable[..., None]) -> tuple[str, ...]:
         items = spec.where if isinstance(spec.where, list) else [spec.where]
         out: list[str] = []
-        if len(items) > MAX_WHERE:
-            bad(f"a question may have at most {MAX_WHERE} 'where' conditions, not "
+        if len(items) > limits.MAX_WHERE:
+            bad(f"a question may have at most {limits.MAX_WHERE} 'where' conditions, not "
                 f"{len(items):,}", "where")
             return ()
         for item in items:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .. import numeric
+from .. import limits
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -21,13 +22,6 @@ LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$")
 # Names that Windows refuses as file names, whatever the extension.
 RESERVED_FILE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                        *(f"lpt{i}" for i in range(1, 10))}
-MAX_QUESTIONS = 5_000
-MAX_LIST = 1_000
-#: Most parameters, 'let' values and 'where' conditions in one question: far more than a
-#: question needs, few enough that checking every combination stays quick.
-MAX_PARAMS = 20
-MAX_LET = 50
-MAX_WHERE = 20
 
 
 def _text(value: Any) -> Any:
@@ -80,7 +74,7 @@ def _tags(value: Any) -> Any:
     return [_text(v) for v in value]
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(max_length=100_000)]
+Text = Annotated[str, BeforeValidator(_text), Field(max_length=limits.MAX_FIELD_TEXT)]
 Id = Annotated[str, BeforeValidator(_identifier)]
 Num = Annotated[int | Decimal, BeforeValidator(_number)]
 Tags = Annotated[list[str], BeforeValidator(_tags), Field(max_length=100)]
@@ -94,7 +88,7 @@ class ParamSpec(_Model):
     min: Num | None = None
     max: Num | None = None
     step: Num | None = None
-    choices: Annotated[list[Any], Field(max_length=MAX_LIST)] | None = None
+    choices: Annotated[list[Any], Field(max_length=limits.MAX_LIST)] | None = None
 
 
 class ChoiceSpec(_Model):
@@ -122,14 +116,14 @@ class QuestionSpec(_Model):
     unit_position: str | None = None
     decimals: int | None = None
     thousands: bool = False
-    choices: Annotated[list[ChoiceSpec], Field(max_length=MAX_LIST)] | None = None
+    choices: Annotated[list[ChoiceSpec], Field(max_length=limits.MAX_LIST)] | None = None
     single: bool | None = None
     shuffle: bool = True
     feedback_true: Text = ""
     feedback_false: Text = ""
     case_sensitive: bool = False
     lines: int = 8
-    pairs: Annotated[list[Any], Field(max_length=MAX_LIST)] | dict[str, Any] | None = None
+    pairs: Annotated[list[Any], Field(max_length=limits.MAX_LIST)] | dict[str, Any] | None = None
 
 
 class BankSpec(_Model):
@@ -140,7 +134,7 @@ class BankSpec(_Model):
     instructions: Text = ""
     language: Annotated[str, BeforeValidator(_language)] = "en"
     tags: Tags = []
-    questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_QUESTIONS)]
+    questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=limits.MAX_QUESTIONS)]
 
 
 QUESTION_FIELDS = tuple(QuestionSpec.model_fields)

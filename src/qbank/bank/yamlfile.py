@@ -30,18 +30,8 @@ import yaml
 
 from ..errors import BankError
 from ..templates import CONTROL_CHARACTERS  # also what YAML escapes like "\x01" can spell
-from .schema import MAX_QUESTIONS
+from .. import limits
 
-#: Largest bank file read, in bytes. Larger files are refused before parsing.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-#: Deepest nesting of lists and mappings accepted.
-MAX_DEPTH = 40
-#: Most items in one list, or keys in one mapping.
-MAX_ITEMS = 10_000
-#: Most values (scalars, lists and mappings) in one file.
-MAX_NODES = 500_000
-#: Longest digit string read as a whole number; longer ones stay text.
-MAX_INT_DIGITS = 1_000
 _MAX_INT_BITS = 3_300  # 2**3300 is about 10**993: every number below it is in range
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
@@ -136,7 +126,7 @@ def _plain_scalar(value: str) -> Any:
         return _BOOL[lowered]
     if _INT.match(value):
         digits = value.replace("_", "")
-        if len(digits) > MAX_INT_DIGITS + 1:
+        if len(digits) > limits.MAX_INT_DIGITS + 1:
             return value
         number = int(digits)
         return number if number.bit_length() <= _MAX_INT_BITS else value
@@ -145,7 +135,7 @@ def _plain_scalar(value: str) -> Any:
             number = Decimal(value.replace("_", ""))
         except InvalidOperation:
             return value
-        return number if -MAX_INT_DIGITS < number.adjusted() < MAX_INT_DIGITS else value
+        return number if -limits.MAX_INT_DIGITS < number.adjusted() < limits.MAX_INT_DIGITS else value
     # .inf and .nan are no number a question can use: they stay text, and a field that
     # needs a number says so.
     return value
@@ -189,8 +179,8 @@ class _Builder:
                                 "separates them); a bank file is one document", line=line)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._count(line)
-            if len(self.stack) >= MAX_DEPTH:
-                raise BankError(f"the file is nested more than {MAX_DEPTH} levels deep",
+            if len(self.stack) >= limits.MAX_DEPTH:
+                raise BankError(f"the file is nested more than {limits.MAX_DEPTH} levels deep",
                                 line=line)
             mapping = isinstance(event, yaml.MappingStartEvent)
             self._check_collection_tag(event.tag, mapping, line)
@@ -210,8 +200,8 @@ class _Builder:
 
     def _count(self, line: int) -> None:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise BankError(f"the file holds more than {MAX_NODES:,} values; split it into "
+        if self.nodes > limits.MAX_NODES:
+            raise BankError(f"the file holds more than {limits.MAX_NODES:,} values; split it into "
                             "several banks", line=line)
 
     @staticmethod
@@ -239,12 +229,12 @@ class _Builder:
         top = self.stack[-1]
         container = top[0]
         if isinstance(container, LineList):
-            if len(container) >= MAX_ITEMS:
+            if len(container) >= limits.MAX_YAML_ITEMS:
                 if len(self.stack) == 2 and self.stack[0][1] == "questions":
-                    raise BankError(f"the bank has more than {MAX_ITEMS:,} questions; a bank "
-                                    f"may hold {MAX_QUESTIONS:,}: split it into several banks",
+                    raise BankError(f"the bank has more than {limits.MAX_YAML_ITEMS:,} questions; a bank "
+                                    f"may hold {limits.MAX_QUESTIONS:,}: split it into several banks",
                                     line=line)
-                raise BankError(f"a list holds more than {MAX_ITEMS:,} items", line=line)
+                raise BankError(f"a list holds more than {limits.MAX_YAML_ITEMS:,} items", line=line)
             container.append(value)
             container.item_lines.append(line)
             return
@@ -274,8 +264,8 @@ class _Builder:
         if key in container:
             raise BankError(f"'{key}' appears twice here (first on line "
                             f"{container.key_lines[key]})", line=line)
-        if len(container) >= MAX_ITEMS:
-            raise BankError(f"a mapping holds more than {MAX_ITEMS:,} keys", line=line)
+        if len(container) >= limits.MAX_YAML_ITEMS:
+            raise BankError(f"a mapping holds more than {limits.MAX_YAML_ITEMS:,} keys", line=line)
         return key
 
 
@@ -300,7 +290,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Ban
     problem = re.sub(r"found character '.*?' that", "found character that", problem)
     context = exc.context or ""
     if "nesting depth" in problem:  # libyaml's own limit, met before ours in '[[[[...'
-        return BankError(f"the file is nested more than {MAX_DEPTH} levels deep", file=file,
+        return BankError(f"the file is nested more than {limits.MAX_DEPTH} levels deep", file=file,
                          line=line)
     if ("quoted scalar" in context and "end of stream" in problem
             and exc.context_mark is not None):
@@ -318,8 +308,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Ban
 
 def read_yaml(text: str, file: str | None = None) -> ParsedYaml:
     """Parse YAML text within the limits; every problem becomes a :class:`BankError`."""
-    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise BankError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+    if len(text) > limits.MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
+        raise BankError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
                         "split it into several banks", file=file)
     text, removals = _strip_unreadable(text)
     try:
@@ -373,17 +363,17 @@ def read_text(path: str) -> str:
     if not stat.S_ISREG(info.st_mode):
         raise BankError("this is not a regular file; give the path of a .yaml bank file",
                         file=path)
-    if info.st_size > MAX_FILE_BYTES:
+    if info.st_size > limits.MAX_FILE_BYTES:
         raise BankError(f"the file is {info.st_size / 1024 / 1024:.0f} MB, larger than the "
-                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB a bank may be; split it into "
+                        f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MB a bank may be; split it into "
                         "several banks", file=path)
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(limits.MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BankError(f"cannot read the file: {exc.strerror}", file=path) from None
-    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
-        raise BankError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+    if len(data) > limits.MAX_FILE_BYTES:  # it grew while we looked
+        raise BankError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
                         "split it into several banks", file=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BankError("the file is UTF-16 text; save it as UTF-8 in your editor", file=path)

@@ -1,0 +1,99 @@
+"""Every bound qbank puts on what a bank (or any other file from a stranger) can make it do.
+
+One place, so docs/security.md can quote them and a reviewer can see them all at once.
+Modules read these as ``limits.NAME`` when they run (not copied at import), so a test can
+lower one with ``monkeypatch.setattr(limits, "NAME", ...)``. A teacher's bank stays far
+below every one of them; they only stop a file written to make qbank work for hours or
+fill the memory.
+"""
+
+from __future__ import annotations
+
+# --- bank files (qbank.bank.yamlfile, qbank.bank.schema, qbank.bank.loader) ----------------
+
+#: Largest bank file read, in bytes. Larger files are refused before parsing.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Deepest nesting of lists and mappings accepted.
+MAX_DEPTH = 40
+#: Most items in one list, or keys in one mapping, of a bank file.
+MAX_YAML_ITEMS = 10_000
+#: Most values (scalars, lists and mappings) in one file.
+MAX_NODES = 500_000
+#: Longest digit string read as a whole number; longer ones stay text.
+MAX_INT_DIGITS = 1_000
+#: Most questions in one bank.
+MAX_QUESTIONS = 5_000
+#: Most choices, pairs, items or parameter choices in one list of a question.
+MAX_LIST = 1_000
+#: Most parameters, 'let' values and 'where' conditions in one question: far more than a
+#: question needs, few enough that checking every combination stays quick.
+MAX_PARAMS = 20
+MAX_LET = 50
+MAX_WHERE = 20
+#: Most values one parameter range may hold.
+MAX_GRID = 10**12
+#: Longest text of one field.
+MAX_FIELD_TEXT = 100_000
+
+# --- templates and formulas (qbank.templates, qbank.arithmetic) ---------------------------
+
+#: The longest template or formula source accepted.
+MAX_SOURCE = 20_000
+#: Deepest nesting of a template's syntax tree (brackets, operators, {% if %} blocks).
+MAX_NESTING = 50
+#: Deepest nesting of brackets ( [ { in one template.
+MAX_BRACKETS = 20
+#: Longest number literal, in digits.
+MAX_DIGITS = 1_000
+#: Wall-clock limit of one run of one template or formula, in seconds. The step budget
+#: (MAX_STEPS) normally stops a run long before this; the clock is the backstop.
+RENDER_SECONDS = 2.0
+#: The longest text any template expression may build, and the most text one run of a
+#: template may output through ``{{ ... }}``.
+MAX_TEXT = 100_000
+#: The longest list any template expression may build. Lists cannot hold lists.
+MAX_ITEMS = 1_000
+#: The work one run of a template or formula may do: one step per operation, plus one per
+#: list item or per 64 characters an operation touches. A teacher's template needs tens.
+MAX_STEPS = 20_000
+#: Steps charged for a power (``**``), which costs like twenty additions.
+POWER_STEPS = 20
+#: Steps charged for a call of a slow function (roots, logarithms, formatting).
+HEAVY_STEPS = 20
+
+# --- drawing and checking variants (qbank.generator, qbank.pipeline) ----------------------
+
+#: How many draws a question's 'where' conditions get before we give up.
+MAX_DRAWS = 1_000
+#: Largest parameter space `validate` tries in full; larger ones are sampled.
+EXHAUSTIVE_LIMIT = 2_000
+#: How many draws `validate` tries for a large parameter space (after its corners).
+VALIDATION_SAMPLES = 500
+#: Most versions one run may make (-n).
+MAX_VARIANTS = 100_000
+#: Wall-clock limits, in seconds: trying one question's parameter space; checking a whole
+#: bank; drawing one variant. Once one question was too slow to check, the rest of the
+#: bank gets QUESTION_CHECK_SECONDS more, not what is left of BANK_CHECK_SECONDS.
+QUESTION_CHECK_SECONDS = 5.0
+BANK_CHECK_SECONDS = 60.0
+VARIANT_SECONDS = 10.0
+#: Limits, in characters, on the text that templates and formulas produce: while one
+#: question's parameter values are tried, in one variant, and in a whole run. They bound
+#: memory (a 1 MB bank of thousands of '{{ long_text }}' could otherwise ask for
+#: gigabytes); a teacher's variant is a few hundred characters.
+QUESTION_CHECK_CHARACTERS = 100_000_000
+VARIANT_CHARACTERS = 1_000_000
+RUN_CHARACTERS = 500_000_000
+#: Variants built while validating are kept for the run only while all the kept ones
+#: together stay under this many characters, and this many variants.
+KEPT_CHARACTERS = 50_000_000
+VALIDATION_KEEP_LIMIT = 20_000
+#: How many distinct draws of one question a run remembers (see qbank.generator).
+MEMO_LIMIT = 20_000
+
+# --- other files a teacher hands qbank ---------------------------------------------------
+
+#: Largest class list (--roster), in bytes.
+MAX_ROSTER_BYTES = 1024 * 1024
+#: Largest manifest of an output folder read, in bytes.
+MAX_MANIFEST_BYTES = 1 << 20
