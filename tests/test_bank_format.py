@@ -24,14 +24,14 @@ def test_every_type_loads_with_its_fields(every):
     q = {x.id: x for x in every.questions}
     assert every.tags == ("test_bank", "demo")
     assert q["speed"].tags == ("test_bank", "demo", "motion")
-    assert q["speed"].unit_position == "after" and q["speed"].tolerance.relative
+    assert q["speed"].spec.unit_position == "after" and q["speed"].spec.tolerance.relative
     assert q["speed"].points == 2
-    assert q["capital"].single is False  # two correct answers
+    assert q["capital"].spec.single is False  # two correct answers
     assert q["capital"].title == "Which of these are prime numbers?"  # title from the text
-    assert q["earth-flat"].truth is False
-    assert q["colour"].accepted == ("green", "Green")
-    assert q["opinion"].model_answer.startswith("Rayleigh")
-    assert q["glossary"].pairs[0] == ("cat", "a small animal that purrs")  # mapping form
+    assert q["earth-flat"].spec.truth is False
+    assert q["colour"].spec.accepted == ("green", "Green")
+    assert q["opinion"].spec.model_answer.startswith("Rayleigh")
+    assert q["glossary"].spec.pairs[0] == ("cat", "a small animal that purrs")  # mapping form
     assert q["glossary"].section == "Vocabulary" and q["blanks"].section == "Key facts"
     assert q["speed"].section == "Practice"
 
@@ -40,12 +40,12 @@ def test_every_type_generates(every):
     gen = generate(every, 3, 1)
     for v in gen.variants["speed"]:
         assert v.answer == v.params["distance"] / Decimal(v.params["hours"])
-        assert v.answer_text.endswith(" km/h") and len(v.answer_text.split()[0].split(".")[1]) == 1
-        assert v.tolerance == abs(Decimal(v.answer)) / 100
-        assert f"= {v.answer_text.split()[0]} km/h" in v.solution
+        assert v.payload.answer_text.endswith(" km/h") and len(v.payload.answer_text.split()[0].split(".")[1]) == 1
+        assert v.payload.tolerance == abs(Decimal(v.answer)) / 100
+        assert f"= {v.payload.answer_text.split()[0]} km/h" in v.solution
     for v in gen.variants["blanks"]:
         n = v.params["n"]
-        assert [b.answers for b in v.blanks] == [(str(2 * n),), ("blue", "azure")]
+        assert [b.answers for b in v.payload.blanks] == [(str(2 * n),), ("blue", "azure")]
     assert gen.variants["capital"][0].answer == ["2", "3"]
 
 
@@ -59,9 +59,9 @@ questions:
   - {id: c, type: numerical, text: "x", answer: "3", unit: "m", unit_position: before}
 """)
     gen = generate(bank, 1, 0)
-    assert gen.variants["a"][0].answer_text == "-€2.50"
-    assert gen.variants["b"][0].answer_text == "50%"
-    assert gen.variants["c"][0].answer_text == "m3"
+    assert gen.variants["a"][0].payload.answer_text == "-€2.50"
+    assert gen.variants["b"][0].payload.answer_text == "50%"
+    assert gen.variants["c"][0].payload.answer_text == "m3"
 
 
 def problems_of(text: str) -> list[str]:

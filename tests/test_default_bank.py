@@ -45,7 +45,7 @@ def test_six_key_facts_are_cloze_questions_with_the_handout_text(default_bank, d
     cloze = [v for v in default_set.all_variants() if v.type == "cloze"]
     assert len(facts) == 6 == len(cloze)
     for fact, v in zip(facts, cloze):
-        filled = "".join(p if isinstance(p, str) else p.answer for p in v.cloze)
+        filled = "".join(p if isinstance(p, str) else p.answer for p in v.payload.parts)
         assert normalise(filled) == normalise(fact.replace(" x ", " × "))
         assert v.question.section == "Key facts"
 
@@ -54,7 +54,7 @@ def test_five_vocabulary_terms_are_matching_pairs(default_set):
     lines = handout_sections()["Vocabulary"]
     expected = list(zip(lines[0::2], lines[1::2]))
     (vocab,) = [v for v in default_set.all_variants() if v.type == "matching"]
-    assert list(vocab.pairs) == expected
+    assert list(vocab.payload.pairs) == expected
     assert vocab.question.section == "Vocabulary"
 
 
@@ -87,20 +87,20 @@ def test_handout_numbers_give_the_handout_answers(default_bank):
 
     api = build_variant(compile_question(default_bank.question("api-cost")),
                         {"requests": 25000, "price": Decimal("0.002")}, 1, 0)
-    assert api.answer == 50 and api.answer_text == "$50.00"
+    assert api.answer == 50 and api.payload.answer_text == "$50.00"
     assert "25,000 API calls" in api.text and "$0.002 per request" in api.text
     assert api.solution.endswith("= $50.00")
     lat = build_variant(compile_question(default_bank.question("local-latency")),
                         {"processing": Decimal("0.8"), "io": Decimal("0.2")}, 1, 0)
-    assert lat.answer == 1 and lat.answer_text == "1.00 s"
+    assert lat.answer == 1 and lat.payload.answer_text == "1.00 s"
 
 
 def test_practice_question_3_is_an_essay_with_two_reasons(default_bank):
     q = default_bank.question("hospital-choice")
     assert q.type == "essay"
     assert normalise(handout_sections()["Practice Questions"][2].lstrip("3 ")) == normalise(q.text)
-    assert "open source" in q.model_answer.lower()
-    assert "Reason 1" in q.model_answer and "Reason 2" in q.model_answer
+    assert "open source" in q.spec.model_answer.lower()
+    assert "Reason 1" in q.spec.model_answer and "Reason 2" in q.spec.model_answer
 
 
 def test_every_numerical_answer_equals_its_formula_by_hand(default_bank):
@@ -119,8 +119,8 @@ def test_every_numerical_answer_equals_its_formula_by_hand(default_bank):
             assert Decimal(plain(v.answer)) == formula(p), (qid, v.params)
     for v in gen.variants["api-cost-choice"]:
         total = Decimal(plain(v.params["price"])) * v.params["requests"]
-        assert v.correct_choices[0].text == f"${total:,.2f}"
-        assert len({c.text for c in v.choices}) == 4
+        assert v.payload.correct_choices[0].text == f"${total:,.2f}"
+        assert len({c.text for c in v.payload.choices}) == 4
 
 
 def test_every_question_type_is_used(default_bank):

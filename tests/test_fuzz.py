@@ -185,10 +185,10 @@ def texts_of(generated) -> list[str]:
     out = []
     for v in generated.all_variants():
         if v.question.type == "cloze":
-            out += [p for p in v.cloze if isinstance(p, str)]
+            out += [p for p in v.payload.parts if isinstance(p, str)]
         else:
             out.append(v.text)
-        out += [c.text for c in v.choices]
+        out += [c.text for c in getattr(v.payload, "choices", ())]
     return [t for t in out if t.strip()]
 
 
@@ -282,7 +282,7 @@ def test_every_nasty_bank_survives_every_format(path, name, tmp_path):
     generated = export(path, name, tmp_path / "out")
     check_format(name, tmp_path / "out", generated)
     for v in generated.all_variants():  # nothing a format cannot hold is left
-        assert not CONTROL_CHARACTERS.search(v.text + v.title + "".join(c.text for c in v.choices))
+        assert not CONTROL_CHARACTERS.search(v.text + v.title + "".join(c.text for c in getattr(v.payload, "choices", ())))
 
 
 def test_the_corpus_texts_are_kept_as_written(tmp_path):
@@ -294,7 +294,7 @@ def test_the_corpus_texts_are_kept_as_written(tmp_path):
     assert not bank.warnings
     traps = load_bank_text((FIXTURES / "nasty" / "yaml-traps.yaml").read_text("utf-8"), "t")
     assert traps.title == "12:30" and traps.subtitle == "007"
-    accepted = {q.id: q.accepted for q in traps.questions if q.type == "shortanswer"}
+    accepted = {q.id: q.spec.accepted for q in traps.questions if q.type == "shortanswer"}
     assert accepted == {"time": ("12:30",), "bond": ("007",), "hex": ("0x1F",),
                         "quoted-no": ("no",)}
     crlf = load_bank_text((FIXTURES / "nasty" / "crlf-line-endings.yaml").read_text("utf-8"),

@@ -267,7 +267,7 @@ def test_every_question_matches_the_json_record(exported, bank):
     for v in variants:
         record = question_record(v)
         # The record keeps case sensitivity for short answers only; cloze blanks use it too.
-        record.setdefault("case_sensitive", v.question.case_sensitive)
+        record.setdefault("case_sensitive", getattr(v.question.spec, "case_sensitive", False))
         suffix = f":v{v.number}" if v.randomised else ""
         path, element = by_idnumber[f"{bank_id}:{v.id}{suffix}"]
         check_category(path, generated, v)
@@ -494,8 +494,9 @@ questions:
   - {id: q, type: shortanswer, text: Say hi, answer: hi}
 """), 1, 1)
     v = generated.variants["q"][0]
-    dirty = replace(v, text="bell\x07 nul\x00 \ud800 ok\r\nnext", accepted=("h\x01i",),
-                    title="t\x01itle")
+    dirty = replace(v, drawn=replace(v.drawn, text="bell\x07 nul\x00 \ud800 ok\r\nnext",
+                                     payload=replace(v.payload, accepted=("h\x01i",)),
+                                     title="t\x01itle"))
     generated = replace(generated, variants={"q": (dirty,)})
     warnings: list[str] = []
     xml = export_bytes(generated, warn=warnings.append)
@@ -627,9 +628,9 @@ def test_calculated_questions_compute_the_recorded_answers(exported, bank):
             assert [normalise_numbers(p) for p in html_paragraphs(solution)] == \
                 [normalise_numbers(p) for p in text_paragraphs(record["solution"])]
         tolerance = Decimal(field(answer, "tolerance"))
-        if q.tolerance.relative:
+        if q.spec.tolerance.relative:
             assert field(answer, "tolerancetype") == "1"
-            assert tolerance == Decimal(q.tolerance.value) / 100
+            assert tolerance == Decimal(q.spec.tolerance.value) / 100
         else:
             assert field(answer, "tolerancetype") == "2"
 

@@ -125,15 +125,15 @@ def test_where_that_never_holds_is_a_clear_error():
 
 def test_tolerance_defaults_to_half_the_last_decimal():
     gen = draw(BANK, n=3)
-    assert all(v.tolerance == Decimal("0.0005") for v in gen.variants["grid"])
+    assert all(v.payload.tolerance == Decimal("0.0005") for v in gen.variants["grid"])
     # 'other' has no decimals and whole answers: half a unit.
-    assert all(v.tolerance == Decimal("0.5") for v in gen.variants["other"])
+    assert all(v.payload.tolerance == Decimal("0.5") for v in gen.variants["other"])
 
 
 def test_relative_tolerance_becomes_absolute():
     text = BANK.replace("decimals: 3", "decimals: 3\n    tolerance: 10%")
     for v in draw(text, n=5).variants["grid"]:
-        assert v.tolerance == abs(v.answer) / 10
+        assert v.payload.tolerance == abs(v.answer) / 10
 
 
 def test_json_numbers_are_exact_and_never_floats():

@@ -21,20 +21,17 @@ import gc
 import hashlib
 import itertools
 import random
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from . import limits, numeric
-from .arithmetic import CONSTANTS, FUNCTIONS, ShownNumber, describe
-from .bank.loader import split_cloze
+from .arithmetic import CONSTANTS, FUNCTIONS
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
-from .model import (Bank, ClozeBlank, GeneratedSet, Param, Question, RenderedChoice, Variant)
-from .numeric import CONTEXT, Number, canonical, plain
+from .kinds import KINDS
+from .model import Bank, Drawn, GeneratedSet, Param, Question, Variant
+from .numeric import CONTEXT, canonical, plain
 from .templates import Compiled, compile_formula, compile_template, is_template, unknown_name_message
 
-#: Decimal places shown for a numerical answer whose question sets no 'decimals'.
-DEFAULT_MAX_PLACES = 6
 #: Grids with at most this many values are listed once per question; larger ones (a
 #: range may hold up to 10**12 values) work each drawn value out when it is drawn.
 LISTED_GRID_LIMIT = 4_096
@@ -96,13 +93,8 @@ class CompiledQuestion:
     feedback: Renderable
     let: list[tuple[str, Compiled]]
     where: list[Compiled]
-    answer: Compiled | None = None
-    choices: list[tuple[Renderable, Renderable]] = field(default_factory=list)
-    feedback_true: Renderable | None = None
-    feedback_false: Renderable | None = None
-    accepted: list[Renderable] = field(default_factory=list)
-    model_answer: Renderable | None = None
-    pairs: list[tuple[Renderable, Renderable]] = field(default_factory=list)
+    #: What the question's kind compiled of its own fields (see Kind.compile).
+    own: Any = None
     grids: tuple[ParamGrid, ...] = ()
     #: Variants built while validating, by grid positions (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -119,17 +111,27 @@ def _where(q: Question, field_name: str) -> dict[str, Any]:
     return {"file": q.file, "line": q.line_of(field_name), "question": q.id}
 
 
-def compile_question(q: Question) -> CompiledQuestion:
-    """Compile every template and formula of a question and check the names they use.
+class _Compiler:
+    """Compiles one question's templates and formulas, collecting every problem
+    (what :meth:`qbank.kinds.base.Kind.compile` is given)."""
 
-    Raises :class:`BankInvalid` listing every problem found in the question.
-    """
-    problems: list[Problem] = []
-    params = [p.name for p in q.params]
-    known_base = set(params)
+    def __init__(self, q: Question) -> None:
+        self.q = q
+        self.problems: list[Problem] = []
+        self.known: set[str] = {p.name for p in q.params}
+        self.with_answer: set[str] = set()
 
-    def compile_one(source: str, field_name: str, kind: str, known: set[str],
-                    line: int | None = None) -> Any:
+    def template(self, source: str, field: str, known: set[str],
+                 line: int | None = None) -> Renderable:
+        compiled = self._compile(source, field, "template", known, line)
+        return compiled if compiled is not None else _Static(source)
+
+    def formula(self, source: str, field: str, known: set[str]) -> Compiled | None:
+        return self._compile(source, field, "formula", known, None)
+
+    def _compile(self, source: str, field_name: str, kind: str, known: set[str],
+                 line: int | None) -> Any:
+        q = self.q
         try:
             if kind == "formula":
                 compiled: Renderable = compile_formula(source)
@@ -149,44 +151,37 @@ def compile_question(q: Question) -> CompiledQuestion:
             return compiled
         except QbankError as exc:
             loc = _where(q, field_name.split(".")[0])
-            problems.append(Problem(f"in '{field_name}': {exc.message}", loc["file"],
-                                    line or loc["line"], q.id))
-            return _Static(source) if kind != "formula" else None
+            self.problems.append(Problem(f"in '{field_name}': {exc.message}", loc["file"],
+                                         line or loc["line"], q.id))
+            return None
 
-    known = set(known_base)
+
+def compile_question(q: Question) -> CompiledQuestion:
+    """Compile every template and formula of a question and check the names they use.
+
+    Raises :class:`BankInvalid` listing every problem found in the question.
+    """
+    c = _Compiler(q)
     let = []
     for name, formula in q.let:
-        compiled = compile_one(formula, f"let.{name}", "formula", known)
+        compiled = c.formula(formula, f"let.{name}", c.known)
         if compiled is not None:
             let.append((name, compiled))
-        known.add(name)
-    with_answer = known | {"answer", "answer_text"}
+        c.known.add(name)
+    c.with_answer = c.known | {"answer", "answer_text"}
     cq = CompiledQuestion(
         question=q,
-        title=compile_one(q.title, "title", "template", known),
-        text=compile_one(q.text, "text", "template", known),
-        solution=compile_one(q.solution, "solution", "template", with_answer),
-        feedback=compile_one(q.feedback, "feedback", "template", with_answer),
+        title=c.template(q.title, "title", c.known),
+        text=c.template(q.text, "text", c.known),
+        solution=c.template(q.solution, "solution", c.with_answer),
+        feedback=c.template(q.feedback, "feedback", c.with_answer),
         let=let,
-        where=[c for c in (compile_one(w, "where", "formula", known) for w in q.where) if c],
+        where=[w for w in (c.formula(w, "where", c.known) for w in q.where) if w],
         grids=tuple(ParamGrid(p) for p in q.params),
     )
-    if q.type == "numerical" and q.answer_formula is not None:
-        cq.answer = compile_one(q.answer_formula, "answer", "formula", known)
-    for choice in q.choices:
-        cq.choices.append((compile_one(choice.text, "choices", "template", known, choice.line),
-                           compile_one(choice.feedback, "choices", "template", with_answer,
-                                       choice.line)))
-    if q.type == "truefalse":
-        cq.feedback_true = compile_one(q.feedback_true, "feedback_true", "template", known)
-        cq.feedback_false = compile_one(q.feedback_false, "feedback_false", "template", known)
-    cq.accepted = [compile_one(a, "answer", "template", known) for a in q.accepted]
-    if q.type == "essay":
-        cq.model_answer = compile_one(q.model_answer, "answer", "template", known)
-    cq.pairs = [(compile_one(t, "pairs", "template", known),
-                 compile_one(d, "pairs", "template", known)) for t, d in q.pairs]
-    if problems:
-        raise BankInvalid(problems)
+    cq.own = KINDS[q.type].compile(q, c)
+    if c.problems:
+        raise BankInvalid(c.problems)
     return cq
 
 
@@ -225,19 +220,24 @@ def build_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], number: int,
     Raises :class:`_DrawFailed` when a 'where' condition does not hold, and
     :class:`TemplateProblem` (located) when a formula or template fails for these values.
     """
-    return Variant(question=cq.question, number=number, seed=seed, params=dict(drawn),
-                   **render_variant(cq, drawn))
+    return Variant(render_variant(cq, drawn, seed), number, seed)
 
 
-def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any]) -> dict[str, Any]:
-    """What :func:`build_variant` computes, as the Variant's fields other than question,
-    number, seed and params (validation checks many draws it does not keep as variants).
+def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int = 0) -> Drawn:
+    """What the drawn values make of a question: texts, answer and the type's payload.
 
-    Raises as :func:`build_variant` does.
+    ``seed`` (the variant's) matters only to kinds whose payload is drawn per variant
+    (``Kind.seeded``). Raises as :func:`build_variant` does.
     """
     q = cq.question
+    kind = KINDS[q.type]
     values: dict[str, Any] = dict(drawn)
     step = "let"
+
+    def at(field: str) -> None:
+        nonlocal step
+        step = field
+
     try:
         for name, formula in cq.let:
             step = f"let.{name}"
@@ -250,39 +250,8 @@ def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any]) -> dict[str, 
         title = cq.title.run(values)
         step = "text"
         text = cq.text.run(values)
-        extra: dict[str, Any] = {}
-        answer_values = values
-        if q.type == "numerical" and cq.answer is not None:
-            step = "answer"
-            extra = _numerical(cq, values)
-            shown = ShownNumber(extra["answer"], extra.pop("answer_number_text"))
-            answer_values = {**values, "answer": shown, "answer_text": extra["answer_text"]}
-        elif q.type == "multichoice":
-            step = "choices"
-            extra = _multichoice(cq, values)
-        elif q.type == "truefalse":
-            extra = {"answer": q.truth,
-                     "feedback_true": cq.feedback_true.run(values) if cq.feedback_true else "",
-                     "feedback_false": cq.feedback_false.run(values) if cq.feedback_false else ""}
-        elif q.type == "shortanswer":
-            step = "answer"
-            accepted = tuple(dict.fromkeys(a.run(values).strip() for a in cq.accepted))
-            extra = {"accepted": accepted, "answer": list(accepted)}
-        elif q.type == "essay":
-            step = "answer"
-            extra = {"answer": cq.model_answer.run(values) if cq.model_answer else ""}
-        elif q.type == "matching":
-            step = "pairs"
-            pairs = tuple((t.run(values).strip(), d.run(values).strip()) for t, d in cq.pairs)
-            extra = {"pairs": pairs, "answer": [list(p) for p in pairs]}
-        elif q.type == "cloze":
-            parts = tuple(ClozeBlank(p) if isinstance(p, tuple) else p for p in split_cloze(text))
-            blanks = [p for p in parts if isinstance(p, ClozeBlank)]
-            if not blanks:
-                raise TemplateProblem("the text has no blanks [[...]] left after rendering")
-            if any(not b.answers for b in blanks):
-                raise TemplateProblem("a blank [[ ]] is empty for these values")
-            extra = {"cloze": parts, "answer": [list(b.answers) for b in blanks]}
+        own = kind.render(q, cq.own, values, text, at, seed)
+        answer_values = {**values, **own.answer_values} if own.answer_values else values
         step = "solution"
         solution = cq.solution.run(answer_values)
         step = "feedback"
@@ -292,67 +261,8 @@ def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any]) -> dict[str, 
         raise TemplateProblem(f"in '{step}': {exc.message}{detail}",
                               **_where(q, step.split(".")[0])) from None
     derived = {name: values[name] for name, _ in cq.let}
-    return dict(derived=derived, text=text, title=title, solution=solution, feedback=feedback,
-                **extra)
-
-
-def _numerical(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, Any]:
-    q = cq.question
-    result = cq.answer.run(values)  # type: ignore[union-attr]
-    if not numeric.is_number(result):
-        raise TemplateProblem(f"the answer formula gave {describe(result)}, not a number")
-    answer = canonical(result)
-    if q.decimals is not None:
-        places = q.decimals
-    else:
-        text = plain(answer)
-        places = min(len(text.split(".")[1]) if "." in text else 0, DEFAULT_MAX_PLACES)
-    number_text = numeric.fixed(answer, places, thousands=q.thousands)
-    if q.tolerance.value is None:
-        tolerance: Number = _half_unit(places)
-    elif q.tolerance.relative:
-        tolerance = canonical(CONTEXT.divide(CONTEXT.multiply(abs(numeric.to_decimal(answer)),
-                                                              numeric.to_decimal(q.tolerance.value)),
-                                             100))
-    else:
-        tolerance = q.tolerance.value
-    return {"answer": answer, "answer_number_text": number_text,
-            "answer_text": with_unit(number_text, q.unit, q.unit_position),
-            "tolerance": tolerance}
-
-
-@lru_cache(maxsize=None)  # places is 0..numeric.MAX_PLACES
-def _half_unit(places: int) -> Number:
-    """The default tolerance: half a unit in the last decimal place shown (0.005 for 2)."""
-    return canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
-
-
-def with_unit(number_text: str, unit: str, position: str) -> str:
-    if not unit:
-        return number_text
-    if position == "before":
-        if number_text.startswith("-"):
-            return f"-{unit}{number_text[1:]}"
-        return f"{unit}{number_text}"
-    if unit in ("%", "°", "‰") or unit.startswith("°"):
-        return f"{number_text}{unit}"
-    return f"{number_text} {unit}"
-
-
-def _multichoice(cq: CompiledQuestion, values: Mapping[str, Any]) -> dict[str, Any]:
-    q = cq.question
-    rendered = []
-    for (text, feedback), choice in zip(cq.choices, q.choices):
-        rendered.append(RenderedChoice(text.run(values).strip(), choice.correct,
-                                       feedback.run(values).strip()))
-    seen: dict[str, RenderedChoice] = {}
-    for c in rendered:
-        if c.text in seen:
-            both = "a wrong choice equals the correct answer" if c.correct != seen[c.text].correct \
-                else "two choices are the same"
-            raise TemplateProblem(f"{both} ('{c.text}')")
-        seen[c.text] = c
-    return {"choices": tuple(rendered), "answer": [c.text for c in rendered if c.correct]}
+    return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer,
+                 own.payload)
 
 
 #: Marks a remembered draw whose 'where' conditions do not hold.
@@ -363,26 +273,28 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
                  memo: dict[tuple[int, ...], Any] | None = None) -> Variant:
     """Variant ``number`` of a question under ``seed``: draw until 'where' holds (bounded).
 
-    ``memo`` (one dict per question and run, filled here) remembers the variant built for
-    each draw, so a draw seen before costs a dictionary look-up instead of running the
-    formulas and templates again.
+    ``memo`` (one dict per question and run, filled here) remembers what each draw made
+    (a :class:`Drawn`), so a draw seen before costs a dictionary look-up and a small
+    :class:`Variant` instead of running the formulas and templates again. A kind whose
+    payload is drawn per variant (``Kind.seeded``) is never remembered.
     """
     q = cq.question
+    if KINDS[q.type].seeded:
+        memo = None
     vseed = variant_seed(seed, bank_id, q.id, number)
     rng = random.Random(vseed)
     for _ in range(limits.MAX_DRAWS):
         positions = cq.draw_positions(rng)
-        built = memo.get(positions) if memo is not None else None
-        if built is None:
+        made = memo.get(positions) if memo is not None else None
+        if made is None:
             try:
-                built = build_variant(cq, cq.values_at(positions), number, vseed)
+                made = build_variant(cq, cq.values_at(positions), number, vseed).drawn
             except _DrawFailed:
-                built = _REJECTED
+                made = _REJECTED
             if memo is not None and len(memo) < limits.MEMO_LIMIT:
-                memo[positions] = built
-        if built is not _REJECTED:
-            return built if built.number == number and built.seed == vseed else \
-                _renumbered(built, number, vseed)
+                memo[positions] = made
+        if made is not _REJECTED:
+            return Variant(made, number, vseed)
         if not q.params:
             break
     raise TemplateProblem(
@@ -390,24 +302,6 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
         + ("" if q.params else " (the question has no parameters)")
         + "; widen the parameter ranges or relax the conditions",
         **_where(q, "where"))
-
-
-# Variant is a frozen dataclass: its generated __init__ sets each of its ~20 fields through
-# object.__setattr__, and dataclasses.replace goes through that __init__ (about 3 µs). A
-# re-numbered copy only needs the instance dict copied, as copy.copy does (about 0.4 µs).
-_VARIANT_HAS_DICT = not hasattr(Variant, "__slots__")
-
-
-def _renumbered(base: Variant, number: int, seed: int) -> Variant:
-    """``base`` (drawn with the same values) as variant ``number`` drawn from ``seed``."""
-    if not _VARIANT_HAS_DICT:
-        return replace(base, number=number, seed=seed)
-    clone = object.__new__(Variant)
-    state = clone.__dict__
-    state.update(base.__dict__)
-    state["number"] = number
-    state["seed"] = seed
-    return clone
 
 
 def compile_bank(bank: Bank) -> dict[str, CompiledQuestion]:
@@ -495,21 +389,21 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     q = cq.question
     held = 0
     tried = 0
+    keep = 0 if KINDS[q.type].seeded else keep
     for positions, sweep in _trial_draws(cq):
         tried += 1
         kept = sweep and len(cq.tried) < keep
         drawn = cq.values_at(positions)
         try:
-            fields = render_variant(cq, drawn)
+            made: Any = render_variant(cq, drawn)
             held += 1
         except _DrawFailed:
-            fields = None
+            made = _REJECTED
         except TemplateProblem as exc:
             cq.tried.clear()
             return exc.problem
-        if kept:  # what build_variant(cq, drawn, 1, 0) gives
-            cq.tried[positions] = _REJECTED if fields is None else Variant(
-                question=q, number=1, seed=0, params=dict(drawn), **fields)
+        if kept:
+            cq.tried[positions] = made
     if held == 0:
         return Problem(f"the 'where' conditions ({'; '.join(q.where)}) never held in "
                        f"{tried:,} tried combinations of the parameters", q.file,

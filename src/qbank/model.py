@@ -9,21 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
 Number = int | Decimal
-
-QUESTION_TYPES = ("numerical", "multichoice", "truefalse", "shortanswer", "essay",
-                  "matching", "cloze")
-QuestionType = Literal["numerical", "multichoice", "truefalse", "shortanswer", "essay",
-                       "matching", "cloze"]
-
-#: Section a question lands in (Anki sub-deck, worksheet heading) when it names none.
-DEFAULT_SECTIONS: dict[str, str] = {
-    "cloze": "Key facts",
-    "matching": "Vocabulary",
-}
-DEFAULT_SECTION = "Practice"
 
 
 @dataclass(frozen=True)
@@ -36,10 +24,6 @@ class Param:
     step: Number | None = None
     choices: tuple[Any, ...] = ()
 
-    @property
-    def is_range(self) -> bool:
-        return not self.choices
-
     def describe(self) -> str:
         from .numeric import plain
 
@@ -50,36 +34,20 @@ class Param:
 
 
 @dataclass(frozen=True)
-class Choice:
-    text: str  # a template
-    correct: bool
-    feedback: str = ""
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """Absolute (``0.01``) or relative (``"1%"``); ``None`` value = half the last decimal."""
-
-    value: Number | None = None
-    relative: bool = False
-
-    def describe(self) -> str:
-        from .numeric import plain
-
-        if self.value is None:
-            return "half a unit of the last decimal shown"
-        return f"{plain(self.value)}%" if self.relative else plain(self.value)
-
-
-@dataclass(frozen=True)
 class Question:
+    """A validated question: what every type has, and its type's own fields in ``spec``.
+
+    ``spec`` is the frozen dataclass its kind module (:mod:`qbank.kinds`) made from the
+    bank fields of that type (e.g. :class:`qbank.kinds.numerical.Spec`).
+    """
+
     id: str
-    type: QuestionType
+    type: str
     title: str
     text: str
     line: int
     section: str
+    spec: Any
     solution: str = ""
     feedback: str = ""
     tags: tuple[str, ...] = ()
@@ -87,29 +55,6 @@ class Question:
     params: tuple[Param, ...] = ()
     let: tuple[tuple[str, str], ...] = ()
     where: tuple[str, ...] = ()
-    # numerical
-    answer_formula: str | None = None
-    tolerance: Tolerance = field(default_factory=Tolerance)
-    unit: str = ""
-    unit_position: Literal["before", "after"] = "after"
-    decimals: int | None = None
-    thousands: bool = False
-    # multichoice
-    choices: tuple[Choice, ...] = ()
-    single: bool = True
-    shuffle: bool = True
-    # truefalse
-    truth: bool | None = None
-    feedback_true: str = ""
-    feedback_false: str = ""
-    # shortanswer
-    accepted: tuple[str, ...] = ()
-    case_sensitive: bool = False
-    # essay
-    model_answer: str = ""
-    lines: int = 8
-    # matching
-    pairs: tuple[tuple[str, str], ...] = ()
     # where the question came from, for error messages
     file: str | None = None
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -144,25 +89,28 @@ class Bank:
         raise KeyError(question_id)
 
 
-@dataclass(frozen=True)
-class RenderedChoice:
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """Everything computed from one draw of a question's parameters.
+
+    It depends only on the drawn values, so versions that drew the same values share one
+    ``Drawn`` (see :mod:`qbank.generator`). ``answer`` is the key in the neutral form the
+    JSON record writes; ``payload`` is the type's own rendered content, a frozen dataclass
+    of its kind module (e.g. :class:`qbank.kinds.numerical.Payload`).
+    """
+
+    question: Question
+    params: Mapping[str, Any]
+    derived: Mapping[str, Any]
     text: str
-    correct: bool
-    feedback: str = ""
+    title: str
+    solution: str
+    feedback: str
+    answer: Any
+    payload: Any
 
 
-@dataclass(frozen=True)
-class ClozeBlank:
-    """One blank of a cloze text: the accepted answers, the first being the main one."""
-
-    answers: tuple[str, ...]
-
-    @property
-    def answer(self) -> str:
-        return self.answers[0]
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     """One drawn instance of a question: everything an exporter needs, already computed.
 
@@ -171,54 +119,71 @@ class Variant:
     (worksheet options, matching definitions) seed their own ``random.Random`` with it.
     """
 
-    question: Question
+    drawn: Drawn
     number: int
     seed: int
-    params: Mapping[str, Any]
-    derived: Mapping[str, Any]
-    text: str
-    title: str
-    solution: str = ""
-    feedback: str = ""
-    # numerical
-    answer: Any = None
-    answer_text: str = ""
-    tolerance: Number | None = None
-    # multichoice
-    choices: tuple[RenderedChoice, ...] = ()
-    # truefalse
-    feedback_true: str = ""
-    feedback_false: str = ""
-    # shortanswer: accepted answers; essay: model answer in ``answer``
-    accepted: tuple[str, ...] = ()
-    # matching
-    pairs: tuple[tuple[str, str], ...] = ()
-    # cloze: text pieces and blanks in reading order
-    cloze: tuple[str | ClozeBlank, ...] = ()
+
+    @property
+    def question(self) -> Question:
+        return self.drawn.question
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.drawn.params
+
+    @property
+    def derived(self) -> Mapping[str, Any]:
+        return self.drawn.derived
+
+    @property
+    def text(self) -> str:
+        return self.drawn.text
+
+    @property
+    def title(self) -> str:
+        return self.drawn.title
+
+    @property
+    def solution(self) -> str:
+        return self.drawn.solution
+
+    @property
+    def feedback(self) -> str:
+        return self.drawn.feedback
+
+    @property
+    def answer(self) -> Any:
+        return self.drawn.answer
+
+    @property
+    def payload(self) -> Any:
+        return self.drawn.payload
 
     @property
     def id(self) -> str:
-        return self.question.id
+        return self.drawn.question.id
 
     @property
     def type(self) -> str:
-        return self.question.type
+        return self.drawn.question.type
 
     @property
     def randomised(self) -> bool:
-        return self.question.randomised
-
-    @property
-    def blanks(self) -> tuple[ClozeBlank, ...]:
-        return tuple(part for part in self.cloze if isinstance(part, ClozeBlank))
-
-    @property
-    def correct_choices(self) -> tuple[RenderedChoice, ...]:
-        return tuple(c for c in self.choices if c.correct)
+        return bool(self.drawn.question.params)
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return self.question.tags
+        return self.drawn.question.tags
+
+
+def option_letter(index: int) -> str:
+    """The label of option ``index`` (0-based): A, B, ..., Z, AA, AB, ..."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
 
 
 @dataclass(frozen=True)

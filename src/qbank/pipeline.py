@@ -21,7 +21,8 @@ from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
 from .exporters import ExportOptions, get_exporter, registry
 from .generator import CompiledQuestion, generate, total_variants
-from .model import Bank, GeneratedSet, Variant
+from .kinds import KINDS
+from .model import Bank, Drawn, GeneratedSet
 from .output import AtomicOutputSet
 from .templates import output_limit, time_limit
 
@@ -169,21 +170,19 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
 
 def _too_long_variant(cq: CompiledQuestion) -> Problem | None:
     """A variant kept from validation skips the run's per-variant limit: check it here."""
-    for variant in cq.tried.values():
-        if isinstance(variant, Variant) and variant_characters(variant) > limits.VARIANT_CHARACTERS:
+    for made in cq.tried.values():
+        if isinstance(made, Drawn) and variant_characters(made) > limits.VARIANT_CHARACTERS:
             q = cq.question
             return Problem(_too_much_text("for one version", limits.VARIANT_CHARACTERS), q.file,
                            q.line, q.id)
     return None
 
 
-def variant_characters(v: Variant) -> int:
-    """How many characters of text a variant holds (what its memory grows with)."""
-    texts = [v.text, v.title, v.solution, v.feedback, v.answer_text, v.feedback_true,
-             v.feedback_false, *v.accepted, *(t for pair in v.pairs for t in pair),
-             *(c.text + c.feedback for c in v.choices),
-             *(p if isinstance(p, str) else "".join(p.answers) for p in v.cloze),
-             *(x for x in v.derived.values() if isinstance(x, str))]
+def variant_characters(drawn: Drawn) -> int:
+    """How many characters of text a draw holds (what its memory grows with)."""
+    texts = [drawn.text, drawn.title, drawn.solution, drawn.feedback,
+             *KINDS[drawn.question.type].texts(drawn.payload),
+             *(x for x in drawn.derived.values() if isinstance(x, str))]
     return sum(map(len, texts))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .kinds import KINDS
 from .model import Bank, GeneratedSet, Variant
 from .numeric import plain
 
@@ -15,38 +16,12 @@ def _wrap(text: str, indent: str = "   ") -> str:
 
 
 def _question_lines(n: int, v: Variant) -> list[str]:
-    lines = [f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]"]
-    if v.type == "cloze":
-        text = "".join(p if isinstance(p, str) else "_____" for p in v.cloze)
-        lines.append(_wrap(text))
-    else:
-        lines.append(_wrap(v.text))
-    if v.type == "multichoice":
-        for letter, c in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", v.choices):
-            lines.append(f"   {letter}) {c.text}")
-    if v.type == "matching":
-        for term, _ in v.pairs:
-            lines.append(f"   - {term}")
-    return lines
+    return [f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
+            *KINDS[v.type].preview(v, _wrap)]
 
 
 def answer_line(v: Variant) -> str:
-    if v.type == "numerical":
-        return v.answer_text
-    if v.type == "multichoice":
-        letters = [l for l, c in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", v.choices) if c.correct]
-        return ", ".join(f"{l}) {c.text}" for l, c in zip(letters, v.correct_choices))
-    if v.type == "truefalse":
-        return "True" if v.answer else "False"
-    if v.type == "shortanswer":
-        return " / ".join(v.accepted)
-    if v.type == "essay":
-        return v.answer
-    if v.type == "matching":
-        return "; ".join(f"{t} = {d}" for t, d in v.pairs)
-    if v.type == "cloze":
-        return "; ".join(" / ".join(b.answers) for b in v.blanks)
-    return str(v.answer)
+    return KINDS[v.type].answer_line(v)
 
 
 def render_version(generated: GeneratedSet, number: int) -> str:

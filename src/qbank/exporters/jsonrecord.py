@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from .. import __version__
+from ..kinds import KINDS
 from ..model import Bank, GeneratedSet, Variant
 from ..numeric import plain
 from . import register
@@ -61,7 +62,8 @@ def dumps(value: Any) -> str:
 
 
 def question_record(v: Variant) -> dict[str, Any]:
-    """The JSON record of one variant: the keys every question has, then its type's own."""
+    """The JSON record of one variant: the keys every question has, then its type's own
+    (added by its kind module, see docs/json-format.md)."""
     q = v.question
     record: dict[str, Any] = {
         "id": q.id,
@@ -75,34 +77,14 @@ def question_record(v: Variant) -> dict[str, Any]:
         "params": dict(v.params),
         "text": v.text,
         "answer": v.answer,
-        "unit": q.unit if q.type == "numerical" else None,
-        "tolerance": v.tolerance,
+        "unit": None,
+        "tolerance": None,
         "solution": v.solution,
         "feedback": v.feedback,
     }
     if v.derived:
         record["derived"] = dict(v.derived)
-    if q.type == "numerical":
-        record["decimals"] = q.decimals
-        record["answer_text"] = v.answer_text
-        record["unit_position"] = q.unit_position
-        if q.tolerance.relative:
-            record["tolerance_relative_percent"] = q.tolerance.value
-    elif q.type == "multichoice":
-        record["single"] = q.single
-        record["choices"] = [{"text": c.text, "correct": c.correct, "feedback": c.feedback}
-                             for c in v.choices]
-    elif q.type == "truefalse":
-        record["feedback_true"] = v.feedback_true
-        record["feedback_false"] = v.feedback_false
-    elif q.type == "shortanswer":
-        record["case_sensitive"] = q.case_sensitive
-    elif q.type == "matching":
-        record["pairs"] = [list(p) for p in v.pairs]
-    elif q.type == "cloze":
-        record["case_sensitive"] = q.case_sensitive
-        record["parts"] = [p if isinstance(p, str) else {"blank": list(p.answers)}
-                           for p in v.cloze]
+    KINDS[q.type].record(v, record)
     return record
 
 

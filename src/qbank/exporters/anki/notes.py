@@ -14,8 +14,9 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from ...model import Bank, ClozeBlank, GeneratedSet, Question, Variant
-from ..base import option_letter as letter
+from ...kinds.cloze import ClozeBlank
+from ...model import Bank, GeneratedSet, Question, Variant
+from ...model import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
 from .text import (clean, cloze_field, deck_name, html_list, inline_html, paragraphs,
                    tags, to_html)
@@ -150,7 +151,7 @@ class NoteMaker:
         prepared = parts.prepared.get(content)
         if prepared is None:
             prepared = parts.prepared[content] = tuple(
-                _prepare(draft, variant.title) for draft in _BUILDERS[q.type](variant))
+                _prepare(draft, variant.title) for draft in _RENDERERS[q.type].build(variant))
         out = []
         for draft in prepared:
             if q.randomised:
@@ -219,26 +220,11 @@ def _content_key(v: Variant) -> tuple:
     """Everything the note builders read from a variant apart from its number: two variants
     of one question with the same key get the same notes (but their own Source and Id).
 
-    It must name every field a builder below reads; the seed only through the order in which
-    multiple-choice options are shown.
+    The texts and the type's payload, plus what a type's renderer adds (the order in which
+    multiple-choice options are shown, drawn from the variant's seed).
     """
-    kind = v.question.type
-    if kind == "numerical":
-        return (v.title, v.text, v.answer_text, v.solution, v.feedback)
-    if kind == "multichoice":
-        return (v.title, v.text, v.choices, tuple(choice_order(v)), v.solution, v.feedback)
-    if kind == "matching":
-        return (v.title, v.pairs, v.solution, v.feedback)
-    if kind == "cloze":
-        return (v.title, v.cloze, v.solution, v.feedback)
-    if kind == "truefalse":
-        return (v.title, v.text, v.answer, v.solution, v.feedback, v.feedback_true,
-                v.feedback_false)
-    if kind == "shortanswer":
-        return (v.title, v.text, v.accepted, v.solution, v.feedback)
-    if kind == "essay":
-        return (v.title, v.text, v.answer, v.solution, v.feedback)
-    raise KeyError(f"no Anki note builder for '{kind}' questions")
+    extra = _RENDERERS[v.type].key
+    return (v.title, v.text, v.solution, v.feedback, v.payload, extra(v) if extra else None)
 
 
 # --- one builder per question type -----------------------------------------------------
@@ -249,22 +235,22 @@ def _vocabulary(v: Variant) -> list[_Draft]:
     return [_Draft(VOCABULARY, {"Term": to_html(term), "Definition": to_html(definition),
                                 "Notes": notes},
                    suffix=f"/term-{n}", source_extra=f"term {n}")
-            for n, (term, definition) in enumerate(v.pairs, start=1)]
+            for n, (term, definition) in enumerate(v.payload.pairs, start=1)]
 
 
 def _cloze(v: Variant) -> list[_Draft]:
     also = []
-    for blank in (p for p in v.cloze if isinstance(p, ClozeBlank)):
+    for blank in v.payload.blanks:
         if len(blank.answers) > 1:
             others = "; ".join(inline_html(a) for a in blank.answers[1:])
             also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
     extra = [part for part in (html_list(also, css_class="qbank-also"),
                                paragraphs(v.solution, v.feedback)) if part]
-    return [_Draft(CLOZE, {"Text": cloze_field(v.cloze), "Back Extra": "".join(extra)})]
+    return [_Draft(CLOZE, {"Text": cloze_field(v.payload.parts), "Back Extra": "".join(extra)})]
 
 
 def _problem(v: Variant) -> list[_Draft]:
-    decimals = v.question.decimals
+    decimals = v.question.spec.decimals
     if decimals is None:
         prompt = ""
     elif decimals == 0:
@@ -272,14 +258,14 @@ def _problem(v: Variant) -> list[_Draft]:
     else:
         prompt = f"Give the answer to {decimals} decimal place{'s' if decimals > 1 else ''}."
     return [_Draft(PROBLEM, {"Question": to_html(v.text), "Prompt": prompt,
-                             "Answer": to_html(v.answer_text), "Solution": to_html(v.solution),
+                             "Answer": to_html(v.payload.answer_text), "Solution": to_html(v.solution),
                              "Feedback": to_html(v.feedback)})]
 
 
 def _truefalse(v: Variant) -> list[_Draft]:
     answer = "True" if v.answer else "False"
     labelled = [f"If you answered {word}: {text}"
-                for word, text in (("True", v.feedback_true), ("False", v.feedback_false))
+                for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
                 if text.strip()]
     return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": "True or false?",
                               "Answer": answer, "Solution": to_html(v.solution),
@@ -289,14 +275,14 @@ def _truefalse(v: Variant) -> list[_Draft]:
 def choice_order(v: Variant) -> list[int]:
     """The order options are shown in: shuffled by the variant's own seed unless the
     question says ``shuffle: false`` (banks often list the right answer first)."""
-    order = list(range(len(v.choices)))
-    if v.question.shuffle:
+    order = list(range(len(v.payload.choices)))
+    if v.question.spec.shuffle:
         random.Random(v.seed).shuffle(order)
     return order
 
 
 def _multichoice(v: Variant) -> list[_Draft]:
-    shown = [v.choices[i] for i in choice_order(v)]
+    shown = [v.payload.choices[i] for i in choice_order(v)]
     choices = html_list((inline_html(c.text) for c in shown), ordered=True,
                         css_class="qbank-options")
     answer = "<br>".join(f"{letter(i)}. {inline_html(c.text)}"
@@ -308,14 +294,14 @@ def _multichoice(v: Variant) -> list[_Draft]:
         paragraphs(v.feedback),
         html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
     ) if part)
-    prompt = "Choose one." if v.question.single else "Choose all that apply."
+    prompt = "Choose one." if v.question.spec.single else "Choose all that apply."
     return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": prompt,
                               "Choices": choices, "Answer": answer,
                               "Solution": to_html(v.solution), "Feedback": feedback})]
 
 
 def _shortanswer(v: Variant) -> list[_Draft]:
-    first, *others = v.accepted or ("",)
+    first, *others = v.payload.accepted or ("",)
     answer = to_html(first)
     if others:
         answer += ('<br><span class="qbank-prompt">Also accepted: '
@@ -328,7 +314,7 @@ def _shortanswer(v: Variant) -> list[_Draft]:
 
 def _essay(v: Variant) -> list[_Draft]:
     # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
-    model_answer = to_html(v.answer or "") or "No model answer is given for this question."
+    model_answer = to_html(v.payload.model_answer) or "No model answer is given for this question."
     model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
     return [_Draft(QUESTION, {"Question": to_html(v.text),
                               "Prompt": "Write or say your answer, then compare it with the "
@@ -337,12 +323,35 @@ def _essay(v: Variant) -> list[_Draft]:
                               "Feedback": to_html(v.feedback)})]
 
 
-_BUILDERS: dict[str, Callable[[Variant], list[_Draft]]] = {
-    "matching": _vocabulary,
-    "cloze": _cloze,
-    "numerical": _problem,
-    "truefalse": _truefalse,
-    "multichoice": _multichoice,
-    "shortanswer": _shortanswer,
-    "essay": _essay,
+def _ordering(v: Variant) -> list[_Draft]:
+    # Front: the items as shown on the worksheet; back: the right order. No partial credit.
+    payload = v.payload
+    choices = html_list((inline_html(item) for item in payload.shown), ordered=True,
+                        css_class="qbank-options")
+    answer = html_list((f"{inline_html(item)} ({letter(payload.order.index(i))})"
+                        for i, item in enumerate(payload.items)), ordered=True)
+    return [_Draft(QUESTION, {"Question": to_html(v.text),
+                              "Prompt": "Put these in the right order.",
+                              "Choices": choices, "Answer": answer,
+                              "Solution": to_html(v.solution), "Feedback": to_html(v.feedback)})]
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    """How one question type becomes notes: its builder, and what else its notes depend
+    on beyond the variant's texts and payload (see _content_key)."""
+
+    build: Callable[[Variant], list[_Draft]]
+    key: Callable[[Variant], object] | None = None
+
+
+_RENDERERS: dict[str, _Renderer] = {
+    "matching": _Renderer(_vocabulary),
+    "cloze": _Renderer(_cloze),
+    "numerical": _Renderer(_problem),
+    "truefalse": _Renderer(_truefalse),
+    "multichoice": _Renderer(_multichoice, key=lambda v: tuple(choice_order(v))),
+    "shortanswer": _Renderer(_shortanswer),
+    "essay": _Renderer(_essay),
+    "ordering": _Renderer(_ordering),
 }

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from ...model import ClozeBlank
+from ...kinds.cloze import ClozeBlank
 
 # One translation table does all the escaping in a single pass over the text: the HTML
 # escapes, the Anki syntax characters, newlines to <br>, and the invisible C0 controls

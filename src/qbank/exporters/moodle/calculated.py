@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
+from ...kinds.numerical import DEFAULT_MAX_PLACES
 from ...model import Number, Question, Variant
 from ...numeric import is_number, plain
 from .markup import Markup
@@ -28,8 +29,6 @@ from .markup import Markup
 #: Moodle keeps at most this many sets of values per calculated question
 #: (``qtype_calculated::MAX_DATASET_ITEMS``).
 MAX_DATASET_ITEMS = 100
-#: Decimals shown for an answer whose question sets no 'decimals' (as the generator does).
-DEFAULT_MAX_PLACES = 6
 
 
 class NotExpressible(Exception):
@@ -292,8 +291,8 @@ def _decimals(value: object) -> int:
 
 
 def answer_places(question: Question, variants: Sequence[Variant]) -> int:
-    if question.decimals is not None:
-        return question.decimals
+    if question.spec.decimals is not None:
+        return question.spec.decimals
     return max((min(_decimals(v.answer), DEFAULT_MAX_PLACES) for v in variants), default=0)
 
 
@@ -303,12 +302,12 @@ def translate(question: Question, variants: Sequence[Variant]) -> CalculatedQues
     ``variants`` are the drawn variants whose values fill the datasets (at most
     :data:`MAX_DATASET_ITEMS`).
     """
-    if question.answer_formula is None:
+    if question.spec.answer_formula is None:
         raise NotExpressible("it has no answer formula")
     variants = list(variants)[:MAX_DATASET_ITEMS]
     places = answer_places(question, variants)
     translator = Translator(question)
-    answer = translator.formula(question.answer_formula)
+    answer = translator.formula(question.spec.answer_formula)
     translator.extra["answer"] = f"round({answer},{places})"
     text = translate_template(question.text, translator)
     feedback = translate_template(question.feedback, translator)
@@ -318,7 +317,7 @@ def translate(question: Question, variants: Sequence[Variant]) -> CalculatedQues
     datasets = tuple(_dataset(question, name, variants) for name in translator.used)
     if not datasets:
         raise NotExpressible("no parameter appears in its answer or text")
-    tolerance = question.tolerance
+    tolerance = question.spec.tolerance
     if tolerance.value is None:
         tol, kind = plain(Decimal(5).scaleb(-(places + 1))), "2"
     elif tolerance.relative:

@@ -1,7 +1,7 @@
 """One ``<question>`` element per variant, with the elements Moodle's XML importer reads.
 
-Each question type has one method; :data:`QuestionWriter.MOODLE_TYPES` names the Moodle
-type it becomes. Texts are HTML (``format="html"``); answers Moodle keeps as plain text
+Each question type has one method here; :mod:`.types` maps each qbank type to the Moodle
+type it becomes and the methods that write it. Texts are HTML (``format="html"``); answers Moodle keeps as plain text
 (short answers, true/false, numbers, matching choices) are written as plain text.
 """
 
@@ -26,6 +26,11 @@ PENALTIES = {"truefalse": "1", "essay": "0"}
 #: Moodle stops an import at a matching question with fewer pairs than this
 #: (qtype_match::save_question_options: "notenoughanswers").
 MIN_MATCHING_PAIRS = 3
+#: Moodle's ordering layouts and grading types for a bank's ``layout`` and ``grading``:
+#: ``absolute`` gives a mark for each item in its right position, ``relative`` for each
+#: item right after its right predecessor (Moodle's "RELATIVE" = next item, last excluded).
+ORDERING_LAYOUTS = {"vertical": "VERTICAL", "horizontal": "HORIZONTAL"}
+ORDERING_GRADINGS = {"absolute": "ABSOLUTE_POSITION", "relative": "RELATIVE_NEXT_EXCLUDE_LAST"}
 #: Moodle's essay form offers boxes of 5, 10, ..., 40 lines.
 ESSAY_LINE_STEP, ESSAY_MAX_LINES = 5, 40
 
@@ -67,9 +72,8 @@ def simple(parent: _Element, tag: str, text: str) -> _Element:
 
 
 class QuestionWriter:
-    MOODLE_TYPES = {"numerical": "numerical", "multichoice": "multichoice",
-                    "truefalse": "truefalse", "shortanswer": "shortanswer", "essay": "essay",
-                    "matching": "matching", "cloze": "cloze"}
+    """Writes the parts of ``<question>`` elements; :func:`.types.write_question` puts them
+    together for each question type."""
 
     def __init__(self, clean: Cleaner, warn: Callable[[str], None]) -> None:
         self.clean = clean
@@ -105,21 +109,6 @@ class QuestionWriter:
         for tag in q.tags:
             text_field(tags, "tag", self.clean(tag), fmt=None)
 
-    def question(self, v: Variant, name: str, idnumber: str) -> _Element:
-        self.clean.current = v.id
-        q = v.question
-        if q.type == "matching" and len(v.pairs) < MIN_MATCHING_PAIRS:
-            return self.matching_as_cloze(v, name, idnumber)
-        if q.type == "cloze":
-            question_html, grade = self.cloze_text(v)
-        else:
-            question_html, grade = self.html(v.text), plain(q.points)
-        element = self.header(self.MOODLE_TYPES[q.type], q, name, idnumber, question_html,
-                              self.general_feedback(v), grade)
-        getattr(self, q.type)(element, v)
-        self.tags(element, q)
-        return element
-
     def answer(self, parent: _Element, fraction: str, text: str, feedback_html: str = "",
                fmt: str = "moodle_auto_format") -> _Element:
         element = text_field(parent, "answer", text, fmt=fmt, fraction=fraction)
@@ -131,8 +120,7 @@ class QuestionWriter:
     def numerical(self, element: _Element, v: Variant) -> None:
         # The generator already turned a relative tolerance into the absolute one for this
         # variant's answer, which is what Moodle's numerical type wants.
-        self.numerical_answer(element, v.question, plain(v.answer),
-                              plain(v.tolerance if v.tolerance is not None else 0))
+        self.numerical_answer(element, v.question, plain(v.answer), plain(v.payload.tolerance))
 
     def numerical_answer(self, element: _Element, q: Question, answer_text: str,
                          tolerance_text: str) -> None:
@@ -140,7 +128,7 @@ class QuestionWriter:
         :class:`.stencil.NumericalStencil`, which passes placeholders)."""
         answer = self.answer(element, "100", answer_text)
         simple(answer, "tolerance", tolerance_text)
-        self.units(element, q.unit, q.unit_position)
+        self.units(element, q.spec.unit, q.spec.unit_position)
 
     def calculated(self, q: Question, calc: CalculatedQuestion, name: str,
                    idnumber: str) -> _Element:
@@ -159,7 +147,7 @@ class QuestionWriter:
         simple(answer, "tolerancetype", calc.tolerance_type)
         simple(answer, "correctanswerformat", "1")  # 1: a number of decimals, not sig. figures
         simple(answer, "correctanswerlength", str(calc.places))
-        self.units(element, q.unit, q.unit_position)
+        self.units(element, q.spec.unit, q.spec.unit_position)
         definitions = SubElement(element, "dataset_definitions")
         for dataset in calc.datasets:
             definition = SubElement(definitions, "dataset_definition")
@@ -195,61 +183,65 @@ class QuestionWriter:
 
     def multichoice(self, element: _Element, v: Variant) -> None:
         q = v.question
-        simple(element, "single", "true" if q.single else "false")
-        simple(element, "shuffleanswers", "true" if q.shuffle else "false")
+        spec = q.spec
+        simple(element, "single", "true" if spec.single else "false")
+        simple(element, "shuffleanswers", "true" if spec.shuffle else "false")
         simple(element, "answernumbering", "abc")
         simple(element, "showstandardinstruction", "1")
-        if not q.single:
+        if not spec.single:
             SubElement(element, "shownumcorrect")
-        correct = [c.correct for c in v.choices]
-        if not q.single and max(sum(correct), len(correct) - sum(correct)) > MAX_SHARES:
+        correct = [c.correct for c in v.payload.choices]
+        if not spec.single and max(sum(correct), len(correct) - sum(correct)) > MAX_SHARES:
             self.warn_once(q.id, f"Moodle cannot share the marks among more than {MAX_SHARES} "
                                  "right (or wrong) choices; the extra ones are worth 0")
-        for choice, grade in zip(v.choices, multichoice_grades(correct, q.single)):
+        for choice, grade in zip(v.payload.choices, multichoice_grades(correct, spec.single)):
             self.answer(element, percent_text(grade), self.html(choice.text, inline=True),
                         self.html(choice.feedback, inline=True), fmt="html")
 
     def truefalse(self, element: _Element, v: Variant) -> None:
         # Moodle matches the answers by the words 'true' and 'false'.
         self.answer(element, "100" if v.answer else "0", "true",
-                    self.html(v.feedback_true, inline=True))
+                    self.html(v.payload.feedback_true, inline=True))
         self.answer(element, "0" if v.answer else "100", "false",
-                    self.html(v.feedback_false, inline=True))
+                    self.html(v.payload.feedback_false, inline=True))
 
     def shortanswer(self, element: _Element, v: Variant) -> None:
-        simple(element, "usecase", "1" if v.question.case_sensitive else "0")
-        for accepted in v.accepted:
+        simple(element, "usecase", "1" if v.question.spec.case_sensitive else "0")
+        for accepted in v.payload.accepted:
             self.answer(element, "100", self.clean(wildcard_pattern(accepted)))
 
     def essay(self, element: _Element, v: Variant) -> None:
         simple(element, "responseformat", "editor")
         simple(element, "responserequired", "1")
-        simple(element, "responsefieldlines", str(essay_lines(v.question.lines)))
+        simple(element, "responsefieldlines", str(essay_lines(v.question.spec.lines)))
         simple(element, "attachments", "0")
         simple(element, "attachmentsrequired", "0")
-        text_field(element, "graderinfo", self.html(str(v.answer or "")))
+        text_field(element, "graderinfo", self.html(v.payload.model_answer))
         text_field(element, "responsetemplate", "")
 
     def matching(self, element: _Element, v: Variant) -> None:
         # The definitions are the questions and the terms the drop-down choices: Moodle
         # shows the choices in a drop-down menu, where long definitions would be cut off.
-        simple(element, "shuffleanswers", "true" if v.question.shuffle else "false")
-        for term, definition in v.pairs:
+        simple(element, "shuffleanswers", "true" if v.question.spec.shuffle else "false")
+        for term, definition in v.payload.pairs:
             sub = text_field(element, "subquestion", self.html(definition, inline=True))
             text_field(sub, "answer", self.clean(term), fmt=None)
 
-    def matching_as_cloze(self, v: Variant, name: str, idnumber: str) -> _Element:
-        """A matching question with too few pairs for Moodle, as drop-down menus in a cloze."""
+    def matching_as_cloze(self, v: Variant, name: str, idnumber: str) -> _Element | None:
+        """A matching question with too few pairs for Moodle, as drop-down menus in a cloze
+        (None when it has enough pairs to be a matching question)."""
         q = v.question
+        if len(v.payload.pairs) >= MIN_MATCHING_PAIRS:
+            return None
         self.warn_once(q.id, f"Moodle's matching questions need at least {MIN_MATCHING_PAIRS} "
                              "pairs; written as an embedded-answers (cloze) question with a "
                              "drop-down menu for each definition")
-        terms = [term for term, _ in v.pairs]
+        terms = [term for term, _ in v.payload.pairs]
         weight = cloze_weight(q.points, len(terms))
         segments: list[str] = [v.text]
-        for term, definition in v.pairs:
+        for term, definition in v.payload.pairs:
             segments += ["\n\n", definition, " ",
-                         Markup(choice_blank(terms, term, weight=weight, shuffle=q.shuffle))]
+                         Markup(choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle))]
         element = self.header("cloze", q, name, idnumber,
                               self.clean(html_paragraphs(segments, literal=escape_braces)),
                               self.general_feedback(v), str(weight * len(terms)))
@@ -259,13 +251,27 @@ class QuestionWriter:
     def cloze(self, element: _Element, v: Variant) -> None:
         pass  # everything is in the question text
 
+    def ordering(self, element: _Element, v: Variant) -> None:
+        """Moodle's core ordering type (4.4+), as its importer reads it
+        (qtype_ordering::import_from_xml): the answers in the right order, each with its
+        position as fraction; every item shown (Moodle's default shows 6 at random)."""
+        spec = v.question.spec
+        simple(element, "layouttype", ORDERING_LAYOUTS[spec.layout])
+        simple(element, "selecttype", "ALL")
+        simple(element, "selectcount", str(len(v.payload.items)))
+        simple(element, "gradingtype", ORDERING_GRADINGS[spec.grading])
+        simple(element, "showgrading", "SHOW")
+        SubElement(element, "shownumcorrect")
+        for position, item in enumerate(v.payload.items, start=1):
+            self.answer(element, str(position), self.html(item, inline=True), fmt="html")
+
     def cloze_text(self, v: Variant) -> tuple[str, str]:
         """The question text with the blanks in Moodle's syntax, and the question's marks."""
-        blanks = v.blanks
+        blanks = v.payload.blanks
         weight = cloze_weight(v.question.points, len(blanks))
         segments = [part if isinstance(part, str) else
                     Markup(shortanswer_blank(part.answers, weight=weight,
-                                             case_sensitive=v.question.case_sensitive))
-                    for part in v.cloze]
+                                             case_sensitive=v.question.spec.case_sensitive))
+                    for part in v.payload.parts]
         html = self.clean(html_paragraphs(segments, literal=escape_braces))
         return html, str(weight * len(blanks))

@@ -99,7 +99,7 @@ class NumericalStencil:
         name, question_html, feedback_html, idnumber, answer, tolerance = (
             _placeholder(i) for i in range(6))
         writer.clean.current = question.id
-        element = writer.header(QuestionWriter.MOODLE_TYPES["numerical"], question, name,
+        element = writer.header("numerical", question, name,
                                 idnumber, question_html, feedback_html, plain(question.points))
         writer.numerical_answer(element, question, answer, tolerance)
         writer.tags(element, question)
@@ -114,7 +114,7 @@ class NumericalStencil:
         writer.clean.current = v.id
         return self.stencil.fill((
             writer.clean(name), writer.html(v.text), writer.general_feedback(v), idnumber,
-            plain(v.answer), self._tolerance(v.tolerance)))
+            plain(v.answer), self._tolerance(v.payload.tolerance)))
 
     def _tolerance(self, tolerance: object) -> str:
         # One question's variants mostly share a tolerance (an absolute one always), and

@@ -19,6 +19,7 @@ from .layout import Category, Layout
 from .markup import MAX_NAME, Cleaner, plain_name, text_to_html
 from .questions import QuestionWriter, text_field
 from .stencil import NumericalStencil, StencilError
+from .types import RENDERERS, write_question
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -92,8 +93,8 @@ class MoodleFile:
                 "every student."))
             for q in self.fixed:
                 v = generated.variants[q.id][0]
-                self.element(fh, self.questions.question(
-                    v, plain_name(v.title), self.layout.question_idnumber(q, None)))
+                self.element(fh, write_question(self.questions, v, plain_name(v.title),
+                                                self.layout.question_idnumber(q, None)))
         for q in self.randomised:
             self.randomised_question(fh, q, generated.variants[q.id])
         fh.write(b"</quiz>\n")
@@ -112,7 +113,7 @@ class MoodleFile:
     def randomised_question(self, fh: IO[bytes], q: Question,
                             variants: Sequence[Variant]) -> None:
         title = self.layout.names[q.id]
-        if self.calculated and q.type == "numerical":
+        if self.calculated and RENDERERS[q.type].calculated:
             try:
                 calc = translate(q, variants)
             except NotExpressible as exc:
@@ -137,8 +138,8 @@ class MoodleFile:
         stencil = self.stencil(q)
         if stencil is None:
             for v in variants:
-                self.element(fh, self.questions.question(
-                    v, names(v), self.layout.question_idnumber(q, v)))
+                self.element(fh, write_question(self.questions, v, names(v),
+                                                self.layout.question_idnumber(q, v)))
             return
         idnumbers = self.layout.variant_idnumbers(q, len(variants))
         for start in range(0, len(variants), _BATCH):  # a few large writes, not many small
@@ -146,11 +147,12 @@ class MoodleFile:
                               for v in variants[start:start + _BATCH]]).encode("utf-8"))
 
     def stencil(self, q: Question) -> NumericalStencil | None:
-        """The text all variants of a numerical question are written into, if it has one."""
-        if q.type != "numerical":
+        """The text all variants of a question are written into, if its type has one."""
+        stencil = RENDERERS[q.type].stencil
+        if stencil is None:
             return None
         try:
-            return NumericalStencil(self.questions, q)
+            return stencil(self.questions, q)
         except StencilError:  # a text of the question holds a placeholder: write trees
             return None
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import __version__
-from ...model import ClozeBlank, GeneratedSet
+from ...kinds.cloze import ClozeBlank
+from ...model import GeneratedSet
 from ...numeric import plain
 from .common import footer_ids, points_label, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
@@ -32,7 +33,8 @@ class AnswerKeyWriter:
         self._fixed: dict[tuple, str] = {}
         self._types = {"numerical": self._numerical, "multichoice": self._multichoice,
                        "truefalse": self._truefalse, "shortanswer": self._shortanswer,
-                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze}
+                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze,
+                       "ordering": self._ordering}
 
     # --- the front: title and marking grid -----------------------------------------------
 
@@ -144,7 +146,7 @@ class AnswerKeyWriter:
 
     def _numerical(self, q: PlannedQuestion) -> str:
         v = q.variant
-        return self._answer(v.answer_text, v.solution or v.feedback)
+        return self._answer(v.payload.answer_text, v.solution or v.feedback)
 
     def _multichoice(self, q: PlannedQuestion) -> str:
         correct = [(letter(i), c) for i, c in enumerate(q.choices) if c.correct]
@@ -154,12 +156,12 @@ class AnswerKeyWriter:
 
     def _truefalse(self, q: PlannedQuestion) -> str:
         v = q.variant
-        explain = v.feedback or (v.feedback_true if v.answer else v.feedback_false)
+        explain = v.feedback or (v.payload.feedback_true if v.answer else v.payload.feedback_false)
         return self._answer("True" if v.answer else "False", v.solution or explain)
 
     def _shortanswer(self, q: PlannedQuestion) -> str:
         v = q.variant
-        return self._answer("  /  ".join(v.accepted), v.solution or v.feedback)
+        return self._answer("  /  ".join(v.payload.accepted), v.solution or v.feedback)
 
     def _essay(self, q: PlannedQuestion) -> str:
         v = q.variant
@@ -171,19 +173,30 @@ class AnswerKeyWriter:
         letters = q.matching_letters()
         summary = "   ".join(f"{i + 1} {ltr}" for i, ltr in enumerate(letters))
         details = [f"{i + 1}. {term}  →  {ltr}. {definition}"
-                   for i, ((term, definition), ltr) in enumerate(zip(q.variant.pairs, letters))]
+                   for i, ((term, definition), ltr) in enumerate(zip(q.variant.payload.pairs, letters))]
         working = "\n".join(details)
         if q.variant.solution:
             working += "\n\n" + q.variant.solution
         return self._answer(summary, working)
 
+    def _ordering(self, q: PlannedQuestion) -> str:
+        """What each box holds (letter: number), then the items in the right order."""
+        payload = q.variant.payload
+        boxes = "   ".join(f"{letter(i)} {rank}" for i, rank in enumerate(payload.ranks))
+        right = [f"{n}. {payload.items[index]}  ({letter(payload.order.index(index))})"
+                 for n, index in enumerate(range(len(payload.items)), start=1)]
+        working = "\n".join(right)
+        if q.variant.solution:
+            working += "\n\n" + q.variant.solution
+        return self._answer(boxes, working)
+
     def _cloze(self, q: PlannedQuestion) -> str:
         s = self.styles
-        blanks = q.variant.blanks
+        blanks = q.variant.payload.blanks
         summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
         # The text with its blanks filled in, the answers in bold: read it to mark.
         runs = [styled(part.answer, s["Key Answer"]) if isinstance(part, ClozeBlank)
-                else run(part.replace("\n\n", "\n")) for part in q.variant.cloze]
+                else run(part.replace("\n\n", "\n")) for part in q.variant.payload.parts]
         filled = paragraph("".join(runs), s["Key Working"])
         return self._answer(summary, q.variant.solution, extra=filled)
 

@@ -13,10 +13,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
-from ...model import GeneratedSet, Number, RenderedChoice, Variant
-from ..base import option_letter as letter
+from ...kinds.multichoice import RenderedChoice
+from ...model import GeneratedSet, Number, Variant
+from ...model import option_letter as letter
 
 
 def _rng(*parts: object) -> random.Random:
@@ -39,13 +40,10 @@ class PlannedQuestion:
     def points(self) -> Number:
         return self.variant.question.points
 
-    def correct_letters(self) -> list[str]:
-        return [letter(i) for i, c in enumerate(self.choices) if c.correct]
-
     def matching_letters(self) -> list[str]:
         """For term i (printed as number i + 1), the letter of its definition."""
         position = {pair: printed for printed, pair in enumerate(self.definition_order)}
-        return [letter(position[i]) for i in range(len(self.variant.pairs))]
+        return [letter(position[i]) for i in range(len(self.variant.payload.pairs))]
 
 
 @dataclass(frozen=True)
@@ -87,25 +85,33 @@ def version_code(generated: GeneratedSet, number: int, variants: Sequence[Varian
     return f"V{number:0{width}d}-{digest[:4].upper()}"
 
 
-def _choice_order(variant: Variant, version: int, shuffle: bool) -> tuple[RenderedChoice, ...]:
-    choices = list(variant.choices)
-    if not variant.question.shuffle:  # the teacher fixed the order ("all of the above")
-        return tuple(choices)
+def _choice_order(variant: Variant, version: int, shuffle: bool) -> dict[str, Any]:
+    choices = list(variant.payload.choices)
+    if not variant.question.spec.shuffle:  # the teacher fixed the order ("all of the above")
+        return {"choices": tuple(choices)}
     # Banks usually list the correct option first, so options are always mixed; seeded
     # by the variant alone, a fixed question has the same order in every version unless
     # --shuffle asks for a new order per version.
     rng = _rng("choices", variant.seed, version if shuffle else "")
     rng.shuffle(choices)
-    return tuple(choices)
+    return {"choices": tuple(choices)}
 
 
-def _definition_order(variant: Variant, version: int, shuffle: bool) -> tuple[int, ...]:
-    order = list(range(len(variant.pairs)))
+def _definition_order(variant: Variant, version: int, shuffle: bool) -> dict[str, Any]:
+    order = list(range(len(variant.payload.pairs)))
     rng = _rng("definitions", variant.seed, version if shuffle else "")
     rng.shuffle(order)
     if len(order) > 1 and order == sorted(order):
         order = order[1:] + order[:1]  # printed in bank order would give the answers away
-    return tuple(order)
+    return {"definition_order": tuple(order)}
+
+
+#: How each question type is laid out per version, beyond its number: type -> a function
+#: giving PlannedQuestion's fields. Types with nothing to lay out are not listed.
+_LAYOUTS: dict[str, Callable[[Variant, int, bool], dict[str, Any]]] = {
+    "multichoice": _choice_order,
+    "matching": _definition_order,
+}
 
 
 def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
@@ -129,11 +135,9 @@ def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
         planned = []
         for v in members:
             counter += 1
-            planned.append(PlannedQuestion(
-                number=counter, variant=v,
-                choices=_choice_order(v, number, shuffle) if v.type == "multichoice" else (),
-                definition_order=_definition_order(v, number, shuffle)
-                if v.type == "matching" else ()))
+            layout = _LAYOUTS.get(v.type)
+            planned.append(PlannedQuestion(number=counter, variant=v,
+                                           **(layout(v, number, shuffle) if layout else {})))
         planned_sections.append(PlannedSection(title, tuple(planned)))
     student = roster[number - 1] if number <= len(roster) else ""
     return VersionPlan(number=number, code=version_code(generated, number, variants),

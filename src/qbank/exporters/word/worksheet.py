@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...model import Bank, ClozeBlank, GeneratedSet
+from ...kinds.cloze import ClozeBlank
+from ...model import Bank, GeneratedSet
 from .common import footer_ids, points_label, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
@@ -22,6 +23,8 @@ DEFAULT_INSTRUCTIONS = "Answer every question in the space provided."
 MATCHING_TERM_HEADING = "Term (write the letter of its definition)"
 #: Indent of question text under its number (twips), as in the "Question" style.
 QUESTION_INDENT = 454
+#: Ordering: the box a student writes an item's number in (twips: 1.1 cm wide, 0.8 cm tall).
+ORDERING_BOX, ORDERING_ROW = 620, 450
 
 
 def blank_for(blank: ClozeBlank) -> str:
@@ -44,7 +47,8 @@ class WorksheetWriter:
         self._fixed: dict[tuple, str] = {}
         self._types = {"numerical": self._numerical, "multichoice": self._multichoice,
                        "truefalse": self._truefalse, "shortanswer": self._shortanswer,
-                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze}
+                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze,
+                       "ordering": self._ordering}
         self._intro = "".join(text_paragraph(p, self.styles["Reading Passage"])
                               for p in split_paragraphs(self.bank.intro))
 
@@ -140,7 +144,7 @@ class WorksheetWriter:
     def _essay(self, q: PlannedQuestion) -> str:
         line = paragraph(tab_run(), self.styles["Writing Line"],
                          tabs=tab_stops([("right", self.width, "underscore")]))
-        return self._stem(q) + line * max(1, q.variant.question.lines)
+        return self._stem(q) + line * max(1, q.variant.question.spec.lines)
 
     def _truefalse(self, q: PlannedQuestion) -> str:
         s = self.styles
@@ -150,7 +154,7 @@ class WorksheetWriter:
 
     def _multichoice(self, q: PlannedQuestion) -> str:
         s = self.styles
-        several = len(q.variant.correct_choices) > 1 or not q.variant.question.single
+        several = len(q.variant.payload.correct_choices) > 1 or not q.variant.question.spec.single
         out = [self._stem(q, note="choose all that apply; " if several else "")]
         for i, choice in enumerate(q.choices):
             out.append(text_paragraph(choice.text, s["Choice"],
@@ -160,7 +164,7 @@ class WorksheetWriter:
 
     def _matching(self, q: PlannedQuestion) -> str:
         s = self.styles
-        pairs = q.variant.pairs
+        pairs = q.variant.payload.pairs
         heading = [paragraph(run(MATCHING_TERM_HEADING), s["Table Heading"]),
                    paragraph(run("Definition"), s["Table Heading"])]
         rows = [heading]
@@ -180,9 +184,32 @@ class WorksheetWriter:
                 + table(rows, widths, s["Table Grid"], header_rows=1, indent=QUESTION_INDENT)
                 + paragraph("", s["Table Text"]))
 
+    def _ordering(self, q: PlannedQuestion) -> str:
+        """The items in the shown order, lettered, each with an empty box for its number."""
+        s = self.styles
+        shown = q.variant.payload.shown
+        usable = self.width - QUESTION_INDENT
+        stem = self._stem(q, note=f"number the items 1 to {len(shown)} in the right order; ")
+
+        def item(i: int, text: str) -> str:
+            return text_paragraph(text, s["Table Text"],
+                                  before=styled(letter(i), s["Question Number"]) + run("  "))
+
+        box = paragraph("", s["Table Text"])
+        if q.variant.question.spec.layout == "horizontal":
+            width = usable // len(shown)
+            rows = [[item(i, text) for i, text in enumerate(shown)], [box] * len(shown)]
+            widths = [width] * len(shown)
+        else:
+            rows = [[box, item(i, text)] for i, text in enumerate(shown)]
+            widths = [ORDERING_BOX, usable - ORDERING_BOX]
+        return (stem + table(rows, widths, s["Table Grid"], indent=QUESTION_INDENT,
+                             row_height=ORDERING_ROW)
+                + paragraph("", s["Table Text"]))
+
     def _cloze(self, q: PlannedQuestion) -> str:
         paragraphs: list[list[str | ClozeBlank]] = [[]]
-        for part in q.variant.cloze:
+        for part in q.variant.payload.parts:
             if isinstance(part, ClozeBlank):
                 paragraphs[-1].append(part)
                 continue

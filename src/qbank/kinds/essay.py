@@ -1,0 +1,60 @@
+"""``type: essay``: a written answer marked by hand, with a model answer for the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..model import Question, Variant
+from .base import Compiler, FieldReader, Kind, Rendered, Step, yaml_bool_hint
+
+
+@dataclass(frozen=True)
+class Spec:
+    model_answer: str  # a template
+    #: Ruled lines to write on (worksheet), box size (Moodle).
+    lines: int
+
+
+@dataclass(frozen=True)
+class Payload:
+    model_answer: str
+
+
+class Essay(Kind):
+    name = "essay"
+    fields = {
+        "answer": (Any, None),
+        "lines": (int, 8),
+    }
+
+    def read(self, r: FieldReader) -> Spec | None:
+        f = r.fields
+        answer = f.answer
+        if isinstance(answer, bool):
+            r.bad(yaml_bool_hint(answer), "answer")
+            return None
+        if answer is not None and not isinstance(answer, str):
+            r.bad("'answer' of an essay is the model answer, as text", "answer")
+            return None
+        if not 1 <= f.lines <= 60:
+            r.bad("'lines' must be between 1 and 60", "lines")
+        return Spec((answer or "").strip("\n"), f.lines)
+
+    def compile(self, q: Question, c: Compiler) -> Any:
+        return c.template(q.spec.model_answer, "answer", c.known)
+
+    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
+               step: Step, seed: int) -> Rendered:
+        step("answer")
+        model = compiled.run(values)
+        return Rendered(model, Payload(model))
+
+    def texts(self, payload: Payload) -> list[str]:
+        return [payload.model_answer]
+
+    def record(self, v: Variant, record: dict[str, Any]) -> None:
+        pass
+
+    def answer_line(self, v: Variant) -> str:
+        return v.payload.model_answer

@@ -1,0 +1,184 @@
+"""``type: numerical``: a number computed from a formula, with tolerance and unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Callable, Literal, Mapping
+
+from .. import numeric
+from ..arithmetic import ShownNumber, describe
+from ..errors import TemplateProblem
+from ..model import Number, Question, Variant
+from ..numeric import CONTEXT, canonical, plain
+from .base import Compiler, FieldReader, Kind, Rendered, Step
+from .fields import Num, Text
+
+#: Decimal places shown for an answer whose question sets no 'decimals'.
+DEFAULT_MAX_PLACES = 6
+CURRENCY_SYMBOLS = set("$€£¥₹₩₽₺₪฿₫₦₱")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Absolute (``0.01``) or relative (``"1%"``); ``None`` value = half the last decimal."""
+
+    value: Number | None = None
+    relative: bool = False
+
+    def describe(self) -> str:
+        if self.value is None:
+            return "half a unit of the last decimal shown"
+        return f"{plain(self.value)}%" if self.relative else plain(self.value)
+
+
+@dataclass(frozen=True)
+class Spec:
+    answer_formula: str
+    tolerance: Tolerance
+    unit: str
+    unit_position: Literal["before", "after"]
+    decimals: int | None
+    thousands: bool
+
+
+@dataclass(frozen=True)
+class Payload:
+    #: The answer as it is shown, with its decimals and unit ("$30.00").
+    answer_text: str
+    #: The absolute tolerance for this variant's answer (a relative one worked out).
+    tolerance: Number
+
+
+class Numerical(Kind):
+    name = "numerical"
+    fields = {
+        "answer": (Any, None),
+        "tolerance": (Any, None),
+        "unit": (Text, ""),
+        "unit_position": (str | None, None),
+        "decimals": (int | None, None),
+        "thousands": (bool, False),
+    }
+
+    def read(self, r: FieldReader) -> Spec | None:
+        f = r.fields
+        answer = f.answer
+        formula = None
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            r.bad("a numerical question needs 'answer:', the formula that computes it",
+                  "answer" if "answer" in r.written else None)
+        elif isinstance(answer, bool) or not isinstance(answer, (str, int, float, Decimal)):
+            r.bad("'answer' must be a formula such as 'price * requests'", "answer")
+        else:
+            formula = answer if isinstance(answer, str) else numeric.plain(answer)
+        tolerance = Tolerance()
+        if f.tolerance is not None:
+            try:
+                tolerance = read_tolerance(f.tolerance)
+            except ValueError as exc:
+                r.bad(str(exc), "tolerance")
+        if f.decimals is not None and not 0 <= f.decimals <= 10:
+            r.bad("'decimals' must be between 0 and 10", "decimals")
+        unit = f.unit.strip()
+        position = f.unit_position
+        if position is None:
+            position = "before" if unit and unit[0] in CURRENCY_SYMBOLS else "after"
+        elif position not in ("before", "after"):
+            r.bad("'unit_position' must be 'before' or 'after'", "unit_position")
+            position = "after"
+        if formula is None:
+            return None
+        return Spec(formula, tolerance, unit, position, f.decimals, f.thousands)
+
+    def compile(self, q: Question, c: Compiler) -> Any:
+        return c.formula(q.spec.answer_formula, "answer", c.known)
+
+    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
+               step: Step, seed: int) -> Rendered:
+        step("answer")
+        spec: Spec = q.spec
+        result = compiled.run(values)
+        if not numeric.is_number(result):
+            raise TemplateProblem(f"the answer formula gave {describe(result)}, not a number")
+        answer = canonical(result)
+        if spec.decimals is not None:
+            places = spec.decimals
+        else:
+            shown = plain(answer)
+            places = min(len(shown.split(".")[1]) if "." in shown else 0, DEFAULT_MAX_PLACES)
+        number_text = numeric.fixed(answer, places, thousands=spec.thousands)
+        if spec.tolerance.value is None:
+            tolerance: Number = _half_unit(places)
+        elif spec.tolerance.relative:
+            tolerance = canonical(CONTEXT.divide(
+                CONTEXT.multiply(abs(numeric.to_decimal(answer)),
+                                 numeric.to_decimal(spec.tolerance.value)), 100))
+        else:
+            tolerance = spec.tolerance.value
+        answer_text = with_unit(number_text, spec.unit, spec.unit_position)
+        return Rendered(answer, Payload(answer_text, tolerance),
+                        {"answer": ShownNumber(answer, number_text), "answer_text": answer_text})
+
+    def texts(self, payload: Payload) -> list[str]:
+        return [payload.answer_text]
+
+    def record(self, v: Variant, record: dict[str, Any]) -> None:
+        spec: Spec = v.question.spec
+        record["unit"] = spec.unit
+        record["tolerance"] = v.payload.tolerance
+        record["decimals"] = spec.decimals
+        record["answer_text"] = v.payload.answer_text
+        record["unit_position"] = spec.unit_position
+        if spec.tolerance.relative:
+            record["tolerance_relative_percent"] = spec.tolerance.value
+
+    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
+        return [wrap(v.text)]
+
+    def answer_line(self, v: Variant) -> str:
+        return v.payload.answer_text
+
+
+def read_tolerance(value: Any) -> Tolerance:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            pct = numeric.canonical(numeric.to_decimal(value.strip()[:-1]))
+        except (TypeError, numeric.NumberError):
+            raise ValueError(f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'") from None
+        if pct < 0:
+            raise ValueError("'tolerance' cannot be negative")
+        return Tolerance(pct, relative=True)
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        tol = numeric.canonical(numeric.to_decimal(value))
+    except (TypeError, numeric.NumberError):
+        raise ValueError(f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'") from None
+    if tol < 0:
+        raise ValueError("'tolerance' cannot be negative")
+    return Tolerance(tol)
+
+
+@lru_cache(maxsize=None)  # places is 0..numeric.MAX_PLACES
+def _half_unit(places: int) -> Number:
+    """The default tolerance: half a unit in the last decimal place shown (0.005 for 2)."""
+    return canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
+
+
+def with_unit(number_text: str, unit: str, position: str) -> str:
+    if not unit:
+        return number_text
+    if position == "before":
+        if number_text.startswith("-"):
+            return f"-{unit}{number_text[1:]}"
+        return f"{unit}{number_text}"
+    if unit in ("%", "°", "‰") or unit.startswith("°"):
+        return f"{number_text}{unit}"
+    return f"{number_text} {unit}"
+
+
+# Num is re-exported for kinds that read numbers the same way.
+__all__ = ["DEFAULT_MAX_PLACES", "Numerical", "Num", "Payload", "Spec", "Tolerance",
+           "read_tolerance", "with_unit"]
