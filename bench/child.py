@@ -140,7 +140,7 @@ def measure_qbank(spec: dict) -> dict:
     pipeline.get_exporter = lambda name: exporter  # the one instance whose write is timed
     clock = _PhaseClock(pipeline, exporter)
     compiles = _count_compiles()
-    options = ExportOptions(timestamp=STAMP)
+    options = ExportOptions.of(timestamp=STAMP)
     out = Path(spec["out"])
     rss_before = _peak_mb()
     best = None

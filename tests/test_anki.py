@@ -56,7 +56,7 @@ class DirSink:
 def export(generated, folder: Path, timestamp: float | None = T0) -> Path:
     """Write the .apkg of ``generated`` into ``folder`` (``timestamp=None``: the real clock)."""
     folder.mkdir(parents=True, exist_ok=True)
-    AnkiExporter().write(generated, DirSink(folder), ExportOptions(timestamp=timestamp))
+    AnkiExporter().write(generated, DirSink(folder), ExportOptions.of(timestamp=timestamp))
     return folder / f"{generated.bank.id}.apkg"
 
 

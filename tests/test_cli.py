@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES, run_cli
+from qbank.cli import cli
 from qbank import __version__
 
 
@@ -111,3 +112,55 @@ def test_generate_help_names_every_registered_format():
 def test_formats_command_lists_each_format_with_its_file():
     out = run_cli("formats").output
     assert "json" in out and "-worksheets.docx" in out and ".apkg" in out and "-moodle.xml" in out
+
+
+def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
+    """A format registered like the real ones appears in -f help, -f checking, completion,
+    'qbank formats' and generate's options, and its option reaches it; nothing else changes."""
+    from click.shell_completion import ShellComplete
+
+    from qbank import exporters
+    from qbank.exporters.base import Exporter, Option
+
+    loud = Option("loud", "--loud", is_flag=True, default=False, help="Shout: upper-case titles.")
+
+    class TitlesExporter(Exporter):
+        name = "titles"
+        help = "every question title, one a line: OUT/<bank-id>-titles.txt"
+        options = (loud,)
+
+        def file_names(self, bank):
+            return [f"{bank.id}-titles.txt"]
+
+        def write(self, generated, sink, options):
+            with sink.open(self.file_names(generated.bank)[0]) as fh:
+                for v in generated.version(1):
+                    fh.write((v.title.upper() if options[loud] else v.title) + "\n")
+
+    monkeypatch.setitem(exporters._REGISTRY, "titles", TitlesExporter)
+    assert "titles" in run_cli("formats").output
+    help_text = run_cli("generate", "--help").output
+    assert "all, json, docx, anki, moodle, titles" in " ".join(help_text.split())
+    assert "--loud" in help_text
+    completion = ShellComplete(cli, {}, "qbank", "_QBANK_COMPLETE")
+    assert [c.value for c in completion.get_completions(["generate", "-f"], "t")] == ["titles"]
+    result = run_cli("generate", "-f", "titles", "--loud", "--seed", "1", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "open-vs-closed-ai-titles.txt").read_text().splitlines()
+    assert lines and all(line == line.upper() for line in lines)
+
+
+def test_format_completion_offers_every_registered_format():
+    from click.shell_completion import ShellComplete
+
+    from qbank.exporters import format_names
+
+    completion = ShellComplete(cli, {}, "qbank", "_QBANK_COMPLETE")
+    offered = [c.value for c in completion.get_completions(["generate", "-f"], "")]
+    assert offered == ["all", *format_names()]
+
+
+def test_an_option_for_a_format_not_written_is_a_warning(tmp_path):
+    result = run_cli("generate", "-f", "json", "--duplex", "--seed", "1", "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert "--duplex is for docx, which is not among the formats written (json)" in result.output

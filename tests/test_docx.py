@@ -107,7 +107,7 @@ class FolderSink:
 
 def qbank_run(out: Path, bank: Path | None, count: int, seed: int, **options) -> Run:
     """The JSON record and the Word files of one run, as `qbank generate` writes them."""
-    opts = ExportOptions(timestamp=0, **options)
+    opts = ExportOptions.of(timestamp=0, **options)
     generated = generate(load_bank(bank), count, seed)
     sink = FolderSink(out)
     for name in ("json", "docx"):
@@ -303,7 +303,7 @@ def versions_of(run: Run):
     assert len(sections) == run.record["count"]
     for k, (blocks, version) in enumerate(zip(sections, run.record["versions"]), start=1):
         printed = parse_worksheet(blocks)
-        records = (match_printed(version["questions"], printed.questions) if run.options.shuffle
+        records = (match_printed(version["questions"], printed.questions) if run.options.values.get("shuffle")
                    else bank_order(version["questions"]))
         yield k, printed, records
 
@@ -467,13 +467,13 @@ def test_duplex_and_template(hostile_run):
 
 def test_repeatable_and_reads_dotx_templates(hostile_run, tmp_path):
     again = qbank_run(tmp_path / "again", HOSTILE, 3, 5, shuffle=True, duplex=True,
-                      docx_template=hostile_run.options.docx_template,
+                      docx_template=hostile_run.options.values["docx_template"],
                       roster=("Ada Lovelace",))
     assert again.worksheets.read_bytes() == hostile_run.worksheets.read_bytes()
     assert again.key.read_bytes() == hostile_run.key.read_bytes()
     # A Word template (.dotx) is a .docx with another content type.
     dotx = tmp_path / "letterhead.dotx"
-    with zipfile.ZipFile(hostile_run.options.docx_template) as src, \
+    with zipfile.ZipFile(hostile_run.options.values["docx_template"]) as src, \
             zipfile.ZipFile(dotx, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
@@ -597,7 +597,7 @@ def test_rendered_duplex_starts_every_version_on_an_odd_page(hostile_run, pdf_pa
 def test_more_names_than_versions_is_reported(default_bank, tmp_path):
     sink = FolderSink(tmp_path)
     get_exporter("docx").write(generate(default_bank, 2, 1), sink,
-                               ExportOptions(roster=("A", "B", "C"), timestamp=0))
+                               ExportOptions.of(roster=("A", "B", "C"), timestamp=0))
     assert sink.warnings == ["the class list has 3 names but only 2 versions were made: "
                              "C gets no worksheet"]
     assert len(docx.Document(str(tmp_path / "open-vs-closed-ai-worksheets.docx")).sections) == 2
@@ -613,7 +613,7 @@ def test_both_documents_record_the_seed_in_their_properties(tmp_path):
 
     generated = generate(load_bank(), 3, 4242)
     with AtomicOutputSet(tmp_path) as outputs:
-        get_exporter("docx").write(generated, outputs, ExportOptions(timestamp=1_700_000_000))
+        get_exporter("docx").write(generated, outputs, ExportOptions.of(timestamp=1_700_000_000))
         files = outputs.commit()
     assert len(files) == 2
     for path in files:

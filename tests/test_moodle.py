@@ -209,7 +209,7 @@ def exported(tmp_path_factory):
             warnings: list[str] = []
             result = run([bank] if bank else [], count=count, seed=seed,
                          formats=("json", "moodle"), out_dir=out,
-                         options=ExportOptions(moodle_calculated=calculated),
+                         options=ExportOptions.of(moodle_calculated=calculated),
                          warn=warnings.append)
             generated = result.sets[0]
             xml = (out / f"{generated.bank.id}-moodle.xml").read_bytes()

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import BankInvalid, QbankError
-from .exporters import ExportOptions, registry
+from .exporters import registry
 
 EXAMPLES_GENERATE = """
 \b
@@ -82,7 +82,43 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     ctx.obj = {"traceback": traceback}
 
 
-@cli.command(epilog=EXAMPLES_GENERATE)
+class _GenerateCommand(click.Command):
+    """``qbank generate``, whose ``-f`` choices and format options come from the format
+    registry. They are added when the command runs or shows its help, so the other
+    commands do not import every format's libraries."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from .exporters import format_names, format_options
+
+        own = [p for p in self.params if not getattr(p, "from_format", False)]
+        for param in own:
+            if param.name == "formats":
+                param.help = ("Which files to write: " + ", ".join(["all", *format_names()])
+                              + ". Repeat for several. Default: all.")
+        at = next(i for i, p in enumerate(own) if p.name == "quiet")
+        self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
+        return super().get_params(ctx)
+
+
+def _click_option(option) -> click.Option:
+    kind = click.Path(exists=True, dir_okay=False) if option.path else None
+    param = click.Option([option.flag, option.name], is_flag=option.is_flag, type=kind,
+                         default=option.default, help=option.help)
+    param.from_format = True  # type: ignore[attr-defined]
+    return param
+
+
+def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    from .exporters import format_names, registry
+
+    helps = {name: cls.help for name, cls in registry().items()}
+    return [CompletionItem(name, help=helps.get(name, "every format"))
+            for name in ["all", *format_names()] if name.startswith(incomplete)]
+
+
+@cli.command(cls=_GenerateCommand, epilog=EXAMPLES_GENERATE)
 @click.argument("banks", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("-n", "--variants", "count", type=click.IntRange(1, 100_000), default=None,
               help="How many versions to make (default 1, or one per student with --roster).")
@@ -90,30 +126,22 @@ def cli(ctx: click.Context, traceback: bool) -> None:
               help="Seed for the random numbers; the same seed gives the same set again. "
                    "Without it a seed is chosen and printed.")
 @click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
-              help="Which files to write: " + ", ".join(["all", "json", "docx", "anki",
-                                                         "moodle"])
-                   + ". Repeat for several. Default: all.")
+              shell_complete=_complete_format,
+              help="Which files to write (see 'qbank formats'). Repeat for several. "
+                   "Default: all.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
               show_default=True, help="Folder to write into.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
                    "each student's name goes on their own worksheet.")
-@click.option("--duplex", is_flag=True,
-              help="Word: start every version on an odd page, for double-sided printing.")
-@click.option("--shuffle", is_flag=True,
-              help="Word: shuffle question order and multiple-choice options per version.")
-@click.option("--docx-template", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Word: your own .docx to take styles from (letterhead, fonts).")
-@click.option("--moodle-calculated", is_flag=True,
-              help="Moodle: write numerical templates as Moodle 'calculated' questions.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def generate(banks, count, seed, formats, out_dir, roster, duplex, shuffle, docx_template,
-             moodle_calculated, quiet):
+def generate(banks, count, seed, formats, out_dir, roster, quiet, **format_values):
     """Draw versions of one or more banks and write them in every chosen format.
 
     With no BANK, the built-in bank 'open-vs-closed-ai' is used. The bank is checked
     first; if anything is wrong, nothing is written.
     """
+    from .exporters import ExportOptions
     from .pipeline import run
     from .roster import read_roster
 
@@ -125,9 +153,7 @@ def generate(banks, count, seed, formats, out_dir, roster, duplex, shuffle, docx
         elif count < len(names):
             raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
                              "class list", file=roster)
-    options = ExportOptions(roster=names, duplex=duplex, shuffle=shuffle,
-                            docx_template=Path(docx_template) if docx_template else None,
-                            moodle_calculated=moodle_calculated)
+    options = ExportOptions(roster=names, values=format_values)
     state: dict = {}
 
     def on_start(total: int, chosen_seed: int) -> None:

@@ -19,7 +19,7 @@ from . import generator
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
-from .exporters import ExportOptions, get_exporter, registry
+from .exporters import ExportOptions, format_options, formats_using, get_exporter, registry
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet
@@ -212,6 +212,17 @@ def resolve_formats(formats: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
+def _warn_unused_options(options: ExportOptions, formats: list[str], warn: Warn) -> None:
+    """An option none of the chosen formats reads does nothing: say so, not silently."""
+    for option in format_options():
+        if options.values.get(option.name) in (None, False, option.default):
+            continue
+        users = formats_using(option)
+        if not set(users) & set(formats):
+            warn(f"{option.flag} is for {', '.join(users)}, which is not among the formats "
+                 f"written ({', '.join(formats)}); it has no effect")
+
+
 def source_date_epoch() -> float | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
@@ -265,9 +276,10 @@ def run(
             warn(message)
 
     names = resolve_formats(formats)
+    options = options or ExportOptions()
+    _warn_unused_options(options, names, note)
     banks, compiled = load_and_validate(bank_paths, warn=note)
     seed = choose_seed() if seed is None else seed
-    options = options or ExportOptions()
     if options.timestamp is None:
         options = replace(options, timestamp=source_date_epoch())
     if on_start is not None:

@@ -1,14 +1,16 @@
 """Output formats: one module each, all behind :class:`Exporter`, found by name here.
 
 Adding a format is one new module with an ``Exporter`` subclass and one line in
-``_MODULES``; nothing else in qbank branches on the format.
+``_MODULES``; nothing else in qbank branches on the format. The registry is the single
+source of format names: the CLI's ``-f`` help, its check and its shell completion, and
+the format options of ``qbank generate`` all come from here.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from .base import Exporter, ExportOptions, OutputSink
+from .base import Exporter, ExportOptions, Option, OutputSink
 
 # Modules that define exporters, in the order formats are listed and written.
 _MODULES = [
@@ -55,5 +57,20 @@ def format_names() -> list[str]:
     return list(registry())
 
 
-__all__ = ["ExportOptions", "Exporter", "OutputSink", "format_names", "get_exporter",
-           "register", "registry"]
+def format_options() -> list[Option]:
+    """Every option the formats declare, once each, in the order of the formats."""
+    options: dict[str, Option] = {}
+    for cls in registry().values():
+        for option in cls.options:
+            other = options.setdefault(option.name, option)
+            if other is not option:  # a programming error: share the one declaration
+                raise ValueError(f"two formats declare different options named '{option.name}'")
+    return list(options.values())
+
+
+def formats_using(option: Option) -> list[str]:
+    return [name for name, cls in registry().items() if option in cls.options]
+
+
+__all__ = ["ExportOptions", "Exporter", "Option", "OutputSink", "format_names",
+           "format_options", "formats_using", "get_exporter", "register", "registry"]

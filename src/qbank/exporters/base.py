@@ -3,29 +3,53 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, ClassVar, Protocol
+from typing import IO, Any, ClassVar, Mapping, Protocol
 
 from ..model import Bank, GeneratedSet
 
 
 @dataclass(frozen=True)
+class Option:
+    """A command-line option a format declares for ``qbank generate``.
+
+    The CLI builds its options from the formats' declarations (an option several formats
+    share, such as the Word options a PDF format would also read, is one object declared
+    once and listed by each). Its value reaches the exporter as ``options[option]``.
+    """
+
+    #: The key of its value (``duplex``), and its flag (``--duplex``).
+    name: str
+    flag: str
+    help: str
+    #: A switch (on when given) rather than an option with a value.
+    is_flag: bool = False
+    #: Its value is a file the teacher names; it must exist.
+    path: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True)
 class ExportOptions:
-    """Options some formats read; a format ignores the ones it has no use for."""
+    """What an exporter is told beyond the generated set: the run's class list and clock,
+    and the values of the options formats declare (by option name)."""
 
     #: Student names from ``--roster``, version k going to name k.
     roster: tuple[str, ...] = ()
-    #: ``--duplex``: start every worksheet version on an odd page.
-    duplex: bool = False
-    #: ``--docx-template``: a teacher's own .docx used as the style base.
-    docx_template: Path | None = None
-    #: ``--shuffle``: shuffle question order and options per worksheet version.
-    shuffle: bool = False
-    #: ``--moodle-calculated``: numerical templates as Moodle calculated questions.
-    moodle_calculated: bool = False
     #: Seconds since the epoch stamped into files that need a time (``SOURCE_DATE_EPOCH``).
     timestamp: float | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, option: Option) -> Any:
+        value = self.values.get(option.name)
+        return option.default if value is None else value
+
+    @classmethod
+    def of(cls, *, roster: tuple[str, ...] = (), timestamp: float | None = None,
+           **values: Any) -> "ExportOptions":
+        """``ExportOptions.of(timestamp=0, duplex=True)``: the format options by name."""
+        return cls(roster=tuple(roster), timestamp=timestamp, values=values)
 
 
 class OutputSink(Protocol):
@@ -49,6 +73,8 @@ class Exporter(ABC):
 
     name: ClassVar[str]
     help: ClassVar[str]
+    #: The command-line options this format reads (see :class:`Option`).
+    options: ClassVar[tuple[Option, ...]] = ()
 
     @abstractmethod
     def file_names(self, bank: Bank) -> list[str]:
@@ -57,13 +83,3 @@ class Exporter(ABC):
     @abstractmethod
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         """Write the files for one generated set into ``sink``."""
-
-
-def option_letter(index: int) -> str:
-    """The label of option ``index`` (0-based): A, B, ..., Z, AA, AB, ..."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("A") + rest) + label
-    return label

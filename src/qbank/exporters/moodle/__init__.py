@@ -15,21 +15,26 @@ from __future__ import annotations
 
 from ...model import Bank, GeneratedSet
 from .. import register
-from ..base import Exporter, ExportOptions, OutputSink
+from ..base import Exporter, ExportOptions, Option, OutputSink
 from .writer import write_moodle_xml
+
+MOODLE_CALCULATED = Option(
+    "moodle_calculated", "--moodle-calculated", is_flag=True, default=False,
+    help="Moodle: write numerical templates as Moodle 'calculated' questions.")
 
 
 @register
 class MoodleExporter(Exporter):
     name = "moodle"
     help = "Moodle XML for a Moodle question bank: OUT/<bank-id>-moodle.xml"
+    options = (MOODLE_CALCULATED,)
 
     def file_names(self, bank: Bank) -> list[str]:
         return [f"{bank.id}-moodle.xml"]
 
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         with sink.open(self.file_names(generated.bank)[0], "wb") as fh:
-            write_moodle_xml(generated, fh, calculated=options.moodle_calculated,
+            write_moodle_xml(generated, fh, calculated=options[MOODLE_CALCULATED],
                              warn=sink.warn)
 
 

@@ -11,10 +11,13 @@ modules of this package, in the order data flows through them:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...model import Bank, GeneratedSet
 from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
 from .answerkey import write_answer_key
+from .options import DOCX_TEMPLATE, DUPLEX, SHUFFLE, WORKSHEET_OPTIONS
 from .worksheet import write_worksheets
 
 
@@ -23,6 +26,7 @@ class DocxExporter(Exporter):
     name = "docx"
     help = ("Word worksheets, one version per student, and an answer key: "
             "OUT/<bank-id>-worksheets.docx and OUT/<bank-id>-answer-key.docx")
+    options = WORKSHEET_OPTIONS
 
     def file_names(self, bank: Bank) -> list[str]:
         return [f"{bank.id}-worksheets.docx", f"{bank.id}-answer-key.docx"]
@@ -35,8 +39,9 @@ class DocxExporter(Exporter):
             sink.warn(f"the class list has {len(roster)} names but only {generated.count} "
                       f"versions were made: {', '.join(left_out)} "
                       f"{'gets' if len(left_out) == 1 else 'get'} no worksheet")
-        write_worksheets(generated, sink.path(worksheets), template=options.docx_template,
-                         roster=roster, duplex=options.duplex, shuffle=options.shuffle,
+        template = Path(options[DOCX_TEMPLATE]) if options[DOCX_TEMPLATE] else None
+        write_worksheets(generated, sink.path(worksheets), template=template,
+                         roster=roster, duplex=options[DUPLEX], shuffle=options[SHUFFLE],
                          timestamp=options.timestamp)
-        write_answer_key(generated, sink.path(key), template=options.docx_template,
-                         roster=roster, shuffle=options.shuffle, timestamp=options.timestamp)
+        write_answer_key(generated, sink.path(key), template=template,
+                         roster=roster, shuffle=options[SHUFFLE], timestamp=options.timestamp)
