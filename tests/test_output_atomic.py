@@ -198,16 +198,13 @@ def test_same_seed_other_format_joins_the_set(tmp_path):
         "every-type-moodle.xml", "every-type.json", "qbank-set.json"]
 
 
-def test_a_set_written_before_manifests_is_recognised_by_its_json_record(tmp_path):
+def test_a_set_whose_manifest_was_deleted_is_moved_aside_not_overwritten(tmp_path):
     out = tmp_path / "out"
     generate(out, 3)
     (out / manifest_name(BANK_ID)).unlink()
-    result = generate(out, 3)
-    assert "moved" not in result.stderr and not [p for p in out.iterdir() if p.is_dir()]
-    (out / manifest_name(BANK_ID)).unlink()
     result = generate(out, 9)
-    assert "made with seed 3 (1 file)" in result.stderr
-    assert record_seed(out / "seed-3" / "every-type.json") == 3
+    assert "already held a set of 'every-type' made earlier (1 file)" in result.stderr
+    assert record_seed(out / "earlier-set" / "every-type.json") == 3
 
 
 def test_a_file_of_unknown_origin_is_moved_aside_not_overwritten(tmp_path):

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 from . import limits, numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
@@ -349,63 +348,3 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
 
 def total_variants(bank: Bank, count: int) -> int:
     return sum(count if q.randomised else 1 for q in bank.questions)
-
-
-# --- validation: try the parameter space -----------------------------------------------
-
-
-def _space(q: Question) -> int:
-    size = 1
-    for p in q.params:
-        size *= param_values(p)
-    return size
-
-
-def _trial_draws(cq: CompiledQuestion) -> Iterator[tuple[tuple[int, ...], bool]]:
-    """The grid positions validation tries, each with whether it is part of a full sweep."""
-    q = cq.question
-    if not q.params:
-        yield (), True
-        return
-    if _space(q) <= limits.EXHAUSTIVE_LIMIT:
-        for combo in itertools.product(*[range(grid.size) for grid in cq.grids]):
-            yield combo, True
-        return
-    rng = random.Random(f"validate:{q.id}")
-    # The corners of the space first: they are where formulas most often fail.
-    corners = [(0, grid.size - 1) for grid in cq.grids]
-    for combo in itertools.islice(itertools.product(*corners), 64):
-        yield combo, False
-    for _ in range(limits.VALIDATION_SAMPLES):
-        yield cq.draw_positions(rng), False
-
-
-def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
-    """Try every combination of a small parameter space (a sample of a large one).
-
-    Up to ``keep`` variants built for a small space are kept in ``cq.tried`` for
-    :func:`generate`, which would otherwise build the same ones again.
-    """
-    q = cq.question
-    held = 0
-    tried = 0
-    keep = 0 if KINDS[q.type].seeded else keep
-    for positions, sweep in _trial_draws(cq):
-        tried += 1
-        kept = sweep and len(cq.tried) < keep
-        drawn = cq.values_at(positions)
-        try:
-            made: Any = render_variant(cq, drawn)
-            held += 1
-        except _DrawFailed:
-            made = _REJECTED
-        except TemplateProblem as exc:
-            cq.tried.clear()
-            return exc.problem
-        if kept:
-            cq.tried[positions] = made
-    if held == 0:
-        return Problem(f"the 'where' conditions ({'; '.join(q.where)}) never held in "
-                       f"{tried:,} tried combinations of the parameters", q.file,
-                       q.line_of("where"), q.id)
-    return None

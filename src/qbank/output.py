@@ -34,8 +34,6 @@ STALE_PARTIAL_SECONDS = 24 * 3600
 # Names a file of a run may take: no folders, nothing hidden, nothing Windows refuses.
 _SAFE_NAME = re.compile(r"^[^\\/:*?\"<>|\x00-\x1f]{1,200}$")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.I)
-# The seed in the head of a JSON record written before manifests existed.
-_RECORD_SEED = re.compile(rb'"seed":\s*(\d+)')
 
 
 def manifest_name(bank_id: str) -> str:
@@ -168,9 +166,7 @@ class AtomicOutputSet:
 
     def _move_aside(self, new: _Set, earlier: dict[str, Any] | None,
                     collisions: list[str]) -> None:
-        seed = earlier.get("seed") if earlier else _seed_from_record(self.out_dir, new.bank_id)
-        if seed == new.seed:  # an earlier run of this seed without a manifest
-            return
+        seed = earlier.get("seed") if earlier else None
         listed = [n for n in (earlier or {}).get("files", []) if _is_plain_name(n)]
         files = [n for n in dict.fromkeys(listed + collisions) if (self.out_dir / n).is_file()]
         if not files:
@@ -208,19 +204,6 @@ def _read_manifest(out_dir: Path, bank_id: str) -> dict[str, Any] | None:
     seed = data.get("seed")
     return {"seed": seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
             "files": data["files"]}
-
-
-def _seed_from_record(out_dir: Path, bank_id: str) -> int | None:
-    """The seed of a set written before manifests existed, from its JSON record's head."""
-    try:
-        with open(out_dir / f"{bank_id}.json", "rb") as fh:
-            head = fh.read(1 << 20)
-    except OSError:
-        return None
-    # The record starts {"bank": {...}, "seed": N, ...}; a '"' inside a text is escaped,
-    # so the first '"seed":' is the key.
-    match = _RECORD_SEED.search(head)
-    return int(match.group(1)) if match else None
 
 
 def _free_folder(out_dir: Path, base: str) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import generator
+from . import generator, trials
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
@@ -121,7 +121,7 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
     """Compile every question and try its parameter space; raise every problem at once.
 
     One question at a time (compile, try the parameter space with
-    :func:`qbank.generator.check_question`, keep a few built variants for the run), each
+    :func:`qbank.trials.check_question`, keep a few built variants for the run), each
     question under limits.QUESTION_CHECK_SECONDS and limits.QUESTION_CHECK_CHARACTERS. Once
     limits.BANK_CHECK_SECONDS have passed, checking stops with a problem naming the first
     question not checked. Variants kept for the run are bounded in characters too
@@ -146,7 +146,7 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
                 except BankInvalid as exc:
                     problems.extend(exc.problems)
                     continue
-                problem = generator.check_question(cq, keep)
+                problem = trials.check_question(cq, keep)
             problem = problem or _too_long_variant(cq)
             if problem is not None:
                 problems.append(problem)
