@@ -31,9 +31,10 @@ from qbank.numeric import plain
 from qbank.pipeline import run
 
 HOSTILE = FIXTURES / "good" / "hostile-text.yaml"
+ORDERING = FIXTURES / "good" / "ordering.yaml"
 MOODLE_TYPES = {"numerical": "numerical", "multichoice": "multichoice", "truefalse": "truefalse",
                 "shortanswer": "shortanswer", "essay": "essay", "matching": "matching",
-                "cloze": "cloze"}
+                "cloze": "cloze", "ordering": "ordering"}
 ALLOWED_FRACTIONS = [p / 100 for p in ALLOWED_PERCENTS] + [-p / 100 for p in ALLOWED_PERCENTS] + [0]
 
 
@@ -253,7 +254,7 @@ def test_cli_moodle_calculated_flag_reaches_the_exporter(tmp_path):
 
 # --- every question against the JSON record --------------------------------------------------
 
-@pytest.mark.parametrize("bank", [None, HOSTILE], ids=["default", "hostile"])
+@pytest.mark.parametrize("bank", [None, HOSTILE, ORDERING], ids=["default", "hostile", "ordering"])
 def test_every_question_matches_the_json_record(exported, bank):
     xml, generated, _ = exported(bank)
     questions = read_moodle(xml)
@@ -421,7 +422,23 @@ def check_cloze(element, record: dict) -> None:
     assert html_paragraphs(got) == text_paragraphs(wanted)
 
 
-TYPE_CHECKS = {"numerical": check_numerical, "multichoice": check_multichoice,
+def check_ordering(element, record: dict) -> None:
+    # What qtype_ordering::import_from_xml reads: every item shown, in the right order,
+    # each answer's fraction its position (save_question_options renumbers them so).
+    assert field(element, "selecttype") == "ALL"
+    assert field(element, "selectcount") == str(len(record["items"]))
+    assert field(element, "layouttype") == record["layout"].upper()
+    assert field(element, "gradingtype") == {"absolute": "ABSOLUTE_POSITION",
+                                             "relative": "RELATIVE_NEXT_EXCLUDE_LAST"}[record["grading"]]
+    got = answers(element)
+    assert [a.get("fraction") for a in got] == [str(i) for i in range(1, len(got) + 1)]
+    assert [a.get("format") for a in got] == ["html"] * len(got)
+    assert [" ".join(html_paragraphs(field(a, "text"))) for a in got] == record["items"]
+    # The record's answer: the right order as positions in the shown order.
+    assert [record["shown"][p - 1] for p in record["answer"]] == record["items"]
+
+
+TYPE_CHECKS = {"ordering": check_ordering, "numerical": check_numerical, "multichoice": check_multichoice,
                "truefalse": check_truefalse, "shortanswer": check_shortanswer,
                "essay": check_essay, "matching": check_matching, "cloze": check_cloze}
 
