@@ -426,6 +426,7 @@ def check_ordering(element, record: dict) -> None:
     # What qtype_ordering::import_from_xml reads: every item shown, in the right order,
     # each answer's fraction its position (save_question_options renumbers them so).
     assert field(element, "selecttype") == "ALL"
+    assert field(element, "shownumcorrect") == "1"  # read by value, not by presence
     assert field(element, "selectcount") == str(len(record["items"]))
     assert field(element, "layouttype") == record["layout"].upper()
     assert field(element, "gradingtype") == {"absolute": "ABSOLUTE_POSITION",

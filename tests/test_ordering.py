@@ -118,9 +118,14 @@ def test_anki_imports_one_question_note_per_variant_with_both_orders(written, tm
         for version, q in ordering_records(record):
             note = by_id[f"ordering-demo/{q['id']}" + (f"/{version}" if q["randomised"] else "")]
             assert items_of(note["Choices"]) == q["shown"]
-            assert [re.sub(r" \([A-Z]\)$", "", t) for t in items_of(note["Answer"])] == q["items"]
+            sequence, steps = note["Answer"].split("<br>", 1)
+            assert html.unescape(sequence) == " → ".join(
+                chr(65 + q["shown"].index(item)) for item in q["items"])
+            lines = re.sub(r"<[^>]+>", "\n", steps.replace("<br>", "\n")).split("\n")
+            assert [html.unescape(re.sub(r"^\d+\. | \([A-Z]\)$", "", x))
+                    for x in lines if x.strip()] == q["items"]
         card = col.get_card(col.find_cards("")[0])
-        assert "qbank-options" in card.question() and "<ol" in card.answer()
+        assert "qbank-options" in card.question() and " → " in card.answer()
     finally:
         col.close()
 

@@ -324,12 +324,17 @@ def _essay(v: Variant) -> list[_Draft]:
 
 
 def _ordering(v: Variant) -> list[_Draft]:
-    # Front: the items as shown on the worksheet; back: the right order. No partial credit.
+    # Front: the items lettered as on the worksheet; back: the letters in the right order,
+    # then the items numbered 1, 2, 3… (letters again would read as a second order). No
+    # partial credit: the learner compares the whole order.
     payload = v.payload
     choices = html_list((inline_html(item) for item in payload.shown), ordered=True,
                         css_class="qbank-options")
-    answer = html_list((f"{inline_html(item)} ({letter(payload.order.index(i))})"
-                        for i, item in enumerate(payload.items)), ordered=True)
+    letters = [letter(payload.order.index(i)) for i in range(len(payload.items))]
+    sequence = " → ".join(letters)
+    steps = "<br>".join(f"{n}. {inline_html(item)} ({ltr})"
+                        for n, (item, ltr) in enumerate(zip(payload.items, letters), start=1))
+    answer = f"{sequence}<br><span class=\"qbank-prompt\">{steps}</span>"
     return [_Draft(QUESTION, {"Question": to_html(v.text),
                               "Prompt": "Put these in the right order.",
                               "Choices": choices, "Answer": answer,

@@ -261,7 +261,9 @@ class QuestionWriter:
         simple(element, "selectcount", str(len(v.payload.items)))
         simple(element, "gradingtype", ORDERING_GRADINGS[spec.grading])
         simple(element, "showgrading", "SHOW")
-        SubElement(element, "shownumcorrect")
+        # The ordering importer reads this element's value (the multichoice one only its
+        # presence): an empty element would switch "show the number correct" off.
+        simple(element, "shownumcorrect", "1")
         for position, item in enumerate(v.payload.items, start=1):
             self.answer(element, str(position), self.html(item, inline=True), fmt="html")
 
