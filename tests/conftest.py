@@ -67,3 +67,11 @@ def soffice_or_skip() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return exe
+
+
+@pytest.fixture()
+def work(monkeypatch):
+    """Counters of the work qbank does during the test (see tests/workcount.py)."""
+    from workcount import Work
+
+    return Work(monkeypatch)

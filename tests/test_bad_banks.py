@@ -2,8 +2,9 @@
 
 Every ``tests/fixtures/broken/NAME.yaml`` sits next to ``NAME.expected``, the problems
 ``qbank validate`` must print for it (one per line, without the "Error: " prefix, the file
-named by its base name). Each must end quickly with exit code 1 and no traceback, and
-``qbank generate`` must write nothing for it. To add a case, add the pair of files; to see
+named by its base name). Each must end after little work (counted, not timed: see
+tests/workcount.py) with exit code 1 and no traceback, and ``qbank generate`` must write
+nothing for it. To add a case, add the pair of files; to see
 what a new fixture prints, run ``QBANK_WRITE_EXPECTED=1 pytest tests/test_bad_banks.py``
 and read the .expected file it writes before committing it.
 """
@@ -11,18 +12,20 @@ and read the .expected file it writes before committing it.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
+from qbank import limits
 from qbank.cli import cli
+from workcount import Work
 
 BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
-#: Every broken bank must be refused within this many seconds (most take milliseconds).
-SECONDS = 5.0
+#: The most template work refusing a broken bank may cost, all its templates and formulas
+#: together: one run's step budget (most broken banks run no template at all).
+STEPS = limits.MAX_STEPS
 
 
 def problems_printed(result, path: Path) -> list[str]:
@@ -36,10 +39,13 @@ def problems_printed(result, path: Path) -> list[str]:
     return lines
 
 
-def run_validate(path: Path):
-    started = time.perf_counter()
-    result = CliRunner().invoke(cli, ["validate", str(path)])
-    return result, time.perf_counter() - started
+def run_validate(path: Path) -> tuple:
+    """``qbank validate PATH``: the click Result and the :class:`Work` it did."""
+    with pytest.MonkeyPatch.context() as mp:
+        work = Work(mp)
+        work.watch(path)
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+    return result, work
 
 
 def test_there_is_an_expected_message_for_every_broken_bank():
@@ -50,7 +56,7 @@ def test_there_is_an_expected_message_for_every_broken_bank():
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
 def test_validate_prints_exactly_the_expected_problems(path: Path):
-    result, seconds = run_validate(path)
+    result, work = run_validate(path)
     assert isinstance(result.exception, SystemExit), result.exception  # no traceback
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -64,7 +70,9 @@ def test_validate_prints_exactly_the_expected_problems(path: Path):
         assert line.startswith(f"{path.name}:"), line  # FILE first, always
     if len(printed) > 1:
         assert result.stderr.rstrip().endswith(f"{len(printed)} problems found.")
-    assert seconds < SECONDS
+    # Little work: the file read once, no variant built, template work within one budget.
+    assert work.opened(path) == 1 and work.bytes_read(path) == path.stat().st_size
+    assert work.variants_built == 0 and work.steps <= STEPS, work.summary()
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])

@@ -1,13 +1,15 @@
-"""Resource bounds: every bomb ends within seconds with a clear FILE:LINE message.
+"""Resource bounds: every bomb ends early with a clear FILE:LINE message.
 
 Numbers, texts, lists, nesting, file size, the number of questions and the time a
 template may run are all bounded (docs/security.md lists the limits). Each case here runs
-through the CLI, as a teacher would meet it, and must end quickly with exit code 1.
+through the CLI, as a teacher would meet it, and must end with exit code 1 after little
+work. "Little work" is counted, not timed (tests/workcount.py): the bytes read, the YAML
+events parsed, the steps the work meters charged, the variants built. The wall-clock
+backstops are tested on a fake clock that moves only when qbank reads it.
 """
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
+from workcount import FakeClock, Work
 
 from qbank import limits, pipeline
 from qbank.bank import load_bank, load_bank_text
@@ -35,9 +38,19 @@ def question(text: str, extra: str = "", qtype: str = "essay") -> str:
     return HEAD + body + "".join(f"    {line}\n" for line in extra.splitlines())
 
 
-def refused(tmp_path: Path, content: str | bytes, *, seconds: float = 5.0,
-            command: str = "validate") -> str:
-    """Run the CLI on a bank; assert a clean refusal in time; return the error text."""
+#: The most template work a refused bank may cost, all its templates and formulas together:
+#: five runs at their full step budget. A bomb is stopped long before (most within one run).
+REFUSAL_STEPS = 5 * MAX_STEPS
+
+
+def refused(tmp_path: Path, content: str | bytes, *, command: str = "validate",
+            steps: int | None = REFUSAL_STEPS, work: Work | None = None) -> str:
+    """Run the CLI on a bank; assert a clean refusal after little work; return the error.
+
+    Little work: the file read once, all template work within ``steps`` (None: unbounded,
+    for the tests of the clock), at most one variant's worth of draws built. Pass the
+    ``work`` fixture to look at the counts afterwards.
+    """
     bank = tmp_path / "bank.yaml"
     if isinstance(content, bytes):
         bank.write_bytes(content)
@@ -46,12 +59,16 @@ def refused(tmp_path: Path, content: str | bytes, *, seconds: float = 5.0,
     args = [command, str(bank)]
     if command == "generate":
         args += ["-n", "3", "--seed", "1", "-f", "json", "-o", str(tmp_path / "out")]
-    started = time.perf_counter()
-    result = CliRunner().invoke(cli, args)
-    took = time.perf_counter() - started
+    with pytest.MonkeyPatch.context() as mp:
+        work = work or Work(mp)
+        work.watch(bank)
+        result = CliRunner().invoke(cli, args)
     assert isinstance(result.exception, SystemExit), result.exception  # never a traceback
     assert result.exit_code == 1, result.output
-    assert took < seconds, f"took {took:.1f} s"
+    assert work.opened(bank) == 1 and work.bytes_read(bank) == bank.stat().st_size
+    if steps is not None:
+        assert work.steps <= steps, work.summary()
+    assert work.variants_built <= limits.MAX_DRAWS, work.summary()
     assert not (tmp_path / "out").exists()
     return result.stderr.replace(str(bank), "bank.yaml")
 
@@ -154,17 +171,23 @@ def test_deep_nesting_in_templates(tmp_path, text, words):
     ("".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v\n",
      "bank.yaml:41: the file is nested more than 40 levels deep"),
 ])
-def test_deep_yaml(tmp_path, content, expected):
-    assert refused(tmp_path, content).startswith(f"Error: {expected}")
+def test_deep_yaml(tmp_path, content, expected, work):
+    assert refused(tmp_path, content, work=work).startswith(f"Error: {expected}")
+    # Stopped at the limit: about one event per level, not the 100,000 levels of the file.
+    assert work.yaml_events <= 2 * limits.MAX_DEPTH + 5, work.summary()
 
 
-def test_billion_laughs_is_refused_at_the_first_alias(tmp_path):
+def test_billion_laughs_is_refused_at_the_first_alias(tmp_path, work):
     lines = ['lol0: &lol0 "lol"']
     for i in range(1, 10):
         lines.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 10) + "]")
     content = HEAD.replace("questions:\n", "") + "\n".join(lines) + "\nquestions: [*lol9]\n"
-    err = refused(tmp_path, content, seconds=1)
+    err = refused(tmp_path, content, work=work)
     assert err.startswith("Error: bank.yaml:4: YAML anchors and aliases")
+    # The twelfth event is the first alias: stream, document, mapping, the four scalars of
+    # id and title, 'lol0' and its value, 'lol1' and its list, then '*lol0'. Not one alias
+    # is expanded, and nothing after it is parsed.
+    assert work.yaml_events == 12, work.summary()
 
 
 # --- parameters, let and where --------------------------------------------------------------
@@ -180,12 +203,15 @@ def test_a_where_that_never_holds(tmp_path):
     assert "the 'where' conditions (x > 100000) never held in 502 tried combinations" in err
 
 
-def test_a_where_that_holds_once_in_a_million_fails_generation_in_bounded_draws(tmp_path):
+def test_a_where_that_holds_once_in_a_million_fails_generation_in_bounded_draws(tmp_path,
+                                                                               work):
     # Validation samples the space and happens to meet the one value that holds; drawing
     # variants gives up after MAX_DRAWS draws with a clear message instead of looping.
     bank = question('"{{ x }}"', "params:\n  x: {min: 1, max: 1000000}\nwhere: x == 1000000")
-    err = refused(tmp_path, bank, command="generate")
+    err = refused(tmp_path, bank, command="generate", work=work)
     assert "did not hold in 1,000 draws" in err or "never held" in err
+    # One variant's draws are built, then generation stops: not three variants' worth.
+    assert work.variants_built <= limits.MAX_DRAWS, work.summary()
 
 
 @pytest.mark.parametrize("extra, words", [
@@ -204,86 +230,112 @@ def test_parameter_limits(tmp_path, extra, words):
 
 # --- size of the file and of the bank ---------------------------------------------------------
 
-def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path, monkeypatch):
+def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path, monkeypatch, work):
     bank = tmp_path / "huge.yaml"
     with open(bank, "wb") as fh:
         fh.truncate(100 * 1024 * 1024)  # sparse: nothing is really written
     monkeypatch.setattr("qbank.bank.yamlfile._Parser", None)  # parsing would crash
-    started = time.perf_counter()
+    work.watch(bank)
     result = CliRunner().invoke(cli, ["validate", str(bank)])
-    assert time.perf_counter() - started < 1
+    # Not one byte read: the file is not even opened, let alone parsed.
+    assert (work.opened(bank), work.bytes_read(bank), work.yaml_events) == (0, 0, 0)
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {bank}: the file is 100 MB, larger than the 5 MB a bank "
                              "may be; split it into several banks\n")
 
 
-def test_a_million_question_bank_is_refused_quickly(tmp_path):
-    one = "  - {id: q%d, type: essay, text: Question %d}\n"
+# The YAML events of HEAD before its first question: stream, document and mapping starts,
+# 'id', 'bounds', 'title', 'Bounds', 'questions' and the start of their list.
+HEAD_EVENTS = 9
+
+
+def test_a_million_question_bank_is_refused_quickly(tmp_path, work):
+    one = "  - {id: q%d, type: essay, text: Question %d}\n"  # 8 events: a mapping of 3 pairs
     text = HEAD + "".join(one % (i, i) for i in range(1_000_000))
     assert len(text) > 40_000_000
-    started = time.perf_counter()
     with pytest.raises(QbankError, match="the file is larger than 5 MB"):
         load_bank_text(text, "million.yaml")
+    assert work.yaml_events == 0  # refused by its size, before parsing
     # The largest count that fits the size limit is stopped as soon as it passes 10,000.
-    text = HEAD + "".join("  - {id: q%d}\n" % i for i in range(150_000))
+    text = HEAD + "".join("  - {id: q%d}\n" % i for i in range(150_000))  # 4 events each
     assert len(text.encode()) < MAX_FILE_BYTES
+    work.reset()
     with pytest.raises(QbankError, match="million.yaml:10004: the bank has more than 10,000 "
                                          "questions; a bank may hold 5,000"):
         load_bank_text(text, "million.yaml")
+    # Parsing stopped at question 10,001, not at the end of the 150,000.
+    assert work.yaml_events == HEAD_EVENTS + 4 * (limits.MAX_YAML_ITEMS + 1), work.summary()
     text = HEAD + "".join(one % (i, i) for i in range(MAX_QUESTIONS + 1))
+    work.reset()
     with pytest.raises(QbankError, match="million.yaml:3: the bank has 5,001 questions, more "
                                          "than the 5,000 a bank may hold"):
         load_bank_text(text, "million.yaml")
-    assert time.perf_counter() - started < 5
+    # Parsed once (the closing events: list, mapping, document, stream), nothing run.
+    assert work.yaml_events == HEAD_EVENTS + 8 * (MAX_QUESTIONS + 1) + 4, work.summary()
+    assert work.runs == 0
 
 
-def test_many_values_in_one_file_are_refused_quickly():
+def test_many_values_in_one_file_are_refused_quickly(work):
+    # Each line is 63 events (key, list start, 60 items, list end) and 62 values.
     text = "x:\n" + "".join(f"  k{i}: [{', '.join(['1'] * 60)}]\n" for i in range(9000))
-    started = time.perf_counter()
     with pytest.raises(QbankError, match=f"the file holds more than {MAX_NODES:,} values"):
         parse_yaml(text, "many.yaml")
-    assert time.perf_counter() - started < 5
+    whole_file = 5 + 9000 * 63 + 4  # stream, document, mapping, 'x', mapping ... and ends
+    at_the_limit = 5 + (MAX_NODES + 1 - 3) * 63 // 62  # one end event per 62 values
+    assert work.yaml_events <= at_the_limit < whole_file, work.summary()
 
 
-def test_a_file_near_the_size_limit_parses_quickly_in_bounded_memory():
+def test_a_file_near_the_size_limit_parses_quickly_in_bounded_memory(work):
     one = "  - id: q{i}\n    type: essay\n    text: Question {i} is about model weights.\n"
     text = HEAD + "".join(one.format(i=i) for i in range(9_000))
     text += "tags: [" + ", ".join(["t"] * 9_000) + "]\n"
     text += "intro: |\n" + "    Filler text to reach the size limit.\n" * 90_000
     assert 4 * 1024 * 1024 < len(text) < MAX_FILE_BYTES
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         raw = parse_yaml(text, "big.yaml")
-        took = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert len(raw["questions"]) == 9_000
-    assert took < 10
+    # One pass over the file: questions (8 events each) and their list's end, 'tags' and
+    # its list of 9,000, 'intro' and its one text, and the closing events.
+    events = HEAD_EVENTS + 9_000 * 8 + 1 + (1 + 1 + 9_000 + 1) + 2 + 3
+    assert work.yaml_events == events, work.summary()
     assert peak < 150 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
 
 
-def test_a_big_legal_bank_completes(tmp_path):
-    blocks = "".join(
-        f"  - id: cost-{i}\n    type: numerical\n"
-        f"    text: \"{{{{ n }}}} calls at ${{{{ p }}}} each: total cost?\"\n"
-        f"    params:\n      n: {{min: 1000, max: 9000, step: 1000}}\n"
-        f"      p: {{choices: [0.001, 0.002, 0.005]}}\n"
-        f"    answer: n * p\n    unit: \"$\"\n    decimals: 2\n" for i in range(300))
-    bank = tmp_path / "big.yaml"
-    bank.write_text(HEAD + blocks, encoding="utf-8")
-    started = time.perf_counter()
-    result = CliRunner().invoke(cli, ["generate", str(bank), "-n", "20", "--seed", "3",
-                                      "-f", "json", "-o", str(tmp_path / "out")])
-    assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 30
+def test_a_big_legal_bank_completes(tmp_path, work):
+    def blocks(n: int) -> str:
+        return "".join(
+            f"  - id: cost-{i}\n    type: numerical\n"
+            f"    text: \"{{{{ n }}}} calls at ${{{{ p }}}} each: total cost?\"\n"
+            f"    params:\n      n: {{min: 1000, max: 9000, step: 1000}}\n"
+            f"      p: {{choices: [0.001, 0.002, 0.005]}}\n"
+            f"    answer: n * p\n    unit: \"$\"\n    decimals: 2\n" for i in range(n))
+
+    def generate(n: int) -> tuple[int, int, int]:
+        bank = tmp_path / f"big-{n}.yaml"
+        bank.write_text(HEAD + blocks(n), encoding="utf-8")
+        work.reset()
+        result = CliRunner().invoke(cli, ["generate", str(bank), "-n", "20", "--seed", "3",
+                                          "-f", "json", "-o", str(tmp_path / f"out-{n}")])
+        assert result.exit_code == 0, result.output
+        return work.runs, work.steps, work.variants_built
+
+    one = generate(1)
+    assert one[0] > 0
+    # 300 questions cost exactly 300 times one question (template runs, steps, variants
+    # built): the work grows with the number of questions and with nothing else.
+    assert generate(300) == tuple(300 * count for count in one)
     import json
-    record = json.loads((tmp_path / "out" / "bounds.json").read_text(encoding="utf-8"))
+    record = json.loads((tmp_path / "out-300" / "bounds.json").read_text(encoding="utf-8"))
     assert len(record["versions"]) == 20 and len(record["versions"][0]["questions"]) == 300
 
 
 # --- wall-clock guards ------------------------------------------------------------------------
+# On a FakeClock: each reading of the clock adds a millisecond, so a limit of 0.5 seconds
+# is 500 readings, about 26 runs of a template near the step budget, on every machine.
 
 def slow_multichoice(qid: str, choices: int) -> str:
     # Every choice stays just inside the step budget, so only the clock can stop it.
@@ -296,19 +348,25 @@ def slow_multichoice(qid: str, choices: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_one_run_is_bounded_in_steps_before_the_clock_matters():
+def test_one_run_is_bounded_in_steps_before_the_clock_matters(monkeypatch, work):
+    FakeClock(monkeypatch, tick=0)  # the clock stands still: only the steps can stop a run
     with pytest.raises(QbankError, match="too much work"):
         compile_template("{{ sum(L) }}" * 11).run({"L": [1] * 1000})
-    started = time.perf_counter()
+    # Stopped within one sum of the budget, not after all eleven.
+    assert MAX_STEPS < work.steps <= MAX_STEPS + 1_001, work.summary()
+    work.reset()
     compile_template("{{ sum(L) }}" * 9).run({"L": [1] * 1000})
-    assert time.perf_counter() - started < 0.5  # just inside the budget: fast
+    assert 9_000 < work.steps <= MAX_STEPS, work.summary()  # just inside the budget
 
 
-def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch):
+def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch, work):
+    FakeClock(monkeypatch)
     monkeypatch.setattr(limits, "QUESTION_CHECK_SECONDS", 0.5)
     content = HEAD + slow_multichoice("slow-1", 50) + slow_multichoice("slow-2", 50) \
         + slow_multichoice("slow-3", 50)
-    err = refused(tmp_path, content, seconds=4)
+    err = refused(tmp_path, content, steps=None, work=work)
+    # Two questions' time, not three questions of 2,000 draws of 50 choices each.
+    assert work.runs < 2 * 50, work.summary()
     lines = err.splitlines()
     assert lines[0].startswith("Error: bank.yaml:11: question 'slow-1': in 'choices': trying "
                                "this question's parameter values took longer than 0.5 seconds")
@@ -317,15 +375,18 @@ def test_a_question_that_is_slow_to_check_is_stopped(tmp_path, monkeypatch):
     assert "this question and the ones after it were not checked" in lines[-2]
 
 
-def test_checking_a_bank_is_bounded_in_time(tmp_path, monkeypatch):
+def test_checking_a_bank_is_bounded_in_time(tmp_path, monkeypatch, work):
+    FakeClock(monkeypatch)
     monkeypatch.setattr(limits, "BANK_CHECK_SECONDS", 0.3)
     content = HEAD + "".join(slow_multichoice(f"q{i}", 3) for i in range(40))
-    err = refused(tmp_path, content, seconds=4)
+    err = refused(tmp_path, content, steps=None, work=work)
+    assert work.runs < 50, work.summary()  # of 40 questions × 2,000 draws × 3 choices
     assert "checking the bank took longer than 0.3 seconds; split it into smaller banks" in err
     assert "this question and the ones after it were not checked" in err
 
 
-def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch):
+def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch, work):
+    FakeClock(monkeypatch)
     monkeypatch.setattr(limits, "VARIANT_SECONDS", 0.3)
     # Valid (its one-value space is checked with a single draw) but slow to draw: each
     # variant renders 80 choices near the step budget.
@@ -336,11 +397,12 @@ def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch):
     compiled = pipeline.validate_banks([loaded])[loaded.id]
     for cq in compiled.values():
         cq.tried.clear()  # as for a space too large to keep what validation built
-    started = time.perf_counter()
+    work.reset()
     with pytest.raises(QbankError, match="drawing one version of this question took longer "
                                          "than 0.3 seconds"):
         pipeline.generate_within_limits(loaded, 2, 1, compiled)
-    assert time.perf_counter() - started < 3
+    # Stopped part-way through the first variant's 80 choices.
+    assert work.variants_built == 1 and work.runs < 80, work.summary()
 
 
 # --- text (memory) limits ---------------------------------------------------------------------

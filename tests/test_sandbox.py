@@ -17,6 +17,7 @@ from qbank import arithmetic, limits, templates
 from qbank.cli import cli
 from qbank.errors import TemplateProblem
 from qbank.templates import ENVIRONMENT, compile_formula, compile_template, time_limit
+from workcount import FakeClock
 
 # (payload, words the problem must contain). Each is a text template.
 PAYLOADS = [
@@ -193,10 +194,13 @@ def test_the_innermost_deadline_wins_and_renewing_restarts_the_clock():
 
 def test_the_clock_is_read_during_a_long_run(monkeypatch):
     # A run stopped part-way, not only before it starts: the meter reads the clock every
-    # few hundred steps.
+    # few hundred steps. The fake clock moves only when read, so this holds on any machine
+    # (a coarse real clock might not tick during the run).
+    clock = FakeClock(monkeypatch)
     monkeypatch.setattr(limits, "RENDER_SECONDS", 0.0)
     with pytest.raises(TemplateProblem, match="took longer than 0 seconds"):
         compile_template("{{ sum(L) }}").run({"L": list(range(1000))})
+    assert clock.readings >= 2  # at the start of the run, and during it
 
 
 def test_constant_expressions_write_numbers_the_qbank_way():
