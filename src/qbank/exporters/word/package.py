@@ -25,6 +25,7 @@ from lxml import etree
 from ... import __version__
 from ...errors import OutputError, QbankError
 from ...model import GeneratedSet
+from ...safe_xml import parse as parse_xml
 from .styles import StyleSheet
 from .wordml import R_NS, W_NS
 
@@ -317,14 +318,14 @@ class DocxWriter:
             self._zip.writestr(self._info(f"word/{name}"), xml.encode("utf-8"))
 
     def _with_footer_relationships(self, data: bytes) -> bytes:
-        root = etree.fromstring(data)
+        root = parse_xml(data)
         for number, (name, _) in enumerate(self._footers, start=1):
             etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=f"rIdQbankFooter{number}",
                              Type=RT.FOOTER, Target=name)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _with_footer_types(self, data: bytes) -> bytes:
-        root = etree.fromstring(data)
+        root = parse_xml(data)
         for name, _ in self._footers:
             etree.SubElement(root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}",
                              ContentType=_FOOTER_TYPE)
