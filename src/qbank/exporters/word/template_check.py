@@ -14,9 +14,14 @@ open, or raises a :class:`~qbank.errors.QbankError` that says what the file is. 
 5. every part is unpacked by a loop that counts the bytes as they come and stops at the
    limits, whatever the zip's headers say; a part whose real size or checksum differs
    from its header is refused as damaged;
+6. what would be copied into every worksheet is cleaned, with a warning: relationships to
+   anything outside the file (``TargetMode="External"``: remote templates, pictures,
+   linked data, links) and an attached template are dropped with the references to them,
+   so opening a worksheet never makes Word fetch anything; fields that fetch or run
+   something (DDE, INCLUDEPICTURE, …) keep their last result as plain text; a
+   ``<!DOCTYPE>`` (Word never writes one) is dropped and its entities are never resolved.
 
-The result is a new zip of the parts with honest sizes; a Word template (.dotx) becomes
-a document.
+The result is a new zip with honest sizes; a Word template (.dotx) becomes a document.
 Every number is in :mod:`qbank.limits` and read when a template is checked.
 """
 
@@ -29,7 +34,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -37,10 +42,14 @@ from lxml import etree
 from ... import limits
 from ...errors import QbankError
 from ...safe_xml import parse as parse_xml
+from .wordml import R_NS, W_NS
 
+_W = f"{{{W_NS}}}"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "open it in Word and save it as a Word Document (.docx)"
@@ -53,12 +62,32 @@ _DIRECTORY_ENTRY_BYTES = 1024
 #: Input and output step of the unpacking loop.
 _CHUNK = 64 * 1024
 
+#: Fields that fetch a file, a picture or data, or start a program, when Word updates them.
+_FETCHING_FIELDS = {"DDE", "DDEAUTO", "INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK",
+                    "IMPORT", "DATABASE", "RD"}
+#: Elements that stay when the relationship they name is dropped (only the reference
+#: goes: a link's text stays as text, a picture that was linked *and* embedded keeps the
+#: embedded copy). Any other element naming a dropped relationship is removed.
+_KEEP_WITHOUT_REFERENCE = {"hyperlink", "blip", "imagedata"}
+#: How the teacher reads a relationship type (its last path segment).
+_WHAT = {"attachedTemplate": "an attached template", "image": "a picture",
+         "hyperlink": "a link", "oleObject": "linked data",
+         "package": "an embedded file", "subDocument": "a subdocument", "frame": "a frame",
+         "aFChunk": "a document to merge in", "mailMergeSource": "mail merge data",
+         "mailMergeHeaderSource": "mail merge data", "recipientData": "mail merge data",
+         "transform": "an XSLT transform", "font": "a font", "video": "a video",
+         "audio": "a sound", "media": "a video or sound", "externalLinkPath": "linked data",
+         "oleObjectLink": "linked data", "chart": "a chart"}
+
+
 @dataclass(frozen=True)
 class CheckedTemplate:
     """A template that passed the checks."""
 
-    #: The package python-docx may open: within the limits, a .docx.
+    #: The package python-docx may open: within the limits, a .docx, nothing external.
     data: bytes
+    #: What was left out of it, one warning each, for the teacher.
+    notes: tuple[str, ...] = ()
 
 
 _CACHE: dict[tuple, CheckedTemplate] = {}
@@ -69,7 +98,7 @@ def check_template(path: Path | str) -> CheckedTemplate:
     """The checked, cleaned package of the Word template at ``path`` (see the module).
 
     The worksheets and the answer key each open the template: the result is kept for
-    the same content (and limits), so the work happens once.
+    the same content (and limits), so the work and the warnings happen once.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -153,6 +182,15 @@ def _what_it_is(head: bytes) -> str | None:
     return "a file of another kind"
 
 
+@dataclass
+class _Found:
+    """What the cleaning left out, for the warnings."""
+
+    external: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    doctypes: list[str] = field(default_factory=list)
+
+
 class _Check:
     def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
@@ -182,7 +220,7 @@ class _Check:
         infos = self.directory()
         self.check_kind(infos)
         parts = {info.filename: self.unpack(info) for info in infos}
-        return self.repack(infos, parts)
+        return self.clean(infos, parts)
 
     # -- 3. the zip's directory, before anything is unpacked -------------------------------
 
@@ -344,21 +382,70 @@ class _Check:
 
     # -- 6. cleaning what is copied into every worksheet ------------------------------------
 
-    def repack(self, infos: list[zipfile.ZipInfo], parts: dict[str, bytes]) -> CheckedTemplate:
+    def clean(self, infos: list[zipfile.ZipInfo], parts: dict[str, bytes]) -> CheckedTemplate:
+        found = _Found()
         by_lower = {name.lower(): name for name in parts}
         types_name = by_lower["[content_types].xml"]
-        try:
-            types = parse_xml(parts[types_name])
-        except etree.XMLSyntaxError as exc:
-            raise self.damaged(f"its part '{_shown(types_name)}' is not readable XML: "
-                               f"{_shown(str(exc))}") from None
-        overrides = list(types.iter(f"{{{_TYPES_NS}}}Override"))
-        self.check_main_part([e.get("ContentType") or "" for e in overrides])
-        for element in overrides:
+        types = self.xml(types_name, parts[types_name], found, strict=True)
+        defaults = {(e.get("Extension") or "").lower(): e.get("ContentType") or ""
+                    for e in types.iter(f"{{{_TYPES_NS}}}Default")}
+        overrides = {(e.get("PartName") or "").lstrip("/").lower(): e
+                     for e in types.iter(f"{{{_TYPES_NS}}}Override")}
+        self.check_main_part([e.get("ContentType") or "" for e in overrides.values()])
+        for element in overrides.values():
             if element.get("ContentType") == _TEMPLATE_TYPE:
                 element.set("ContentType", _DOCUMENT_TYPE)
-        parts[types_name] = _xml_bytes(types)
-        return CheckedTemplate(_zip(infos, parts))
+
+        def content_type(name: str) -> str:
+            if name.lower() in overrides:
+                return overrides[name.lower()].get("ContentType") or ""
+            return defaults.get(PurePosixPath(name).suffix.lower().lstrip("."), "")
+
+        done = {types_name: types}
+        # Relationships to anything outside the file, and attached templates, are dropped.
+        dropped: dict[str, set[str]] = {}
+        for name in parts:
+            if content_type(name) != _RELS_TYPE and not name.lower().endswith(".rels"):
+                continue
+            rels = done[name] = self.xml(name, parts[name], found, strict=True)
+            for rel in list(rels.iter(f"{{{_RELS_NS}}}Relationship")):
+                kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+                external = (rel.get("TargetMode") or "").strip().lower() == "external"
+                if external or kind == "attachedTemplate":
+                    source = _source_of(name).lower()
+                    dropped.setdefault(by_lower.get(source, source), set()).add(rel.get("Id"))
+                    found.external.append(f"{_WHAT.get(kind, 'a file outside it')} "
+                                          f"({_shown(rel.get('Target') or '', 60)})")
+                    _remove(rel)
+        for name, root in done.items():
+            parts[name] = _xml_bytes(root)
+        # Every other XML part, one at a time: references to what was dropped, fields.
+        for name in parts:
+            if name in done or not content_type(name).endswith("xml"):
+                continue
+            root = self.xml(name, parts[name], found, strict=False)
+            if root is None:
+                continue  # python-docx reads it (with entities off) if it needs it at all
+            _drop_references(root, dropped.get(name, set()))
+            found.fields += _neutralise_fields(root)
+            parts[name] = _xml_bytes(root)
+        return CheckedTemplate(_zip(infos, parts), self.notes(found))
+
+    def xml(self, name: str, blob: bytes, found: _Found, *,
+            strict: bool) -> etree._Element | None:
+        """The part's root, without a DOCTYPE; None (or, if ``strict``, an error) for bad XML."""
+        try:
+            root = parse_xml(blob)
+        except etree.XMLSyntaxError as exc:
+            if strict:
+                raise self.damaged(f"its part '{_shown(name)}' is not readable XML: "
+                                   f"{_shown(str(exc))}") from None
+            return None
+        info = root.getroottree().docinfo
+        if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+            _drop_entities(root)
+            found.doctypes.append(_shown(name))
+        return root
 
     def check_main_part(self, types: list[str]) -> None:
         if _DOCUMENT_TYPE in types or _TEMPLATE_TYPE in types:
@@ -376,6 +463,145 @@ class _Check:
                               "document: give a .docx or .dotx file")
         raise self.refuse(f"the Word template is not a Word document (.docx or .dotx), "
                           f"though it is packed like one: {_SAVE_AS}")
+
+    def notes(self, found: _Found) -> tuple[str, ...]:
+        notes = []
+        where = f"{self.path}: "
+        if found.external:
+            listed = list(dict.fromkeys(found.external))
+            more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+            notes.append(
+                f"{where}the Word template points to files outside it, which Word could "
+                "fetch when a worksheet is opened; qbank left them out of the worksheets and "
+                f"the answer key: {', '.join(listed[:5])}{more}")
+        if found.fields:
+            names = ", ".join(dict.fromkeys(found.fields))
+            notes.append(f"{where}the Word template has fields that fetch files or start "
+                         f"programs ({names}); qbank kept only their text")
+        if found.doctypes:
+            verb = "declare" if len(found.doctypes) > 1 else "declares"
+            notes.append(f"{where}the Word template's {', '.join(found.doctypes)} {verb} "
+                         "entities (<!DOCTYPE>), which Word never writes and which can be "
+                         "used to read files on this computer; qbank ignored them")
+        return tuple(notes)
+
+
+def _source_of(rels_name: str) -> str:
+    """The part a relationships part belongs to: word/_rels/x.xml.rels is word/x.xml."""
+    rels = PurePosixPath(rels_name)
+    folder = rels.parent.parent
+    source = rels.name[:-len(".rels")] if rels.name.lower().endswith(".rels") else rels.name
+    return source if str(folder) == "." else f"{folder}/{source}"
+
+
+def _remove(node) -> None:
+    """Take ``node`` out of its tree, keeping the text that followed it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def _drop_entities(root) -> None:
+    """Drop a DOCTYPE's entities, unresolved (serialising the root leaves out the DOCTYPE)."""
+    for entity in list(root.iter(etree.Entity)):
+        _remove(entity)
+    for element in root.iter():
+        # An attribute keeps a reference to an internal entity (an external one is not
+        # allowed there); setting the value writes it out as plain text.
+        for key, value in element.attrib.items():
+            element.set(key, value)
+
+
+def _drop_references(root, ids: set[str]) -> None:
+    if not ids:
+        return
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for key, value in element.attrib.items():
+            if key.startswith(f"{{{R_NS}}}") and value in ids:
+                if etree.QName(element).localname in _KEEP_WITHOUT_REFERENCE:
+                    del element.attrib[key]
+                else:
+                    doomed.append(element)
+                    break
+    for element in doomed:
+        if element is not root:
+            _remove(element)
+
+
+@dataclass
+class _Field:
+    nodes: list = field(default_factory=list)
+    instruction: list[str] = field(default_factory=list)
+    separated: bool = False
+
+
+def _field_name(instruction: str) -> str:
+    words = instruction.split()
+    return words[0].upper() if words else ""
+
+
+def _neutralise_fields(root) -> list[str]:
+    """Fields that fetch or run something become their last result, as plain text.
+
+    A field whose name is made by another field inside it is treated the same way.
+    """
+    found = []
+    for simple in list(root.iter(_W + "fldSimple")):
+        name = _field_name(simple.get(_W + "instr") or "")
+        if name in _FETCHING_FIELDS:
+            parent = simple.getparent()
+            if parent is None:
+                continue
+            index = parent.index(simple)
+            for child in list(simple):
+                if child.tag != _W + "fldData":
+                    parent.insert(index, child)
+                    index += 1
+            _remove(simple)
+            found.append(name)
+    open_fields: list[_Field] = []
+    for node in list(root.iter(_W + "fldChar", _W + "instrText", _W + "t")):
+        unseparated = next((f for f in reversed(open_fields) if not f.separated), None)
+        if node.tag == _W + "t":
+            if unseparated is not None:  # a nested field's result inside an instruction
+                unseparated.nodes.append(node)
+            continue
+        if node.tag == _W + "instrText":
+            if open_fields and not open_fields[-1].separated:
+                open_fields[-1].instruction.append(node.text or "")
+                open_fields[-1].nodes.append(node)
+            continue
+        kind = node.get(_W + "fldCharType")
+        if kind == "begin":
+            if unseparated is not None:
+                unseparated.instruction.append("\0")  # a field inside the instruction
+            open_fields.append(_Field(nodes=[node]))
+        elif kind == "separate" and open_fields:
+            open_fields[-1].separated = True
+            open_fields[-1].nodes.append(node)
+        elif kind == "end" and open_fields:
+            done = open_fields.pop()
+            done.nodes.append(node)
+            if unseparated is not None and unseparated is not done:
+                unseparated.nodes += done.nodes
+            instruction = "".join(done.instruction).lstrip()
+            name = _field_name(instruction)
+            if instruction.startswith("\0") or name in _FETCHING_FIELDS:
+                for doomed in done.nodes:
+                    _remove(doomed)
+                found.append(name if name in _FETCHING_FIELDS else "a field named by a field")
+    return found
+
 
 def _xml_bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
