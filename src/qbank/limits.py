@@ -97,3 +97,20 @@ MEMO_LIMIT = 20_000
 MAX_ROSTER_BYTES = 1024 * 1024
 #: Largest manifest of an output folder read, in bytes.
 MAX_MANIFEST_BYTES = 1 << 20
+
+# --- Word templates (qbank.exporters.word.template_check) ---------------------------------
+
+#: Largest Word template (--docx-template) read, in bytes; a larger file is refused by its
+#: size, before a byte is read. A letterhead template is tens of kilobytes.
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+#: Most parts (zip members) in a template; Word writes a few dozen.
+MAX_TEMPLATE_PARTS = 500
+#: Largest size one part, and all the parts together, may unpack to, in bytes: checked
+#: on the sizes the zip declares before anything is unpacked, and counted again while
+#: unpacking (a zip's headers can lie).
+MAX_TEMPLATE_PART_BYTES = 20 * 1024 * 1024
+MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024
+#: A part that unpacks to more than TEMPLATE_RATIO_FROM_BYTES may be at most this many
+#: times larger than it is packed (Word's XML packs 5 to 20 times smaller).
+MAX_TEMPLATE_RATIO = 100
+TEMPLATE_RATIO_FROM_BYTES = 1024 * 1024

@@ -278,6 +278,8 @@ def run(
     names = resolve_formats(formats)
     options = options or ExportOptions()
     _warn_unused_options(options, names, note)
+    for name in names:  # a bad option file (a Word template) fails before any work
+        get_exporter(name).check(options, note)
     banks, compiled = load_and_validate(bank_paths, warn=note)
     seed = choose_seed() if seed is None else seed
     if options.timestamp is None:

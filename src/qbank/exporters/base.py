@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar, Mapping, Protocol
+from typing import IO, Any, Callable, ClassVar, Mapping, Protocol
 
 from ..model import Bank, GeneratedSet
 
@@ -79,6 +79,10 @@ class Exporter(ABC):
     @abstractmethod
     def file_names(self, bank: Bank) -> list[str]:
         """The names of the files this format writes for ``bank``."""
+
+    def check(self, options: ExportOptions, warn: Callable[[str], None]) -> None:
+        """Refuse (raise QbankError) options this format cannot use, before anything is
+        drawn or written; ``warn`` what will be changed. Called once per run."""
 
     @abstractmethod
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:

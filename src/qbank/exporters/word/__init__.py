@@ -12,12 +12,14 @@ modules of this package, in the order data flows through them:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ...model import Bank, GeneratedSet
 from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
 from .answerkey import write_answer_key
 from .options import DOCX_TEMPLATE, DUPLEX, SHUFFLE, WORKSHEET_OPTIONS
+from .template_check import check_template
 from .worksheet import write_worksheets
 
 
@@ -30,6 +32,13 @@ class DocxExporter(Exporter):
 
     def file_names(self, bank: Bank) -> list[str]:
         return [f"{bank.id}-worksheets.docx", f"{bank.id}-answer-key.docx"]
+
+    def check(self, options: ExportOptions, warn: Callable[[str], None]) -> None:
+        # A teacher's template is a stranger's file: refused before anything is drawn or
+        # written when it is not a safe .docx/.dotx; what was left out of it is said once.
+        if options[DOCX_TEMPLATE]:
+            for note in check_template(Path(options[DOCX_TEMPLATE])).notes:
+                warn(note)
 
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         worksheets, key = self.file_names(generated.bank)

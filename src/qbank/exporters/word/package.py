@@ -25,15 +25,15 @@ from lxml import etree
 from ... import __version__
 from ...errors import OutputError, QbankError
 from ...model import GeneratedSet
+from ...safe_xml import parse as parse_xml
 from .styles import StyleSheet
+from .template_check import check_template
 from .wordml import R_NS, W_NS
 
 _W = f"{{{W_NS}}}"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _NAMESPACE_DECLARATION = re.compile(r'\s+xmlns(?::[\w.-]+)?="[^"]*"')
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 #: Margins of the default base document, in twips: 0.75 inch all round, more room to write.
@@ -129,31 +129,15 @@ def _plain_xml(element) -> str:
 
 
 def _open_template(path: Path):
-    """python-docx Document of a .docx or .dotx (a Word template is a .docx inside)."""
+    """python-docx Document of a .docx or .dotx, once :func:`check_template` passed it:
+    within the limits, nothing external, a Word template (.dotx) made a document."""
+    checked = check_template(path)
     try:
-        data = path.read_bytes()
-        if data[:2] != b"PK":
-            raise ValueError("not a zip")
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            types = zf.read("[Content_Types].xml")
-            if _TEMPLATE_TYPE.encode() in types:
-                types = types.replace(_TEMPLATE_TYPE.encode(), _DOCUMENT_TYPE.encode())
-                data = _replace_entry(zf, "[Content_Types].xml", types)
-        return docx.Document(io.BytesIO(data))
-    except OSError as exc:
-        raise QbankError(f"cannot read the Word template: {exc.strerror}", file=str(path)) from None
+        return docx.Document(io.BytesIO(checked.data))
     except Exception:  # python-docx raises many kinds for a file that is not a Word document
         raise QbankError("the Word template is not a .docx or .dotx file that Word saved "
                          "(open it in Word and save it as a Word Document)",
                          file=str(path)) from None
-
-
-def _replace_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in zf.infolist():
-            target.writestr(info, data if info.filename == name else zf.read(info))
-    return out.getvalue()
 
 
 def made_with(generated: GeneratedSet) -> str:
@@ -317,14 +301,14 @@ class DocxWriter:
             self._zip.writestr(self._info(f"word/{name}"), xml.encode("utf-8"))
 
     def _with_footer_relationships(self, data: bytes) -> bytes:
-        root = etree.fromstring(data)
+        root = parse_xml(data)
         for number, (name, _) in enumerate(self._footers, start=1):
             etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=f"rIdQbankFooter{number}",
                              Type=RT.FOOTER, Target=name)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _with_footer_types(self, data: bytes) -> bytes:
-        root = etree.fromstring(data)
+        root = parse_xml(data)
         for name, _ in self._footers:
             etree.SubElement(root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}",
                              ContentType=_FOOTER_TYPE)
