@@ -1,22 +1,26 @@
 """LaTeX to OMML, Word's native equations: latex2mathml, then our own MathML → OMML.
 
 Why our own second step: the converters on PyPI are mathml2omml 0.0.2 (2019, no release
-since) and its fork mathml2omml-as 0.1.0. Measured on 50 school formulas (fractions,
-roots, sums, integrals, limits, matrices, cases, accents, Greek, text):
+since) and its fork mathml2omml-as 0.1.0 (2025). Judged on 50 school formulas
+(fractions, roots, sums, integrals, limits, matrices, cases, accents, Greek, text), six
+of them rendered by LibreOffice side by side with ours:
 
 - mathml2omml 0.0.2 writes malformed XML for ``\\vec``, ``\\bar`` and
   ``\\overrightarrow`` (``<m:groupChrPr>`` closed as ``</m:groupChr>``): 3 of 50 fail,
-  and a Word file with one of them does not open;
-- the fork fixes that, but ``\\overline{AB}`` becomes a limit holding a dash (not
-  ``m:bar``), ``\\lim_{x\\to 0}`` a subscript (not ``m:limLow``), ``\\sin x`` a bare run
-  (no ``m:func``, so no space before the argument), every node is wrapped in
-  ``m:box``, and both need ~360 µs per formula (SAX, a Python object per node);
-- this module: 0 of 50 fail, the structures Word itself writes for those formulas, and
-  ~70 µs per formula on the same machine (lxml parse, string building). Its tests check
-  each mapping, and LibreOffice renders the result (tests/test_richtext_word.py).
+  and one such formula makes document.xml malformed, so the whole file is unreadable;
+- the fork's XML is well formed, but ``\\overline{AB}`` becomes a limit holding a dash
+  (LibreOffice draws the dash over the B only), ``\\lim_{x\\to 0}`` a subscript that
+  LibreOffice shows between two red "¿" error marks, ``\\hat{x}`` an acute accent
+  (U+02C6 where OMML wants the combining U+0302), ``\\sin x`` a bare run (no
+  ``m:func``), and every node is wrapped in ``m:box``;
+- this module: 0 of 50 fail; the structures Word itself writes for these formulas
+  (``m:bar``, ``m:func`` with ``m:limLow``, combining accents); LibreOffice renders them
+  (tests/test_richtext_libreoffice.py). Speed, MathML → OMML on the same machine:
+  ~50 µs per formula on the 50 (0.0.2: ~140 µs, the fork: ~170 µs), ~180 µs on the
+  longer formulas of bench/richtext_speed.py (the fork: ~260 µs).
 
-latex2mathml (maintained, pure Python) does the TeX parsing, ~0.5 ms per formula; both
-steps are cached by formula.
+latex2mathml (maintained, pure Python) does the TeX parsing, 0.2-0.5 ms per formula;
+the whole conversion is cached by formula.
 
 Mapping: mfrac → m:f (noBar for ``\\binom``), msqrt/mroot → m:rad, msub/msup/msubsup →
 m:sSub/m:sSup/m:sSubSup, large operators (∑ ∏ ∫ …) with their limits → m:nary holding
@@ -36,7 +40,6 @@ from latex2mathml.converter import convert as latex_to_mathml
 from lxml import etree
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-_MML = "{http://www.w3.org/1998/Math/MathML}"
 
 #: Distinct formulas kept converted. (Belongs in limits.py at integration.)
 MATH_CACHE_SIZE = 8192
@@ -80,7 +83,8 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
     if len(tex) > MAX_TEX:
         raise MathConversionError(f"the formula is longer than {MAX_TEX:,} characters")
     try:
-        mathml = latex_to_mathml(tex, display="block" if display else "inline")
+        # Without a namespace, an element's tag is its MathML name: quicker to dispatch.
+        mathml = latex_to_mathml(tex, xmlns="", display="block" if display else "inline")
         root = etree.fromstring(mathml.encode("utf-8"))
     except Exception as exc:  # latex2mathml raises many kinds, RecursionError included
         raise MathConversionError(f"LaTeX not understood ({type(exc).__name__}"
@@ -95,11 +99,13 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
 
 def _name(el: etree._Element) -> str:
     tag = el.tag
-    return tag[len(_MML):] if isinstance(tag, str) and tag.startswith(_MML) else str(tag)
+    return tag if isinstance(tag, str) else ""
 
 
 def _text(el: etree._Element) -> str:
-    return "".join(el.itertext()).translate(_INVISIBLE)
+    """The text of a token element (mi, mn, mo, mtext): latex2mathml nests nothing in them."""
+    text = el.text
+    return text.translate(_INVISIBLE) if text else ""
 
 
 def _run(text: str, *, upright: bool = False, normal: bool = False) -> str:
