@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbank.richtext import escape_markdown, parse_block, parse_inline, plain_text
+from qbank.richtext import (escape_markdown, parse_block, parse_inline, plain_text,
+                            unescape_markdown)
 from qbank.richtext.escape import REMOVED_CHARS
 from qbank.richtext.tree import Emph, Paragraph, Strong, Table, Text
 
@@ -103,3 +104,22 @@ def test_numbers_and_tex_pass_unchanged_so_they_work_inside_formulas(value):
                  st.fractions()).map(str))
 def test_every_number_passes_unchanged(number):
     assert escape_markdown(number) == number
+
+
+@SETTINGS
+@given(VALUES)
+def test_unescape_gives_back_the_value(value):
+    assert unescape_markdown(escape_markdown(value)) == literal(value)
+
+
+@SETTINGS
+@given(VALUES)
+def test_an_inserted_answer_comes_back_from_its_cloze_blank(answer):
+    doc = parse_block(f"Write [[{escape_markdown(answer)}]] here.", blanks=True)
+    assert [unescape_markdown(source) for source in doc.blanks] == [literal(answer)]
+
+
+def test_an_answer_with_brackets_comes_back_from_its_cloze_blank():
+    for answer in ("x*y | [1]", "[0, 1]", "]]", "[[a]]"):
+        doc = parse_block(f"Write [[{escape_markdown(answer)}]] here.", blanks=True)
+        assert [unescape_markdown(source) for source in doc.blanks] == [answer]

@@ -213,6 +213,11 @@ def test_blank_inside_code_block_or_link_target_is_an_error():
         parse_block("[a](http://x/[[1]])", blanks=True)
 
 
+def test_an_answer_may_end_with_a_bracket():
+    doc = parse_block("x in [[[0, 1]]] and [[a]] [[b]]]", blanks=True)
+    assert doc.blanks == ("[0, 1]", "a", "b]")
+
+
 def test_without_blanks_brackets_are_text():
     assert para("a [[b]] c") == (Text("a [[b]] c"),)
 

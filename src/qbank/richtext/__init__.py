@@ -8,10 +8,12 @@ writer per format over that tree.
     to_terminal(doc, width=...)                                 # qbank preview
     plain_text(doc)                                             # titles, names
 
-Values inserted into Markdown fields by ``{{ }}`` go through :func:`escape_markdown`.
+Values inserted into Markdown fields by ``{{ }}`` go through :func:`escape_markdown`;
+text taken from such a field without parsing it (a cloze blank's answer) goes back
+through :func:`unescape_markdown`.
 """
 
-from .escape import escape_markdown
+from .escape import escape_markdown, unescape_markdown
 from .html import to_html
 from .parse import parse_block, parse_inline
 from .plain import plain_text
@@ -21,4 +23,4 @@ from .wordml import WordFragment, WordOptions, to_runs, to_wordml
 
 __all__ = ["Document", "RichTextError", "WordFragment", "WordOptions", "escape_markdown",
            "parse_block", "parse_inline", "plain_text", "to_html", "to_runs", "to_terminal",
-           "to_wordml"]
+           "to_wordml", "unescape_markdown"]

@@ -107,3 +107,15 @@ def _escape_line_start(value: str, escaped: str) -> str:
         digits = len(match.group(1))
         return escaped[:digits] + "\\" + escaped[digits:]
     return escaped
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&#(\d+);")
+
+
+def unescape_markdown(escaped: str) -> str:
+    """The value :func:`escape_markdown` was given, from what it returned.
+
+    For text that reaches a caller without going through the Markdown parser: the source
+    of a cloze blank ``[[{{ answer }}]]`` (``Document.blanks``) holds the escaped value.
+    """
+    return _ESCAPED.sub(lambda m: m.group(1) or chr(int(m.group(2))), escaped)

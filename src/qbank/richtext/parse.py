@@ -34,8 +34,10 @@ from .tree import (HARD_BREAK, SOFT_BREAK, Blank, Block, BlockQuote, BulletList,
 #: differ only in drawn numbers add some more. (Belongs in limits.py at integration.)
 PARSE_CACHE_SIZE = 4096
 
-#: The cloze blank syntax, as ``qbank.kinds.cloze.CLOZE_BLANK`` reads it.
-CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
+#: The cloze blank syntax: ``qbank.kinds.cloze.CLOZE_BLANK``, except that a blank ends at
+#: the last ``]]`` of a run of brackets, so an answer may end with ``]`` (``[[[0, 1]]]``).
+#: The cloze kind should use this one pattern when it is integrated.
+CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\](?!\])", re.S)
 
 #: HTML tags a text may use (no attributes): tag name -> node type (None: a line break).
 ALLOWED_TAGS: dict[str, type | None] = {
