@@ -39,6 +39,8 @@ from functools import lru_cache
 from latex2mathml.converter import convert as latex_to_mathml
 from lxml import etree
 
+from .. import safe_xml
+
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 #: Distinct formulas kept converted. (Belongs in limits.py at integration.)
@@ -85,7 +87,7 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
     try:
         # Without a namespace, an element's tag is its MathML name: quicker to dispatch.
         mathml = latex_to_mathml(tex, xmlns="", display="block" if display else "inline")
-        root = etree.fromstring(mathml.encode("utf-8"))
+        root = safe_xml.parse(mathml.encode("utf-8"))
     except Exception as exc:  # latex2mathml raises many kinds, RecursionError included
         raise MathConversionError(f"LaTeX not understood ({type(exc).__name__}"
                                   + (f": {exc}" if str(exc) else "") + ")") from exc
