@@ -89,12 +89,13 @@ class Bank:
         raise KeyError(question_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Drawn:
     """Everything computed from one draw of a question's parameters.
 
     It depends only on the drawn values, so versions that drew the same values share one
-    ``Drawn`` (see :mod:`qbank.generator`). ``answer`` is the key in the neutral form the
+    ``Drawn`` (see :mod:`qbank.generator`); it compares and hashes by identity, so an
+    exporter can cache what it made of one cheaply. ``answer`` is the key in the neutral form the
     JSON record writes; ``payload`` is the type's own rendered content, a frozen dataclass
     of its kind module (e.g. :class:`qbank.kinds.numerical.Payload`).
     """

@@ -217,14 +217,15 @@ def _prepare(draft: _Draft, title: str) -> _Prepared:
 
 
 def _content_key(v: Variant) -> tuple:
-    """Everything the note builders read from a variant apart from its number: two variants
-    of one question with the same key get the same notes (but their own Source and Id).
+    """What the note builders read from a variant apart from its number: two variants with
+    the same key get the same notes (but their own Source and Id).
 
-    The texts and the type's payload, plus what a type's renderer adds (the order in which
-    multiple-choice options are shown, drawn from the variant's seed).
+    Versions that drew the same values share one :class:`Drawn` (compared by identity, so
+    the key costs nothing to hash); a type's renderer may add what else its notes depend
+    on (the order multiple-choice options are shown in, drawn from the variant's seed).
     """
     extra = _RENDERERS[v.type].key
-    return (v.title, v.text, v.solution, v.feedback, v.payload, extra(v) if extra else None)
+    return (v.drawn, extra(v) if extra else None)
 
 
 # --- one builder per question type -----------------------------------------------------
