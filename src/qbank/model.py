@@ -198,6 +198,10 @@ class GeneratedSet:
     seed: int
     count: int
     variants: Mapping[str, tuple[Variant, ...]]
+    #: Per question id, the digest of each variant: filled on first use by
+    #: :func:`qbank.content.variant_digests` (what students see, as short hashes).
+    digests: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False,
+                                                repr=False)
 
     def version(self, k: int) -> list[Variant]:
         """Version k (1-based) of the worksheet: variant k of every randomised question."""

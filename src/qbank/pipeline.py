@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from dataclasses import replace as with_changes
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import generator, trials
+from . import content, generator, trials
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
@@ -23,7 +24,7 @@ from .exporters import ExportOptions, format_options, formats_using, get_exporte
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet
-from .output import AtomicOutputSet
+from .output import AtomicOutputSet, SetContent
 from .templates import output_limit, time_limit
 
 
@@ -36,7 +37,8 @@ class RunResult:
     files: list[Path]
     sets: list[GeneratedSet]
     warnings: list[str] = field(default_factory=list)
-    #: Earlier sets made with another seed, moved aside into these folders.
+    #: Earlier sets of other content (another seed, an edited bank), moved aside into
+    #: these folders.
     moved_aside: list[Path] = field(default_factory=list)
 
 
@@ -251,6 +253,21 @@ def generate_within_limits(bank: Bank, count: int, seed: int,
         return generate(bank, count, seed, progress=next_variant, compiled=compiled)
 
 
+def set_content(generated: GeneratedSet, *, unique: bool = False,
+                options: ExportOptions | None = None, formats: Sequence[str] = ()) -> SetContent:
+    """What the students of a set see, as the digests its manifest records, with the
+    options of the formats written that change it (``--shuffle``) when not their default."""
+    shown = {}
+    for option in format_options() if options is not None else ():
+        value = options[option]
+        if option.content and value != option.default and set(formats_using(option)) & \
+                set(formats):
+            shown[option.flag] = value
+    return SetContent(versions=content.version_digests(generated),
+                      questions=content.question_digests(generated), unique=unique,
+                      options=shown)
+
+
 def run(
     bank_paths: Sequence[str | Path],
     *,
@@ -262,11 +279,13 @@ def run(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
     warn: Warn | None = None,
+    replace: bool = False,
 ) -> RunResult:
     """Load, validate, generate and export; nothing is written unless everything succeeds.
 
     ``warn`` hears what was changed to make files valid and which earlier sets were moved
-    aside (an earlier set made with another seed is never overwritten).
+    aside: an earlier set whose content differs from this run's (another seed, an edited
+    bank) is never overwritten, unless ``replace``.
     """
     warnings: list[str] = []
 
@@ -283,16 +302,18 @@ def run(
     banks, compiled = load_and_validate(bank_paths, warn=note)
     seed = choose_seed() if seed is None else seed
     if options.timestamp is None:
-        options = replace(options, timestamp=source_date_epoch())
+        options = with_changes(options, timestamp=source_date_epoch())
     if on_start is not None:
         on_start(sum(total_variants(b, count) for b in banks), seed)
     with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
                       f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
         sets = [generate_within_limits(b, count, seed, compiled[b.id], progress)
                 for b in banks]
-    with AtomicOutputSet(Path(out_dir), warn=note) as outputs:
+    with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
         for generated in sets:
-            outputs.begin_set(generated.bank.id, seed=seed, count=count)
+            outputs.begin_set(generated.bank.id, seed=seed, count=count,
+                              content=set_content(generated, options=options,
+                                                  formats=names))
             for name in names:
                 get_exporter(name).write(generated, outputs, options)
         files = outputs.commit()

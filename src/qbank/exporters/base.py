@@ -28,6 +28,9 @@ class Option:
     #: Its value is a file the teacher names; it must exist.
     path: bool = False
     default: Any = None
+    #: Its value changes what students see (an order), not only how the files look: it is
+    #: part of a set's content, so a run with another value keeps the earlier set.
+    content: bool = False
 
 
 @dataclass(frozen=True)
