@@ -134,11 +134,15 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
                    "each student's name goes on their own worksheet.")
+@click.option("--unique", is_flag=True,
+              help="Make every version of each randomised question different (refused when "
+                   "a question's parameters allow fewer different versions than -n).")
 @click.option("--replace", is_flag=True,
               help="Overwrite the set already in the output folder even when it differs from "
                    "this run's, instead of moving it aside (for a set that was never printed).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def generate(banks, count, seed, formats, out_dir, roster, replace, quiet, **format_values):
+def generate(banks, count, seed, formats, out_dir, roster, unique, replace, quiet,
+             **format_values):
     """Draw versions of one or more banks and write them in every chosen format.
 
     With no BANK, the built-in bank 'open-vs-closed-ai' is used. The bank is checked
@@ -175,7 +179,7 @@ def generate(banks, count, seed, formats, out_dir, roster, replace, quiet, **for
     try:
         result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
                      out_dir=out_dir, options=options, progress=progress, on_start=on_start,
-                     warn=_warn, replace=replace)
+                     warn=_warn, replace=replace, unique=unique)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)

@@ -23,7 +23,7 @@ from .errors import BankInvalid, Problem, QbankError
 from .exporters import ExportOptions, format_options, formats_using, get_exporter, registry
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet
+from .model import Bank, Drawn, GeneratedSet, Repeats
 from .output import AtomicOutputSet, SetContent
 from .templates import output_limit, time_limit
 
@@ -237,7 +237,8 @@ def source_date_epoch() -> float | None:
 
 def generate_within_limits(bank: Bank, count: int, seed: int,
                            compiled: dict[str, CompiledQuestion],
-                           progress: Callable[[int], None] | None = None) -> GeneratedSet:
+                           progress: Callable[[int], None] | None = None,
+                           unique: bool = False) -> GeneratedSet:
     """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
     message = (f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
                "seconds; its formulas or texts do too much work")
@@ -250,7 +251,23 @@ def generate_within_limits(bank: Bank, count: int, seed: int,
             if progress is not None:
                 progress(step)
 
-        return generate(bank, count, seed, progress=next_variant, compiled=compiled)
+        return generate(bank, count, seed, progress=next_variant, compiled=compiled,
+                        unique=unique)
+
+
+def repeats_message(repeats: Repeats) -> str:
+    """The warning for a question whose versions repeat (a teacher may want --unique)."""
+    q, n, possible = repeats.question, repeats.versions, repeats.possible
+    d = repeats.distinct
+    said = (f"{n:,} versions but only {d:,} distinct "
+            f"{'one was' if d == 1 else 'ones were'} drawn")
+    if not repeats.exact:
+        said += f" (at most {possible:,} are possible); use --unique to make every version different"
+    elif possible < n:
+        said += f" (only {possible:,} are possible, so some versions must repeat)"
+    else:
+        said += f" ({possible:,} are possible); use --unique to make every version different"
+    return str(Problem(said, q.file, q.line_of("params"), q.id))
 
 
 def set_content(generated: GeneratedSet, *, unique: bool = False,
@@ -280,12 +297,15 @@ def run(
     on_start: Callable[[int, int], None] | None = None,
     warn: Warn | None = None,
     replace: bool = False,
+    unique: bool = False,
 ) -> RunResult:
     """Load, validate, generate and export; nothing is written unless everything succeeds.
 
     ``warn`` hears what was changed to make files valid and which earlier sets were moved
     aside: an earlier set whose content differs from this run's (another seed, an edited
-    bank) is never overwritten, unless ``replace``.
+    bank) is never overwritten, unless ``replace``. ``unique`` makes every version of a
+    question different where its parameters allow (see :func:`qbank.generator.generate`);
+    without it, ``warn`` hears of questions whose versions repeat.
     """
     warnings: list[str] = []
 
@@ -307,13 +327,16 @@ def run(
         on_start(sum(total_variants(b, count) for b in banks), seed)
     with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
                       f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
-        sets = [generate_within_limits(b, count, seed, compiled[b.id], progress)
+        sets = [generate_within_limits(b, count, seed, compiled[b.id], progress, unique)
                 for b in banks]
+    for generated in sets:
+        for repeats in generated.repeats:
+            note(repeats_message(repeats))
     with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
         for generated in sets:
             outputs.begin_set(generated.bank.id, seed=seed, count=count,
-                              content=set_content(generated, options=options,
-                                                  formats=names))
+                              content=set_content(generated, unique=unique,
+                                                  options=options, formats=names))
             for name in names:
                 get_exporter(name).write(generated, outputs, options)
         files = outputs.commit()
