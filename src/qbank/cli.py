@@ -16,6 +16,9 @@ from . import __version__
 from .errors import BankInvalid, QbankError
 from .exporters import registry
 
+#: More versions than this asks first (or needs --yes): more often a mistyped -n than a class.
+LARGE_RUN = 10_000
+
 EXAMPLES_GENERATE = """
 \b
 Examples:
@@ -137,11 +140,13 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
 @click.option("--unique", is_flag=True,
               help="Make every version of each randomised question different (refused when "
                    "a question's parameters allow fewer different versions than -n).")
+@click.option("--yes", is_flag=True,
+              help=f"Make more than {LARGE_RUN:,} versions without asking first.")
 @click.option("--replace", is_flag=True,
               help="Overwrite the set already in the output folder even when it differs from "
                    "this run's, instead of moving it aside (for a set that was never printed).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def generate(banks, count, seed, formats, out_dir, roster, unique, replace, quiet,
+def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace, quiet,
              **format_values):
     """Draw versions of one or more banks and write them in every chosen format.
 
@@ -150,6 +155,7 @@ def generate(banks, count, seed, formats, out_dir, roster, unique, replace, quie
     """
     from .exporters import ExportOptions
     from .pipeline import run
+    from .progress import TerminalProgress
     from .roster import read_roster
 
     names: tuple[str, ...] = ()
@@ -161,31 +167,34 @@ def generate(banks, count, seed, formats, out_dir, roster, unique, replace, quie
             raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
                              "class list", file=roster)
     options = ExportOptions(roster=names, values=format_values)
-    state: dict = {}
+    if (count or 1) > LARGE_RUN and not yes:
+        _confirm_large_run(count)
 
     def on_start(total: int, chosen_seed: int) -> None:
-        if not quiet and seed is None:
+        if seed is None:  # even with -q: the seed is what makes this set again
             click.echo(f"Seed: {chosen_seed} (use --seed {chosen_seed} to make this set again)",
                        err=True)
-        if not quiet and total >= 2000:
-            state["bar"] = click.progressbar(length=total, label="Drawing variants",
-                                             file=sys.stderr)
-            state["bar"].__enter__()
 
-    def progress(step: int) -> None:
-        if "bar" in state:
-            state["bar"].update(step)
-
-    try:
-        result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
-                     out_dir=out_dir, options=options, progress=progress, on_start=on_start,
-                     warn=_warn, replace=replace, unique=unique)
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+    progress = TerminalProgress(sys.stderr, enabled=not quiet)
+    result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
+                 out_dir=out_dir, options=options, on_start=on_start, progress=progress,
+                 warn=progress.around(_warn), replace=replace, unique=unique)
     if not quiet:
         for path in result.files:
             click.echo(f"Wrote {path}")
+
+
+def _confirm_large_run(count: int) -> None:
+    """More than LARGE_RUN versions is more often a mistyped -n than a class: ask first on
+    a terminal; without one there is nobody to ask, so refuse unless --yes says so."""
+    from .progress import is_terminal
+
+    if is_terminal(sys.stdin) and is_terminal(sys.stderr):
+        click.confirm(f"Make {count:,} versions? That is more than {LARGE_RUN:,} and can take "
+                      "minutes", abort=True, err=True)
+        return
+    raise QbankError(f"-n {count} makes more than {LARGE_RUN:,} versions; add --yes to make "
+                     "them (on a terminal qbank asks first, in case -n was mistyped)")
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from dataclasses import replace as with_changes
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from . import content, generator, trials
 from . import limits
@@ -29,6 +29,23 @@ from .templates import output_limit, time_limit
 
 
 Warn = Callable[[str], None]
+
+
+class Progress(Protocol):
+    """What a run tells of its progress (the CLI shows it as a bar on a terminal)."""
+
+    def begin(self, total: int, variants: int) -> None:
+        """The whole run's work in units: each variant drawn is one, and writing one format
+        of a bank counts as many units as drawing that bank's variants."""
+
+    def stage(self, label: str) -> None:
+        """What the run does now: "Drawing versions", "Writing docx", ..."""
+
+    def advance(self, units: int) -> None:
+        """``units`` more are done."""
+
+    def end(self) -> None:
+        """The run is over (finished or failed)."""
 
 
 @dataclass
@@ -293,7 +310,7 @@ def run(
     formats: Sequence[str] = ("all",),
     out_dir: str | Path = "out",
     options: ExportOptions | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     on_start: Callable[[int, int], None] | None = None,
     warn: Warn | None = None,
     replace: bool = False,
@@ -305,7 +322,8 @@ def run(
     aside: an earlier set whose content differs from this run's (another seed, an edited
     bank) is never overwritten, unless ``replace``. ``unique`` makes every version of a
     question different where its parameters allow (see :func:`qbank.generator.generate`);
-    without it, ``warn`` hears of questions whose versions repeat.
+    without it, ``warn`` hears of questions whose versions repeat. ``progress`` hears the
+    whole run: drawing, then each format being written.
     """
     warnings: list[str] = []
 
@@ -323,22 +341,43 @@ def run(
     seed = choose_seed() if seed is None else seed
     if options.timestamp is None:
         options = with_changes(options, timestamp=source_date_epoch())
+    drawn = {b.id: total_variants(b, count) for b in banks}
     if on_start is not None:
-        on_start(sum(total_variants(b, count) for b in banks), seed)
-    with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
-                      f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
-        sets = [generate_within_limits(b, count, seed, compiled[b.id], progress, unique)
-                for b in banks]
-    for generated in sets:
-        for repeats in generated.repeats:
-            note(repeats_message(repeats))
-    with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
+        on_start(sum(drawn.values()), seed)
+    progress = progress or _NoProgress()
+    progress.begin(sum(drawn.values()) * (1 + len(names)), sum(drawn.values()))
+    try:
+        progress.stage("Drawing versions")
+        with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
+                          f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
+            sets = [generate_within_limits(b, count, seed, compiled[b.id], progress.advance,
+                                           unique) for b in banks]
         for generated in sets:
-            outputs.begin_set(generated.bank.id, seed=seed, count=count,
-                              content=set_content(generated, unique=unique,
-                                                  options=options, formats=names))
-            for name in names:
-                get_exporter(name).write(generated, outputs, options)
-        files = outputs.commit()
-        return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
-                         moved_aside=outputs.moved_aside)
+            for repeats in generated.repeats:
+                note(repeats_message(repeats))
+        with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
+            for generated in sets:
+                bank = generated.bank
+                outputs.begin_set(bank.id, seed=seed, count=count,
+                                  content=set_content(generated, unique=unique,
+                                                      options=options, formats=names))
+                for name in names:
+                    progress.stage(f"Writing {name}"
+                                   + (f" of {bank.id}" if len(sets) > 1 else ""))
+                    get_exporter(name).write(generated, outputs, options)
+                    progress.advance(drawn[bank.id])
+            files = outputs.commit()
+    finally:
+        progress.end()
+    return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
+                     moved_aside=outputs.moved_aside)
+
+
+class _NoProgress:
+    def begin(self, total: int, variants: int) -> None: ...
+
+    def stage(self, label: str) -> None: ...
+
+    def advance(self, units: int) -> None: ...
+
+    def end(self) -> None: ...
