@@ -170,3 +170,39 @@ def test_moved_aside_folders_never_take_another_seeds_name(tmp_path):
     assert "seed-42" in names and "seed-7" in names and len(names) == 3
     dated = next(n for n in names if n not in ("seed-42", "seed-7"))
     assert re.fullmatch(r"seed-42-\d{4}-\d\d-\d\dT\d{4}", dated)
+
+
+# --- qbank preview shows the set that was printed (finding 4) ------------------------------
+
+def preview(*args):
+    return CliRunner().invoke(cli, ["preview", *map(str, args)])
+
+
+def test_preview_without_seed_shows_the_set_last_generated_into_out(tmp_path):
+    bank, out = copy_bank(tmp_path), tmp_path / "out"
+    assert generate(bank, out, "-n", 3, "--seed", 42, "-f", "json").exit_code == 0
+    shown = preview(bank, "-o", out, "--variant", 2)
+    assert shown.exit_code == 0
+    assert shown.stderr == f"Showing the set generated into {out}{os.sep} with seed 42 (3 versions)\n"
+    assert shown.stdout == preview(bank, "--seed", 42, "--variant", 2).stdout
+    assert "Version 2 (seed 42)" in shown.stdout
+    record = json.loads((out / "every-type.json").read_text(encoding="utf-8"))
+    speed = record["versions"][1]["questions"][0]
+    assert speed["id"] == "speed" and speed["text"] in shown.stdout
+
+
+def test_preview_says_which_seed_it_shows_when_out_holds_no_set(tmp_path):
+    shown = preview(BANK, "-o", tmp_path / "empty")
+    assert shown.exit_code == 0 and "Version 1 (seed 0)" in shown.stdout
+    assert shown.stderr == (f"Showing seed 0: no set of 'every-type' was generated into "
+                            f"{tmp_path / 'empty'}{os.sep} (--seed shows another)\n")
+
+
+def test_preview_warns_when_the_bank_changed_since_the_set_was_made(tmp_path):
+    bank, out = copy_bank(tmp_path), tmp_path / "out"
+    generate(bank, out, "-n", 3, "--seed", 42, "-f", "json")
+    edit(bank, "The Earth is flat.", "The Earth is round.")
+    shown = preview(bank, "-o", out)
+    assert (f"Warning: version 1 differs from the one in {out}{os.sep}: the bank (or qbank) "
+            "changed since that set was made") in shown.stderr
+    assert "The Earth is round." in shown.stdout

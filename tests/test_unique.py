@@ -141,3 +141,15 @@ def test_unique_in_a_space_too_large_to_list_fails_clearly(monkeypatch):
     with pytest.raises(QbankError, match="question 'cond': no version different from the 6 "
                        "before it was found in 1,000 draws; its parameters allow too few"):
         generate(bank, 7, 1, unique=True)
+
+
+def test_preview_of_a_unique_set_shows_the_version_as_printed(bank_file, tmp_path):
+    out = tmp_path / "out"
+    assert generate_cli(bank_file, out, "-n", 12, "--seed", 1, "--unique").exit_code == 0
+    record = json.loads((out / "dens.json").read_text(encoding="utf-8"))
+    for k in (5, 12):
+        shown = CliRunner().invoke(cli, ["preview", str(bank_file), "-o", str(out),
+                                         "--variant", str(k)])
+        assert shown.exit_code == 0 and "differs" not in shown.stderr
+        for question in record["versions"][k - 1]["questions"]:
+            assert question["text"].split("\n")[0] in shown.stdout, (k, question["id"])

@@ -7,6 +7,7 @@ Python traceback instead (for developers).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -214,20 +215,38 @@ def validate(banks):
                    f"({sum(q.randomised for q in bank.questions)} randomised)")
 
 
-@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3")
+@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3\n"
+                     "  qbank preview mybank.yaml -o exports/   # the set generated into exports/")
 @click.argument("bank", required=False, type=click.Path(dir_okay=False))
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
-              help="Seed for the random numbers.")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Seed for the random numbers. Default: the seed of the set last generated "
+                   "into OUT, or 0 when there is none.")
 @click.option("--variant", "number", type=click.IntRange(1, 100_000), default=1,
               show_default=True, help="Which version to show.")
-def preview(bank, seed, number):
-    """Show one version of a bank with its answer key in the terminal."""
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
+              show_default=True, help="Folder whose last generated set is shown (without --seed).")
+def preview(bank, seed, number, out_dir):
+    """Show one version of a bank with its answer key in the terminal.
+
+    Without --seed, it is the version of the set last generated into OUT, as printed.
+    """
     from .pipeline import generate_within_limits, load_banks, validate_banks
-    from .preview import render_version
+    from .preview import last_set, render_version
 
     loaded = load_banks([bank] if bank else [], warn=_warn)[0]
     compiled = validate_banks([loaded])[loaded.id]
-    generated = generate_within_limits(loaded, number, seed, compiled)
+    shown = last_set(out_dir, loaded.id) if seed is None else None
+    if shown is not None:
+        click.echo(shown.says(), err=True)
+        seed = shown.seed
+    elif seed is None:
+        seed = 0
+        click.echo(f"Showing seed 0: no set of '{loaded.id}' was generated into "
+                   f"{Path(out_dir)}{os.sep} (--seed shows another)", err=True)
+    generated = generate_within_limits(loaded, number, seed, compiled,
+                                       unique=shown is not None and shown.unique)
+    if shown is not None and (why := shown.differs(generated, number)):
+        _warn(why)
     click.echo(render_version(generated, number))
 
 
