@@ -157,17 +157,19 @@ def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace,
     from .exporters import ExportOptions
     from .pipeline import run
     from .progress import TerminalProgress
-    from .roster import read_roster
+    from .roster import read_class_list
 
     names: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
     if roster:
-        names = tuple(read_roster(roster))
+        class_list = read_class_list(roster)
+        names, classes = class_list.names, class_list.classes
         if count is None:
             count = len(names)
         elif count < len(names):
             raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
                              "class list", file=roster)
-    options = ExportOptions(roster=names, values=format_values)
+    options = ExportOptions(roster=names, classes=classes, values=format_values)
     if (count or 1) > LARGE_RUN and not yes:
         _confirm_large_run(count)
 

@@ -59,6 +59,8 @@ class VersionPlan:
     code: str
     student: str
     sections: tuple[PlannedSection, ...]
+    #: The student's class, from the class list ("" when none).
+    school_class: str = ""
 
     @cached_property
     def questions(self) -> list[PlannedQuestion]:
@@ -126,7 +128,7 @@ _LAYOUTS: dict[str, Callable[[Variant, int, bool], dict[str, Any]]] = {
 
 
 def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
-                 roster: Sequence[str] = ()) -> VersionPlan:
+                 roster: Sequence[str] = (), classes: Sequence[str] = ()) -> VersionPlan:
     """Version ``number``: questions grouped by section (in bank order), numbered 1..n.
 
     With ``shuffle``, questions are shuffled within each section, so the worksheet keeps
@@ -152,12 +154,14 @@ def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
         planned_sections.append(PlannedSection(title, tuple(planned)))
     student = roster[number - 1] if number <= len(roster) else ""
     printed = [q for s in planned_sections for q in s.questions]
+    school_class = classes[number - 1] if number <= len(classes) else ""
     return VersionPlan(number=number, code=version_code(generated, number, printed),
-                       student=student, sections=tuple(planned_sections))
+                       student=student, sections=tuple(planned_sections),
+                       school_class=school_class)
 
 
 def plan_versions(generated: GeneratedSet, *, shuffle: bool = False,
-                  roster: Sequence[str] = ()):
+                  roster: Sequence[str] = (), classes: Sequence[str] = ()):
     """Every version's plan, one at a time (memory stays flat for large runs)."""
     for number in range(1, generated.count + 1):
-        yield plan_version(generated, number, shuffle=shuffle, roster=roster)
+        yield plan_version(generated, number, shuffle=shuffle, roster=roster, classes=classes)
