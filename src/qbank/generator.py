@@ -5,6 +5,13 @@ variant gets its own ``random.Random`` seeded from a hash of those four values, 
 removing or reordering other questions never changes it. Templates and formulas are
 compiled once per question (:class:`CompiledQuestion`), then run once per variant.
 
+With ``--unique`` (:func:`generate`'s ``unique``), variant k is the first draw of that same
+stream that no earlier version of the question took: it equals the variant drawn without
+``--unique`` unless that one repeated an earlier version, it depends on nothing but the
+versions 1..k-1 of its own question, and ``-n 20 --unique`` is the first 20 versions of
+``-n 30 --unique``. When its stream finds no free draw (a space nearly used up), it takes
+one of the free draws of the listed space, chosen by its stream.
+
 Speed (see docs/benchmarks.md): each parameter's grid of values is worked out once per
 question, not once per draw; a draw is a tuple of grid positions; and within one run a
 question remembers what it built for each tuple of positions it drew, so when two versions
