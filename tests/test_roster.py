@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qbank.errors import QbankError
-from qbank.roster import read_roster
+from qbank.roster import ClassList, read_class_list, read_roster
 
 from conftest import FIXTURES, run_cli
 
@@ -81,3 +81,46 @@ def test_cli_refuses_fewer_versions_than_students(tmp_path):
     result = run_cli("generate", "--roster", ROSTERS / "class-utf8.csv", "-n", "2", "-f", "json",
                      "-o", tmp_path, expect=1)
     assert "fewer than the 3 students" in result.output
+
+
+# --- title rows, separators found by csv.Sniffer, the class column (issue 14, finding 7) ----
+
+def write(tmp_path, text: str, encoding: str = "utf-8"):
+    path = tmp_path / "class.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_a_title_row_above_a_semicolon_header_is_read(tmp_path):
+    path = write(tmp_path, "Class list 7B\r\nFirst name;Last name;Class\r\nAda;Lovelace;7B\r\n"
+                           "Alan;Turing;7C\r\n", "cp1252")
+    assert read_class_list(path) == ClassList(("Ada Lovelace", "Alan Turing"), ("7B", "7C"))
+
+
+def test_a_title_row_with_commas_above_a_semicolon_header_is_read(tmp_path):
+    path = write(tmp_path, "\ufeffYear 7, autumn term\n\nName;Form\nLovelace, Ada;7B\n"
+                           "Turing, Alan;7B\n")
+    assert read_class_list(path) == ClassList(("Lovelace, Ada", "Turing, Alan"), ("7B", "7B"))
+
+
+def test_a_single_column_keeps_commas_in_names(tmp_path):
+    assert read_roster(write(tmp_path, "Class 7B\nname\nLovelace, Ada\nTuring, Alan\n")) == [
+        "Lovelace, Ada", "Turing, Alan"]
+
+
+def test_class_column_is_read_and_empty_without_one():
+    assert read_class_list(ROSTERS / "class-cp1252.csv").classes == ("7b", "7b", "7b")
+    assert read_class_list(ROSTERS / "class-utf8.csv").classes == ("", "", "")
+
+
+def test_the_class_fills_the_class_line_of_the_worksheet(tmp_path):
+    import docx
+
+    roster = write(tmp_path, "Class list\nFirst name;Last name;Class\nAda;Lovelace;7B\n"
+                             "Alan;Turing;\n")
+    run_cli("generate", "--roster", roster, "-f", "docx", "--seed", "3", "-o", tmp_path / "out",
+            "-q")
+    sheets = docx.Document(str(tmp_path / "out" / "open-vs-closed-ai-worksheets.docx"))
+    lines = [p.text for p in sheets.paragraphs if p.text.startswith("Name:")]
+    assert [" ".join(line.split()) for line in lines] == [
+        "Name: Ada Lovelace Class: 7B Date:", "Name: Alan Turing Class: Date:"]

@@ -7,6 +7,7 @@ Python traceback instead (for developers).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import click
 from . import __version__
 from .errors import BankInvalid, QbankError
 from .exporters import registry
+
+#: More versions than this asks first (or needs --yes): more often a mistyped -n than a class.
+LARGE_RUN = 10_000
 
 EXAMPLES_GENERATE = """
 \b
@@ -134,8 +138,17 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
                    "each student's name goes on their own worksheet.")
+@click.option("--unique", is_flag=True,
+              help="Make every version of each randomised question different (refused when "
+                   "a question's parameters allow fewer different versions than -n).")
+@click.option("--yes", is_flag=True,
+              help=f"Make more than {LARGE_RUN:,} versions without asking first.")
+@click.option("--replace", is_flag=True,
+              help="Overwrite the set already in the output folder even when it differs from "
+                   "this run's, instead of moving it aside (for a set that was never printed).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def generate(banks, count, seed, formats, out_dir, roster, quiet, **format_values):
+def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace, quiet,
+             **format_values):
     """Draw versions of one or more banks and write them in every chosen format.
 
     With no BANK, the built-in bank 'open-vs-closed-ai' is used. The bank is checked
@@ -143,42 +156,48 @@ def generate(banks, count, seed, formats, out_dir, roster, quiet, **format_value
     """
     from .exporters import ExportOptions
     from .pipeline import run
-    from .roster import read_roster
+    from .progress import TerminalProgress
+    from .roster import read_class_list
 
     names: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
     if roster:
-        names = tuple(read_roster(roster))
+        class_list = read_class_list(roster)
+        names, classes = class_list.names, class_list.classes
         if count is None:
             count = len(names)
         elif count < len(names):
             raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
                              "class list", file=roster)
-    options = ExportOptions(roster=names, values=format_values)
-    state: dict = {}
+    options = ExportOptions(roster=names, classes=classes, values=format_values)
+    if (count or 1) > LARGE_RUN and not yes:
+        _confirm_large_run(count)
 
     def on_start(total: int, chosen_seed: int) -> None:
-        if not quiet and seed is None:
+        if seed is None:  # even with -q: the seed is what makes this set again
             click.echo(f"Seed: {chosen_seed} (use --seed {chosen_seed} to make this set again)",
                        err=True)
-        if not quiet and total >= 2000:
-            state["bar"] = click.progressbar(length=total, label="Drawing variants",
-                                             file=sys.stderr)
-            state["bar"].__enter__()
 
-    def progress(step: int) -> None:
-        if "bar" in state:
-            state["bar"].update(step)
-
-    try:
-        result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
-                     out_dir=out_dir, options=options, progress=progress, on_start=on_start,
-                     warn=_warn)
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+    progress = TerminalProgress(sys.stderr, enabled=not quiet)
+    result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
+                 out_dir=out_dir, options=options, on_start=on_start, progress=progress,
+                 warn=progress.around(_warn), replace=replace, unique=unique)
     if not quiet:
         for path in result.files:
             click.echo(f"Wrote {path}")
+
+
+def _confirm_large_run(count: int) -> None:
+    """More than LARGE_RUN versions is more often a mistyped -n than a class: ask first on
+    a terminal; without one there is nobody to ask, so refuse unless --yes says so."""
+    from .progress import is_terminal
+
+    if is_terminal(sys.stdin) and is_terminal(sys.stderr):
+        click.confirm(f"Make {count:,} versions? That is more than {LARGE_RUN:,} and can take "
+                      "minutes", abort=True, err=True)
+        return
+    raise QbankError(f"-n {count} makes more than {LARGE_RUN:,} versions; add --yes to make "
+                     "them (on a terminal qbank asks first, in case -n was mistyped)")
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")
@@ -198,20 +217,38 @@ def validate(banks):
                    f"({sum(q.randomised for q in bank.questions)} randomised)")
 
 
-@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3")
+@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3\n"
+                     "  qbank preview mybank.yaml -o exports/   # the set generated into exports/")
 @click.argument("bank", required=False, type=click.Path(dir_okay=False))
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
-              help="Seed for the random numbers.")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Seed for the random numbers. Default: the seed of the set last generated "
+                   "into OUT, or 0 when there is none.")
 @click.option("--variant", "number", type=click.IntRange(1, 100_000), default=1,
               show_default=True, help="Which version to show.")
-def preview(bank, seed, number):
-    """Show one version of a bank with its answer key in the terminal."""
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
+              show_default=True, help="Folder whose last generated set is shown (without --seed).")
+def preview(bank, seed, number, out_dir):
+    """Show one version of a bank with its answer key in the terminal.
+
+    Without --seed, it is the version of the set last generated into OUT, as printed.
+    """
     from .pipeline import generate_within_limits, load_banks, validate_banks
-    from .preview import render_version
+    from .preview import last_set, render_version
 
     loaded = load_banks([bank] if bank else [], warn=_warn)[0]
     compiled = validate_banks([loaded])[loaded.id]
-    generated = generate_within_limits(loaded, number, seed, compiled)
+    shown = last_set(out_dir, loaded.id) if seed is None else None
+    if shown is not None:
+        click.echo(shown.says(), err=True)
+        seed = shown.seed
+    elif seed is None:
+        seed = 0
+        click.echo(f"Showing seed 0: no set of '{loaded.id}' was generated into "
+                   f"{Path(out_dir)}{os.sep} (--seed shows another)", err=True)
+    generated = generate_within_limits(loaded, number, seed, compiled,
+                                       unique=shown is not None and shown.unique)
+    if shown is not None and (why := shown.differs(generated, number)):
+        _warn(why)
     click.echo(render_version(generated, number))
 
 

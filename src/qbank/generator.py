@@ -5,6 +5,13 @@ variant gets its own ``random.Random`` seeded from a hash of those four values, 
 removing or reordering other questions never changes it. Templates and formulas are
 compiled once per question (:class:`CompiledQuestion`), then run once per variant.
 
+With ``--unique`` (:func:`generate`'s ``unique``), variant k is the first draw of that same
+stream that no earlier version of the question took: it equals the variant drawn without
+``--unique`` unless that one repeated an earlier version, it depends on nothing but the
+versions 1..k-1 of its own question, and ``-n 20 --unique`` is the first 20 versions of
+``-n 30 --unique``. When its stream finds no free draw (a space nearly used up), it takes
+one of the free draws of the listed space, chosen by its stream.
+
 Speed (see docs/benchmarks.md): each parameter's grid of values is worked out once per
 question, not once per draw; a draw is a tuple of grid positions; and within one run a
 question remembers what it built for each tuple of positions it drew, so when two versions
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -27,7 +35,7 @@ from . import limits, numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet, Param, Question, Variant
+from .model import Bank, Drawn, GeneratedSet, Param, Question, Repeats, Variant
 from .numeric import CONTEXT, canonical, plain
 from .templates import Compiled, compile_formula, compile_template, is_template, unknown_name_message
 
@@ -269,38 +277,112 @@ _REJECTED = object()
 
 
 def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
-                 memo: dict[tuple[int, ...], Any] | None = None) -> Variant:
+                 memo: dict[tuple[int, ...], Any] | None = None,
+                 unique: UniqueDraws | None = None) -> Variant:
     """Variant ``number`` of a question under ``seed``: draw until 'where' holds (bounded).
 
     ``memo`` (one dict per question and run, filled here) remembers what each draw made
     (a :class:`Drawn`), so a draw seen before costs a dictionary look-up and a small
     :class:`Variant` instead of running the formulas and templates again. A kind whose
     payload is drawn per variant (``Kind.seeded``) is never remembered.
+
+    With ``unique`` (``--unique``), a draw an earlier version of the question took is
+    skipped: the variant is the first draw of its own stream that 'where' allows and no
+    earlier version took. When its stream finds none, it takes one of the free draws of a
+    small space (chosen by its stream); a large space then fails with a clear message.
     """
+    return _draw(cq, bank_id, seed, number, memo, unique)[0]
+
+
+def _build(cq: CompiledQuestion, positions: tuple[int, ...], number: int, vseed: int,
+           memo: dict[tuple[int, ...], Any] | None) -> Any:
+    """What a draw makes (a :class:`Drawn`), or ``_REJECTED`` when 'where' does not hold."""
+    made = memo.get(positions) if memo is not None else None
+    if made is None:
+        try:
+            made = build_variant(cq, cq.values_at(positions), number, vseed).drawn
+        except _DrawFailed:
+            made = _REJECTED
+        if memo is not None and len(memo) < limits.MEMO_LIMIT:
+            memo[positions] = made
+    return made
+
+
+def _draw(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
+          memo: dict[tuple[int, ...], Any] | None,
+          unique: UniqueDraws | None = None) -> tuple[Variant, tuple[int, ...]]:
     q = cq.question
     if KINDS[q.type].seeded:
         memo = None
     vseed = variant_seed(seed, bank_id, q.id, number)
     rng = random.Random(vseed)
+    taken = unique.taken if unique is not None and q.params else None
     for _ in range(limits.MAX_DRAWS):
         positions = cq.draw_positions(rng)
-        made = memo.get(positions) if memo is not None else None
-        if made is None:
-            try:
-                made = build_variant(cq, cq.values_at(positions), number, vseed).drawn
-            except _DrawFailed:
-                made = _REJECTED
-            if memo is not None and len(memo) < limits.MEMO_LIMIT:
-                memo[positions] = made
+        if taken is not None and positions in taken:
+            continue
+        made = _build(cq, positions, number, vseed, memo)
         if made is not _REJECTED:
-            return Variant(made, number, vseed)
+            return Variant(made, number, vseed), positions
         if not q.params:
             break
+    if taken is not None and unique is not None:
+        free = [p for p in unique.valid(cq, memo) if p not in taken]
+        if free:
+            positions = rng.choice(free)
+            return Variant(_build(cq, positions, number, vseed, memo), number, vseed), positions
+        raise TemplateProblem(
+            f"no version different from the {len(taken):,} before it was found in "
+            f"{limits.MAX_DRAWS:,} draws; its parameters allow too few different versions for "
+            "--unique: widen their ranges or make fewer versions (-n)", **_where(q, "params"))
     raise TemplateProblem(
         f"the 'where' conditions ({'; '.join(q.where)}) did not hold in {limits.MAX_DRAWS:,} draws"
         + ("" if q.params else " (the question has no parameters)")
         + "; widen the parameter ranges or relax the conditions",
         **_where(q, "where"))
+
+
+def space_size(cq: CompiledQuestion) -> int:
+    """How many combinations of parameter values a question has ('where' not applied)."""
+    size = 1
+    for grid in cq.grids:
+        size *= grid.size
+    return size
+
+
+class UniqueDraws:
+    """The draws of one question in one run: which grid positions versions took, and (for a
+    space small enough to list, worked out once when needed) every one 'where' allows."""
+
+    def __init__(self, tick: Callable[[], None] = lambda: None) -> None:
+        self.taken: set[tuple[int, ...]] = set()
+        self._valid: list[tuple[int, ...]] | None = None
+        self._tick = tick
+
+    def valid(self, cq: CompiledQuestion,
+              memo: dict[tuple[int, ...], Any] | None) -> list[tuple[int, ...]]:
+        """Every draw 'where' allows, in grid order; empty for a space too large to list."""
+        if self._valid is None:
+            self._valid = []
+            if KINDS[cq.question.type].seeded:
+                memo = None  # built here with seed 0, only to try 'where'
+            if space_size(cq) <= limits.EXHAUSTIVE_LIMIT:
+                for positions in itertools.product(*[range(g.size) for g in cq.grids]):
+                    self._tick()  # each build within the limits of one variant
+                    if not cq.where or _build(cq, positions, 1, 0, memo) is not _REJECTED:
+                        self._valid.append(positions)
+        return self._valid
+
+    def possible(self, cq: CompiledQuestion,
+                 memo: dict[tuple[int, ...], Any] | None) -> tuple[int, bool]:
+        """How many different versions the question can have, and whether that is exact
+        (a large space with 'where' conditions is not listed: at most its size)."""
+        size = space_size(cq)
+        if not cq.where:
+            return size, True
+        if size > limits.EXHAUSTIVE_LIMIT:
+            return size, False
+        return len(self.valid(cq, memo)), True
 
 
 def compile_bank(bank: Bank) -> dict[str, CompiledQuestion]:
@@ -318,12 +400,25 @@ def compile_bank(bank: Bank) -> dict[str, CompiledQuestion]:
 
 def generate(bank: Bank, count: int = 1, seed: int = 0,
              progress: Callable[[int], None] | None = None,
-             compiled: Mapping[str, CompiledQuestion] | None = None) -> GeneratedSet:
-    """Draw ``count`` versions of a bank under ``seed``."""
+             compiled: Mapping[str, CompiledQuestion] | None = None,
+             unique: bool = False) -> GeneratedSet:
+    """Draw ``count`` versions of a bank under ``seed``.
+
+    Versions of a randomised question that drew the same values are counted in the set's
+    ``repeats``. With ``unique``, every version of a question draws other values (see
+    :func:`draw_variant`); a question whose values allow fewer than ``count`` different
+    versions is refused before anything is drawn (every such question at once).
+    """
     if not 1 <= count <= limits.MAX_VARIANTS:
         raise QbankError(f"the number of versions must be between 1 and {limits.MAX_VARIANTS:,}")
     compiled = compiled or compile_bank(bank)
+    tick = (lambda: progress(0)) if progress is not None else (lambda: None)
+    memos = {q.id: dict(compiled[q.id].tried) for q in bank.questions}
+    draws = {q.id: UniqueDraws(tick) for q in bank.questions}
+    if unique and count > 1:
+        _check_unique(bank, compiled, count, memos, draws)
     variants: dict[str, tuple[Variant, ...]] = {}
+    repeats = []
     # Variants hold no reference cycles, so the cyclic garbage collector has nothing to
     # find among them; pausing it while tens of thousands are made saves its repeated
     # scans of the growing heap (about a tenth of the time at 10,000 versions).
@@ -331,19 +426,45 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
     gc.disable()
     try:
         for q in bank.questions:
-            cq = compiled[q.id]
+            cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
             n = count if q.randomised else 1
             out = []
-            memo = dict(cq.tried)
             for k in range(1, n + 1):
-                out.append(draw_variant(cq, bank.id, seed, k, memo))
+                variant, positions = _draw(cq, bank.id, seed, k, memo,
+                                           drawn if unique else None)
+                drawn.taken.add(positions)
+                out.append(variant)
                 if progress is not None:
                     progress(1)
             variants[q.id] = tuple(out)
+            if q.randomised and len(drawn.taken) < n:
+                possible, exact = drawn.possible(cq, memo)
+                repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
+            del draws[q.id]
     finally:
         if collecting:
             gc.enable()
-    return GeneratedSet(bank=bank, seed=seed, count=count, variants=variants)
+    return GeneratedSet(bank=bank, seed=seed, count=count, variants=variants,
+                        repeats=tuple(repeats))
+
+
+def _check_unique(bank: Bank, compiled: Mapping[str, CompiledQuestion], count: int,
+                  memos: dict[str, dict], draws: dict[str, UniqueDraws]) -> None:
+    problems = []
+    for q in bank.questions:
+        if not q.randomised:
+            continue
+        cq = compiled[q.id]
+        if space_size(cq) >= count and (not q.where or space_size(cq) > limits.EXHAUSTIVE_LIMIT):
+            continue  # enough, or too large to list (a shortfall is found while drawing)
+        memo = None if KINDS[q.type].seeded else memos[q.id]
+        possible, _ = draws[q.id].possible(cq, memo)
+        if possible < count:
+            problems.append(Problem(
+                f"has only {possible:,} possible version{'s' if possible != 1 else ''}; "
+                f"-n {count} --unique needs {count:,}", q.file, q.line_of("params"), q.id))
+    if problems:
+        raise BankInvalid(problems)
 
 
 def total_variants(bank: Bank, count: int) -> int:

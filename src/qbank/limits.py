@@ -96,7 +96,7 @@ MEMO_LIMIT = 20_000
 #: Largest class list (--roster), in bytes.
 MAX_ROSTER_BYTES = 1024 * 1024
 #: Largest manifest of an output folder read, in bytes.
-MAX_MANIFEST_BYTES = 1 << 20
+MAX_MANIFEST_BYTES = 4 << 20
 
 # --- Word templates (qbank.exporters.word.template_check) ---------------------------------
 

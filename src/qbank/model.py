@@ -188,6 +188,20 @@ def option_letter(index: int) -> str:
 
 
 @dataclass(frozen=True)
+class Repeats:
+    """A randomised question some of whose versions drew the same values."""
+
+    question: Question
+    versions: int
+    #: How many different draws the versions got.
+    distinct: int
+    #: How many different versions the question can have; exactly, or at most (a large
+    #: space with 'where' conditions is not listed).
+    possible: int
+    exact: bool = True
+
+
+@dataclass(frozen=True)
 class GeneratedSet:
     """The result of one run: N versions of a bank under one seed.
 
@@ -199,6 +213,12 @@ class GeneratedSet:
     seed: int
     count: int
     variants: Mapping[str, tuple[Variant, ...]]
+    #: The randomised questions whose versions repeat (see :class:`Repeats`).
+    repeats: tuple[Repeats, ...] = ()
+    #: Per question id, the digest of each variant: filled on first use by
+    #: :func:`qbank.content.variant_digests` (what students see, as short hashes).
+    digests: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False,
+                                                repr=False)
 
     def version(self, k: int) -> list[Variant]:
         """Version k (1-based) of the worksheet: variant k of every randomised question."""

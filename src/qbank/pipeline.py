@@ -11,23 +11,41 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from dataclasses import replace as with_changes
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
-from . import generator, trials
+from . import content, generator, trials
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
 from .exporters import ExportOptions, format_options, formats_using, get_exporter, registry
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet
-from .output import AtomicOutputSet
+from .model import Bank, Drawn, GeneratedSet, Repeats
+from .output import AtomicOutputSet, SetContent
 from .templates import output_limit, time_limit
 
 
 Warn = Callable[[str], None]
+
+
+class Progress(Protocol):
+    """What a run tells of its progress (the CLI shows it as a bar on a terminal)."""
+
+    def begin(self, total: int, variants: int) -> None:
+        """The whole run's work in units: each variant drawn is one, and writing one format
+        of a bank counts as many units as drawing that bank's variants."""
+
+    def stage(self, label: str) -> None:
+        """What the run does now: "Drawing versions", "Writing docx", ..."""
+
+    def advance(self, units: int) -> None:
+        """``units`` more are done."""
+
+    def end(self) -> None:
+        """The run is over (finished or failed)."""
 
 
 @dataclass
@@ -36,7 +54,8 @@ class RunResult:
     files: list[Path]
     sets: list[GeneratedSet]
     warnings: list[str] = field(default_factory=list)
-    #: Earlier sets made with another seed, moved aside into these folders.
+    #: Earlier sets of other content (another seed, an edited bank), moved aside into
+    #: these folders.
     moved_aside: list[Path] = field(default_factory=list)
 
 
@@ -235,7 +254,8 @@ def source_date_epoch() -> float | None:
 
 def generate_within_limits(bank: Bank, count: int, seed: int,
                            compiled: dict[str, CompiledQuestion],
-                           progress: Callable[[int], None] | None = None) -> GeneratedSet:
+                           progress: Callable[[int], None] | None = None,
+                           unique: bool = False) -> GeneratedSet:
     """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
     message = (f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
                "seconds; its formulas or texts do too much work")
@@ -248,7 +268,38 @@ def generate_within_limits(bank: Bank, count: int, seed: int,
             if progress is not None:
                 progress(step)
 
-        return generate(bank, count, seed, progress=next_variant, compiled=compiled)
+        return generate(bank, count, seed, progress=next_variant, compiled=compiled,
+                        unique=unique)
+
+
+def repeats_message(repeats: Repeats) -> str:
+    """The warning for a question whose versions repeat (a teacher may want --unique)."""
+    q, n, possible = repeats.question, repeats.versions, repeats.possible
+    d = repeats.distinct
+    said = (f"{n:,} versions but only {d:,} distinct "
+            f"{'one was' if d == 1 else 'ones were'} drawn")
+    if not repeats.exact:
+        said += f" (at most {possible:,} are possible); use --unique to make every version different"
+    elif possible < n:
+        said += f" (only {possible:,} are possible, so some versions must repeat)"
+    else:
+        said += f" ({possible:,} are possible); use --unique to make every version different"
+    return str(Problem(said, q.file, q.line_of("params"), q.id))
+
+
+def set_content(generated: GeneratedSet, *, unique: bool = False,
+                options: ExportOptions | None = None, formats: Sequence[str] = ()) -> SetContent:
+    """What the students of a set see, as the digests its manifest records, with the
+    options of the formats written that change it (``--shuffle``) when not their default."""
+    shown = {}
+    for option in format_options() if options is not None else ():
+        value = options[option]
+        if option.content and value != option.default and set(formats_using(option)) & \
+                set(formats):
+            shown[option.flag] = value
+    return SetContent(versions=content.version_digests(generated),
+                      questions=content.question_digests(generated), unique=unique,
+                      options=shown)
 
 
 def run(
@@ -259,14 +310,20 @@ def run(
     formats: Sequence[str] = ("all",),
     out_dir: str | Path = "out",
     options: ExportOptions | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     on_start: Callable[[int, int], None] | None = None,
     warn: Warn | None = None,
+    replace: bool = False,
+    unique: bool = False,
 ) -> RunResult:
     """Load, validate, generate and export; nothing is written unless everything succeeds.
 
     ``warn`` hears what was changed to make files valid and which earlier sets were moved
-    aside (an earlier set made with another seed is never overwritten).
+    aside: an earlier set whose content differs from this run's (another seed, an edited
+    bank) is never overwritten, unless ``replace``. ``unique`` makes every version of a
+    question different where its parameters allow (see :func:`qbank.generator.generate`);
+    without it, ``warn`` hears of questions whose versions repeat. ``progress`` hears the
+    whole run: drawing, then each format being written.
     """
     warnings: list[str] = []
 
@@ -283,18 +340,44 @@ def run(
     banks, compiled = load_and_validate(bank_paths, warn=note)
     seed = choose_seed() if seed is None else seed
     if options.timestamp is None:
-        options = replace(options, timestamp=source_date_epoch())
+        options = with_changes(options, timestamp=source_date_epoch())
+    drawn = {b.id: total_variants(b, count) for b in banks}
     if on_start is not None:
-        on_start(sum(total_variants(b, count) for b in banks), seed)
-    with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
-                      f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
-        sets = [generate_within_limits(b, count, seed, compiled[b.id], progress)
-                for b in banks]
-    with AtomicOutputSet(Path(out_dir), warn=note) as outputs:
+        on_start(sum(drawn.values()), seed)
+    progress = progress or _NoProgress()
+    progress.begin(sum(drawn.values()) * (1 + len(names)), sum(drawn.values()))
+    try:
+        progress.stage("Drawing versions")
+        with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
+                          f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
+            sets = [generate_within_limits(b, count, seed, compiled[b.id], progress.advance,
+                                           unique) for b in banks]
         for generated in sets:
-            outputs.begin_set(generated.bank.id, seed=seed, count=count)
-            for name in names:
-                get_exporter(name).write(generated, outputs, options)
-        files = outputs.commit()
-        return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
-                         moved_aside=outputs.moved_aside)
+            for repeats in generated.repeats:
+                note(repeats_message(repeats))
+        with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
+            for generated in sets:
+                bank = generated.bank
+                outputs.begin_set(bank.id, seed=seed, count=count,
+                                  content=set_content(generated, unique=unique,
+                                                      options=options, formats=names))
+                for name in names:
+                    progress.stage(f"Writing {name}"
+                                   + (f" of {bank.id}" if len(sets) > 1 else ""))
+                    get_exporter(name).write(generated, outputs, options)
+                    progress.advance(drawn[bank.id])
+            files = outputs.commit()
+    finally:
+        progress.end()
+    return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
+                     moved_aside=outputs.moved_aside)
+
+
+class _NoProgress:
+    def begin(self, total: int, variants: int) -> None: ...
+
+    def stage(self, label: str) -> None: ...
+
+    def advance(self, units: int) -> None: ...
+
+    def end(self) -> None: ...

@@ -1,12 +1,57 @@
-"""Plain-text views of a bank for the terminal (``qbank preview`` and ``qbank list``)."""
+"""Plain-text views of a bank for the terminal (``qbank preview`` and ``qbank list``).
+
+Without ``--seed``, ``qbank preview`` shows the set last generated into the output folder
+(its seed, and ``--unique`` if it was drawn so, from the folder's manifest), so what the
+terminal shows is what was printed.
+"""
 
 from __future__ import annotations
 
+import os
 import textwrap
+from dataclasses import dataclass
+from pathlib import Path
 
+from . import content
 from .kinds import KINDS
 from .model import Bank, GeneratedSet, Variant
 from .numeric import plain
+from .output import read_manifest
+
+
+@dataclass(frozen=True)
+class LastSet:
+    """The set of a bank last generated into an output folder, as its manifest says."""
+
+    folder: str
+    seed: int
+    count: int | None
+    unique: bool
+    versions: tuple[str, ...]
+
+    def says(self) -> str:
+        count = "" if self.count is None else \
+            f" ({self.count:,} version{'s' if self.count != 1 else ''})"
+        return f"Showing the set generated into {self.folder} with seed {self.seed}{count}"
+
+    def differs(self, generated: GeneratedSet, number: int) -> str | None:
+        """Why version ``number`` as drawn now is not the one in the folder, if it is not."""
+        if self.count is not None and number > self.count:
+            return f"the set in {self.folder} has {self.count:,} versions; version {number} is not one of them"
+        if number <= len(self.versions) and \
+                content.version_digests(generated)[number - 1] != self.versions[number - 1]:
+            return (f"version {number} differs from the one in {self.folder}: the bank (or "
+                    "qbank) changed since that set was made; this is the bank as it is now")
+        return None
+
+
+def last_set(out_dir: str | Path, bank_id: str) -> LastSet | None:
+    """The set of ``bank_id`` last generated into ``out_dir``, or None when there is none."""
+    earlier = read_manifest(Path(out_dir), bank_id)
+    if earlier is None or earlier.get("seed") is None:
+        return None
+    return LastSet(f"{Path(out_dir)}{os.sep}", earlier["seed"], earlier.get("count"),
+                   earlier.get("unique", False), tuple(earlier.get("versions", ())))
 
 
 def _wrap(text: str, indent: str = "   ") -> str:

@@ -28,6 +28,9 @@ class Option:
     #: Its value is a file the teacher names; it must exist.
     path: bool = False
     default: Any = None
+    #: Its value changes what students see (an order), not only how the files look: it is
+    #: part of a set's content, so a run with another value keeps the earlier set.
+    content: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class ExportOptions:
 
     #: Student names from ``--roster``, version k going to name k.
     roster: tuple[str, ...] = ()
+    #: Each student's class from the class list's ``class`` column ("" when none), in the
+    #: order of ``roster``.
+    classes: tuple[str, ...] = ()
     #: Seconds since the epoch stamped into files that need a time (``SOURCE_DATE_EPOCH``).
     timestamp: float | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -47,9 +53,10 @@ class ExportOptions:
 
     @classmethod
     def of(cls, *, roster: tuple[str, ...] = (), timestamp: float | None = None,
-           **values: Any) -> "ExportOptions":
+           classes: tuple[str, ...] = (), **values: Any) -> "ExportOptions":
         """``ExportOptions.of(timestamp=0, duplex=True)``: the format options by name."""
-        return cls(roster=tuple(roster), timestamp=timestamp, values=values)
+        return cls(roster=tuple(roster), classes=tuple(classes), timestamp=timestamp,
+                   values=values)
 
 
 class OutputSink(Protocol):

@@ -51,6 +51,6 @@ class DocxExporter(Exporter):
         template = Path(options[DOCX_TEMPLATE]) if options[DOCX_TEMPLATE] else None
         write_worksheets(generated, sink.path(worksheets), template=template,
                          roster=roster, duplex=options[DUPLEX], shuffle=options[SHUFFLE],
-                         timestamp=options.timestamp)
+                         timestamp=options.timestamp, classes=tuple(options.classes))
         write_answer_key(generated, sink.path(key), template=template,
                          roster=roster, shuffle=options[SHUFFLE], timestamp=options.timestamp)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Callable, Sequence
 
+from ...content import variant_digest
 from ...kinds.multichoice import RenderedChoice
 from ...model import GeneratedSet, Number, Variant
 from ...model import option_letter as letter
@@ -58,6 +59,8 @@ class VersionPlan:
     code: str
     student: str
     sections: tuple[PlannedSection, ...]
+    #: The student's class, from the class list ("" when none).
+    school_class: str = ""
 
     @cached_property
     def questions(self) -> list[PlannedQuestion]:
@@ -71,17 +74,27 @@ class VersionPlan:
         return int(total) if isinstance(total, Decimal) and total == int(total) else total
 
 
-def version_code(generated: GeneratedSet, number: int, variants: Sequence[Variant]) -> str:
+def version_code(generated: GeneratedSet, number: int,
+                 printed: Sequence[PlannedQuestion]) -> str:
     """A short code printed on version ``number`` and its key, e.g. ``V03-7F2A``.
 
-    The four hex digits come from the run (seed, bank, the variants drawn), so a sheet
-    from another run with the same version number has another code: a teacher can check
-    that a worksheet and the key in hand belong together.
+    The four hex digits hash what the version prints: each question's content (drawn
+    values, texts, answers: :mod:`qbank.content`) in the printed order, with its options
+    and matching definitions in their printed order. Any change a student could see (an
+    edited bank, another seed, ``--shuffle``, a qbank that renders differently) gives
+    another code, and the same command gives the same code: a teacher can check that a
+    worksheet and the key in hand belong together.
     """
     width = max(2, len(str(generated.count)))
-    digest = hashlib.sha256("\x1f".join(
-        [generated.bank.id, str(generated.seed), str(number), *(str(v.seed) for v in variants)]
-    ).encode()).hexdigest()
+    parts = [generated.bank.id, str(number)]
+    for q in printed:
+        v = q.variant
+        parts.append(f"{q.number}:{variant_digest(generated, v.id, v.number)}")
+        if q.choices:
+            parts.append("\x1e".join(c.text for c in q.choices))
+        if q.definition_order:
+            parts.append(",".join(map(str, q.definition_order)))
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"V{number:0{width}d}-{digest[:4].upper()}"
 
 
@@ -115,7 +128,7 @@ _LAYOUTS: dict[str, Callable[[Variant, int, bool], dict[str, Any]]] = {
 
 
 def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
-                 roster: Sequence[str] = ()) -> VersionPlan:
+                 roster: Sequence[str] = (), classes: Sequence[str] = ()) -> VersionPlan:
     """Version ``number``: questions grouped by section (in bank order), numbered 1..n.
 
     With ``shuffle``, questions are shuffled within each section, so the worksheet keeps
@@ -140,12 +153,15 @@ def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
                                            **(layout(v, number, shuffle) if layout else {})))
         planned_sections.append(PlannedSection(title, tuple(planned)))
     student = roster[number - 1] if number <= len(roster) else ""
-    return VersionPlan(number=number, code=version_code(generated, number, variants),
-                       student=student, sections=tuple(planned_sections))
+    printed = [q for s in planned_sections for q in s.questions]
+    school_class = classes[number - 1] if number <= len(classes) else ""
+    return VersionPlan(number=number, code=version_code(generated, number, printed),
+                       student=student, sections=tuple(planned_sections),
+                       school_class=school_class)
 
 
 def plan_versions(generated: GeneratedSet, *, shuffle: bool = False,
-                  roster: Sequence[str] = ()):
+                  roster: Sequence[str] = (), classes: Sequence[str] = ()):
     """Every version's plan, one at a time (memory stays flat for large runs)."""
     for number in range(1, generated.count + 1):
-        yield plan_version(generated, number, shuffle=shuffle, roster=roster)
+        yield plan_version(generated, number, shuffle=shuffle, roster=roster, classes=classes)

@@ -79,8 +79,10 @@ class WorksheetWriter:
         tabs = tab_stops([("left", name_end, "underscore"), ("left", class_end, "underscore"),
                           ("left", self.width, "underscore")])
         student = run(plan.student, run_props(bold=True)) + run(" ") if plan.student else ""
+        school_class = (run(plan.school_class, run_props(bold=True)) + run(" ")
+                        if plan.school_class else "")
         content = (run("Name: ") + student + tab_run()
-                   + run("  Class: ") + tab_run() + run("  Date: ") + tab_run())
+                   + run("  Class: ") + school_class + tab_run() + run("  Date: ") + tab_run())
         return paragraph(content, self.styles["Student Details"], tabs=tabs)
 
     def _version_line(self, plan: VersionPlan) -> str:
@@ -230,13 +232,13 @@ def split_keep_empty(text: str) -> list[str]:
 
 def write_worksheets(generated: GeneratedSet, path: Path, *, template: Path | None,
                      roster: tuple[str, ...], duplex: bool, shuffle: bool,
-                     timestamp: float | None) -> None:
+                     timestamp: float | None, classes: tuple[str, ...] = ()) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: worksheets", subject=bank.subtitle,
                         timestamp=timestamp, keywords=", ".join(bank.tags),
                         comments=made_with(generated))
     sheets = WorksheetWriter(base, generated, duplex=duplex)
     with DocxWriter(base, path) as writer:
-        for plan in plan_versions(generated, shuffle=shuffle, roster=roster):
+        for plan in plan_versions(generated, shuffle=shuffle, roster=roster, classes=classes):
             writer.write(sheets.version(plan, writer, last=plan.number == generated.count))
 
