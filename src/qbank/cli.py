@@ -101,7 +101,8 @@ class _GenerateCommand(click.Command):
 
 
 def _click_option(option) -> click.Option:
-    kind = click.Path(exists=True, dir_okay=False) if option.path else None
+    kind = (click.Path(exists=True, dir_okay=False) if option.path else
+            click.Choice(option.choices, case_sensitive=False) if option.choices else None)
     param = click.Option([option.flag, option.name], is_flag=option.is_flag, type=kind,
                          default=option.default, help=option.help)
     param.from_format = True  # type: ignore[attr-defined]
@@ -179,6 +180,8 @@ def generate(banks, count, seed, formats, out_dir, roster, quiet, **format_value
     if not quiet:
         for path in result.files:
             click.echo(f"Wrote {path}")
+        for line in result.summary:
+            click.echo(line)
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")

@@ -38,6 +38,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     #: Earlier sets made with another seed, moved aside into these folders.
     moved_aside: list[Path] = field(default_factory=list)
+    #: What the formats say about their files ("Paper: A4 (210 × 297 mm)"), once each.
+    summary: list[str] = field(default_factory=list)
 
 
 def choose_seed() -> int:
@@ -297,4 +299,16 @@ def run(
                 get_exporter(name).write(generated, outputs, options)
         files = outputs.commit()
         return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
-                         moved_aside=outputs.moved_aside)
+                         moved_aside=outputs.moved_aside,
+                         summary=_summary(banks, names, options))
+
+
+def _summary(banks: list[Bank], formats: list[str], options: ExportOptions) -> list[str]:
+    """What the formats say about their files (the paper), each line once."""
+    lines: list[str] = []
+    for bank in banks:
+        for name in formats:
+            for line in get_exporter(name).summary(bank, options):
+                line = f"{line} ({bank.id})" if len(banks) > 1 else line
+                lines.extend([line] if line not in lines else [])
+    return lines

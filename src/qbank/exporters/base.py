@@ -27,6 +27,8 @@ class Option:
     is_flag: bool = False
     #: Its value is a file the teacher names; it must exist.
     path: bool = False
+    #: The values it accepts (``--paper a4|letter``), any case; empty: any value.
+    choices: tuple[str, ...] = ()
     default: Any = None
 
 
@@ -87,3 +89,7 @@ class Exporter(ABC):
     @abstractmethod
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         """Write the files for one generated set into ``sink``."""
+
+    def summary(self, bank: Bank, options: ExportOptions) -> list[str]:
+        """Lines the run's summary prints about ``bank``'s files (``Paper: A4 (...)``)."""
+        return []

@@ -16,12 +16,14 @@ from ...model import GeneratedSet
 from ...numeric import plain
 from .common import footer_ids, points_label, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
+from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
 
 
-#: Rows of the marking grid: 4.4 mm, room for a handwritten mark; 30 fit on a page.
-GRID_ROW_HEIGHT = 250
+#: Rows of the marking grid: 4 mm, room for a handwritten mark; 30 fit on a landscape
+#: page of A4 (the shorter) or Letter, below the title.
+GRID_ROW_HEIGHT = 230
 
 
 class AnswerKeyWriter:
@@ -63,12 +65,11 @@ class AnswerKeyWriter:
 
     @staticmethod
     def _grid_instructions(by_position: list[set]) -> str:
-        text = ("One row per worksheet version, one column per question number as printed "
-                "on the worksheet. ")
+        # One line on A4 and Letter, so a class of 30 fits on the first page.
+        text = "A row per version, a column per question number as printed on its worksheet; "
         if all(len(points) == 1 for points in by_position):
-            return text + "The Points row shows what each question is worth."
-        return text + ("Shuffled questions are worth different points from version to "
-                       "version: each box shows what that version's question is worth.")
+            return text + "the Points row shows what each question is worth."
+        return text + "a box shows what that version's (shuffled) question is worth."
 
     def _grid(self, plans: list[VersionPlan], by_position: list[set]) -> str:
         s = self.styles
@@ -202,11 +203,12 @@ class AnswerKeyWriter:
 
 
 def write_answer_key(generated: GeneratedSet, path: Path, *, template: Path | None,
-                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None) -> None:
+                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None,
+                     paper: Paper | None = None) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: answer key", subject=bank.subtitle,
                         timestamp=timestamp, keywords=", ".join(bank.tags),
-                        comments=made_with(generated))
+                        comments=made_with(generated), paper=paper)
     key = AnswerKeyWriter(base, generated)
     with DocxWriter(base, path) as writer:
         plans = plan_versions(generated, shuffle=shuffle, roster=roster)

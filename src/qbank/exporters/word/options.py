@@ -10,6 +10,11 @@ DUPLEX = Option("duplex", "--duplex", is_flag=True, default=False,
 SHUFFLE = Option("shuffle", "--shuffle", is_flag=True, default=False,
                  help="Word: shuffle question order and multiple-choice options per version.")
 DOCX_TEMPLATE = Option("docx_template", "--docx-template", path=True,
-                       help="Word: your own .docx to take styles from (letterhead, fonts).")
+                       help="Word: your own .docx to take styles from (letterhead, fonts, "
+                            "page size).")
+PAPER = Option("paper", "--paper", choices=("a4", "letter"),
+               help="Word: the paper to print on. Default: the bank's 'paper:', else the "
+                    "template's page size, else Letter for a Letter region's language "
+                    "(en-US, en-CA, es-MX, ...), else A4.")
 
-WORKSHEET_OPTIONS = (DUPLEX, SHUFFLE, DOCX_TEMPLATE)
+WORKSHEET_OPTIONS = (DUPLEX, SHUFFLE, DOCX_TEMPLATE, PAPER)
