@@ -19,7 +19,7 @@ from ...model import Bank, GeneratedSet
 from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
 from .answerkey import write_answer_key
-from .options import DOCX_TEMPLATE, DUPLEX, PAPER, SHUFFLE, WORKSHEET_OPTIONS
+from .options import DOCX_TEMPLATE, DUPLEX, KEY, PAPER, SHUFFLE, WORKSHEET_OPTIONS
 from .package import template_page_size
 from .paper import PaperChoice, choose_paper
 from .template_check import check_template
@@ -63,7 +63,8 @@ def write_documents(generated: GeneratedSet, worksheets: Path, key: Path,
                      roster=roster, duplex=options[DUPLEX], shuffle=options[SHUFFLE],
                      timestamp=options.timestamp, paper=paper)
     write_answer_key(generated, key, template=template, roster=roster,
-                     shuffle=options[SHUFFLE], timestamp=options.timestamp, paper=paper)
+                     shuffle=options[SHUFFLE], timestamp=options.timestamp, paper=paper,
+                     compact=options[KEY] == "compact")
 
 
 @register

@@ -16,5 +16,8 @@ PAPER = Option("paper", "--paper", choices=("a4", "letter"),
                help="Word: the paper to print on. Default: the bank's 'paper:', else the "
                     "template's page size, else Letter for a Letter region's language "
                     "(en-US, en-CA, es-MX, ...), else A4.")
+KEY = Option("key", "--key", choices=("full", "compact"), default="full",
+             help="Word: the answer key with worked solutions (full), or only the "
+                  "answers, several versions to a page (compact). Default: full.")
 
-WORKSHEET_OPTIONS = (DUPLEX, SHUFFLE, DOCX_TEMPLATE, PAPER)
+WORKSHEET_OPTIONS = (DUPLEX, SHUFFLE, DOCX_TEMPLATE, PAPER, KEY)
