@@ -88,13 +88,16 @@ class _GenerateCommand(click.Command):
     commands do not import every format's libraries."""
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        from .exporters import format_names, format_options
+        from .exporters import default_formats, format_names, format_options
 
         own = [p for p in self.params if not getattr(p, "from_format", False)]
         for param in own:
             if param.name == "formats":
+                left_out = [n for n in format_names() if n not in default_formats()]
                 param.help = ("Which files to write: " + ", ".join(["all", *format_names()])
-                              + ". Repeat for several. Default: all.")
+                              + ". Repeat for several. Default: all"
+                              + (f" (every format but {', '.join(left_out)})" if left_out
+                                 else "") + ".")
         at = next(i for i, p in enumerate(own) if p.name == "quiet")
         self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
         return super().get_params(ctx)

@@ -19,7 +19,8 @@ from . import generator, trials
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
-from .exporters import ExportOptions, format_options, formats_using, get_exporter, registry
+from .exporters import (ExportOptions, default_formats, format_options, formats_using,
+                        get_exporter, registry)
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet
@@ -206,7 +207,8 @@ def _bank_too_slow() -> str:
 def resolve_formats(formats: Sequence[str]) -> list[str]:
     known = list(registry())
     if not formats or "all" in formats:
-        return known
+        wanted = {*default_formats(), *formats}  # -f all -f pdf: pdf too
+        return [name for name in known if name in wanted]
     unknown = [f for f in formats if f not in known]
     if unknown:
         raise QbankError(f"unknown format '{unknown[0]}'; the formats are "
@@ -221,8 +223,9 @@ def _warn_unused_options(options: ExportOptions, formats: list[str], warn: Warn)
             continue
         users = formats_using(option)
         if not set(users) & set(formats):
-            warn(f"{option.flag} is for {', '.join(users)}, which is not among the formats "
-                 f"written ({', '.join(formats)}); it has no effect")
+            which = " and ".join(filter(None, [", ".join(users[:-1]), users[-1]]))
+            warn(f"{option.flag} is for {which}, which {'are' if len(users) > 1 else 'is'} "
+                 f"not among the formats written ({', '.join(formats)}); it has no effect")
 
 
 def source_date_epoch() -> float | None:
@@ -273,6 +276,8 @@ def run(
     warnings: list[str] = []
 
     def note(message: str) -> None:
+        if message in warnings:  # formats that share a template (docx, pdf) say it once
+            return
         warnings.append(message)
         if warn is not None:
             warn(message)

@@ -77,6 +77,9 @@ class Exporter(ABC):
     help: ClassVar[str]
     #: The command-line options this format reads (see :class:`Option`).
     options: ClassVar[tuple[Option, ...]] = ()
+    #: Written by ``-f all`` (the default); False for a format that needs a program qbank
+    #: cannot install (PDF needs LibreOffice), written only when asked for by name.
+    in_all: ClassVar[bool] = True
 
     @abstractmethod
     def file_names(self, bank: Bank) -> list[str]:
