@@ -89,8 +89,8 @@ def test_list_shows_types_and_parameters():
 
 
 def test_unknown_format_is_a_clear_error(tmp_path):
-    result = run_cli("generate", "-f", "pdf", "-o", tmp_path, expect=1)
-    assert "unknown format 'pdf'" in result.output and "Traceback" not in result.output
+    result = run_cli("generate", "-f", "rtf", "-o", tmp_path, expect=1)
+    assert "unknown format 'rtf'" in result.output and "Traceback" not in result.output
 
 
 def test_console_script_is_installed():
@@ -106,7 +106,7 @@ def test_generate_help_names_every_registered_format():
     help_line = " ".join(out.split())
     for name in ["all", *format_names()]:
         assert f" {name}," in help_line or f" {name}." in help_line, name
-    assert format_names() == ["json", "docx", "anki", "moodle"]
+    assert format_names() == ["json", "docx", "pdf", "anki", "moodle"]
 
 
 def test_formats_command_lists_each_format_with_its_file():
@@ -140,7 +140,7 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch)
     monkeypatch.setitem(exporters._REGISTRY, "titles", TitlesExporter)
     assert "titles" in run_cli("formats").output
     help_text = run_cli("generate", "--help").output
-    assert "all, json, docx, anki, moodle, titles" in " ".join(help_text.split())
+    assert "all, json, docx, pdf, anki, moodle, titles" in " ".join(help_text.split())
     assert "--loud" in help_text
     completion = ShellComplete(cli, {}, "qbank", "_QBANK_COMPLETE")
     assert [c.value for c in completion.get_completions(["generate", "-f"], "t")] == ["titles"]
@@ -163,4 +163,5 @@ def test_format_completion_offers_every_registered_format():
 def test_an_option_for_a_format_not_written_is_a_warning(tmp_path):
     result = run_cli("generate", "-f", "json", "--duplex", "--seed", "1", "-o", str(tmp_path))
     assert result.exit_code == 0
-    assert "--duplex is for docx, which is not among the formats written (json)" in result.output
+    assert ("--duplex is for docx and pdf, which are not among the formats written (json)"
+            in result.output)

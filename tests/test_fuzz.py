@@ -233,7 +233,9 @@ def formats() -> list[str]:
         return list(exporters._REGISTRY)
 
 
-FORMATS = formats()
+# PDF is the Word files turned into PDF by LibreOffice (tests/test_pdf.py); the text
+# checks here read the Word files themselves.
+FORMATS = [name for name in formats() if name != "pdf"]
 
 TEXT = st.text(
     alphabet=st.characters(exclude_categories=("Cs",),

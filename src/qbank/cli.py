@@ -92,20 +92,24 @@ class _GenerateCommand(click.Command):
     commands do not import every format's libraries."""
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        from .exporters import format_names, format_options
+        from .exporters import default_formats, format_names, format_options
 
         own = [p for p in self.params if not getattr(p, "from_format", False)]
         for param in own:
             if param.name == "formats":
+                left_out = [n for n in format_names() if n not in default_formats()]
                 param.help = ("Which files to write: " + ", ".join(["all", *format_names()])
-                              + ". Repeat for several. Default: all.")
+                              + ". Repeat for several. Default: all"
+                              + (f" (every format but {', '.join(left_out)})" if left_out
+                                 else "") + ".")
         at = next(i for i, p in enumerate(own) if p.name == "quiet")
         self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
         return super().get_params(ctx)
 
 
 def _click_option(option) -> click.Option:
-    kind = click.Path(exists=True, dir_okay=False) if option.path else None
+    kind = (click.Path(exists=True, dir_okay=False) if option.path else
+            click.Choice(option.choices, case_sensitive=False) if option.choices else None)
     param = click.Option([option.flag, option.name], is_flag=option.is_flag, type=kind,
                          default=option.default, help=option.help)
     param.from_format = True  # type: ignore[attr-defined]
@@ -185,6 +189,8 @@ def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace,
     if not quiet:
         for path in result.files:
             click.echo(f"Wrote {path}")
+        for line in result.summary:
+            click.echo(line)
 
 
 def _confirm_large_run(count: int) -> None:

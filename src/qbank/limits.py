@@ -114,3 +114,12 @@ MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024
 #: times larger than it is packed (Word's XML packs 5 to 20 times smaller).
 MAX_TEMPLATE_RATIO = 100
 TEMPLATE_RATIO_FROM_BYTES = 1024 * 1024
+
+# --- PDF (qbank.exporters.pdf) ------------------------------------------------------------
+
+#: LibreOffice making the PDF files of one bank may take PDF_SECONDS plus this many seconds
+#: per version before it is stopped (30 versions of the built-in bank take 7 to 15 s).
+PDF_SECONDS = 60.0
+PDF_SECONDS_PER_VERSION = 1.0
+#: Asking LibreOffice its version (soffice --version), in seconds.
+PDF_START_SECONDS = 30.0

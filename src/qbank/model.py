@@ -77,6 +77,8 @@ class Bank:
     tags: tuple[str, ...] = ()
     instructions: str = ""
     language: str = "en"
+    #: "a4" or "letter" when the bank sets its paper; None: chosen by its language.
+    paper: str | None = None
     file: str | None = None
     #: Things the loader changed to make the bank safe to export, as
     #: "FILE:LINE: question 'ID': message" lines (the CLI prints them).

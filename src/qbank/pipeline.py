@@ -20,7 +20,8 @@ from . import content, generator, trials
 from . import limits
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
-from .exporters import ExportOptions, format_options, formats_using, get_exporter, registry
+from .exporters import (ExportOptions, default_formats, format_options, formats_using,
+                        get_exporter, registry)
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet, Repeats
@@ -57,6 +58,8 @@ class RunResult:
     #: Earlier sets of other content (another seed, an edited bank), moved aside into
     #: these folders.
     moved_aside: list[Path] = field(default_factory=list)
+    #: What the formats say about their files ("Paper: A4 (210 × 297 mm)"), once each.
+    summary: list[str] = field(default_factory=list)
 
 
 def choose_seed() -> int:
@@ -223,7 +226,8 @@ def _bank_too_slow() -> str:
 def resolve_formats(formats: Sequence[str]) -> list[str]:
     known = list(registry())
     if not formats or "all" in formats:
-        return known
+        wanted = {*default_formats(), *formats}  # -f all -f pdf: pdf too
+        return [name for name in known if name in wanted]
     unknown = [f for f in formats if f not in known]
     if unknown:
         raise QbankError(f"unknown format '{unknown[0]}'; the formats are "
@@ -238,8 +242,9 @@ def _warn_unused_options(options: ExportOptions, formats: list[str], warn: Warn)
             continue
         users = formats_using(option)
         if not set(users) & set(formats):
-            warn(f"{option.flag} is for {', '.join(users)}, which is not among the formats "
-                 f"written ({', '.join(formats)}); it has no effect")
+            which = " and ".join(filter(None, [", ".join(users[:-1]), users[-1]]))
+            warn(f"{option.flag} is for {which}, which {'are' if len(users) > 1 else 'is'} "
+                 f"not among the formats written ({', '.join(formats)}); it has no effect")
 
 
 def source_date_epoch() -> float | None:
@@ -328,6 +333,8 @@ def run(
     warnings: list[str] = []
 
     def note(message: str) -> None:
+        if message in warnings:  # formats that share a template (docx, pdf) say it once
+            return
         warnings.append(message)
         if warn is not None:
             warn(message)
@@ -370,7 +377,19 @@ def run(
     finally:
         progress.end()
     return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
-                     moved_aside=outputs.moved_aside)
+                     moved_aside=outputs.moved_aside,
+                     summary=_summary(banks, names, options))
+
+
+def _summary(banks: list[Bank], formats: list[str], options: ExportOptions) -> list[str]:
+    """What the formats say about their files (the paper), each line once."""
+    lines: list[str] = []
+    for bank in banks:
+        for name in formats:
+            for line in get_exporter(name).summary(bank, options):
+                line = f"{line} ({bank.id})" if len(banks) > 1 else line
+                lines.extend([line] if line not in lines else [])
+    return lines
 
 
 class _NoProgress:

@@ -113,7 +113,7 @@ class _BankReader:
         return Bank(id=spec.id, title=spec.title.strip(), subtitle=spec.subtitle.strip(),
                     intro=spec.intro.strip(), tags=tuple(_tag(t) for t in spec.tags),
                     instructions=spec.instructions.strip(), language=spec.language,
-                    questions=tuple(questions), file=self.file)
+                    paper=spec.paper, questions=tuple(questions), file=self.file)
 
     # -- one question ------------------------------------------------------------------
 

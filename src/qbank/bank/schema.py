@@ -44,6 +44,15 @@ def _language(value: Any) -> Any:
     return value
 
 
+def _paper(value: Any) -> Any:
+    # The paper worksheets are printed on; exporters/word/paper.py knows the sizes.
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() in ("a4", "letter"):
+        return value.strip().lower()
+    raise ValueError("should be a4 or letter")
+
+
 Id = Annotated[str, BeforeValidator(_identifier)]
 
 
@@ -83,6 +92,7 @@ class BankSpec(FieldModel):
     intro: Text = ""
     instructions: Text = ""
     language: Annotated[str, BeforeValidator(_language)] = "en"
+    paper: Annotated[str | None, BeforeValidator(_paper)] = None
     tags: Tags = []
     questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=limits.MAX_QUESTIONS)]
 

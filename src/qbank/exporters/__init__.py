@@ -16,6 +16,7 @@ from .base import Exporter, ExportOptions, Option, OutputSink
 _MODULES = [
     "qbank.exporters.jsonrecord",
     "qbank.exporters.word",
+    "qbank.exporters.pdf",
     "qbank.exporters.anki",
     "qbank.exporters.moodle",
 ]
@@ -57,6 +58,11 @@ def format_names() -> list[str]:
     return list(registry())
 
 
+def default_formats() -> list[str]:
+    """What ``-f all`` (the default) writes: every format that needs nothing else installed."""
+    return [name for name, cls in registry().items() if cls.in_all]
+
+
 def format_options() -> list[Option]:
     """Every option the formats declare, once each, in the order of the formats."""
     options: dict[str, Option] = {}
@@ -72,5 +78,6 @@ def formats_using(option: Option) -> list[str]:
     return [name for name, cls in registry().items() if option in cls.options]
 
 
-__all__ = ["ExportOptions", "Exporter", "Option", "OutputSink", "format_names",
-           "format_options", "formats_using", "get_exporter", "register", "registry"]
+__all__ = ["ExportOptions", "Exporter", "Option", "OutputSink", "default_formats",
+           "format_names", "format_options", "formats_using", "get_exporter", "register",
+           "registry"]

@@ -27,6 +27,8 @@ class Option:
     is_flag: bool = False
     #: Its value is a file the teacher names; it must exist.
     path: bool = False
+    #: The values it accepts (``--paper a4|letter``), any case; empty: any value.
+    choices: tuple[str, ...] = ()
     default: Any = None
     #: Its value changes what students see (an order), not only how the files look: it is
     #: part of a set's content, so a run with another value keeps the earlier set.
@@ -82,6 +84,9 @@ class Exporter(ABC):
     help: ClassVar[str]
     #: The command-line options this format reads (see :class:`Option`).
     options: ClassVar[tuple[Option, ...]] = ()
+    #: Written by ``-f all`` (the default); False for a format that needs a program qbank
+    #: cannot install (PDF needs LibreOffice), written only when asked for by name.
+    in_all: ClassVar[bool] = True
 
     @abstractmethod
     def file_names(self, bank: Bank) -> list[str]:
@@ -94,3 +99,7 @@ class Exporter(ABC):
     @abstractmethod
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         """Write the files for one generated set into ``sink``."""
+
+    def summary(self, bank: Bank, options: ExportOptions) -> list[str]:
+        """Lines the run's summary prints about ``bank``'s files (``Paper: A4 (...)``)."""
+        return []

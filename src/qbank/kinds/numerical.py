@@ -167,18 +167,39 @@ def _half_unit(places: int) -> Number:
     return canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
 
 
+#: Signs of plane angle: degree (and the º and ˚ often typed for it), minute, second.
+ANGLE_SIGNS = set("°º˚′″'\"")
+#: Written straight after the number, as the teacher wrote them: ``50%``, ``5‰``.
+GLUED_UNITS = {"%", "‰"}
+
+
+def unit_is_glued(unit: str) -> bool:
+    """Whether ``unit`` follows its number without a space, as the SI brochure (section
+    5.4.3) writes it: a space always (``5 kg``, ``3 m/s²``, ``10 °C``, ``300 K``) except for
+    the plane-angle signs ``°``, ``′`` and ``″`` (``45°``, ``12′``, ``30°/s``). A degree sign
+    followed by a letter is a temperature (``°C``, ``°F``) and is spaced. ``%`` and ``‰``
+    stay as teachers usually write them (``50%``)."""
+    if unit in GLUED_UNITS:
+        return True
+    if unit[0] not in ANGLE_SIGNS:
+        return False
+    rest = unit[1:].lstrip()
+    return not (unit[0] in "°º˚" and rest[:1].isalpha())
+
+
 def with_unit(number_text: str, unit: str, position: str) -> str:
+    """The answer as shown: ``$30.00`` (a unit before), ``10 °C``, ``45°``, ``50%``."""
     if not unit:
         return number_text
     if position == "before":
         if number_text.startswith("-"):
             return f"-{unit}{number_text[1:]}"
         return f"{unit}{number_text}"
-    if unit in ("%", "°", "‰") or unit.startswith("°"):
+    if unit_is_glued(unit):
         return f"{number_text}{unit}"
     return f"{number_text} {unit}"
 
 
 # Num is re-exported for kinds that read numbers the same way.
 __all__ = ["DEFAULT_MAX_PLACES", "Numerical", "Num", "Payload", "Spec", "Tolerance",
-           "read_tolerance", "with_unit"]
+           "read_tolerance", "unit_is_glued", "with_unit"]

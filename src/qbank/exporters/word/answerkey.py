@@ -1,27 +1,52 @@
 """The answer key: a marking grid first, then every version's answers in its numbering.
 
 The grid (versions × question numbers, with points and totals) is a landscape section
-so a class fits on one page. Each version's key is its own section on a new page, titled
-with the version's code and student, as a table: number, answer with the worked
-solution, points. Each question type has its own method (``_numerical``, ...).
+so a class fits on one page. In the full key (the default) each version's key is its own
+section on a new page, titled with the version's code and student, as a table: number,
+answer with the worked solution, points. The compact key (``--key compact``) has the
+answers only, a column per version, several versions to a page (:mod:`.compactkey`).
+Each question type has its own method (``_numerical``, ...) giving a :class:`KeyEntry`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
 from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
+from .compactkey import compact_answers
 from .common import footer_ids, points_label, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
+from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
 
 
-#: Rows of the marking grid: 4.4 mm, room for a handwritten mark; 30 fit on a page.
-GRID_ROW_HEIGHT = 250
+#: Rows of the marking grid: 4 mm, room for a handwritten mark; 30 fit on a landscape
+#: page of A4 (the shorter) or Letter, below the title.
+GRID_ROW_HEIGHT = 230
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """What the key says about one question of one version."""
+
+    #: The answer, in bold ("B  Open weights", "$30.00").
+    answer: str
+    #: The worked solution or explanation, greyed, one paragraph per line.
+    working: str = ""
+    #: Cloze: the text with its blanks filled in, as (text, is an answer) pieces.
+    filled: tuple[tuple[str, bool], ...] = ()
+    #: The answer in the compact key, when shorter than ``answer`` (a letter, "B").
+    compact: str | None = None
+
+    @property
+    def short(self) -> str:
+        return self.answer if self.compact is None else self.compact
 
 
 class AnswerKeyWriter:
@@ -30,7 +55,8 @@ class AnswerKeyWriter:
         self.generated = generated
         self.bank = generated.bank
         self.styles = base.styles
-        self._fixed: dict[tuple, str] = {}
+        self._fixed: dict[tuple, KeyEntry] = {}
+        self._answers: dict[KeyEntry, str] = {}
         self._types = {"numerical": self._numerical, "multichoice": self._multichoice,
                        "truefalse": self._truefalse, "shortanswer": self._shortanswer,
                        "essay": self._essay, "matching": self._matching, "cloze": self._cloze,
@@ -63,12 +89,11 @@ class AnswerKeyWriter:
 
     @staticmethod
     def _grid_instructions(by_position: list[set]) -> str:
-        text = ("One row per worksheet version, one column per question number as printed "
-                "on the worksheet. ")
+        # One line on A4 and Letter, so a class of 30 fits on the first page.
+        text = "A row per version, a column per question number as printed on its worksheet; "
         if all(len(points) == 1 for points in by_position):
-            return text + "The Points row shows what each question is worth."
-        return text + ("Shuffled questions are worth different points from version to "
-                       "version: each box shows what that version's question is worth.")
+            return text + "the Points row shows what each question is worth."
+        return text + "a box shows what that version's (shuffled) question is worth."
 
     def _grid(self, plans: list[VersionPlan], by_position: list[set]) -> str:
         s = self.styles
@@ -124,52 +149,71 @@ class AnswerKeyWriter:
         out.append(section_end(frame, last=last))
         return "".join(out)
 
-    def row(self, q: PlannedQuestion) -> list[str]:
-        s = self.styles
+    def entry(self, q: PlannedQuestion) -> KeyEntry:
+        """What the key says about ``q`` (made once for a question that is not randomised)."""
         v = q.variant
         key = (v.id, tuple(c.text for c in q.choices), q.definition_order)
-        answer = None if v.randomised else self._fixed.get(key)
-        if answer is None:
-            answer = self._types[v.type](q)
+        entry = None if v.randomised else self._fixed.get(key)
+        if entry is None:
+            entry = self._types[v.type](q)
             if not v.randomised:
-                self._fixed[key] = answer
+                self._fixed[key] = entry
+        return entry
+
+    def row(self, q: PlannedQuestion) -> list[str]:
+        s = self.styles
+        entry = self.entry(q)
+        answer = None if q.variant.randomised else self._answers.get(entry)
+        if answer is None:
+            answer = self._answer(entry)
+            if not q.variant.randomised:
+                self._answers[entry] = answer
         return [paragraph(styled(f"{q.number}.", s["Question Number"]), s["Table Text"]),
                 answer, paragraph(run(plain(q.points)), s["Table Text"])]
 
-    def _answer(self, text: str, working: str = "", *, extra: str = "") -> str:
+    def _answer(self, entry: KeyEntry) -> str:
         """The answer in bold, then the working (one paragraph per line), greyed."""
         s = self.styles
+        text = entry.answer
         out = [paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text))
-               if text else "", extra]
-        out.extend(text_paragraph(para, s["Key Working"]) for para in split_paragraphs(working))
+               if text else ""]
+        if entry.filled:
+            out.append(paragraph("".join(styled(part, s["Key Answer"]) if bold
+                                         else run(part.replace("\n\n", "\n"))
+                                         for part, bold in entry.filled), s["Key Working"]))
+        out.extend(text_paragraph(para, s["Key Working"])
+                   for para in split_paragraphs(entry.working))
         return "".join(out) or paragraph("", s["Table Text"])
 
-    def _numerical(self, q: PlannedQuestion) -> str:
-        v = q.variant
-        return self._answer(v.payload.answer_text, v.solution or v.feedback)
+    # --- one renderer per question type ---------------------------------------------------
 
-    def _multichoice(self, q: PlannedQuestion) -> str:
+    def _numerical(self, q: PlannedQuestion) -> KeyEntry:
+        v = q.variant
+        return KeyEntry(v.payload.answer_text, v.solution or v.feedback)
+
+    def _multichoice(self, q: PlannedQuestion) -> KeyEntry:
         correct = [(letter(i), c) for i, c in enumerate(q.choices) if c.correct]
         explain = "\n".join(c.feedback for _, c in correct if c.feedback)
-        return self._answer("\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
-                            q.variant.solution or q.variant.feedback or explain)
+        return KeyEntry("\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
+                        q.variant.solution or q.variant.feedback or explain,
+                        compact=", ".join(ltr for ltr, _ in correct))
 
-    def _truefalse(self, q: PlannedQuestion) -> str:
+    def _truefalse(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
         explain = v.feedback or (v.payload.feedback_true if v.answer else v.payload.feedback_false)
-        return self._answer("True" if v.answer else "False", v.solution or explain)
+        return KeyEntry("True" if v.answer else "False", v.solution or explain)
 
-    def _shortanswer(self, q: PlannedQuestion) -> str:
+    def _shortanswer(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
-        return self._answer("  /  ".join(v.payload.accepted), v.solution or v.feedback)
+        return KeyEntry("  /  ".join(v.payload.accepted), v.solution or v.feedback)
 
-    def _essay(self, q: PlannedQuestion) -> str:
+    def _essay(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
         model = v.answer or ""
-        return self._answer("Model answer", "\n\n".join([model, v.solution]).strip()
-                            if v.solution else model)
+        return KeyEntry("Model answer", "\n\n".join([model, v.solution]).strip()
+                        if v.solution else model, compact="essay: see the full key")
 
-    def _matching(self, q: PlannedQuestion) -> str:
+    def _matching(self, q: PlannedQuestion) -> KeyEntry:
         letters = q.matching_letters()
         summary = "   ".join(f"{i + 1} {ltr}" for i, ltr in enumerate(letters))
         details = [f"{i + 1}. {term}  →  {ltr}. {definition}"
@@ -177,9 +221,10 @@ class AnswerKeyWriter:
         working = "\n".join(details)
         if q.variant.solution:
             working += "\n\n" + q.variant.solution
-        return self._answer(summary, working)
+        pairs = "   ".join(f"{i + 1}{NBSP}{ltr}" for i, ltr in enumerate(letters))
+        return KeyEntry(summary, working, compact=pairs)
 
-    def _ordering(self, q: PlannedQuestion) -> str:
+    def _ordering(self, q: PlannedQuestion) -> KeyEntry:
         """What each box holds (letter: number), then the items in the right order."""
         payload = q.variant.payload
         boxes = "   ".join(f"{letter(i)} {rank}" for i, rank in enumerate(payload.ranks))
@@ -188,30 +233,35 @@ class AnswerKeyWriter:
         working = "\n".join(right)
         if q.variant.solution:
             working += "\n\n" + q.variant.solution
-        return self._answer(boxes, working)
+        pairs = "   ".join(f"{letter(i)}{NBSP}{rank}" for i, rank in enumerate(payload.ranks))
+        return KeyEntry(boxes, working, compact=pairs)
 
-    def _cloze(self, q: PlannedQuestion) -> str:
-        s = self.styles
+    def _cloze(self, q: PlannedQuestion) -> KeyEntry:
         blanks = q.variant.payload.blanks
         summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
         # The text with its blanks filled in, the answers in bold: read it to mark.
-        runs = [styled(part.answer, s["Key Answer"]) if isinstance(part, ClozeBlank)
-                else run(part.replace("\n\n", "\n")) for part in q.variant.payload.parts]
-        filled = paragraph("".join(runs), s["Key Working"])
-        return self._answer(summary, q.variant.solution, extra=filled)
+        filled = tuple((part.answer, True) if isinstance(part, ClozeBlank) else (part, False)
+                       for part in q.variant.payload.parts)
+        # Compact: each blank's first answer ("(1) weights"), its number kept with it.
+        first = "   ".join(f"({i + 1}){NBSP}{b.answers[0]}" for i, b in enumerate(blanks))
+        return KeyEntry(summary, q.variant.solution, filled=filled, compact=first)
 
 
 def write_answer_key(generated: GeneratedSet, path: Path, *, template: Path | None,
-                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None) -> None:
+                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None,
+                     paper: Paper | None = None, compact: bool = False) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: answer key", subject=bank.subtitle,
                         timestamp=timestamp, keywords=", ".join(bank.tags),
-                        comments=made_with(generated))
+                        comments=made_with(generated), paper=paper)
     key = AnswerKeyWriter(base, generated)
     with DocxWriter(base, path) as writer:
         plans = plan_versions(generated, shuffle=shuffle, roster=roster)
         # The grid needs every version's points and codes; the plans are small records.
         all_plans = list(plans)
         writer.write(key.front(all_plans, writer, last=False))
+        if compact:
+            writer.write(compact_answers(key, all_plans, writer))
+            return
         for plan in all_plans:
             writer.write(key.version(plan, writer, last=plan.number == generated.count))

@@ -14,7 +14,7 @@ import io
 import re
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from ... import __version__
 from ...errors import OutputError, QbankError
 from ...model import GeneratedSet
 from ...safe_xml import parse as parse_xml
+from .paper import Paper
 from .styles import StyleSheet
 from .template_check import check_template
 from .wordml import R_NS, W_NS
@@ -59,6 +60,8 @@ class PageGeometry:
     header: int
     footer: int
     gutter: int
+    #: Word's paper code (w:pgSz/@w:code): 9 A4, 1 Letter; 0 when not known.
+    code: int = 0
 
     @property
     def text_width(self) -> int:
@@ -67,8 +70,11 @@ class PageGeometry:
     def landscape(self) -> PageGeometry:
         if self.width >= self.height:
             return self
-        return PageGeometry(self.height, self.width, self.top, self.right, self.bottom,
-                            self.left, self.header, self.footer, self.gutter)
+        return replace(self, width=self.height, height=self.width)
+
+    def on(self, paper: Paper) -> PageGeometry:
+        """The same margins on another paper (portrait)."""
+        return replace(self, width=paper.width, height=paper.height, code=paper.code)
 
 
 class SectionFrame:
@@ -89,7 +95,7 @@ class SectionFrame:
             top=number(margins, "top", 1440), right=number(margins, "right", 1440),
             bottom=number(margins, "bottom", 1440), left=number(margins, "left", 1440),
             header=number(margins, "header", 720), footer=number(margins, "footer", 720),
-            gutter=number(margins, "gutter", 0))
+            gutter=number(margins, "gutter", 0), code=number(size, "code", 0))
         # Header references stay (a letterhead lives in the header); footers are qbank's.
         self.headers = "".join(
             f'<w:headerReference w:type="{ref.get(_W + "type", "default")}" '
@@ -111,11 +117,12 @@ class SectionFrame:
         """A ``w:sectPr``; ``start`` is nextPage or oddPage (Word's section start types)."""
         page = self.geometry.landscape() if landscape else self.geometry
         orient = ' w:orient="landscape"' if landscape else ""
+        code = f' w:code="{page.code}"' if page.code else ""
         footers = "".join(f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
                           for kind, rid in footer_ids.items())
         numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
         return (f"<w:sectPr>{self.headers}{footers}{self._before_type}"
-                f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
+                f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}{code}/>'
                 f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
                 f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" '
                 f'w:gutter="{page.gutter}"/>{self._after_margins}{numbering}'
@@ -140,6 +147,15 @@ def _open_template(path: Path):
                          file=str(path)) from None
 
 
+def template_page_size(template: Path) -> tuple[int, int]:
+    """The page width and height (twips) of a teacher's template."""
+    body = _open_template(Path(template)).element.body
+    sect_pr = body.find(_W + "sectPr")
+    geometry = SectionFrame(sect_pr if sect_pr is not None else etree.Element(_W + "sectPr"),
+                            []).geometry
+    return geometry.width, geometry.height
+
+
 def made_with(generated: GeneratedSet) -> str:
     """The document comment that records how the file was made, so it can be made again."""
     versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
@@ -152,7 +168,10 @@ class BaseDocument:
     """The frame of one output file: styles, page set-up, headers, document properties."""
 
     def __init__(self, template: Path | None, *, title: str, subject: str,
-                 timestamp: float | None, keywords: str = "", comments: str = "") -> None:
+                 timestamp: float | None, keywords: str = "", comments: str = "",
+                 paper: Paper | None = None) -> None:
+        """``paper`` None keeps the page size of the template (of python-docx's default
+        document, Letter, when there is no template: callers choose, see ``paper.py``)."""
         document = _open_template(Path(template)) if template else docx.Document()
         if template is None:
             _drop_thumbnail(document)
@@ -175,6 +194,8 @@ class BaseDocument:
         if settings.find(_W + "evenAndOddHeaders") is not None:
             kinds.append("even")
         self.frame = SectionFrame(sect_pr, kinds)
+        if paper is not None:
+            self.frame.geometry = self.frame.geometry.on(paper)
         for child in list(body):
             body.remove(child)
         self._document_open, self._document_close = _split_root(document.element)

@@ -118,6 +118,10 @@ SPECS: tuple[StyleSpec, ...] = (
         '<w:basedOn w:val="{TableText}"/><w:uiPriority w:val="20"/><w:pPr>'
         '<w:spacing w:before="0" w:after="0"/><w:jc w:val="center"/></w:pPr>'
         '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr>')),
+    StyleSpec("Compact Key", "paragraph", body=(
+        '<w:basedOn w:val="{TableText}"/><w:uiPriority w:val="20"/><w:pPr>'
+        '<w:spacing w:before="0" w:after="0"/></w:pPr>'
+        '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>')),
     # qbank's own character styles
     StyleSpec("Question Number", "character", body=(
         '<w:uiPriority w:val="20"/><w:rPr><w:b/><w:bCs/></w:rPr>')),

@@ -173,13 +173,14 @@ def split_paragraphs(text: str) -> list[str]:
     return [b.strip("\n").rstrip() for b in blocks if b.strip()]
 
 
-def table(rows: Sequence[Sequence[str]], widths: Sequence[int], style: str | None, *,
-          header_rows: int = 0, indent: int = 0, row_height: int = 0,
+def table(rows: Sequence[Sequence[str | tuple[str, int]]], widths: Sequence[int],
+          style: str | None, *, header_rows: int = 0, indent: int = 0, row_height: int = 0,
           compact: bool = False, look: str = "04A0") -> str:
     """A fixed-layout table: column widths hold however long the words in the cells are.
 
-    ``rows`` holds cell contents (paragraph XML; an empty cell gets an empty paragraph).
-    Header rows repeat at the top of every page. Rows never split across pages. With
+    ``rows`` holds cell contents (paragraph XML; an empty cell gets an empty paragraph);
+    a cell given as ``(content, n)`` spans n columns. Header rows repeat at the top of
+    every page. Rows never split across pages. With
     ``row_height`` (twips) rows are at least that tall; ``compact`` removes the cell
     padding above and below and centres the cells vertically (the marking grid).
     """
@@ -198,9 +199,16 @@ def table(rows: Sequence[Sequence[str]], widths: Sequence[int], style: str | Non
     for index, cells in enumerate(rows):
         header = "<w:tblHeader/>" if index < header_rows else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{height}{header}</w:trPr>")
-        for width, content in zip(widths, cells):
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{valign}</w:tcPr>'
-                       f'{content or "<w:p/>"}</w:tc>')
+        column = 0
+        for content in cells:
+            span = 1
+            if isinstance(content, tuple):
+                content, span = content
+            width = sum(widths[column:column + span])
+            merge = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+            column += span
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}{valign}'
+                       f'</w:tcPr>{content or "<w:p/>"}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)

@@ -15,6 +15,7 @@ from ...kinds.cloze import ClozeBlank
 from ...model import Bank, GeneratedSet
 from .common import footer_ids, points_label, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
+from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import (is_rtl, paragraph, run, run_props, split_paragraphs, tab_run, tab_stops,
                      table, text_paragraph)
@@ -232,11 +233,12 @@ def split_keep_empty(text: str) -> list[str]:
 
 def write_worksheets(generated: GeneratedSet, path: Path, *, template: Path | None,
                      roster: tuple[str, ...], duplex: bool, shuffle: bool,
-                     timestamp: float | None, classes: tuple[str, ...] = ()) -> None:
+                     timestamp: float | None, classes: tuple[str, ...] = (),
+                     paper: Paper | None = None) -> None:
     bank = generated.bank
     base = BaseDocument(template, title=f"{bank.title}: worksheets", subject=bank.subtitle,
                         timestamp=timestamp, keywords=", ".join(bank.tags),
-                        comments=made_with(generated))
+                        comments=made_with(generated), paper=paper)
     sheets = WorksheetWriter(base, generated, duplex=duplex)
     with DocxWriter(base, path) as writer:
         for plan in plan_versions(generated, shuffle=shuffle, roster=roster, classes=classes):
