@@ -13,8 +13,14 @@ from qbank.cli import cli
 from qbank import __version__
 
 
-def test_version():
-    assert run_cli("--version").output.strip() == f"qbank, version {__version__}"
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_names_qbank_python_and_the_libraries(flag):
+    lines = run_cli(flag).output.splitlines()
+    assert lines[0] == f"qbank {__version__}"
+    assert lines[1].startswith("Python 3.")
+    for library in ("click", "pydantic", "PyYAML", "Jinja2", "python-docx", "genanki", "lxml"):
+        assert f"{library} " in lines[2]
+    assert "not installed" not in lines[2]
 
 
 @pytest.mark.parametrize("command", ["generate", "validate", "preview", "list"])

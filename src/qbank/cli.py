@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import BankInvalid, QbankError
 from .exporters import registry
 
@@ -49,6 +48,14 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .about import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
 def _warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
@@ -65,7 +72,9 @@ def _report(exc: QbankError) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
                                            "max_content_width": 100})
-@click.version_option(__version__, prog_name="qbank")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version,
+              help="Show qbank's version and those of Python and the libraries it uses.")
 @click.option("--traceback", is_flag=True, hidden=False,
               help="Show the Python traceback of an error (for developers).")
 @click.pass_context
