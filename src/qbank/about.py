@@ -43,9 +43,11 @@ def _installed(name: str) -> str:
 
 def version_text() -> str:
     """Three lines: qbank, Python and the platform, the libraries with their versions."""
-    return "\n".join([
-        f"qbank {__version__}",
-        f"Python {platform.python_version()} ({platform.python_implementation()}, "
-        f"{platform.system() or 'unknown system'})",
-        ", ".join(_installed(name) for name in dependencies()),
-    ])
+    return "\n".join(
+        [
+            f"qbank {__version__}",
+            f"Python {platform.python_version()} ({platform.python_implementation()}, "
+            f"{platform.system() or 'unknown system'})",
+            ", ".join(_installed(name) for name in dependencies()),
+        ]
+    )

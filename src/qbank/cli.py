@@ -242,5 +242,36 @@ def formats_command():
         click.echo(f"{name:8} {cls.help}")
 
 
+@cli.command("schema", epilog="""
+\b
+Examples:
+  qbank schema -o qbank-bank.schema.json
+  qbank schema > qbank-bank.schema.json
+\b
+Then put this line at the top of a bank file, for completion and checking in VS Code
+(with the YAML extension) and other editors:
+  # yaml-language-server: $schema=qbank-bank.schema.json
+""")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema into this file (replacing it) instead of printing it.")
+def schema_command(out_file: str | None) -> None:
+    """Print the JSON Schema of bank files, for editors.
+
+    It lists every field of every question type, with descriptions and examples, so an
+    editor can complete field names and mark a misspelt field or a wrong value as you
+    type. 'qbank validate' checks what a schema cannot: formulas, templates, unique ids.
+    """
+    from .bank.jsonschema import schema_text
+
+    if out_file is None:
+        click.echo(schema_text(), nl=False)
+        return
+    try:
+        Path(out_file).write_text(schema_text(), encoding="utf-8")
+    except OSError as exc:
+        raise QbankError(f"cannot write the schema: {exc.strerror}", file=out_file) from exc
+    click.echo(f"Wrote {out_file}", err=True)
+
+
 def main() -> None:
     cli(prog_name="qbank")
