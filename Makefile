@@ -4,6 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+LINTSTAMP := $(VENV)/.installed-lint
+# What `make lint` checks: the files already clean under the rules in pyproject.toml. Once
+# the rest of the code is clean, this becomes `src tests bench` and MYPY_FLAGS empty.
+LINT_PATHS ?= src/qbank/about.py src/qbank/bank/jsonschema.py tests/test_schema.py
+MYPY_FLAGS ?= --follow-imports=silent
 
 .PHONY: demo test bench install clean lint
 
@@ -19,6 +24,10 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+$(LINTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $@ $(TESTSTAMP) $(STAMP)
+
 install: $(STAMP)
 
 ## make demo: every format from the built-in bank into out/ (5 versions, seed 2026)
@@ -29,6 +38,12 @@ demo: $(STAMP)
 ## make test: install the test extras and run the whole test suite
 test: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make lint: ruff (rules and formatting) and mypy, configured in pyproject.toml
+lint: $(LINTSTAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy $(MYPY_FLAGS) $(LINT_PATHS)
 
 ## make bench: speed and memory figures (see docs/benchmarks.md)
 bench: $(TESTSTAMP)

@@ -116,7 +116,7 @@ def documented(annotation: Any, description: str, *examples: Any,
         metadata.append(WithJsonSchema(schema))
     metadata.append(Field(description=description, examples=list(examples),
                           json_schema_extra=keywords or None))
-    return Annotated[(annotation, *metadata)]  # type: ignore[valid-type]
+    return Annotated[(annotation, *metadata)]
 
 
 def _allows_none(annotation: Any) -> bool:
