@@ -7,6 +7,7 @@ Python traceback instead (for developers).
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -227,12 +228,56 @@ def preview(bank, seed, number):
 @cli.command("list", epilog="\b\nExamples:\n  qbank list\n  qbank list mybank.yaml")
 @click.argument("bank", required=False, type=click.Path(dir_okay=False))
 def list_questions(bank):
-    """List a bank's questions with their type and parameters."""
+    """List a bank's questions with their type and parameters.
+
+    With no BANK, the built-in bank is listed, with the place it is installed
+    ('qbank new --from-default' copies it to edit).
+    """
     from .pipeline import load_banks
     from .preview import render_list
 
     loaded = load_banks([bank] if bank else [], warn=_warn)[0]
+    if not bank:
+        from .bank.loader import default_bank_path
+
+        click.echo(f"The built-in bank is {default_bank_path()}\n"
+                   "(copy it to edit with 'qbank new --from-default')\n")
     click.echo(render_list(loaded))
+
+
+@cli.command("new", epilog="""
+\b
+Examples:
+  qbank new                       # my-bank.yaml
+  qbank new fractions             # fractions.yaml, with the id 'fractions'
+  qbank new banks/week-3.yaml
+  qbank new --from-default        # open-vs-closed-ai.yaml, a copy of the built-in bank
+""")
+@click.argument("name", required=False)
+@click.option("--from-default", is_flag=True,
+              help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.")
+def new(name: str | None, from_default: bool) -> None:
+    """Write a new bank file to start from.
+
+    The starter bank has one commented question of every type, with random parameters,
+    derived values, conditions, units and tolerances, a vocabulary list and a cloze text:
+    change it into your own. NAME is the file to write ('.yaml' is added; default
+    my-bank.yaml); an existing file is never written over. The bank's id comes from the
+    file name. The JSON Schema that lets editors complete and check bank files is written
+    next to it (qbank-bank.schema.json).
+    """
+    from .starter import new_bank
+
+    made = new_bank(name, from_default=from_default)
+    what = "a copy of the built-in bank" if from_default else (
+        "a starter bank with one question of every type")
+    click.echo(f"Wrote {made.bank}: {what} (id '{made.bank_id}').")
+    if made.schema is not None:
+        click.echo(f"Wrote {made.schema}: lets editors complete and check bank files.")
+    if made.schema_note:
+        _warn(made.schema_note)
+    shown = shlex.quote(str(made.bank))
+    click.echo(f"Next: qbank validate {shown}, then qbank generate {shown} -n 30")
 
 
 @cli.command("formats")
