@@ -2,11 +2,14 @@
 
 Every error a teacher can cause is a :class:`QbankError`; it is printed here, once, as
 ``Error: FILE:LINE: question 'ID': message`` with exit code 1. ``--traceback`` shows the
-Python traceback instead (for developers).
+Python traceback instead (for developers). A mistake in the command line (an unknown
+option, command or format) exits with 2, as click does; Ctrl+C with 130. Warnings are
+yellow and errors red on a terminal, unless ``NO_COLOR`` is set or ``--no-color`` given.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -25,6 +28,34 @@ Examples:
   qbank generate mybank.yaml -f docx --roster class.csv --duplex
 """
 
+EXAMPLES_QBANK = """
+\b
+Examples:
+  qbank new mybank                  # mybank.yaml: a starter bank to edit
+  qbank validate mybank.yaml        # check it: every problem, with its line
+  qbank preview mybank.yaml         # one version and its answers, in the terminal
+  qbank generate mybank.yaml -n 30 --seed 7
+  qbank generate                    # every format of the built-in bank, into out/
+
+\b
+Exit codes:
+  0    done
+  1    a problem in a bank or another file (the message says where); nothing is written
+  2    a mistake in the command line: an unknown command, option or format
+  130  stopped with Ctrl+C; nothing is written
+
+\b
+Warnings are shown in yellow and errors in red on a terminal; NO_COLOR=1 or --no-color
+turns colours off, --color keeps them when the output goes to a file.
+"""
+
+EXAMPLES_FORMATS = """
+\b
+Examples:
+  qbank formats
+  qbank generate mybank.yaml -f docx -f anki    # write only these formats
+"""
+
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # one place turns QbankError into a clean message
@@ -36,16 +67,15 @@ class _Group(click.Group):
             _report(exc)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Stopped; nothing was written.", err=True)
+            _echo_error("Stopped; nothing was written.", "yellow")
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug, not the teacher's fault: still no traceback
             if ctx.obj and ctx.obj.get("traceback"):
                 raise
-            click.echo(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
-                       "nothing was written. Run again with --traceback and report it.",
-                       err=True)
+            _echo_error(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
+                        "nothing was written. Run again with --traceback and report it.")
             sys.exit(1)
 
 
@@ -57,25 +87,48 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
         ctx.exit()
 
 
+def _color() -> bool | None:
+    """True or False when colours are asked for or turned off, None for "on a terminal"."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("qbank.color") if ctx else None
+    if chosen is not None:
+        return bool(chosen)
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _echo_error(message: str, colour: str = "red") -> None:
+    """A line on standard error, in ``colour`` where colours are shown."""
+    click.echo(click.style(message, fg=colour), err=True, color=_color())
+
+
 def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    _echo_error(f"Warning: {message}", "yellow")
 
 
 def _report(exc: QbankError) -> None:
     if isinstance(exc, BankInvalid):
         for problem in exc.problems:
-            click.echo(f"Error: {problem}", err=True)
+            _echo_error(f"Error: {problem}")
         if len(exc.problems) > 1:
-            click.echo(f"{len(exc.problems)} problems found.", err=True)
+            _echo_error(f"{len(exc.problems)} problems found.")
     else:
-        click.echo(f"Error: {exc}", err=True)
+        _echo_error(f"Error: {exc}")
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
-                                           "max_content_width": 100})
+def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    ctx.meta["qbank.color"] = value
+    ctx.color = _color()
+
+
+@click.group(cls=_Group, epilog=EXAMPLES_QBANK,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_print_version,
               help="Show qbank's version and those of Python and the libraries it uses.")
+@click.option("--color/--no-color", "color", default=None, expose_value=False, is_eager=True,
+              callback=_set_color,
+              help="Colour warnings and errors even when not on a terminal, or never "
+                   "(as NO_COLOR=1 does). Default: on a terminal only.")
 @click.option("--traceback", is_flag=True, hidden=False,
               help="Show the Python traceback of an error (for developers).")
 @click.pass_context
@@ -86,8 +139,9 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     qbank draws new numbers from a seed, computes every answer, and writes Word
     worksheets with an answer key, Anki decks, Moodle XML and a JSON record.
 
-    Run 'qbank generate' with no bank to use the built-in bank on open source versus
-    closed AI models. 'qbank COMMAND --help' shows each command with examples.
+    New here? 'qbank new' writes a starter bank to change into your own. With no bank,
+    every command uses the built-in bank on open source versus closed AI models ('qbank
+    list' shows where it is). 'qbank COMMAND --help' shows each command with examples.
     """
     ctx.obj = {"traceback": traceback}
 
@@ -105,6 +159,7 @@ class _GenerateCommand(click.Command):
             if param.name == "formats":
                 param.help = ("Which files to write: " + ", ".join(["all", *format_names()])
                               + ". Repeat for several. Default: all.")
+                param.callback = _check_formats
         at = next(i for i, p in enumerate(own) if p.name == "quiet")
         self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
         return super().get_params(ctx)
@@ -116,6 +171,21 @@ def _click_option(option) -> click.Option:
                          default=option.default, help=option.help)
     param.from_format = True  # type: ignore[attr-defined]
     return param
+
+
+def _check_formats(ctx: click.Context, param: click.Parameter,
+                   value: tuple[str, ...]) -> tuple[str, ...]:
+    """An unknown format is a mistake in the command line: exit code 2, as click's own."""
+    from .bank.messages import did_you_mean
+    from .exporters import format_names
+
+    known = format_names()
+    for name in value:
+        if name != "all" and name not in known:
+            raise click.BadParameter(
+                f"unknown format '{name}'{did_you_mean(name, known)}; the formats are "
+                f"{', '.join(known)} (or all)", ctx=ctx, param=param)
+    return value
 
 
 def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str):
@@ -280,9 +350,12 @@ def new(name: str | None, from_default: bool) -> None:
     click.echo(f"Next: qbank validate {shown}, then qbank generate {shown} -n 30")
 
 
-@cli.command("formats")
+@cli.command("formats", epilog=EXAMPLES_FORMATS)
 def formats_command():
-    """List the output formats."""
+    """List the output formats and what each writes.
+
+    'qbank generate' writes them all unless -f names some.
+    """
     for name, cls in registry().items():
         click.echo(f"{name:8} {cls.help}")
 
