@@ -4,8 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+LINTSTAMP := $(VENV)/.installed-lint
+DOCSSTAMP := $(VENV)/.installed-docs
+# What `make lint` checks: the files already clean under the rules in pyproject.toml. Once
+# the rest of the code is clean, this becomes `src tests bench` and MYPY_FLAGS empty.
+LINT_PATHS ?= src/qbank/about.py src/qbank/bank/jsonschema.py src/qbank/starter.py \
+              tests/test_schema.py tests/test_new.py tests/test_cli_conventions.py \
+              tests/test_packaging.py tests/test_docs.py docs/hooks.py docs/images/render.py
+MYPY_FLAGS ?= --follow-imports=silent
 
-.PHONY: demo test bench install clean lint
+.PHONY: demo test bench install clean lint docs docs-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +27,14 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+$(DOCSSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[docs]'
+	touch $@ $(STAMP)
+
+$(LINTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $@ $(TESTSTAMP) $(STAMP)
+
 install: $(STAMP)
 
 ## make demo: every format from the built-in bank into out/ (5 versions, seed 2026)
@@ -30,10 +46,25 @@ demo: $(STAMP)
 test: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+## make lint: ruff (rules and formatting) and mypy, configured in pyproject.toml
+lint: $(LINTSTAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy $(MYPY_FLAGS) $(LINT_PATHS)
+
+## make docs: the documentation site into site/ (MkDocs, Material theme; warnings are errors)
+docs: $(DOCSSTAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	@echo "Done: open site/index.html"
+
+## make docs-images: the tutorial's pictures, from real outputs (needs LibreOffice, Chromium)
+docs-images: $(TESTSTAMP)
+	$(BIN)/python docs/images/render.py
+
 ## make bench: speed and memory figures (see docs/benchmarks.md)
 bench: $(TESTSTAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf out build dist .pytest_cache .hypothesis src/*.egg-info
+	rm -rf out build dist site .pytest_cache .hypothesis src/*.egg-info

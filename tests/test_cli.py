@@ -13,14 +13,27 @@ from qbank.cli import cli
 from qbank import __version__
 
 
-def test_version():
-    assert run_cli("--version").output.strip() == f"qbank, version {__version__}"
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_names_qbank_python_and_the_libraries(flag):
+    lines = run_cli(flag).output.splitlines()
+    assert lines[0] == f"qbank {__version__}"
+    assert lines[1].startswith("Python 3.")
+    for library in ("click", "pydantic", "PyYAML", "Jinja2", "python-docx", "genanki", "lxml"):
+        assert f"{library} " in lines[2]
+    assert "not installed" not in lines[2]
 
 
-@pytest.mark.parametrize("command", ["generate", "validate", "preview", "list"])
+@pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_has_help_with_an_example(command):
     out = run_cli(command, "--help").output
     assert "Examples:" in out and f"qbank {command}" in out
+
+
+def test_qbank_help_has_examples_and_the_exit_codes():
+    out = run_cli("--help").output
+    assert "Examples:" in out and "qbank new" in out and "qbank generate" in out
+    for code in ("0 ", "1 ", "2 ", "130 "):
+        assert f"\n    {code}" in out, code
 
 
 def test_python_dash_m_works():
@@ -88,9 +101,10 @@ def test_list_shows_types_and_parameters():
     assert "api-cost" in out and "numerical" in out and "requests: 10000 to 50000 step 5000" in out
 
 
-def test_unknown_format_is_a_clear_error(tmp_path):
-    result = run_cli("generate", "-f", "rtf", "-o", tmp_path, expect=1)
-    assert "unknown format 'rtf'" in result.output and "Traceback" not in result.output
+def test_unknown_format_is_a_usage_error(tmp_path):
+    result = run_cli("generate", "-f", "docz", "-o", tmp_path, expect=2)
+    assert "unknown format 'docz' (did you mean 'docx'?)" in result.output
+    assert "Traceback" not in result.output and not any(tmp_path.iterdir())
 
 
 def test_console_script_is_installed():

@@ -2,18 +2,20 @@
 
 Every error a teacher can cause is a :class:`QbankError`; it is printed here, once, as
 ``Error: FILE:LINE: question 'ID': message`` with exit code 1. ``--traceback`` shows the
-Python traceback instead (for developers).
+Python traceback instead (for developers). A mistake in the command line (an unknown
+option, command or format) exits with 2, as click does; Ctrl+C with 130. Warnings are
+yellow and errors red on a terminal, unless ``NO_COLOR`` is set or ``--no-color`` given.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import BankInvalid, QbankError
 from .exporters import registry
 
@@ -29,6 +31,34 @@ Examples:
   qbank generate mybank.yaml -f docx --roster class.csv --duplex
 """
 
+EXAMPLES_QBANK = """
+\b
+Examples:
+  qbank new mybank                  # mybank.yaml: a starter bank to edit
+  qbank validate mybank.yaml        # check it: every problem, with its line
+  qbank preview mybank.yaml         # one version and its answers, in the terminal
+  qbank generate mybank.yaml -n 30 --seed 7
+  qbank generate                    # every format of the built-in bank, into out/
+
+\b
+Exit codes:
+  0    done
+  1    a problem in a bank or another file (the message says where); nothing is written
+  2    a mistake in the command line: an unknown command, option or format
+  130  stopped with Ctrl+C; nothing is written
+
+\b
+Warnings are shown in yellow and errors in red on a terminal; NO_COLOR=1 or --no-color
+turns colours off, --color keeps them when the output goes to a file.
+"""
+
+EXAMPLES_FORMATS = """
+\b
+Examples:
+  qbank formats
+  qbank generate mybank.yaml -f docx -f anki    # write only these formats
+"""
+
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # one place turns QbankError into a clean message
@@ -40,36 +70,68 @@ class _Group(click.Group):
             _report(exc)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Stopped; nothing was written.", err=True)
+            _echo_error("Stopped; nothing was written.", "yellow")
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug, not the teacher's fault: still no traceback
             if ctx.obj and ctx.obj.get("traceback"):
                 raise
-            click.echo(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
-                       "nothing was written. Run again with --traceback and report it.",
-                       err=True)
+            _echo_error(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
+                        "nothing was written. Run again with --traceback and report it.")
             sys.exit(1)
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .about import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
+
+def _color() -> bool | None:
+    """True or False when colours are asked for or turned off, None for "on a terminal"."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("qbank.color") if ctx else None
+    if chosen is not None:
+        return bool(chosen)
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _echo_error(message: str, colour: str = "red") -> None:
+    """A line on standard error, in ``colour`` where colours are shown."""
+    click.echo(click.style(message, fg=colour), err=True, color=_color())
+
+
 def _warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    _echo_error(f"Warning: {message}", "yellow")
 
 
 def _report(exc: QbankError) -> None:
     if isinstance(exc, BankInvalid):
         for problem in exc.problems:
-            click.echo(f"Error: {problem}", err=True)
+            _echo_error(f"Error: {problem}")
         if len(exc.problems) > 1:
-            click.echo(f"{len(exc.problems)} problems found.", err=True)
+            _echo_error(f"{len(exc.problems)} problems found.")
     else:
-        click.echo(f"Error: {exc}", err=True)
+        _echo_error(f"Error: {exc}")
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
-                                           "max_content_width": 100})
-@click.version_option(__version__, prog_name="qbank")
+def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    ctx.meta["qbank.color"] = value
+    ctx.color = _color()
+
+
+@click.group(cls=_Group, epilog=EXAMPLES_QBANK,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version,
+              help="Show qbank's version and those of Python and the libraries it uses.")
+@click.option("--color/--no-color", "color", default=None, expose_value=False, is_eager=True,
+              callback=_set_color,
+              help="Colour warnings and errors even when not on a terminal, or never "
+                   "(as NO_COLOR=1 does). Default: on a terminal only.")
 @click.option("--traceback", is_flag=True, hidden=False,
               help="Show the Python traceback of an error (for developers).")
 @click.pass_context
@@ -80,8 +142,9 @@ def cli(ctx: click.Context, traceback: bool) -> None:
     qbank draws new numbers from a seed, computes every answer, and writes Word
     worksheets with an answer key, Anki decks, Moodle XML and a JSON record.
 
-    Run 'qbank generate' with no bank to use the built-in bank on open source versus
-    closed AI models. 'qbank COMMAND --help' shows each command with examples.
+    New here? 'qbank new' writes a starter bank to change into your own. With no bank,
+    every command uses the built-in bank on open source versus closed AI models ('qbank
+    list' shows where it is). 'qbank COMMAND --help' shows each command with examples.
     """
     ctx.obj = {"traceback": traceback}
 
@@ -102,6 +165,7 @@ class _GenerateCommand(click.Command):
                               + ". Repeat for several. Default: all"
                               + (f" (every format but {', '.join(left_out)})" if left_out
                                  else "") + ".")
+                param.callback = _check_formats
         at = next(i for i, p in enumerate(own) if p.name == "quiet")
         self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
         return super().get_params(ctx)
@@ -114,6 +178,21 @@ def _click_option(option) -> click.Option:
                          default=option.default, help=option.help)
     param.from_format = True  # type: ignore[attr-defined]
     return param
+
+
+def _check_formats(ctx: click.Context, param: click.Parameter,
+                   value: tuple[str, ...]) -> tuple[str, ...]:
+    """An unknown format is a mistake in the command line: exit code 2, as click's own."""
+    from .bank.messages import did_you_mean
+    from .exporters import format_names
+
+    known = format_names()
+    for name in value:
+        if name != "all" and name not in known:
+            raise click.BadParameter(
+                f"unknown format '{name}'{did_you_mean(name, known)}; the formats are "
+                f"{', '.join(known)} (or all)", ctx=ctx, param=param)
+    return value
 
 
 def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str):
@@ -261,19 +340,97 @@ def preview(bank, seed, number, out_dir):
 @cli.command("list", epilog="\b\nExamples:\n  qbank list\n  qbank list mybank.yaml")
 @click.argument("bank", required=False, type=click.Path(dir_okay=False))
 def list_questions(bank):
-    """List a bank's questions with their type and parameters."""
+    """List a bank's questions with their type and parameters.
+
+    With no BANK, the built-in bank is listed, with the place it is installed
+    ('qbank new --from-default' copies it to edit).
+    """
     from .pipeline import load_banks
     from .preview import render_list
 
     loaded = load_banks([bank] if bank else [], warn=_warn)[0]
+    if not bank:
+        from .bank.loader import default_bank_path
+
+        click.echo(f"The built-in bank is {default_bank_path()}\n"
+                   "(copy it to edit with 'qbank new --from-default')\n")
     click.echo(render_list(loaded))
 
 
-@cli.command("formats")
+@cli.command("new", epilog="""
+\b
+Examples:
+  qbank new                       # my-bank.yaml
+  qbank new fractions             # fractions.yaml, with the id 'fractions'
+  qbank new banks/week-3.yaml
+  qbank new --from-default        # open-vs-closed-ai.yaml, a copy of the built-in bank
+""")
+@click.argument("name", required=False)
+@click.option("--from-default", is_flag=True,
+              help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.")
+def new(name: str | None, from_default: bool) -> None:
+    """Write a new bank file to start from.
+
+    The starter bank has one commented question of every type, with random parameters,
+    derived values, conditions, units and tolerances, a vocabulary list and a cloze text:
+    change it into your own. NAME is the file to write ('.yaml' is added; default
+    my-bank.yaml); an existing file is never written over. The bank's id comes from the
+    file name. The JSON Schema that lets editors complete and check bank files is written
+    next to it (qbank-bank.schema.json).
+    """
+    from .starter import new_bank
+
+    made = new_bank(name, from_default=from_default)
+    what = "a copy of the built-in bank" if from_default else (
+        "a starter bank with one question of every type")
+    click.echo(f"Wrote {made.bank}: {what} (id '{made.bank_id}').")
+    if made.schema is not None:
+        click.echo(f"Wrote {made.schema}: lets editors complete and check bank files.")
+    if made.schema_note:
+        _warn(made.schema_note)
+    shown = shlex.quote(str(made.bank))
+    click.echo(f"Next: qbank validate {shown}, then qbank generate {shown} -n 30")
+
+
+@cli.command("formats", epilog=EXAMPLES_FORMATS)
 def formats_command():
-    """List the output formats."""
+    """List the output formats and what each writes.
+
+    'qbank generate' writes them all unless -f names some.
+    """
     for name, cls in registry().items():
         click.echo(f"{name:8} {cls.help}")
+
+
+@cli.command("schema", epilog="""
+\b
+Examples:
+  qbank schema -o qbank-bank.schema.json
+  qbank schema > qbank-bank.schema.json
+\b
+Then put this line at the top of a bank file, for completion and checking in VS Code
+(with the YAML extension) and other editors:
+  # yaml-language-server: $schema=qbank-bank.schema.json
+""")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema into this file (replacing it) instead of printing it.")
+def schema_command(out_file: str | None) -> None:
+    """Print the JSON Schema of bank files, for editors.
+
+    It lists every field of every question type, with descriptions and examples, so an
+    editor can complete field names and mark a misspelt field or a wrong value as you
+    type. 'qbank validate' checks what a schema cannot: formulas, templates, unique ids.
+    """
+    from .bank.jsonschema import schema_text
+
+    if out_file is None:
+        click.echo(schema_text(), nl=False)
+        return
+    try:
+        Path(out_file).write_text(schema_text(), encoding="utf-8")
+    except OSError as exc:
+        raise QbankError(f"cannot write the schema: {exc.strerror}", file=out_file) from exc
+    click.echo(f"Wrote {out_file}", err=True)
 
 
 def main() -> None:

@@ -88,7 +88,15 @@ class Kind:
     name: ClassVar[str]
     #: The type's own bank fields: name -> (pydantic annotation, default), in the order
     #: they are documented. Types may share a field name; its annotation must agree.
+    #: Each annotation is :func:`qbank.kinds.fields.documented` (a description, examples
+    #: and, where pydantic cannot know it, the JSON Schema of what :meth:`read` accepts):
+    #: the JSON Schema for editors and the reference docs are built from them.
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {}
+    #: The fields :meth:`read` refuses a question without (the JSON Schema requires them).
+    required: ClassVar[tuple[str, ...]] = ()
+    #: What the common ``text`` is for this type, where it says more than for every type:
+    #: its description, examples and JSON Schema keywords (a cloze text has blanks).
+    text_field: ClassVar[dict[str, Any]] = {}
     #: Worksheet heading and Anki sub-deck of a question that names no section.
     default_section: ClassVar[str] = "Practice"
     #: True when a variant's payload depends on the variant's own seed, not only on the

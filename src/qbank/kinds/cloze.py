@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping
 from ..errors import TemplateProblem
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
+from .fields import Flag, documented
 
 CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
 
@@ -42,7 +43,20 @@ class Payload:
 class Cloze(Kind):
     name = "cloze"
     default_section = "Key facts"
-    fields = {"case_sensitive": (bool, False)}
+    text_field = {
+        "description": "The text with its blanks, a template. Each blank is written "
+                       "`[[answer]]`; `|` separates other accepted answers, the first being "
+                       "the main one: `[[colour|color]]`. Blanks may hold template values: "
+                       "`[[{{ a + b }}]]`.",
+        "examples": ["Inference cost = [[cost per request]] × [[number of requests]].",
+                     "{{ a }} + {{ b }} = [[{{ a + b }}]]"],
+        "pattern": r"\[\[[\s\S]*?\]\]",
+    }
+    fields = {
+        "case_sensitive": (documented(
+            Flag, "`true` when the words in the blanks must have the same capitals as the "
+            "answers (default `false`).", True), False),
+    }
 
     def read(self, r: FieldReader) -> Spec | None:
         blanks = CLOZE_BLANK.findall(r.fields.text)

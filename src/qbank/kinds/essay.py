@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step, yaml_bool_hint
+from .fields import documented
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,15 @@ class Payload:
 class Essay(Kind):
     name = "essay"
     fields = {
-        "answer": (Any, None),
-        "lines": (int, 8),
+        "answer": (documented(
+            Any, "The model answer or marking guide, a template (answer key, Moodle's "
+            "information for graders).",
+            "Open source: local deployment keeps patient data in the hospital.",
+            schema={"type": ["string", "null"]}), None),
+        "lines": (documented(
+            int, "Ruled lines to write on in the worksheet (1 to 60, default 8); also the "
+            "size of Moodle's answer box.", 10,
+            schema={"type": "integer", "minimum": 1, "maximum": 60}), 8),
     }
 
     def read(self, r: FieldReader) -> Spec | None:

@@ -6,10 +6,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from .. import numeric
+from .. import limits, numeric
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import bounded_list
+from .fields import FILLED_TEXT_SCHEMA, Flag, bounded_list, documented
+
+#: What :meth:`Matching.read` accepts as ``pairs``: [term, definition] lists (or one-entry
+#: mappings) in a list, or a mapping term -> definition.
+PAIRS_SCHEMA = {"anyOf": [
+    {"type": "array", "minItems": 2, "maxItems": limits.MAX_LIST, "items": {"anyOf": [
+        {"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 2, "maxItems": 2},
+        {"type": "object", "minProperties": 1, "maxProperties": 1,
+         "additionalProperties": FILLED_TEXT_SCHEMA},
+    ]}},
+    {"type": "object", "minProperties": 2, "additionalProperties": FILLED_TEXT_SCHEMA},
+]}
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,18 @@ class Matching(Kind):
     name = "matching"
     default_section = "Vocabulary"
     fields = {
-        "shuffle": (bool, True),
-        "pairs": (bounded_list(Any) | dict[str, Any] | None, None),
+        "shuffle": (documented(
+            Flag, "Whether Moodle shuffles the definitions (default `true`).", False), True),
+        "pairs": (documented(
+            bounded_list(Any) | dict[str, Any] | None, "The terms with their definitions: "
+            "a list of `[term, definition]` pairs, or lines `term: definition`; at least "
+            "two, each term once. Put a term or definition that holds a comma in quotes.",
+            [["Model weights", "The learned numerical parameters inside a neural network."],
+             ["API", "A set of rules that lets one program send requests to another."]],
+            {"cat": "a small animal that purrs", "dog": "a loyal animal that barks"},
+            schema=PAIRS_SCHEMA), None),
     }
+    required = ("pairs",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields

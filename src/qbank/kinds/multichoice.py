@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Annotated, Any, Callable, Mapping
+
+from pydantic import Field
 
 from ..errors import TemplateProblem
 from ..model import Question, Variant, option_letter
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import FieldModel, Text, bounded_list
+from .fields import TRUE_SCHEMA, FieldModel, Flag, Text, bounded_list, documented
 
 
 class ChoiceFields(FieldModel):
-    text: Text
-    correct: bool = False
-    feedback: Text = ""
+    """One choice of a multichoice question."""
+
+    text: Annotated[Text, Field(
+        description="The choice as it is shown. A template, so a wrong choice can be "
+                    "computed: `\"${{ price * 10 }}\"`.",
+        examples=["The model weights", "${{ (price * requests * 10) | thousands(2) }}"])]
+    correct: Annotated[Flag, Field(
+        description="`true` for a right choice; at least one choice must be right.",
+        examples=[True])] = False
+    feedback: Annotated[Text, Field(
+        description="Shown to a student who picked this choice (Moodle, Anki).",
+        examples=["Correct.", "Code shows how the model runs; it does not store what was "
+                              "learned."])] = ""
 
 
 @dataclass(frozen=True)
@@ -51,10 +63,21 @@ class Payload:
 class Multichoice(Kind):
     name = "multichoice"
     fields = {
-        "choices": (bounded_list(ChoiceFields) | None, None),
-        "single": (bool | None, None),
-        "shuffle": (bool, True),
+        "choices": (documented(
+            bounded_list(ChoiceFields) | None, "The options, each with its `text`, whether it "
+            "is `correct` and its `feedback`: at least two, at least one of them right.",
+            [{"text": "The model weights", "correct": True, "feedback": "Correct."},
+             {"text": "The source code"}, {"text": "The API"}], minItems=2,
+            contains={"type": "object", "required": ["correct"],
+                      "properties": {"correct": TRUE_SCHEMA}}), None),
+        "single": (documented(
+            Flag | None, "`true` when a student picks one choice, `false` when several may "
+            "be right. Default: `true` when exactly one choice is correct.", True, False),
+            None),
+        "shuffle": (documented(
+            Flag, "Whether Moodle shuffles the options (default `true`).", False), True),
     }
+    required = ("choices",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields

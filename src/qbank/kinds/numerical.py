@@ -13,11 +13,17 @@ from ..errors import TemplateProblem
 from ..model import Number, Question, Variant
 from ..numeric import CONTEXT, canonical, plain
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import Num, Text
+from .fields import FORMULA_SCHEMA, Flag, Num, Text, documented
 
 #: Decimal places shown for an answer whose question sets no 'decimals'.
 DEFAULT_MAX_PLACES = 6
 CURRENCY_SYMBOLS = set("$€£¥₹₩₽₺₪฿₫₦₱")
+#: What :func:`read_tolerance` accepts: a number, or a text holding one, with a % or not.
+TOLERANCE_SCHEMA = {"anyOf": [
+    {"type": "number", "minimum": 0},
+    {"type": "string",
+     "pattern": r"^\s*[+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?\s*%?\s*$"},
+]}
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,33 @@ class Payload:
 class Numerical(Kind):
     name = "numerical"
     fields = {
-        "answer": (Any, None),
-        "tolerance": (Any, None),
-        "unit": (Text, ""),
-        "unit_position": (str | None, None),
-        "decimals": (int | None, None),
-        "thousands": (bool, False),
+        "answer": (documented(
+            Any, "The formula that computes the answer from the parameters and `let` values; "
+            "its exact value is the key.", "price * requests", "round(distance / hours, 1)",
+            schema=FORMULA_SCHEMA), None),
+        "tolerance": (documented(
+            Any, "How far an answer may be from the key and still be right: absolute (`0.01`) "
+            "or relative (`\"1%\"`). Default: half a unit of the last decimal shown "
+            "(`decimals: 2` gives 0.005; a whole-number answer 0.5).", 0.01, "1%",
+            schema=TOLERANCE_SCHEMA), None),
+        "unit": (documented(
+            Text, "The unit of the answer, written after the number (`1.00 s`, `60 km/h`, "
+            "`50%`), except currency symbols (`$ € £ ¥ ₹ …`), which go before (`$50.00`).",
+            "$", "km/h", "%"), ""),
+        "unit_position": (documented(
+            str | None, "`before` or `after`: where the unit goes, to override the choice "
+            "described under `unit`.", "before", "after",
+            schema={"enum": ["before", "after"]}), None),
+        "decimals": (documented(
+            int | None, "Decimal places shown wherever the answer is displayed (`21.60`, not "
+            "`21.6`), rounded half-up; 0 to 10. Without it the exact value is shown (at most "
+            "6 decimals).", 2, 0, schema={"type": "integer", "minimum": 0, "maximum": 10}),
+            None),
+        "thousands": (documented(
+            Flag, "`true` to show the answer with thousands separators (`900,000`).", True),
+            False),
     }
+    required = ("answer",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields

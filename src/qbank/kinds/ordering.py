@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Literal, Mapping
 
-from .. import numeric
+from .. import limits, numeric
 from ..errors import TemplateProblem
 from ..model import Question, Variant, option_letter
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import bounded_list
+from .fields import FILLED_TEXT_SCHEMA, bounded_list, documented
 
 LAYOUTS = ("vertical", "horizontal")
 GRADINGS = ("absolute", "relative")
@@ -59,10 +59,22 @@ class Ordering(Kind):
     name = "ordering"
     seeded = True
     fields = {
-        "items": (bounded_list(Any) | None, None),
-        "layout": (str, "vertical"),
-        "grading": (str, "absolute"),
+        "items": (documented(
+            bounded_list(Any) | None, "The items in the RIGHT order (templates): at least "
+            "two, all different. Every version shows them in another order, drawn from its "
+            "seed.", ["Collect data", "Clean the data", "Train the model", "Evaluate the model"],
+            schema={"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 2,
+                    "maxItems": limits.MAX_LIST}), None),
+        "layout": (documented(
+            str, "How Moodle lays the items out: `vertical` (the default) or `horizontal`.",
+            "horizontal", schema={"enum": list(LAYOUTS)}), "vertical"),
+        "grading": (documented(
+            str, "How Moodle gives partial credit: `absolute` (the default: a share for each "
+            "item in its right place) or `relative` (a share for each item that comes right "
+            "after the item that should precede it).", "relative",
+            schema={"enum": list(GRADINGS)}), "absolute"),
     }
+    required = ("items",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from .. import numeric
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step, yaml_bool_hint
+from .fields import FILLED_TEXT_SCHEMA, Flag, documented
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,17 @@ class Payload:
 class ShortAnswer(Kind):
     name = "shortanswer"
     fields = {
-        "answer": (Any, None),
-        "case_sensitive": (bool, False),
+        "answer": (documented(
+            Any, "The accepted answer, or a list of accepted answers (templates). Put an "
+            "answer that YAML reads as true/false in quotes: `answer: \"no\"`.",
+            "application programming interface", ["green", "Green"],
+            schema={"anyOf": [FILLED_TEXT_SCHEMA, {"type": "array", "items": FILLED_TEXT_SCHEMA,
+                                                   "minItems": 1}]}), None),
+        "case_sensitive": (documented(
+            Flag, "`true` when an answer must have the same capitals as an accepted one "
+            "(default `false`).", True), False),
     }
+    required = ("answer",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import Text
+from .fields import FLAG_SCHEMA, Text, documented
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,16 @@ class TrueFalse(Kind):
     name = "truefalse"
     default_section = "Practice"
     fields = {
-        "answer": (Any, None),
-        "feedback_true": (Text, ""),
-        "feedback_false": (Text, ""),
+        "answer": (documented(
+            Any, "`true` or `false`: whether the statement in `text` is true.", True, False,
+            schema=FLAG_SCHEMA), None),
+        "feedback_true": (documented(
+            Text, "Shown to students who answered true.",
+            "No: some open models still have license limits."), ""),
+        "feedback_false": (documented(
+            Text, "Shown to students who answered false.", "Right."), ""),
     }
+    required = ("answer",)
 
     def read(self, r: FieldReader) -> Spec | None:
         f = r.fields
