@@ -1,0 +1,196 @@
+"""Compiling a checked template or formula, and running it within its budgets.
+
+:func:`compile_template` and :func:`compile_formula` parse and check a source
+(:mod:`.checks`) and let Jinja generate its Python code once; :meth:`Compiled.run` runs
+it once per variant with a fresh work meter (:mod:`.clocks`) and turns every failure into
+a :class:`TemplateProblem` in a teacher's words (:mod:`.words`): a template is code from
+a stranger, nothing else may escape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, DecimalException
+from typing import Any, Mapping
+
+from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.runtime import missing
+
+from .. import arithmetic, numeric
+from ..arithmetic import FormulaError, TooMuchText, TooSlow
+from ..errors import TemplateProblem
+from .checks import parse_checked
+from .clocks import start_meter
+from .environment import ENVIRONMENT
+from .words import decimal_words, python_words, syntax_problem, undefined_words
+
+
+class _Scope:
+    """The names one run of a template or formula sees: what Jinja's generated code needs
+    of a ``Context`` (``resolve_or_missing``, ``vars``, ``exported_vars``), and no more.
+
+    Jinja's ``Template.render`` builds a full ``Context`` per run over a copy of the
+    globals merged with the values; for a short formula that costs more than working it
+    out. The generated code of the syntax a question may use (see :data:`.checks.ALLOWED_NODES`) reads
+    names through ``resolve_or_missing`` and stores ``{% set %}`` results in ``vars`` and
+    ``exported_vars``; every call, operator, item access and output still goes through the
+    environment's sandboxed hooks, which do not use the context. Names resolve as in a
+    Context: the run's own assignments, then the values, then the functions and constants.
+    """
+
+    __slots__ = ("vars", "exported_vars", "_values")
+    #: The attributes of the context generated code may use with a _Scope.
+    PROVIDES = frozenset({"resolve_or_missing", "vars", "exported_vars"})
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.vars: dict[str, Any] = {}
+        self.exported_vars: set[str] = set()
+        self._values = values
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        if key in self._values:
+            return self._values[key]
+        return _GLOBALS.get(key, missing)
+
+
+#: The functions and constants every template and formula may use (fixed once the
+#: environment is made).
+_GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
+
+
+#: How generated code uses its context: ``context.<attribute>``.
+_CONTEXT_USE = re.compile(r"\bcontext\.(\w+)")
+
+
+class _Runner:
+    """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`.
+
+    Whether the generated code asks its context for anything else is checked on its source
+    when it is compiled (``scope_will_do``); if it does (no syntax a question may use does
+    so with this version of Jinja), that template gets a full Jinja ``Context`` instead.
+    """
+
+    __slots__ = ("_root", "_formula", "_template", "_scope_will_do")
+
+    def __init__(self, template: Any, formula: bool, scope_will_do: bool) -> None:
+        self._root = template.root_render_func
+        self._template = template
+        self._formula = formula
+        self._scope_will_do = scope_will_do
+
+    def __call__(self, values: Mapping[str, Any]) -> Any:
+        if self._scope_will_do:
+            scope: Any = _Scope(values)
+        else:  # what Template.render does, with the globals already copied into a dict
+            template = self._template
+            scope = ENVIRONMENT.context_class(ENVIRONMENT, {**_GLOBALS, **values},
+                                              template.name, template.blocks)
+        if self._formula:
+            for _ in self._root(scope):
+                pass
+            return scope.vars["result"]
+        return arithmetic.concat(self._root(scope))  # what env.concat does, one call less
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A template or formula compiled once, run once per variant."""
+
+    source: str
+    kind: str  # "template" or "formula"
+    names: frozenset[str]  # the names it reads (beyond functions and constants)
+    _runner: Any
+
+    def run(self, values: Mapping[str, Any]) -> Any:
+        """Run once with ``values``, within the work budget and time limits.
+
+        Every failure is a :class:`TemplateProblem` in a teacher's words; nothing else
+        escapes (a template is code from a stranger).
+        """
+        meter = start_meter()
+        token = arithmetic.METER.set(meter)
+        try:
+            if self.kind == "formula":
+                result = self._runner(values)
+                if isinstance(result, Undefined):
+                    raise TemplateProblem(f"unknown name '{result._undefined_name}'")
+                if isinstance(result, (str, list, tuple)):  # kept in the variant: counted
+                    meter.write(len(arithmetic.display(result)))
+                return result
+            text = self._runner(values)
+            meter.write(len(text))  # all of it, written-out parts too: it is all kept
+            return text.strip("\n")
+        except TemplateProblem:
+            raise
+        except (TooSlow, TooMuchText) as exc:  # about the question, not this formula
+            raise TemplateProblem(str(exc)) from None
+        except UndefinedError as exc:
+            raise TemplateProblem(undefined_words(exc)) from None
+        except SecurityError as exc:
+            raise TemplateProblem(f"not allowed: {exc}") from None
+        except (ZeroDivisionError, DecimalException) as exc:
+            raise TemplateProblem(decimal_words(exc, self.source)) from None
+        except (FormulaError, numeric.NumberError) as exc:
+            raise TemplateProblem(f"{self._prefix()}{exc}") from None
+        except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+            raise TemplateProblem(f"{self._prefix()}{python_words(exc)}") from None
+        except RecursionError:
+            raise TemplateProblem(f"{self._prefix()}it is nested too deeply") from None
+        except MemoryError:
+            raise TemplateProblem(f"{self._prefix()}it needs too much memory") from None
+        except Exception as exc:  # a stranger's template must never crash qbank
+            raise TemplateProblem(f"{self._prefix()}it could not be worked out "
+                                  f"({type(exc).__name__}: {exc})") from None
+        finally:
+            arithmetic.METER.reset(token)
+
+    def _prefix(self) -> str:
+        """Names a short formula in a message; a template is already named by its field."""
+        src = self.source.strip()
+        return f"formula '{src}': " if self.kind == "formula" and len(src) <= 60 else ""
+
+
+def _compile(tree: nodes.Template, kind: str) -> _Runner:
+    env = ENVIRONMENT
+    try:
+        # What env.from_string(tree) does, keeping the generated source to look at.
+        source = env.compile(tree, raw=True)
+        template = env.template_class.from_code(env, compile(source, "<template>", "exec"),
+                                                env.make_globals(None), None)
+        return _Runner(template, formula=kind == "formula",
+                       scope_will_do=set(_CONTEXT_USE.findall(source)) <= _Scope.PROVIDES)
+    except TemplateSyntaxError as exc:
+        raise syntax_problem(exc, f"the {kind}") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        # Python's own compiler has nesting limits of its own (e.g. 200 brackets).
+        raise TemplateProblem(f"the {kind} is nested too deeply") from None
+
+
+def compile_template(source: str) -> Compiled:
+    """Check and compile a text template; raises :class:`TemplateProblem` if refused."""
+    tree, names = parse_checked(source, "template")
+    return Compiled(source, "template", names,
+                    _compile(tree, "template"))
+
+
+def compile_formula(source: str | int | float | Decimal) -> Compiled:
+    """Check and compile a formula (a number is a formula too); raises
+    :class:`TemplateProblem` if refused."""
+    if isinstance(source, bool):
+        raise TemplateProblem("a formula is needed here, not true/false")
+    if not isinstance(source, str):
+        source = numeric.plain(source)
+    if not source.strip():
+        raise TemplateProblem("the formula is empty")
+    tree, names = parse_checked(source, "formula")
+    return Compiled(source, "formula", names,
+                    _compile(tree, "formula"))
+
+
+def is_template(text: str) -> bool:
+    """True when a text needs rendering (fast path for plain text)."""
+    return "{{" in text or "{%" in text or "{#" in text
