@@ -76,8 +76,56 @@ class _DecimalLexer(Lexer):
                 yield token
 
 
+#: The function every ``~`` becomes a call of (see :func:`_join_calls`), and its import path.
+_concat = arithmetic.concat
+_JOIN = f"{_concat.__module__}.{_concat.__name__}"
+
+
+def _join_calls(tree: nodes.Node) -> None:
+    """Turn every ``~`` (``nodes.Concat``) of ``tree`` into a call of arithmetic.concat.
+
+    Jinja evaluates constant parts of ``{{ ... }}`` when it compiles a template, and it
+    joins a constant ``"x" ~ 1.50`` with ``str()``, which writes ``x1.50`` (or ``1E-7``,
+    or ``[Decimal('1.5')]``) where qbank writes ``x1.5``. A ``Call`` is never evaluated at
+    compile time in a sandbox, so after this rewrite every ``~`` is left to run time,
+    where :meth:`QbankEnvironment.call` hands it to :func:`qbank.arithmetic.concat`. Only
+    public node API is used (``iter_fields``, ``Call``, ``ImportedName``); an explicit
+    stack, as the tree may be deep.
+    """
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        for field, value in node.iter_fields():
+            if isinstance(value, nodes.Node):
+                if isinstance(value, nodes.Concat):
+                    value = _join_call(value)
+                    setattr(node, field, value)
+                stack.append(value)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, nodes.Concat):
+                        value[i] = item = _join_call(item)
+                    if isinstance(item, nodes.Node):
+                        stack.append(item)
+
+
+def _join_call(node: nodes.Concat) -> nodes.Call:
+    return nodes.Call(nodes.ImportedName(_JOIN, lineno=node.lineno,
+                                         environment=node.environment),
+                      node.nodes, [], None, None,
+                      lineno=node.lineno, environment=node.environment)
+
+
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, with every value-building step routed through the meter."""
+    """Jinja's code generator, with every value-building step routed through the meter.
+
+    Only public ``visit_*`` methods are extended, each writing a call of one of the
+    environment's hooks around what Jinja writes.
+    """
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        _join_calls(node)  # before Jinja looks at the tree at all
+        super().visit_Template(node, frame)
 
     def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
         value = node.as_const(frame.eval_ctx)
@@ -85,21 +133,6 @@ class _CodeGenerator(CodeGenerator):
             self.write(f"environment.number({str(value)!r})")
         else:
             super().visit_Const(node, frame)
-
-    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
-        # Jinja folds '{{ "x" ~ 1.50 }}' at compile time with str(), which writes 1.50,
-        # 1E-7 or [Decimal('1.5')]; leave every ~ to environment.concat, which writes
-        # numbers the qbank way.
-        if isinstance(node, nodes.Concat) or any(True for _ in node.find_all(nodes.Concat)):
-            raise nodes.Impossible()
-        return super()._output_child_to_const(node, frame, finalize)
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.concat((")
-        for arg in node.nodes:
-            self.visit(arg, frame)
-            self.write(", ")
-        self.write("))")
 
     def visit_List(self, node: nodes.List, frame: Frame) -> None:
         self.write("environment.make_list(")
@@ -199,6 +232,7 @@ class QbankEnvironment(SandboxedEnvironment):
         return Decimal(text)
 
     def concat(self, parts: Iterable[Any]) -> str:
+        """How Jinja's ``Template.render`` joins a template's output: bounded, too."""
         return arithmetic.concat(parts)
 
     def make_list(self, items: list | tuple) -> list:
@@ -241,6 +275,8 @@ class QbankEnvironment(SandboxedEnvironment):
         return obj[position]
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is _concat:  # '~' (see _join_calls): charged by concat itself
+            return _concat(args)
         name = __self._allowed_callables.get(id(__obj))
         if name is None:
             raise SecurityError("only the listed functions may be called")
