@@ -33,6 +33,18 @@ def test_tilde_writes_numbers_the_qbank_way(source, expected):
     assert compile_template(source).run({}) == expected
 
 
+@pytest.mark.parametrize("source, expected", [
+    ('{{ ("b" ~ 2.0) ~ x }}', "b23"),
+    ('{{ (("b" ~ 2.0) | upper) ~ x }}', "B23"),
+    ('{% set y = ("b" ~ 2.50) ~ x %}{{ y }}', "b2.53"),
+])
+def test_constant_parts_of_a_tilde_are_not_folded_when_names_are_found(source, expected):
+    # jinja2.meta.find_undeclared_variables runs Jinja's optimizer, which folds constant
+    # parts of the tree in place with str() ("b2.0"): the names are found after compiling.
+    assert compile_template(source).run({"x": 3}) == expected
+    assert compile_formula('("b" ~ 2.0) ~ x').run({"x": 3}) == "b23"
+
+
 def test_tilde_in_a_formula():
     assert compile_formula('"a" ~ 1.50 ~ [0.10]').run({}) == "a1.50.1"
 

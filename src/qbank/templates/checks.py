@@ -93,9 +93,9 @@ def _check_node(node: nodes.Node) -> None:
         raise TemplateProblem(unknown("test", node.name, TESTS))
 
 
-def parse_checked(source: str, kind: str) -> tuple[nodes.Template, frozenset[str]]:
+def parse_checked(source: str, kind: str) -> nodes.Template:
     """Parse a template (``kind`` "template") or formula, refusing what a question may not
-    write; also returns the names it reads (beyond the functions and constants).
+    write.
 
     A formula is parsed as one expression and becomes ``{% set result = ... %}``.
     """
@@ -122,5 +122,15 @@ def parse_checked(source: str, kind: str) -> tuple[nodes.Template, frozenset[str
     except RecursionError:
         raise TemplateProblem(f"{what} is nested too deeply") from None
     _check_syntax(tree)
-    names = frozenset(find_undeclared_variables(tree)) - FUNCTIONS.keys() - CONSTANTS.keys()
-    return tree, names
+    return tree
+
+
+def names_read(tree: nodes.Template) -> frozenset[str]:
+    """The names a checked template or formula reads, beyond the functions and constants.
+
+    Only once the tree is compiled: ``find_undeclared_variables`` runs a code generator
+    with Jinja's optimizer, which replaces constant parts of the tree *in place* with
+    their values worked out Jinja's way (``("b" ~ 2.0) ~ x`` became ``"b2.0" ~ x``, and
+    constant lists skipped the list checks).
+    """
+    return frozenset(find_undeclared_variables(tree)) - FUNCTIONS.keys() - CONSTANTS.keys()

@@ -21,7 +21,7 @@ from jinja2.runtime import missing
 from .. import arithmetic, numeric
 from ..arithmetic import FormulaError, TooMuchText, TooSlow
 from ..errors import TemplateProblem
-from .checks import parse_checked
+from .checks import names_read, parse_checked
 from .clocks import start_meter
 from .environment import ENVIRONMENT
 from .words import decimal_words, python_words, syntax_problem, undefined_words
@@ -172,9 +172,7 @@ def _compile(tree: nodes.Template, kind: str) -> _Runner:
 
 def compile_template(source: str) -> Compiled:
     """Check and compile a text template; raises :class:`TemplateProblem` if refused."""
-    tree, names = parse_checked(source, "template")
-    return Compiled(source, "template", names,
-                    _compile(tree, "template"))
+    return _compiled(source, "template")
 
 
 def compile_formula(source: str | int | float | Decimal) -> Compiled:
@@ -186,9 +184,13 @@ def compile_formula(source: str | int | float | Decimal) -> Compiled:
         source = numeric.plain(source)
     if not source.strip():
         raise TemplateProblem("the formula is empty")
-    tree, names = parse_checked(source, "formula")
-    return Compiled(source, "formula", names,
-                    _compile(tree, "formula"))
+    return _compiled(source, "formula")
+
+
+def _compiled(source: str, kind: str) -> Compiled:
+    tree = parse_checked(source, kind)
+    runner = _compile(tree, kind)
+    return Compiled(source, kind, names_read(tree), runner)  # names_read: after compiling
 
 
 def is_template(text: str) -> bool:
