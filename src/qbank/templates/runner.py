@@ -9,14 +9,13 @@ a stranger, nothing else may escape.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
 from typing import Any, Mapping
 
-from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2 import Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.runtime import missing
+from jinja2.runtime import Context, missing
 
 from .. import arithmetic, numeric
 from ..arithmetic import FormulaError, TooMuchText, TooSlow
@@ -27,27 +26,33 @@ from .environment import ENVIRONMENT
 from .words import decimal_words, python_words, syntax_problem, undefined_words
 
 
-class _Scope:
-    """The names one run of a template or formula sees: what Jinja's generated code needs
-    of a ``Context`` (``resolve_or_missing``, ``vars``, ``exported_vars``), and no more.
+class _Scope(Context):
+    """The context of one run of a template or formula: a Jinja ``Context``, built only as
+    far as the run needs.
 
-    Jinja's ``Template.render`` builds a full ``Context`` per run over a copy of the
-    globals merged with the values; for a short formula that costs more than working it
-    out. The generated code of the syntax a question may use (see :data:`.checks.ALLOWED_NODES`) reads
-    names through ``resolve_or_missing`` and stores ``{% set %}`` results in ``vars`` and
-    ``exported_vars``; every call, operator, item access and output still goes through the
-    environment's sandboxed hooks, which do not use the context. Names resolve as in a
-    Context: the run's own assignments, then the values, then the functions and constants.
+    Jinja's ``Template.render`` builds a full ``Context`` per run (an evaluation context,
+    the set of the globals' names, the blocks) over a copy of the 27 functions and
+    constants merged with the values; for a short formula that costs more than working
+    it out. The code Jinja generates for the syntax a question may use asks its context
+    for three things: ``resolve_or_missing`` (the method ``Context`` documents as the one
+    to override to look names up), and ``vars`` and ``exported_vars`` (where ``{% set %}``
+    stores). A _Scope makes only those. Names resolve as in a ``Context``: the run's own
+    assignments, then the values, then the functions and constants. Every call,
+    operator, item access and output goes through the environment's sandboxed hooks,
+    which do not use the context.
+
+    Should generated code ask for anything else (none does with Jinja 3.1: see
+    tests/test_jinja_reliance.py), Python calls :meth:`__getattr__`, which completes the
+    object with ``Context``'s own constructor, keeping what the run assigned so far:
+    that run is slower, never wrong. Nothing is decided by reading the generated code.
     """
 
-    __slots__ = ("vars", "exported_vars", "_values")
-    #: The attributes of the context generated code may use with a _Scope.
-    PROVIDES = frozenset({"resolve_or_missing", "vars", "exported_vars"})
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    def __init__(self, values: Mapping[str, Any], template: Template) -> None:
+        # Context.__init__ is deliberately not called here: see __getattr__.
         self.vars: dict[str, Any] = {}
         self.exported_vars: set[str] = set()
         self._values = values
+        self._template = template
 
     def resolve_or_missing(self, key: str) -> Any:
         if key in self.vars:
@@ -56,39 +61,41 @@ class _Scope:
             return self._values[key]
         return _GLOBALS.get(key, missing)
 
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only for an attribute the object does not have (yet).
+        if name.startswith("__") or "_completed" in self.__dict__:
+            raise AttributeError(name)
+        self._completed = True
+        self._complete()
+        return getattr(self, name)
+
+    def _complete(self) -> None:
+        """Make this a full ``Context``, as ``Template.render`` would have made it (with the
+        globals already copied into its parent dict), keeping the run's assignments."""
+        kept = self.vars, self.exported_vars
+        template = self._template
+        Context.__init__(self, template.environment, {**_GLOBALS, **self._values},
+                         template.name, template.blocks)
+        self.vars, self.exported_vars = kept
+
 
 #: The functions and constants every template and formula may use (fixed once the
 #: environment is made).
 _GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
 
 
-#: How generated code uses its context: ``context.<attribute>``.
-_CONTEXT_USE = re.compile(r"\bcontext\.(\w+)")
-
-
 class _Runner:
-    """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`.
+    """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`."""
 
-    Whether the generated code asks its context for anything else is checked on its source
-    when it is compiled (``scope_will_do``); if it does (no syntax a question may use does
-    so with this version of Jinja), that template gets a full Jinja ``Context`` instead.
-    """
+    __slots__ = ("_root", "_formula", "_template")
 
-    __slots__ = ("_root", "_formula", "_template", "_scope_will_do")
-
-    def __init__(self, template: Any, formula: bool, scope_will_do: bool) -> None:
+    def __init__(self, template: Template, formula: bool) -> None:
         self._root = template.root_render_func
         self._template = template
         self._formula = formula
-        self._scope_will_do = scope_will_do
 
     def __call__(self, values: Mapping[str, Any]) -> Any:
-        if self._scope_will_do:
-            scope: Any = _Scope(values)
-        else:  # what Template.render does, with the globals already copied into a dict
-            template = self._template
-            scope = ENVIRONMENT.context_class(ENVIRONMENT, {**_GLOBALS, **values},
-                                              template.name, template.blocks)
+        scope = _Scope(values, self._template)
         if self._formula:
             for _ in self._root(scope):
                 pass
@@ -155,14 +162,8 @@ class Compiled:
 
 
 def _compile(tree: nodes.Template, kind: str) -> _Runner:
-    env = ENVIRONMENT
     try:
-        # What env.from_string(tree) does, keeping the generated source to look at.
-        source = env.compile(tree, raw=True)
-        template = env.template_class.from_code(env, compile(source, "<template>", "exec"),
-                                                env.make_globals(None), None)
-        return _Runner(template, formula=kind == "formula",
-                       scope_will_do=set(_CONTEXT_USE.findall(source)) <= _Scope.PROVIDES)
+        return _Runner(ENVIRONMENT.from_string(tree), formula=kind == "formula")
     except TemplateSyntaxError as exc:
         raise syntax_problem(exc, f"the {kind}") from None
     except (RecursionError, SyntaxError, MemoryError):
