@@ -15,7 +15,9 @@ import pytest
 from jinja2 import nodes
 from jinja2.runtime import Context
 
-from qbank.templates import ENVIRONMENT, checks, compile_formula, compile_template, runner
+from qbank.errors import TemplateProblem
+from qbank.templates import (ENVIRONMENT, checks, compile_formula, compile_template,
+                             environment, runner)
 
 
 # --- '~' is never folded at compile time with str() ----------------------------------------
@@ -71,6 +73,30 @@ def test_jinja_folds_concat_with_str_which_is_why_it_is_rewritten():
 def test_number_literals_are_exact_decimals():
     assert compile_template("{{ 0.1 + 0.2 }}").run({}) == "0.3"
     assert compile_formula("0.1 + 0.2 == 0.3").run({}) is True
+    # The literal's own digits, not float's 17 (the lexer keeps the text of each literal).
+    assert compile_template("{{ 0.12345678901234567890123 }}").run({}) == \
+        "0.12345678901234567890123"
+    assert compile_template("{{ 1_000.000_5 }} {{ 1.5e3 }} {{ 2E-7 }}").run({}) == \
+        "1000.0005 1500 0.0000002"
+
+
+# --- comparisons and unknown names ------------------------------------------------------
+
+def test_every_comparison_jinja_parses_is_in_our_table():
+    tree = ENVIRONMENT.parse("{{ a == b != c > d >= e < f <= g in h not in i }}")
+    assert {op.op for op in tree.find_all(nodes.Operand)} == set(environment._COMPARISONS)
+
+
+def test_comparisons():
+    source = ("{{ 1 == 1.0 }} {{ 1 != 2 }} {{ 2 > 1 }} {{ 2 >= 2 }} {{ 1 < 2 }} {{ 2 <= 2 }} "
+              "{{ 1 in [1] }} {{ 1 not in [1] }} {{ 'b' in x }}")
+    assert compile_template(source).run({"x": "abc"}) == " ".join(["true"] * 7 + ["false", "true"])
+
+
+@pytest.mark.parametrize("source", ["nope", "nope[0]", "[nope][0]"])
+def test_an_unknown_name_is_named(source):
+    with pytest.raises(TemplateProblem, match="unknown name 'nope'"):
+        compile_formula(source).run({})
 
 
 # --- the run's context: a Context built only as far as the generated code needs ----------

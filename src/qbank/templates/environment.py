@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
-from jinja2.compiler import CodeGenerator, Frame, operators
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.lexer import TOKEN_FLOAT, TOKEN_STRING, Lexer, Token
 from jinja2.sandbox import SandboxedEnvironment
@@ -116,6 +116,11 @@ def _join_call(node: nodes.Concat) -> nodes.Call:
                       lineno=node.lineno, environment=node.environment)
 
 
+#: Python's operator for each comparison of a ``nodes.Operand`` (as the node documents).
+_COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=",
+                "in": "in", "notin": "not in"}
+
+
 class _CodeGenerator(CodeGenerator):
     """Jinja's code generator, with every value-building step routed through the meter.
 
@@ -153,7 +158,7 @@ class _CodeGenerator(CodeGenerator):
         self.visit(node.expr, frame)
         self.write(")")
         for operand in node.ops:
-            self.write(f" {operators[operand.op]} environment.measure(")
+            self.write(f" {_COMPARISONS[operand.op]} environment.measure(")
             self.visit(operand.expr, frame)
             self.write(")")
         self.write(")")
@@ -255,7 +260,7 @@ class QbankEnvironment(SandboxedEnvironment):
     def getitem(self, obj: Any, argument: Any) -> Any:
         charge(1)
         if isinstance(obj, Undefined):
-            obj._fail_with_undefined_error()  # "unknown name 'x'", not a refusal
+            str(obj)  # StrictUndefined raises "'x' is undefined" (unknown name), not a refusal
         if not isinstance(obj, (str, list, tuple)):
             raise SecurityError("only lists and texts can be indexed, by a whole number")
         if isinstance(argument, slice):

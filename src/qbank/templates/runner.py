@@ -124,7 +124,8 @@ class Compiled:
             if self.kind == "formula":
                 result = self._runner(values)
                 if isinstance(result, Undefined):
-                    raise TemplateProblem(f"unknown name '{result._undefined_name}'")
+                    str(result)  # StrictUndefined raises "'x' is undefined": worded below
+                    raise TemplateProblem("unknown name")  # (any other Undefined)
                 if isinstance(result, (str, list, tuple)):  # kept in the variant: counted
                     meter.write(len(arithmetic.display(result)))
                 return result
