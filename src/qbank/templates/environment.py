@@ -206,6 +206,13 @@ def _guarded(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class QbankEnvironment(SandboxedEnvironment):
+    """The sandbox every template and formula is compiled by (one instance: ENVIRONMENT).
+
+    The sandbox's documented hooks (``call_binop``, ``call_unop``, ``call``, ``getitem``,
+    ``getattr``) and the hooks the code generator writes calls of (``number``,
+    ``make_list``, ``measure``) send every step to :mod:`qbank.arithmetic`.
+    """
+
     intercepted_binops = frozenset(("+", "-", "*", "/", "//", "%", "**"))
     intercepted_unops = frozenset(("-", "+"))
     code_generator_class = _CodeGenerator
