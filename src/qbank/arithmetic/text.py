@@ -1,0 +1,113 @@
+"""How values are written out: ``~``, ``{{ value }}`` and the words for a value in a message.
+
+Numbers are written in full, never in exponent form (``1E-7`` is ``0.0000001``), the same
+way wherever a value becomes text, whether a template joins it with ``~``, outputs it
+or a problem message describes it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .. import limits, numeric
+from ..numeric import Number, to_decimal
+from .meter import METER, FormulaError, charge, check_list
+
+def describe(value: Any) -> str:
+    """A value in the words of a problem message ("the text 'abc'", "a list")."""
+    if isinstance(value, bool):
+        return f"true/false value ({'true' if value else 'false'})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the text '{shown}'"
+    if numeric.is_number(value):
+        try:
+            shown = numeric.plain(value)
+        except (ArithmeticError, TypeError):
+            return "a number out of range"
+        return f"the number {shown if len(shown) <= 40 else shown[:37] + '...'}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "this value"
+
+
+
+def concat(parts: Any) -> str:
+    """The ``~`` operator: join texts, bounded."""
+    out = []
+    total = 0
+    for part in parts:
+        text = part if type(part) is str else display(part)
+        total += len(text)
+        if total > limits.MAX_TEXT:
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
+        out.append(text)
+    charge(1 + (total >> 6))
+    return "".join(out)
+
+
+#: numeric.plain() of ints and Decimals already written out. plain() depends only on the
+#: value (2, Decimal('2.0') and Decimal('2E+0') all give '2', as they are equal and hash
+#: alike), and a bank's parameter values repeat in every variant that draws them.
+_PLAIN: dict[Number, str] = {}
+_PLAIN_LIMIT = 50_000
+_PLAIN_LONGEST = 40
+
+
+class ShownNumber(Decimal):
+    """A number that remembers how it is displayed (``answer`` with its decimals and unit)."""
+
+    text: str
+
+    def __new__(cls, value: Number, text: str) -> ShownNumber:
+        obj = super().__new__(cls, to_decimal(value))
+        obj.text = text
+        return obj
+
+
+def display(value: Any) -> str:
+    """How a value appears in rendered text: numbers in full, never in exponent form."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or (kind is Decimal and value.is_finite()):
+        text = _PLAIN.get(value)
+        if text is None:
+            text = numeric.plain(value)
+            if len(_PLAIN) < _PLAIN_LIMIT and len(text) <= _PLAIN_LONGEST:
+                _PLAIN[value] = text
+        return text
+    if isinstance(value, str):
+        return value
+    if isinstance(value, ShownNumber):
+        return value.text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if numeric.is_number(value):
+        return numeric.plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        check_list(value)
+        charge(len(value))
+        text = ", ".join(display(v) for v in value)
+        if len(text) > limits.MAX_TEXT:
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
+        return text
+    return str(value)
+
+
+def finalize(value: Any) -> str:
+    """What ``{{ value }}`` writes: :func:`display`, counted against the output budget."""
+    text = value if type(value) is str else display(value)
+    meter = METER.get()
+    if meter is not None:
+        length = len(text)
+        meter.output_left -= length
+        if meter.output_left < 0:
+            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
+        left = meter.steps_left = meter.steps_left - 1 - (length >> 6)  # as charge() does
+        if left < 0 or left <= meter._next_clock:
+            meter.spend(0)
+    return text

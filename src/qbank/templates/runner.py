@@ -1,0 +1,200 @@
+"""Compiling a checked template or formula, and running it within its budgets.
+
+:func:`compile_template` and :func:`compile_formula` parse and check a source
+(:mod:`.checks`) and let Jinja generate its Python code once; :meth:`Compiled.run` runs
+it once per variant with a fresh work meter (:mod:`.clocks`) and turns every failure into
+a :class:`TemplateProblem` in a teacher's words (:mod:`.words`): a template is code from
+a stranger, nothing else may escape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, DecimalException
+from typing import Any, Mapping
+
+from jinja2 import Template, TemplateSyntaxError, Undefined, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.runtime import Context, missing
+
+from .. import arithmetic, numeric
+from ..arithmetic import FormulaError, TooMuchText, TooSlow
+from ..errors import TemplateProblem
+from .checks import names_read, parse_checked
+from .clocks import start_meter
+from .environment import ENVIRONMENT
+from .words import decimal_words, python_words, syntax_problem, undefined_words
+
+
+class _Scope(Context):
+    """The context of one run of a template or formula: a Jinja ``Context``, built only as
+    far as the run needs.
+
+    Jinja's ``Template.render`` builds a full ``Context`` per run (an evaluation context,
+    the set of the globals' names, the blocks) over a copy of the 27 functions and
+    constants merged with the values; for a short formula that costs more than working
+    it out. The code Jinja generates for the syntax a question may use asks its context
+    for three things: ``resolve_or_missing`` (the method ``Context`` documents as the one
+    to override to look names up), and ``vars`` and ``exported_vars`` (where ``{% set %}``
+    stores). A _Scope makes only those. Names resolve as in a ``Context``: the run's own
+    assignments, then the values, then the functions and constants. Every call,
+    operator, item access and output goes through the environment's sandboxed hooks,
+    which do not use the context.
+
+    Should generated code ask for anything else (none does with Jinja 3.1: see
+    tests/test_jinja_reliance.py), Python calls :meth:`__getattr__`, which completes the
+    object with ``Context``'s own constructor, keeping what the run assigned so far:
+    that run is slower, never wrong. Nothing is decided by reading the generated code.
+    """
+
+    def __init__(self, values: Mapping[str, Any], template: Template) -> None:
+        # Context.__init__ is deliberately not called here: see __getattr__.
+        self.vars: dict[str, Any] = {}
+        self.exported_vars: set[str] = set()
+        self._values = values
+        self._template = template
+
+    def resolve_or_missing(self, key: str) -> Any:
+        if key in self.vars:
+            return self.vars[key]
+        if key in self._values:
+            return self._values[key]
+        return _GLOBALS.get(key, missing)
+
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only for an attribute the object does not have (yet).
+        if name.startswith("__") or "_completed" in self.__dict__:
+            raise AttributeError(name)
+        self._completed = True
+        self._complete()
+        return getattr(self, name)
+
+    def _complete(self) -> None:
+        """Make this a full ``Context``, as ``Template.render`` would have made it (with the
+        globals already copied into its parent dict), keeping the run's assignments."""
+        kept = self.vars, self.exported_vars
+        template = self._template
+        Context.__init__(self, template.environment, {**_GLOBALS, **self._values},
+                         template.name, template.blocks)
+        self.vars, self.exported_vars = kept
+
+
+#: The functions and constants every template and formula may use (fixed once the
+#: environment is made).
+_GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
+
+
+class _Runner:
+    """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`."""
+
+    __slots__ = ("_root", "_formula", "_template")
+
+    def __init__(self, template: Template, formula: bool) -> None:
+        self._root = template.root_render_func
+        self._template = template
+        self._formula = formula
+
+    def __call__(self, values: Mapping[str, Any]) -> Any:
+        scope = _Scope(values, self._template)
+        if self._formula:
+            for _ in self._root(scope):
+                pass
+            return scope.vars["result"]
+        return arithmetic.concat(self._root(scope))  # what env.concat does, one call less
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A template or formula compiled once, run once per variant."""
+
+    source: str
+    kind: str  # "template" or "formula"
+    names: frozenset[str]  # the names it reads (beyond functions and constants)
+    _runner: Any
+
+    def run(self, values: Mapping[str, Any]) -> Any:
+        """Run once with ``values``, within the work budget and time limits.
+
+        Every failure is a :class:`TemplateProblem` in a teacher's words; nothing else
+        escapes (a template is code from a stranger).
+        """
+        meter = start_meter()
+        token = arithmetic.METER.set(meter)
+        try:
+            if self.kind == "formula":
+                result = self._runner(values)
+                if isinstance(result, Undefined):
+                    str(result)  # StrictUndefined raises "'x' is undefined": worded below
+                    raise TemplateProblem("unknown name")  # (any other Undefined)
+                if isinstance(result, (str, list, tuple)):  # kept in the variant: counted
+                    meter.write(len(arithmetic.display(result)))
+                return result
+            text = self._runner(values)
+            meter.write(len(text))  # all of it, written-out parts too: it is all kept
+            return text.strip("\n")
+        except TemplateProblem:
+            raise
+        except (TooSlow, TooMuchText) as exc:  # about the question, not this formula
+            raise TemplateProblem(str(exc)) from None
+        except UndefinedError as exc:
+            raise TemplateProblem(undefined_words(exc)) from None
+        except SecurityError as exc:
+            raise TemplateProblem(f"not allowed: {exc}") from None
+        except (ZeroDivisionError, DecimalException) as exc:
+            raise TemplateProblem(decimal_words(exc, self.source)) from None
+        except (FormulaError, numeric.NumberError) as exc:
+            raise TemplateProblem(f"{self._prefix()}{exc}") from None
+        except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+            raise TemplateProblem(f"{self._prefix()}{python_words(exc)}") from None
+        except RecursionError:
+            raise TemplateProblem(f"{self._prefix()}it is nested too deeply") from None
+        except MemoryError:
+            raise TemplateProblem(f"{self._prefix()}it needs too much memory") from None
+        except Exception as exc:  # a stranger's template must never crash qbank
+            raise TemplateProblem(f"{self._prefix()}it could not be worked out "
+                                  f"({type(exc).__name__}: {exc})") from None
+        finally:
+            arithmetic.METER.reset(token)
+
+    def _prefix(self) -> str:
+        """Names a short formula in a message; a template is already named by its field."""
+        src = self.source.strip()
+        return f"formula '{src}': " if self.kind == "formula" and len(src) <= 60 else ""
+
+
+def _compile(tree: nodes.Template, kind: str) -> _Runner:
+    try:
+        return _Runner(ENVIRONMENT.from_string(tree), formula=kind == "formula")
+    except TemplateSyntaxError as exc:
+        raise syntax_problem(exc, f"the {kind}") from None
+    except (RecursionError, SyntaxError, MemoryError):
+        # Python's own compiler has nesting limits of its own (e.g. 200 brackets).
+        raise TemplateProblem(f"the {kind} is nested too deeply") from None
+
+
+def compile_template(source: str) -> Compiled:
+    """Check and compile a text template; raises :class:`TemplateProblem` if refused."""
+    return _compiled(source, "template")
+
+
+def compile_formula(source: str | int | float | Decimal) -> Compiled:
+    """Check and compile a formula (a number is a formula too); raises
+    :class:`TemplateProblem` if refused."""
+    if isinstance(source, bool):
+        raise TemplateProblem("a formula is needed here, not true/false")
+    if not isinstance(source, str):
+        source = numeric.plain(source)
+    if not source.strip():
+        raise TemplateProblem("the formula is empty")
+    return _compiled(source, "formula")
+
+
+def _compiled(source: str, kind: str) -> Compiled:
+    tree = parse_checked(source, kind)
+    runner = _compile(tree, kind)
+    return Compiled(source, kind, names_read(tree), runner)  # names_read: after compiling
+
+
+def is_template(text: str) -> bool:
+    """True when a text needs rendering (fast path for plain text)."""
+    return "{{" in text or "{%" in text or "{#" in text

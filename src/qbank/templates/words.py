@@ -1,0 +1,85 @@
+"""Teacher-facing wording of what went wrong in a template or formula.
+
+A template is written by a teacher, not a programmer: Python's and Jinja's messages
+("'<' not supported between instances of 'str' and 'int'", "'x' is undefined") are
+reworded here, in one place, so every part of the sandbox words a problem the same way
+and the wording can be reviewed (and tested) without reading the machinery.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable
+
+from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import UndefinedError
+
+from ..errors import TemplateProblem
+
+
+def _kind(type_name: str) -> str:
+    return {"str": "a text", "int": "a number", "Decimal": "a number", "float": "a number",
+            "ShownNumber": "a number", "list": "a list", "tuple": "a list",
+            "bool": "true/false", "NoneType": "nothing"}.get(type_name, "a value")
+
+
+_COMPARE_WORDS = re.compile(r"'(.+?)' not supported between instances of '(\w+)' and '(\w+)'")
+_CALL_PREFIX = re.compile(r"^_?\w+\(\)")
+
+
+def python_words(exc: Exception, name: str | None = None) -> str:
+    """A Python error about a value, in a teacher's words."""
+    text = str(exc)
+    match = _COMPARE_WORDS.search(text)
+    if match:
+        op, left, right = match.groups()
+        return f"cannot compare {_kind(left)} with {_kind(right)} using '{op}'"
+    if "is not iterable" in text or "is not a container" in text:
+        return "'in' needs a text or a list on its right"
+    if name is not None:
+        text = _CALL_PREFIX.sub(f"{name}()", text)
+    return text
+
+
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """"unknown filter 'fixd' (did you mean 'fixed'?)"."""
+    message = f"unknown {kind} '{name}'"
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        message += f" (did you mean '{close[0]}'?)"
+    return message
+
+
+def unknown_name_message(name: str, known: Iterable[str]) -> str:
+    """"unknown name 'x'", with the closest of ``known`` suggested (for the generator)."""
+    return unknown("name", name, known)
+
+
+def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
+    """Jinja's syntax error as a problem with ``what`` ("the formula", "the text")."""
+    message = exc.message or "syntax error"
+    message = message.replace("end of template", f"end of {what}").rstrip(".")
+    if message.startswith("unexpected char"):
+        message = message.replace("unexpected char", "unexpected character")
+    return TemplateProblem(f"{what} has a syntax error: {message}")
+
+
+def undefined_words(exc: UndefinedError) -> str:
+    """"'x' is undefined" as "unknown name 'x'"."""
+    text = str(exc)
+    if text.startswith("'") and "' is undefined" in text:
+        return f"unknown name {text.split(' is undefined')[0]}"
+    return text
+
+
+def decimal_words(exc: Exception, source: str) -> str:
+    """A decimal signal (division by zero, overflow, ...) naming the source it came from."""
+    source = source.strip()
+    source = source if len(source) <= 60 else source[:57] + "..."
+    name = type(exc).__name__
+    if "DivisionByZero" in name or "ZeroDivision" in name or "DivisionUndefined" in name:
+        return f"division by zero in '{source.strip()}'"
+    if "Overflow" in name:
+        return f"a number in '{source.strip()}' grows too large"
+    return f"'{source.strip()}' has no numeric answer here ({name})"
