@@ -63,8 +63,9 @@ MAX_REPEAT = 7
 
 
 def _enough(started: float, repeats: int, spec: dict) -> bool:
-    return (time.perf_counter() - started >= spec.get("min_time", MIN_SECONDS)
-            or repeats >= spec.get("max_repeat", MAX_REPEAT))
+    return time.perf_counter() - started >= spec.get(
+        "min_time", MIN_SECONDS
+    ) or repeats >= spec.get("max_repeat", MAX_REPEAT)
 
 
 def _registry(extra_modules: list[str]) -> dict:
@@ -123,9 +124,14 @@ class _PhaseClock:
 
     def phases(self, start, end) -> list[tuple[str, tuple[float, float]]]:
         """The marks in order; a step the pipeline no longer has counts as zero time."""
-        names = [("load", "validate:start"), ("validate", "validate:end"),
-                 ("before_generate", "generate:start"), ("generate", "generate:end"),
-                 ("before_export", "export:start"), ("export", "export:end")]
+        names = [
+            ("load", "validate:start"),
+            ("validate", "validate:end"),
+            ("before_generate", "generate:start"),
+            ("generate", "generate:end"),
+            ("before_export", "export:start"),
+            ("export", "export:end"),
+        ]
         marks = [("start", start)]
         for phase, key in names:
             marks.append((phase, self.marks.get(key, marks[-1][1])))
@@ -152,9 +158,14 @@ def measure_qbank(spec: dict) -> dict:
         _fresh(out)
         gc.collect()
         start = _now()
-        result = pipeline.run([spec["bank"]] if spec["bank"] else [], count=spec["count"],
-                              seed=spec["seed"], formats=[spec["format"]], out_dir=out,
-                              options=options)
+        result = pipeline.run(
+            [spec["bank"]] if spec["bank"] else [],
+            count=spec["count"],
+            seed=spec["seed"],
+            formats=[spec["format"]],
+            out_dir=out,
+            options=options,
+        )
         end = _now()
         repeats += 1
         wall, cpu = _phases(clock.phases(start, end))
@@ -167,10 +178,18 @@ def measure_qbank(spec: dict) -> dict:
         del generated, result
         if _enough(started, repeats, spec):
             break
-    return {"wall": best[0], "cpu": best[1], "repeats": repeats, "variants": variants,
-            "questions": questions, "compiled": compiles["compiled"],
-            "bytes": sum(f.stat().st_size for f in files), "files": [f.name for f in files],
-            "peak_mb": _peak_mb(), "rss_before_mb": rss_before}
+    return {
+        "wall": best[0],
+        "cpu": best[1],
+        "repeats": repeats,
+        "variants": variants,
+        "questions": questions,
+        "compiled": compiles["compiled"],
+        "bytes": sum(f.stat().st_size for f in files),
+        "files": [f.name for f in files],
+        "peak_mb": _peak_mb(),
+        "rss_before_mb": rss_before,
+    }
 
 
 def measure_floor(spec: dict) -> dict:
@@ -200,9 +219,15 @@ def measure_floor(spec: dict) -> dict:
             best = (wall, cpu)
         if _enough(started, repeats, spec):
             break
-    return {"wall": best[0]["total"], "cpu": best[1]["total"], "repeats": repeats,
-            "items": items, "bytes": sum(f.stat().st_size for f in files),
-            "peak_mb": _peak_mb(), "rss_before_mb": rss_before}
+    return {
+        "wall": best[0]["total"],
+        "cpu": best[1]["total"],
+        "repeats": repeats,
+        "items": items,
+        "bytes": sum(f.stat().st_size for f in files),
+        "peak_mb": _peak_mb(),
+        "rss_before_mb": rss_before,
+    }
 
 
 def main() -> None:

@@ -9,8 +9,10 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-BANK_NAMES = {"default": "The default bank (open-vs-closed-ai)",
-              "numerical-50": "The generated bank of 50 numerical templates (bench/bankgen.py)"}
+BANK_NAMES = {
+    "default": "The default bank (open-vs-closed-ai)",
+    "numerical-50": "The generated bank of 50 numerical templates (bench/bankgen.py)",
+}
 MARKER_BEGIN = "<!-- bench:begin (written by bench/run.py --record) -->"
 MARKER_END = "<!-- bench:end -->"
 
@@ -84,9 +86,11 @@ def progress_line(row: dict) -> str:
     if not _ok(q):
         return f"{head} qbank: {q.get('error')}"
     floors = ", ".join(_floor_cell(f) for f in row["floors"])
-    return (f"{head} end to end {seconds(t(q))}, export "
-            f"{seconds(t(q, 'export'))}, peak {mb(q['peak_mb'])}"
-            + (f" | floor {floors}" if floors else ""))
+    return (
+        f"{head} end to end {seconds(t(q))}, export "
+        f"{seconds(t(q, 'export'))}, peak {mb(q['peak_mb'])}"
+        + (f" | floor {floors}" if floors else "")
+    )
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -107,38 +111,56 @@ def machine() -> str:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             pass
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; {', '.join(versions)}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {', '.join(versions)}"
+    )
 
 
 def main_table(rows: list[dict], bank: str) -> list[str]:
     shape = next((r["qbank"] for r in rows if r["bank"] == bank and _ok(r["qbank"])), None)
     title = BANK_NAMES[bank]
     if shape:
-        per_version = shape["questions"] // next(r["count"] for r in rows
-                                                 if r["qbank"] is shape)
+        per_version = shape["questions"] // next(r["count"] for r in rows if r["qbank"] is shape)
         title += f": {per_version} questions per version"
-    lines = [f"#### {title}", "",
-             "| N | format | variants | end to end | µs / variant | export alone | floor "
-             "(library alone) | export ÷ floor | end to end ÷ floor | peak RSS |",
-             "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    lines = [
+        f"#### {title}",
+        "",
+        "| N | format | variants | end to end | µs / variant | export alone | floor "
+        "(library alone) | export ÷ floor | end to end ÷ floor | peak RSS |",
+        "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
     for row in rows:
         if row["bank"] != bank or row["role"] != "main":
             continue
         q = row["qbank"]
         for i, floor in enumerate(row["floors"] or [None]):
-            floor_cells = [_floor_cell(floor) if floor else "—",
-                           ratio(t(q, "export"), t(floor) if floor else None),
-                           ratio(t(q), t(floor) if floor else None)]
+            floor_cells = [
+                _floor_cell(floor) if floor else "—",
+                ratio(t(q, "export"), t(floor) if floor else None),
+                ratio(t(q), t(floor) if floor else None),
+            ]
             if i:
                 lines.append("| | ″ | | | | | " + " | ".join(floor_cells) + " | |")
                 continue
             if _ok(q):
-                cells = [f"{row['count']:,}", row["format"], f"{q['variants']:,}",
-                         seconds(t(q)), micro(t(q), q["variants"]), seconds(t(q, "export"))]
+                cells = [
+                    f"{row['count']:,}",
+                    row["format"],
+                    f"{q['variants']:,}",
+                    seconds(t(q)),
+                    micro(t(q), q["variants"]),
+                    seconds(t(q, "export")),
+                ]
             else:
-                cells = [f"{row['count']:,}", row["format"], "—",
-                         f"error: {q.get('error')}", "—", "—"]
+                cells = [
+                    f"{row['count']:,}",
+                    row["format"],
+                    "—",
+                    f"error: {q.get('error')}",
+                    "—",
+                    "—",
+                ]
             lines.append("| " + " | ".join(cells + floor_cells + [mb(q.get("peak_mb"))]) + " |")
     return lines + [""]
 
@@ -146,9 +168,11 @@ def main_table(rows: list[dict], bank: str) -> list[str]:
 def phases_table(rows: list[dict]) -> list[str]:
     """Where qbank's time goes before the exporter: one line per case (from the json run,
     or the first format measured)."""
-    lines = ["| bank | N | variants | load | validate | generate | generate µs / variant | "
-             "templates + formulas compiled |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| bank | N | variants | load | validate | generate | generate µs / variant | "
+        "templates + formulas compiled |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     seen = set()
     for row in sorted(rows, key=lambda r: r["format"] != "json"):
         key = (row["bank"], row["count"])
@@ -156,21 +180,30 @@ def phases_table(rows: list[dict]) -> list[str]:
         if key in seen or not _ok(q) or row["role"] != "main":
             continue
         seen.add(key)
-        lines.append(f"| {row['bank']} | {row['count']:,} | {q['variants']:,} | "
-                     f"{seconds(t(q, 'load'))} | {seconds(t(q, 'validate'))} | "
-                     f"{seconds(t(q, 'generate'))} | {micro(t(q, 'generate'), q['variants'])} | "
-                     f"{q['compiled']} |")
+        lines.append(
+            f"| {row['bank']} | {row['count']:,} | {q['variants']:,} | "
+            f"{seconds(t(q, 'load'))} | {seconds(t(q, 'validate'))} | "
+            f"{seconds(t(q, 'generate'))} | {micro(t(q, 'generate'), q['variants'])} | "
+            f"{q['compiled']} |"
+        )
     order = {"default": 0, "numerical-50": 1}
-    body = sorted(lines[2:], key=lambda line: (order[line.split(" | ")[0][2:]],
-                                                int(line.split(" | ")[1].replace(",", ""))))
+    body = sorted(
+        lines[2:],
+        key=lambda line: (
+            order[line.split(" | ")[0][2:]],
+            int(line.split(" | ")[1].replace(",", "")),
+        ),
+    )
     return lines[:2] + body + [""]
 
 
 def docx_table(rows: list[dict]) -> list[str]:
-    lines = ["| questions in the worksheets | qbank end to end | qbank export alone | "
-             "µs / question (export) | raw OOXML floor | python-docx naive | naive ÷ qbank "
-             "export | peak RSS qbank |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| questions in the worksheets | qbank end to end | qbank export alone | "
+        "µs / question (export) | raw OOXML floor | python-docx naive | naive ÷ qbank "
+        "export | peak RSS qbank |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         if row["role"] != "docx-scaling":
             continue
@@ -184,7 +217,8 @@ def docx_table(rows: list[dict]) -> list[str]:
             f"| {q['questions']:,} | {seconds(t(q))} | {seconds(t(q, 'export'))} | "
             f"{micro(t(q, 'export'), q['questions'])} | {seconds(t(raw))} | "
             f"{_floor_cell(naive) if naive and not _ok(naive) else seconds(t(naive))} | "
-            f"{ratio(t(naive), t(q, 'export'))} | {mb(q['peak_mb'])} |")
+            f"{ratio(t(naive), t(q, 'export'))} | {mb(q['peak_mb'])} |"
+        )
     return lines + [""]
 
 
@@ -208,11 +242,16 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
     out = ["| target | measured | met? |", "|---|---|---|"]
 
     def add(target: str, measured: str, met: bool | None) -> None:
-        out.append(f"| {target} | {measured} | "
-                   f"{'yes' if met else 'no' if met is not None else 'not measured'} |")
+        out.append(
+            f"| {target} | {measured} | "
+            f"{'yes' if met else 'no' if met is not None else 'not measured'} |"
+        )
 
     # 1. Moodle end to end per numerical variant.
-    big, small = _row(rows, "numerical-50", 1_000, "moodle"), _row(rows, "numerical-50", 30, "moodle")
+    big, small = (
+        _row(rows, "numerical-50", 1_000, "moodle"),
+        _row(rows, "numerical-50", 30, "moodle"),
+    )
     if big and _ok(big["qbank"]):
         q = big["qbank"]
         per = t(q) / q["variants"] * 1e6
@@ -221,11 +260,17 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
             s = small["qbank"]
             slope = (t(q) - t(s)) / (q["variants"] - s["variants"]) * 1e6
             text += f"; {slope:.1f} µs for each variant added (N = 30 → 1,000)"
-        add(f"end to end, Moodle XML ≤ {E2E_MOODLE_US} µs per numerical variant (50-template "
-            "bank)", text, per <= E2E_MOODLE_US)
+        add(
+            f"end to end, Moodle XML ≤ {E2E_MOODLE_US} µs per numerical variant (50-template bank)",
+            text,
+            per <= E2E_MOODLE_US,
+        )
     else:
-        add(f"end to end, Moodle XML ≤ {E2E_MOODLE_US} µs per numerical variant",
-            _absent("moodle", formats), None)
+        add(
+            f"end to end, Moodle XML ≤ {E2E_MOODLE_US} µs per numerical variant",
+            _absent("moodle", formats),
+            None,
+        )
 
     # 2. Exporters alone against their floor at 10,000 versions of the default bank.
     for fmt, floor_label in (("json", None), ("moodle", "lxml"), ("anki", "genanki")):
@@ -234,42 +279,59 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
         if not row or not _ok(row["qbank"]):
             add(name, _absent(fmt, formats), None)
             continue
-        floor = best_floor(row) if floor_label is None else next(
-            (f for f in row["floors"] if f["label"] == floor_label and _ok(f)), None)
+        floor = (
+            best_floor(row)
+            if floor_label is None
+            else next((f for f in row["floors"] if f["label"] == floor_label and _ok(f)), None)
+        )
         if floor is None:
             add(name, "floor not measured", None)
             continue
         r = t(row["qbank"], "export") / t(floor)
-        text = (f"{seconds(t(row['qbank'], 'export'))} vs {seconds(t(floor))} "
-                f"({floor['label']}): {r:.2f}×")
+        text = (
+            f"{seconds(t(row['qbank'], 'export'))} vs {seconds(t(floor))} "
+            f"({floor['label']}): {r:.2f}×"
+        )
         # genanki stores the collection; qbank deflates it. The target is judged against
         # genanki as it comes (the stricter floor); the like-for-like ratio is shown too.
-        same_file = next((f for f in row["floors"] if f["label"] == "genanki + deflate"
-                          and _ok(f)), None) if fmt == "anki" else None
+        same_file = (
+            next((f for f in row["floors"] if f["label"] == "genanki + deflate" and _ok(f)), None)
+            if fmt == "anki"
+            else None
+        )
         if same_file is not None:
-            text += (f"; vs {seconds(t(same_file))} (genanki + deflate, the same file as "
-                     f"qbank's): {t(row['qbank'], 'export') / t(same_file):.2f}×")
+            text += (
+                f"; vs {seconds(t(same_file))} (genanki + deflate, the same file as "
+                f"qbank's): {t(row['qbank'], 'export') / t(same_file):.2f}×"
+            )
         add(name, text, r <= EXPORT_FLOOR_RATIO)
 
     # 3. docx: linear and 5x faster than naive python-docx at 10,000 questions.
-    small, big = (_row(rows, "numerical-50", n, "docx", "docx-scaling") for n, in ((20,), (200,)))
+    small, big = (_row(rows, "numerical-50", n, "docx", "docx-scaling") for (n,) in ((20,), (200,)))
     if big and small and _ok(big["qbank"]) and _ok(small["qbank"]):
         b, s = big["qbank"], small["qbank"]
         growth = (t(b, "export") / b["questions"]) / (t(s, "export") / s["questions"])
-        add(f"docx grows linearly (µs per question at 10,000 ÷ at 1,000 ≤ {LINEAR_TOLERANCE})",
-            f"{growth:.2f}", growth <= LINEAR_TOLERANCE)
+        add(
+            f"docx grows linearly (µs per question at 10,000 ÷ at 1,000 ≤ {LINEAR_TOLERANCE})",
+            f"{growth:.2f}",
+            growth <= LINEAR_TOLERANCE,
+        )
         naive = next((f for f in big["floors"] if f["label"] == "python-docx naive"), None)
         if naive and _ok(naive):
             factor = t(naive) / t(b, "export")
-            add(f"docx ≥ {DOCX_NAIVE_FACTOR}× faster than naive python-docx at 10,000 questions",
-                f"{seconds(t(naive))} vs {seconds(t(b, 'export'))}: "
-                f"{factor:.1f}×", factor >= DOCX_NAIVE_FACTOR)
+            add(
+                f"docx ≥ {DOCX_NAIVE_FACTOR}× faster than naive python-docx at 10,000 questions",
+                f"{seconds(t(naive))} vs {seconds(t(b, 'export'))}: {factor:.1f}×",
+                factor >= DOCX_NAIVE_FACTOR,
+            )
         else:
-            add(f"docx ≥ {DOCX_NAIVE_FACTOR}× faster than naive python-docx",
-                "naive floor not measured", None)
+            add(
+                f"docx ≥ {DOCX_NAIVE_FACTOR}× faster than naive python-docx",
+                "naive floor not measured",
+                None,
+            )
     else:
-        add("docx linear, ≥ 5× faster than naive python-docx",
-            _absent("docx", formats), None)
+        add("docx linear, ≥ 5× faster than naive python-docx", _absent("docx", formats), None)
 
     # 4. Linear in N for every format (default bank, 1,000 -> 10,000 versions).
     for fmt in formats:
@@ -279,57 +341,75 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
         ga, gb = a["qbank"], b["qbank"]
         export = (t(gb, "export") / gb["variants"]) / (t(ga, "export") / ga["variants"])
         total = (t(gb) / gb["variants"]) / (t(ga) / ga["variants"])
-        add(f"{fmt}: time linear in N (cost per variant at N = 10,000 ÷ at 1,000 ≤ "
-            f"{LINEAR_TOLERANCE})", f"export {export:.2f}, end to end {total:.2f}",
-            max(export, total) <= LINEAR_TOLERANCE)
+        add(
+            f"{fmt}: time linear in N (cost per variant at N = 10,000 ÷ at 1,000 ≤ "
+            f"{LINEAR_TOLERANCE})",
+            f"export {export:.2f}, end to end {total:.2f}",
+            max(export, total) <= LINEAR_TOLERANCE,
+        )
 
     # 5. Compiled once per run.
     for bank in ("default", "numerical-50"):
-        counts = {row["qbank"]["compiled"] for row in rows
-                  if row["bank"] == bank and _ok(row["qbank"])}
+        counts = {
+            row["qbank"]["compiled"] for row in rows if row["bank"] == bank and _ok(row["qbank"])
+        }
         if counts:
-            add(f"templates and formulas compiled once per run ({bank})",
+            add(
+                f"templates and formulas compiled once per run ({bank})",
                 f"compilations per run: {', '.join(map(str, sorted(counts)))} at every N",
-                len(counts) == 1)
+                len(counts) == 1,
+            )
 
     # 6. Memory at 10,000 versions of the default bank.
     for fmt in formats:
         row = _row(rows, "default", 10_000, fmt)
         if row and _ok(row["qbank"]):
             peak = row["qbank"]["peak_mb"]
-            add(f"{fmt}: peak memory < {MEMORY_LIMIT_MB} MB, default bank N = 10,000",
-                mb(peak), peak < MEMORY_LIMIT_MB)
+            add(
+                f"{fmt}: peak memory < {MEMORY_LIMIT_MB} MB, default bank N = 10,000",
+                mb(peak),
+                peak < MEMORY_LIMIT_MB,
+            )
     return out + [""]
 
 
-def render(rows: list[dict], formats: list[str], elapsed: float,
-           load: tuple[float, float]) -> str:
+def render(rows: list[dict], formats: list[str], elapsed: float, load: tuple[float, float]) -> str:
     today = datetime.date.today().isoformat()
-    clock = ("wall-clock time" if CLOCK == "wall" else
-             "CPU time of the measuring process (`time.process_time`)")
-    lines = [f"Measured {today} on {machine()}.",
-             f"Formats measured (from the exporter registry): {', '.join(formats)}. Seed 2026. Times are {clock}. "
-             f"Load average before / after: {load[0]:.2f} / {load[1]:.2f}. This run took "
-             f"{elapsed:.0f} s.", "",
-             "### Targets", ""]
+    clock = (
+        "wall-clock time"
+        if CLOCK == "wall"
+        else "CPU time of the measuring process (`time.process_time`)"
+    )
+    lines = [
+        f"Measured {today} on {machine()}.",
+        f"Formats measured (from the exporter registry): {', '.join(formats)}. Seed 2026. Times are {clock}. "
+        f"Load average before / after: {load[0]:.2f} / {load[1]:.2f}. This run took "
+        f"{elapsed:.0f} s.",
+        "",
+        "### Targets",
+        "",
+    ]
     lines += targets(rows, formats)
-    lines += ["### Time and memory per format", "",
-              "*End to end* = `qbank.pipeline.run`, what `qbank generate` does: load + "
-              "validate + generate + export + commit (fsync, rename); "
-              "*export alone* = the exporter's `write`, given the GeneratedSet; *floor* = the "
-              "same content written by the library alone (bench/floors/). Times are the "
-              "fastest of the repetitions made until 5 seconds have passed (at most 7; one "
-              "for a run over 5 seconds). Peak RSS is "
-              "`ru_maxrss` of the process that ran qbank end to end (the interpreter and "
-              "libraries, about 45 MB, included).", ""]
+    lines += [
+        "### Time and memory per format",
+        "",
+        "*End to end* = `qbank.pipeline.run`, what `qbank generate` does: load + "
+        "validate + generate + export + commit (fsync, rename); "
+        "*export alone* = the exporter's `write`, given the GeneratedSet; *floor* = the "
+        "same content written by the library alone (bench/floors/). Times are the "
+        "fastest of the repetitions made until 5 seconds have passed (at most 7; one "
+        "for a run over 5 seconds). Peak RSS is "
+        "`ru_maxrss` of the process that ran qbank end to end (the interpreter and "
+        "libraries, about 45 MB, included).",
+        "",
+    ]
     for bank in ("default", "numerical-50"):
         if any(r["bank"] == bank and r["role"] == "main" for r in rows):
             lines += main_table(rows, bank)
     lines += ["### Where the time goes before export", ""]
     lines += phases_table(rows)
     if any(r["role"] == "docx-scaling" for r in rows):
-        lines += ["### docx at 1,000 and 10,000 questions (50-template bank, N = 20 and 200)",
-                  ""]
+        lines += ["### docx at 1,000 and 10,000 questions (50-template bank, N = 20 and 200)", ""]
         lines += docx_table(rows)
     return "\n".join(lines)
 
@@ -339,8 +419,12 @@ def record(text: str, path: Path) -> None:
     doc = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{MARKER_BEGIN}\n{text}\n{MARKER_END}"
     if MARKER_BEGIN in doc and MARKER_END in doc:
-        doc = re.sub(re.escape(MARKER_BEGIN) + ".*?" + re.escape(MARKER_END),
-                     lambda _: block, doc, flags=re.S)
+        doc = re.sub(
+            re.escape(MARKER_BEGIN) + ".*?" + re.escape(MARKER_END),
+            lambda _: block,
+            doc,
+            flags=re.S,
+        )
     else:
         doc = doc + ("\n" if doc else "") + block + "\n"
     path.write_text(doc, encoding="utf-8")

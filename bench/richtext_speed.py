@@ -18,9 +18,16 @@ import time
 
 from lxml import etree
 
-from qbank.richtext import (parse_block, plain_text, to_html, to_runs, to_terminal,
-                            to_wordml)
-from qbank.richtext import omml, parse
+from qbank.richtext import (
+    omml,
+    parse,
+    parse_block,
+    plain_text,
+    to_html,
+    to_runs,
+    to_terminal,
+    to_wordml,
+)
 from qbank.richtext.parse import parse_inline
 
 TEMPLATE = """A ball is thrown upwards; its height after $t$ seconds is
@@ -40,8 +47,12 @@ def texts(distinct: int) -> list[tuple[str, str]]:
     out = []
     for _ in range(distinct):
         a, g, n = rng.randint(5, 40), rng.choice([9.8, 9.81, 10]), rng.randint(2, 9)
-        out.append((TEMPLATE.format(a=a, g=g, b=2 * g, c=round(a * a / (2 * g), 1), n=n),
-                    CHOICE.format(a=a, g=g)))
+        out.append(
+            (
+                TEMPLATE.format(a=a, g=g, b=2 * g, c=round(a * a / (2 * g), 1), n=n),
+                CHOICE.format(a=a, g=g),
+            )
+        )
     return out
 
 
@@ -64,15 +75,21 @@ def main() -> None:
     blocks = [t for t, _ in pairs]
     choices = [c for _, c in pairs]
 
-    print(f"{args.calls:,} calls over {args.distinct} distinct texts "
-          f"({len(blocks[0])} characters, 6 formulas each)\n")
+    print(
+        f"{args.calls:,} calls over {args.distinct} distinct texts "
+        f"({len(blocks[0])} characters, 6 formulas each)\n"
+    )
     print("| step | µs per call |\n|---|---|")
     parse.cache_clear()
     omml.latex_to_omml.cache_clear()
     first = min(args.distinct, 100)
     per_call("parse_block, first time (nothing cached)", first, parse_block, blocks)
-    per_call("to_wordml, first time (formulas converted)", first, to_wordml,
-             [parse_block(t) for t in blocks])
+    per_call(
+        "to_wordml, first time (formulas converted)",
+        first,
+        to_wordml,
+        [parse_block(t) for t in blocks],
+    )
     per_call("parse_block (cached)", args.calls, parse_block, blocks)
     docs = [parse_block(t) for t in blocks]
     per_call("to_html", args.calls, to_html, docs)
@@ -80,10 +97,12 @@ def main() -> None:
     per_call("to_terminal", args.calls, to_terminal, docs)
     per_call("plain_text", args.calls, plain_text, docs)
     inline_docs = [parse_inline(c) for c in choices]
-    per_call("parse_inline + to_runs (choice)", args.calls,
-             lambda c: to_runs(parse_inline(c)), choices)
-    per_call("parse_inline + to_html (choice)", args.calls,
-             lambda c: to_html(parse_inline(c)), choices)
+    per_call(
+        "parse_inline + to_runs (choice)", args.calls, lambda c: to_runs(parse_inline(c)), choices
+    )
+    per_call(
+        "parse_inline + to_html (choice)", args.calls, lambda c: to_html(parse_inline(c)), choices
+    )
     del inline_docs
 
     formulas = sorted({node.tex for d in docs for node in _math(d)})
@@ -91,15 +110,23 @@ def main() -> None:
     print(f"\nOMML conversion, {len(formulas)} distinct formulas, nothing cached:\n")
     print("| step | µs per formula |\n|---|---|")
     per_call("latex2mathml", len(formulas) * 5, omml.latex_to_mathml, formulas)
-    per_call("MathML → OMML, qbank.richtext.omml", len(mathml) * 5,
-             lambda m: omml._Converter(False).row(list(etree.fromstring(m))), mathml)
+    per_call(
+        "MathML → OMML, qbank.richtext.omml",
+        len(mathml) * 5,
+        lambda m: omml._Converter(False).row(list(etree.fromstring(m))),
+        mathml,
+    )
     if args.compare:
         sys.path.insert(0, args.compare)
         import mathml2omml  # type: ignore[import-not-found]
 
         namespaced = [omml.latex_to_mathml(t).encode() for t in formulas]
-        per_call(f"MathML → OMML, {args.compare}", len(namespaced) * 5,
-                 lambda m: mathml2omml.convert(m.decode()), namespaced)
+        per_call(
+            f"MathML → OMML, {args.compare}",
+            len(namespaced) * 5,
+            lambda m: mathml2omml.convert(m.decode()),
+            namespaced,
+        )
 
 
 def _math(doc):

@@ -35,8 +35,13 @@ from floors import floors_for  # noqa: E402
 SEED = 2026
 #: The cases of the issue: the default bank at 30, 1,000 and 10,000 versions and the
 #: 50-template numerical bank at 30 and 1,000.
-MAIN_CASES = [("default", 30), ("default", 1_000), ("default", 10_000),
-              ("numerical-50", 30), ("numerical-50", 1_000)]
+MAIN_CASES = [
+    ("default", 30),
+    ("default", 1_000),
+    ("default", 10_000),
+    ("numerical-50", 30),
+    ("numerical-50", 1_000),
+]
 #: Worksheets of 1,000 and 10,000 numbered questions (50 per version): the docx target.
 DOCX_SCALING = [("numerical-50", 20), ("numerical-50", 200)]
 
@@ -45,8 +50,7 @@ def run_child(spec: dict, timeout: float) -> dict:
     command = [sys.executable, str(HERE / "child.py"), json.dumps(spec)]
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              cwd=ROOT)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {"error": f"stopped after {timeout:.0f} s"}
     if done.returncode != 0:
@@ -59,10 +63,13 @@ def run_child(spec: dict, timeout: float) -> dict:
 
 def formats_to_measure(chosen: list[str], extra_modules: list[str]) -> list[str]:
     """The formats registered right now (plus --also modules), in registry order."""
-    probe = ("import importlib, json, sys; from qbank.exporters import registry; registry(); "
-             "[importlib.import_module(m) for m in sys.argv[1:]]; print(json.dumps(list(registry())))")
-    done = subprocess.run([sys.executable, "-c", probe, *extra_modules], capture_output=True,
-                          text=True, cwd=ROOT)
+    probe = (
+        "import importlib, json, sys; from qbank.exporters import registry; registry(); "
+        "[importlib.import_module(m) for m in sys.argv[1:]]; print(json.dumps(list(registry())))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *extra_modules], capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise SystemExit(f"cannot read qbank's exporter registry: {last}")
@@ -75,22 +82,41 @@ def formats_to_measure(chosen: list[str], extra_modules: list[str]) -> list[str]
     return registered
 
 
-def measure(bank_key: str, bank_path: str | None, count: int, fmt: str, work: Path,
-            args: argparse.Namespace, role: str) -> dict:
+def measure(
+    bank_key: str,
+    bank_path: str | None,
+    count: int,
+    fmt: str,
+    work: Path,
+    args: argparse.Namespace,
+    role: str,
+) -> dict:
     out = work / f"{bank_key}-{count}-{fmt}"
-    base = {"bank": bank_path, "count": count, "seed": SEED, "format": fmt,
-            "extra_modules": args.also}
+    base = {
+        "bank": bank_path,
+        "count": count,
+        "seed": SEED,
+        "format": fmt,
+        "extra_modules": args.also,
+    }
     row = {"bank": bank_key, "count": count, "format": fmt, "role": role}
-    row["qbank"] = run_child({**base, "kind": "qbank", "out": str(out / "qbank")},
-                             args.timeout)
+    row["qbank"] = run_child({**base, "kind": "qbank", "out": str(out / "qbank")}, args.timeout)
     row["floors"] = []
     for floor in floors_for(fmt):
         if "error" in row["qbank"]:
             row["floors"].append({"label": floor.label, "error": "no qbank output to read"})
             continue
-        result = run_child({**base, "kind": "floor", "floor": f"{fmt}:{floor.label}",
-                            "qbank_output": str(out / "qbank"), "out": str(out / "floor"),
-                            "force": role == "docx-scaling"}, args.timeout)
+        result = run_child(
+            {
+                **base,
+                "kind": "floor",
+                "floor": f"{fmt}:{floor.label}",
+                "qbank_output": str(out / "qbank"),
+                "out": str(out / "floor"),
+                "force": role == "docx-scaling",
+            },
+            args.timeout,
+        )
         row["floors"].append({"label": floor.label, **result})
     shutil.rmtree(out, ignore_errors=True)  # outputs at 10,000 versions are large
     print(report.progress_line(row), file=sys.stderr, flush=True)
@@ -98,21 +124,39 @@ def measure(bank_key: str, bank_path: str | None, count: int, fmt: str, work: Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-f", "--format", action="append", default=[], dest="formats",
-                        help="measure only this format (repeatable); default: every one")
-    parser.add_argument("--also", action="append", default=[], metavar="MODULE",
-                        help="import this exporter module too (one not yet in the registry)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "-f",
+        "--format",
+        action="append",
+        default=[],
+        dest="formats",
+        help="measure only this format (repeatable); default: every one",
+    )
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import this exporter module too (one not yet in the registry)",
+    )
     parser.add_argument("--quick", action="store_true", help="leave out N = 10,000")
-    parser.add_argument("--timeout", type=float, default=300,
-                        help="seconds one measurement may take (default 300)")
-    parser.add_argument("--record", action="store_true",
-                        help="write the report into docs/benchmarks.md")
+    parser.add_argument(
+        "--timeout", type=float, default=300, help="seconds one measurement may take (default 300)"
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="write the report into docs/benchmarks.md"
+    )
     parser.add_argument("--json", type=Path, help="also save the raw results here")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="report wall-clock time (default) or the CPU time of each "
-                             "measuring process (steadier on a busy machine)")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="report wall-clock time (default) or the CPU time of each "
+        "measuring process (steadier on a busy machine)",
+    )
     args = parser.parse_args(argv)
     report.CLOCK = args.clock
 
@@ -129,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(measure(bank_key, banks[bank_key], count, fmt, work, args, "main"))
         if "docx" in formats:
             for bank_key, count in DOCX_SCALING:
-                rows.append(measure(bank_key, banks[bank_key], count, "docx", work, args,
-                                    "docx-scaling"))
+                rows.append(
+                    measure(bank_key, banks[bank_key], count, "docx", work, args, "docx-scaling")
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started

@@ -46,7 +46,10 @@ def run_cli(*args: str, expect: int | None = 0):
     """Run the qbank CLI in-process; return the click Result."""
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
     if expect is not None:
-        assert result.exit_code == expect, (result.output, result.stderr if hasattr(result, "stderr") else "")
+        assert result.exit_code == expect, (
+            result.output,
+            result.stderr if hasattr(result, "stderr") else "",
+        )
     return result
 
 
@@ -62,7 +65,9 @@ def soffice_or_skip() -> str:
     """The LibreOffice binary; skip (or, under CI=true, fail) when it is missing."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
-        message = "LibreOffice (soffice) is not installed; `.ci/run` installs it from Debian packages"
+        message = (
+            "LibreOffice (soffice) is not installed; `.ci/run` installs it from Debian packages"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -119,7 +119,8 @@ def check_fields(col: Collection, bank_id: str, records: list[dict], seed: int) 
                 assert plain(note["Term"]) == nfc(term)
                 assert plain(note["Definition"]) == nfc(definition)
                 assert plain(note["Notes"]) == "\n\n".join(
-                    nfc(t) for t in (r["solution"], r["feedback"]) if t.strip())
+                    nfc(t) for t in (r["solution"], r["feedback"]) if t.strip()
+                )
                 assert plain(note["Title"]) == nfc(r["title"])
                 assert f"seed {seed}" in note["Source"]
                 seen += 1
@@ -177,8 +178,11 @@ def _check_multichoice(note, r):
     shown = [plain(li) for li in re.findall(r"<li>(.*?)</li>", note["Choices"])]
     assert sorted(shown) == sorted(nfc(c["text"]) for c in r["choices"])
     letters = "ABCDEFGHIJ"
-    correct = [f"{letters[i]}. {text}" for i, text in enumerate(shown)
-               if any(c["correct"] and nfc(c["text"]) == text for c in r["choices"])]
+    correct = [
+        f"{letters[i]}. {text}"
+        for i, text in enumerate(shown)
+        if any(c["correct"] and nfc(c["text"]) == text for c in r["choices"])
+    ]
     assert plain(note["Answer"]).split("\n") == correct
     assert plain(note["Solution"]) == nfc(r["solution"])
     for c in r["choices"]:
@@ -199,9 +203,14 @@ def _check_essay(note, r):
     assert plain(note["Answer"]) == nfc(r["answer"])
 
 
-CHECKS = {"cloze": _check_cloze, "numerical": _check_problem, "truefalse": _check_truefalse,
-          "multichoice": _check_multichoice, "shortanswer": _check_shortanswer,
-          "essay": _check_essay}
+CHECKS = {
+    "cloze": _check_cloze,
+    "numerical": _check_problem,
+    "truefalse": _check_truefalse,
+    "multichoice": _check_multichoice,
+    "shortanswer": _check_shortanswer,
+    "essay": _check_essay,
+}
 
 
 def expected_cards(records: list[dict]) -> int:
@@ -229,8 +238,12 @@ def test_cli_deck_matches_the_json_record_of_the_same_run(tmp_path, col, monkeyp
     record = json.loads((tmp_path / "open-vs-closed-ai.json").read_text(encoding="utf-8"))
     bank = record["bank"]
     # Every distinct variant once: fixed questions from version 1, randomised from each.
-    records = [q for v in record["versions"] for q in v["questions"]
-               if q["randomised"] or v["version"] == 1]
+    records = [
+        q
+        for v in record["versions"]
+        for q in v["questions"]
+        if q["randomised"] or v["version"] == 1
+    ]
 
     log = import_apkg(col, tmp_path / f"{bank['id']}.apkg")
 
@@ -246,8 +259,9 @@ def test_cli_deck_matches_the_json_record_of_the_same_run(tmp_path, col, monkeyp
     decks = {d.name for d in col.decks.all_names_and_ids()} - {"Default"}
     title = bank["title"]
     assert decks == {title} | {f"{title}::{q['section']}" for q in records}
-    assert {"Vocabulary", "Key facts", "Practice", "Common mistakes"} == \
-        {name.split("::")[1] for name in decks if "::" in name}
+    assert {"Vocabulary", "Key facts", "Practice", "Common mistakes"} == {
+        name.split("::")[1] for name in decks if "::" in name
+    }
     for nid in col.find_notes(""):
         note = col.get_note(nid)
         deck = col.decks.name(note.cards()[0].did)
@@ -270,8 +284,9 @@ def test_tags_name_bank_question_type_and_the_banks_own_tags(default_set, tmp_pa
     for v in default_set.all_variants():
         key = f"{bank.id}/{v.id}" + (f"/{v.number}" if v.randomised else "")
         note = notes[key + ("/term-1" if v.type == "matching" else "")]
-        assert {bank.id, f"{bank.id}::{v.id}", f"qbank::{v.type}", *v.tags, *bank.tags} \
-            == set(note.tags)
+        assert {bank.id, f"{bank.id}::{v.id}", f"qbank::{v.type}", *v.tags, *bank.tags} == set(
+            note.tags
+        )
         assert all(" " not in t for t in note.tags)
 
 
@@ -364,8 +379,9 @@ def test_awkward_text_is_shown_literally_and_makes_no_stray_clozes(tmp_path, col
 
 
 def test_note_types_are_fixed_qbank_constants_with_frozen_schemas():
-    builtin = {m.model_id for m in vars(genanki.builtin_models).values()
-               if isinstance(m, genanki.Model)}
+    builtin = {
+        m.model_id for m in vars(genanki.builtin_models).values() if isinstance(m, genanki.Model)
+    }
     for nt in NOTE_TYPES:
         digest = hashlib.sha256(f"qbank note type {nt.key}".encode()).digest()[:8]
         assert nt.model_id == (1 << 30) + int.from_bytes(digest, "big") % (1 << 30)
@@ -373,15 +389,32 @@ def test_note_types_are_fixed_qbank_constants_with_frozen_schemas():
         assert [f["name"] for f in nt.model.fields] == list(nt.fields)
     # Changing any name below makes Anki skip every re-imported note as "conflicting":
     # learners would stop getting updates. Add a new note type instead.
-    assert {nt.name: (nt.fields, tuple(t["name"] for t in nt.model.templates))
-            for nt in NOTE_TYPES} == {
-        "qbank Vocabulary": (("Term", "Definition", "Notes", "Title", "Source", "Id"),
-                             ("Term → Definition", "Definition → Term")),
+    assert {
+        nt.name: (nt.fields, tuple(t["name"] for t in nt.model.templates)) for nt in NOTE_TYPES
+    } == {
+        "qbank Vocabulary": (
+            ("Term", "Definition", "Notes", "Title", "Source", "Id"),
+            ("Term → Definition", "Definition → Term"),
+        ),
         "qbank Cloze": (("Text", "Back Extra", "Title", "Source", "Id"), ("Cloze",)),
-        "qbank Problem": (("Question", "Prompt", "Answer", "Solution", "Feedback", "Title",
-                           "Source", "Id"), ("Problem",)),
-        "qbank Question": (("Question", "Prompt", "Choices", "Answer", "Solution", "Feedback",
-                            "Title", "Source", "Id"), ("Question",)),
+        "qbank Problem": (
+            ("Question", "Prompt", "Answer", "Solution", "Feedback", "Title", "Source", "Id"),
+            ("Problem",),
+        ),
+        "qbank Question": (
+            (
+                "Question",
+                "Prompt",
+                "Choices",
+                "Answer",
+                "Solution",
+                "Feedback",
+                "Title",
+                "Source",
+                "Id",
+            ),
+            ("Question",),
+        ),
     }
     assert CLOZE.model.model_type == genanki.Model.CLOZE
 
@@ -395,8 +428,10 @@ def test_guids_come_from_bank_question_and_variant_only(default_bank, tmp_path):
         collection = new_collection(folder)
         try:
             import_apkg(collection, export(generate(default_bank, 3, seed), folder))
-            return {collection.get_note(n).guid: collection.get_note(n)["Id"]
-                    for n in collection.find_notes("")}
+            return {
+                collection.get_note(n).guid: collection.get_note(n)["Id"]
+                for n in collection.find_notes("")
+            }
         finally:
             collection.close()
 
@@ -412,13 +447,15 @@ def test_guids_come_from_bank_question_and_variant_only(default_bank, tmp_path):
 
 
 def _edit_text(bank, question_id: str, new_text: str):
-    questions = tuple(dataclasses.replace(q, text=new_text) if q.id == question_id else q
-                      for q in bank.questions)
+    questions = tuple(
+        dataclasses.replace(q, text=new_text) if q.id == question_id else q for q in bank.questions
+    )
     return dataclasses.replace(bank, questions=questions)
 
 
 def test_reimport_after_an_edit_updates_in_place_and_keeps_review_history(
-        default_bank, tmp_path, col):
+    default_bank, tmp_path, col
+):
     first = generate(default_bank, 5, 7)
     import_apkg(col, export(first, tmp_path / "1", timestamp=T0))
     count = col.note_count()
@@ -465,8 +502,10 @@ def test_reimport_after_an_edit_updates_in_place_and_keeps_review_history(
 
 def test_default_import_option_is_update_if_newer():
     # The tests above rely on Anki's default; make sure it is what the app uses.
-    assert ImportAnkiPackageOptions().update_notes == \
-        ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+    assert (
+        ImportAnkiPackageOptions().update_notes
+        == ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+    )
 
 
 def test_two_regenerations_within_one_second_still_update(default_bank, tmp_path, col):
@@ -474,8 +513,11 @@ def test_two_regenerations_within_one_second_still_update(default_bank, tmp_path
     target = next(q for q in default_bank.questions if q.type == "cloze")
     first = export(generate(default_bank, 1, 7), tmp_path / "1", timestamp=None)
     edited_text = target.text.replace("[[", "[[", 1) + " Edited."
-    second = export(generate(_edit_text(default_bank, target.id, edited_text), 1, 7),
-                    tmp_path / "2", timestamp=None)
+    second = export(
+        generate(_edit_text(default_bank, target.id, edited_text), 1, 7),
+        tmp_path / "2",
+        timestamp=None,
+    )
     import_apkg(col, first)
     log = import_apkg(col, second)
     assert len(log.updated) == col.note_count() and not log.new
@@ -542,7 +584,8 @@ def test_randomised_matching_and_cloze_get_one_note_per_version(tmp_path, col):
     generated = generate(bank_from_text(RANDOMISED_PAIRS), 3, 5)
     log = import_apkg(col, export(generated, tmp_path))
     keys = set(notes_by_key(col))
-    assert keys == {f"rand/units/{k}/term-{n}" for k in (1, 2, 3) for n in (1, 2)} \
-        | {f"rand/gap/{k}" for k in (1, 2, 3)}
+    assert keys == {f"rand/units/{k}/term-{n}" for k in (1, 2, 3) for n in (1, 2)} | {
+        f"rand/gap/{k}" for k in (1, 2, 3)
+    }
     assert len(log.new) == 9 and col.card_count() == 6 * 2 + 3
     assert check_fields(col, "rand", records_of(generated), seed=5) == 9

@@ -78,8 +78,9 @@ def test_validate_prints_exactly_the_expected_problems(path: Path):
 @pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
 def test_generate_writes_nothing_for_a_broken_bank(path: Path, tmp_path: Path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["generate", str(path), "-n", "2", "--seed", "1",
-                                      "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["generate", str(path), "-n", "2", "--seed", "1", "-o", str(out)]
+    )
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     # The same problems as validate, and not a single file (not even the folder).
     validate, _ = run_validate(path)
@@ -108,9 +109,27 @@ def test_a_good_bank_next_to_a_broken_one_is_not_written(tmp_path: Path):
     assert not out.exists()
 
 
-UNSAFE_IDS = ["../../etc/x", "/etc/passwd", "C:\\x", "..\\windows", "x/y", ".hidden", "-x",
-              "x y", "ünïcode", "", "a" * 65, "con", "CON", "nul", "nul.txt", "Aux.json",
-              "prn", "com1", "LPT9.docx"]
+UNSAFE_IDS = [
+    "../../etc/x",
+    "/etc/passwd",
+    "C:\\x",
+    "..\\windows",
+    "x/y",
+    ".hidden",
+    "-x",
+    "x y",
+    "ünïcode",
+    "",
+    "a" * 65,
+    "con",
+    "CON",
+    "nul",
+    "nul.txt",
+    "Aux.json",
+    "prn",
+    "com1",
+    "LPT9.docx",
+]
 SAFE_IDS = ["a", "A-b_c.d", "1x", "x" * 64, "console", "nulls", "com10", "unit.3"]
 
 
@@ -120,20 +139,27 @@ def test_ids_that_are_not_safe_file_names_are_refused(bad: str):
     from qbank.errors import BankInvalid
 
     quoted = bad.replace("\\", "\\\\")
-    for text in (f'id: "{quoted}"\ntitle: T\nquestions:\n  - {{id: q, type: essay, text: x}}\n',
-                 f'id: b\ntitle: T\nquestions:\n  - {{id: "{quoted}", type: essay, text: x}}\n'):
+    for text in (
+        f'id: "{quoted}"\ntitle: T\nquestions:\n  - {{id: q, type: essay, text: x}}\n',
+        f'id: b\ntitle: T\nquestions:\n  - {{id: "{quoted}", type: essay, text: x}}\n',
+    ):
         with pytest.raises(BankInvalid) as err:
             load_bank_text(text, "ids.yaml")
         message = str(err.value)
         assert message.startswith(("ids.yaml:1: ", "ids.yaml:4: "))
-        assert ("is not a valid id" in message or "it is a reserved file name" in message
-                or "'id' is empty" in message), message
+        assert (
+            "is not a valid id" in message
+            or "it is a reserved file name" in message
+            or "'id' is empty" in message
+        ), message
 
 
 @pytest.mark.parametrize("good", SAFE_IDS)
 def test_safe_ids_are_accepted(good: str):
     from qbank.bank import load_bank_text
 
-    bank = load_bank_text(f'id: "{good}"\ntitle: T\nquestions:\n'
-                          f'  - {{id: "{good}", type: essay, text: x}}\n', "ids.yaml")
+    bank = load_bank_text(
+        f'id: "{good}"\ntitle: T\nquestions:\n  - {{id: "{good}", type: essay, text: x}}\n',
+        "ids.yaml",
+    )
     assert bank.id == good and bank.questions[0].id == good

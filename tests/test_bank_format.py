@@ -40,7 +40,10 @@ def test_every_type_generates(every):
     gen = generate(every, 3, 1)
     for v in gen.variants["speed"]:
         assert v.answer == v.params["distance"] / Decimal(v.params["hours"])
-        assert v.payload.answer_text.endswith(" km/h") and len(v.payload.answer_text.split()[0].split(".")[1]) == 1
+        assert (
+            v.payload.answer_text.endswith(" km/h")
+            and len(v.payload.answer_text.split()[0].split(".")[1]) == 1
+        )
         assert v.payload.tolerance == abs(Decimal(v.answer)) / 100
         assert f"= {v.payload.answer_text.split()[0]} km/h" in v.solution
     for v in gen.variants["blanks"]:
@@ -74,31 +77,56 @@ def problems_of(text: str) -> list[str]:
 HEAD = "id: t\ntitle: T\nquestions:\n"
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("  - {id: a, type: numerical, txet: x, answer: 1}\n",
-     "test.yaml:4: question 'a': unknown field 'txet' (did you mean 'text'?)"),
-    ("  - {id: a, type: numerica, text: x, answer: 1}\n",
-     "test.yaml:4: question 'a': unknown question type 'numerica' (did you mean 'numerical'?)"),
-    ("  - id: a\n    type: shortanswer\n    text: Is it?\n    answer: no\n",
-     "test.yaml:7: question 'a': YAML read the answer as false"),
-    ("  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 5, max: 1}\n    answer: p\n",
-     "test.yaml:8: question 'a': parameter 'p': min (5) is above max (1)"),
-    ("  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 1, max: 5, step: 0}\n    answer: p\n",
-     "test.yaml:8: question 'a': parameter 'p': step must be more than 0"),
-    ("  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {choices: []}\n    answer: p\n",
-     "test.yaml:8: question 'a': parameter 'p' has an empty list of choices"),
-    ("  - id: a\n    type: numerical\n    text: '{{ prcie }}'\n    params:\n      price: {min: 1, max: 5}\n    answer: price\n",
-     "test.yaml:6: question 'a': in 'text': unknown name 'prcie' (did you mean 'price'?)"),
-    ("  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 0, max: 5}\n    answer: 10 / p\n",
-     "test.yaml:9: question 'a': in 'answer': division by zero in '10 / p' (with p = 0)"),
-    ("  - id: a\n    type: multichoice\n    text: x\n    choices:\n      - {text: a}\n      - {text: b}\n",
-     "test.yaml:7: question 'a': no choice is marked 'correct: true'"),
-    ("  - {id: a, type: truefalse, text: x, answer: true}\n  - {id: a, type: truefalse, text: y, answer: true}\n",
-     "test.yaml:5: question 'a': the id 'a' is used twice (first on line 4)"),
-    ("  - id: a\n    type: multichoice\n    params:\n      p: {min: 1, max: 3}\n    text: x\n    choices:\n"
-     "      - {text: '{{ p * 2 }}', correct: true}\n      - {text: '{{ p + 2 }}'}\n",
-     "question 'a': in 'choices': a wrong choice equals the correct answer ('4') (with p = 2)"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            "  - {id: a, type: numerical, txet: x, answer: 1}\n",
+            "test.yaml:4: question 'a': unknown field 'txet' (did you mean 'text'?)",
+        ),
+        (
+            "  - {id: a, type: numerica, text: x, answer: 1}\n",
+            "test.yaml:4: question 'a': unknown question type 'numerica' (did you mean 'numerical'?)",
+        ),
+        (
+            "  - id: a\n    type: shortanswer\n    text: Is it?\n    answer: no\n",
+            "test.yaml:7: question 'a': YAML read the answer as false",
+        ),
+        (
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 5, max: 1}\n    answer: p\n",
+            "test.yaml:8: question 'a': parameter 'p': min (5) is above max (1)",
+        ),
+        (
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 1, max: 5, step: 0}\n    answer: p\n",
+            "test.yaml:8: question 'a': parameter 'p': step must be more than 0",
+        ),
+        (
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {choices: []}\n    answer: p\n",
+            "test.yaml:8: question 'a': parameter 'p' has an empty list of choices",
+        ),
+        (
+            "  - id: a\n    type: numerical\n    text: '{{ prcie }}'\n    params:\n      price: {min: 1, max: 5}\n    answer: price\n",
+            "test.yaml:6: question 'a': in 'text': unknown name 'prcie' (did you mean 'price'?)",
+        ),
+        (
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 0, max: 5}\n    answer: 10 / p\n",
+            "test.yaml:9: question 'a': in 'answer': division by zero in '10 / p' (with p = 0)",
+        ),
+        (
+            "  - id: a\n    type: multichoice\n    text: x\n    choices:\n      - {text: a}\n      - {text: b}\n",
+            "test.yaml:7: question 'a': no choice is marked 'correct: true'",
+        ),
+        (
+            "  - {id: a, type: truefalse, text: x, answer: true}\n  - {id: a, type: truefalse, text: y, answer: true}\n",
+            "test.yaml:5: question 'a': the id 'a' is used twice (first on line 4)",
+        ),
+        (
+            "  - id: a\n    type: multichoice\n    params:\n      p: {min: 1, max: 3}\n    text: x\n    choices:\n"
+            "      - {text: '{{ p * 2 }}', correct: true}\n      - {text: '{{ p + 2 }}'}\n",
+            "question 'a': in 'choices': a wrong choice equals the correct answer ('4') (with p = 2)",
+        ),
+    ],
+)
 def test_broken_banks_give_file_line_question_message(body, expected):
     problems = problems_of(HEAD + body)
     assert any(expected in p for p in problems), problems
@@ -106,13 +134,18 @@ def test_broken_banks_give_file_line_question_message(body, expected):
 
 def test_validate_reports_every_problem_at_once(tmp_path):
     bank = tmp_path / "bad.yaml"
-    bank.write_text(HEAD + "  - {id: a, type: numerical, text: x}\n"
-                    "  - {id: b, type: truefalse, text: y, answer: maybe}\n"
-                    "  - {id: c, type: cloze, text: no blanks here}\n")
+    bank.write_text(
+        HEAD + "  - {id: a, type: numerical, text: x}\n"
+        "  - {id: b, type: truefalse, text: y, answer: maybe}\n"
+        "  - {id: c, type: cloze, text: no blanks here}\n"
+    )
     result = run_cli("validate", bank, expect=1)
     out = result.output
     assert f"{bank}:4: question 'a': a numerical question needs 'answer:'" in out
-    assert f"{bank}:5: question 'b': a truefalse question needs 'answer: true' or 'answer: false'" in out
+    assert (
+        f"{bank}:5: question 'b': a truefalse question needs 'answer: true' or 'answer: false'"
+        in out
+    )
     assert f"{bank}:6: question 'c': a cloze question needs at least one blank" in out
     assert "3 problems found." in out
     assert "Traceback" not in out

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from conftest import FIXTURES, run_cli
-from qbank.cli import cli
 from qbank import __version__
+from qbank.cli import cli
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])
@@ -37,7 +37,9 @@ def test_qbank_help_has_examples_and_the_exit_codes():
 
 
 def test_python_dash_m_works():
-    proc = subprocess.run([sys.executable, "-m", "qbank", "--version"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qbank", "--version"], capture_output=True, text=True
+    )
     assert proc.returncode == 0 and __version__ in proc.stdout
 
 
@@ -49,7 +51,9 @@ def test_without_seed_a_seed_is_chosen_printed_and_recorded(tmp_path):
     assert record["seed"] == seed
     again = tmp_path / "again"
     run_cli("generate", "-f", "json", "-o", again, "--seed", seed)
-    assert (again / "open-vs-closed-ai.json").read_text() == (tmp_path / "open-vs-closed-ai.json").read_text()
+    assert (again / "open-vs-closed-ai.json").read_text() == (
+        tmp_path / "open-vs-closed-ai.json"
+    ).read_text()
 
 
 def test_same_seed_gives_identical_json(tmp_path):
@@ -60,11 +64,24 @@ def test_same_seed_gives_identical_json(tmp_path):
 
 
 def test_json_record_shape(tmp_path):
-    run_cli("generate", FIXTURES / "good" / "every-type.yaml", "-n", "2", "--seed", "4",
-            "-f", "json", "-o", tmp_path)
+    run_cli(
+        "generate",
+        FIXTURES / "good" / "every-type.yaml",
+        "-n",
+        "2",
+        "--seed",
+        "4",
+        "-f",
+        "json",
+        "-o",
+        tmp_path,
+    )
     record = json.loads((tmp_path / "every-type.json").read_text())
-    assert record["bank"] == {"id": "every-type", "title": "Every question type",
-                              "subtitle": "A small bank that uses every feature of the format"}
+    assert record["bank"] == {
+        "id": "every-type",
+        "title": "Every question type",
+        "subtitle": "A small bank that uses every feature of the format",
+    }
     assert record["seed"] == 4 and len(record["versions"]) == 2
     questions = {q["id"]: q for q in record["versions"][1]["questions"]}
     for q in questions.values():
@@ -177,5 +194,7 @@ def test_format_completion_offers_every_registered_format():
 def test_an_option_for_a_format_not_written_is_a_warning(tmp_path):
     result = run_cli("generate", "-f", "json", "--duplex", "--seed", "1", "-o", str(tmp_path))
     assert result.exit_code == 0
-    assert ("--duplex is for docx and pdf, which are not among the formats written (json)"
-            in result.output)
+    assert (
+        "--duplex is for docx and pdf, which are not among the formats written (json)"
+        in result.output
+    )

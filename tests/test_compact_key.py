@@ -29,8 +29,23 @@ NBSP = "\u00a0"
 
 
 def make(out: Path, *args: str, count: int = 12, seed: int = 5) -> None:
-    run_cli("generate", *BANKS, "-n", count, "--seed", seed, "-f", "json", "-f", "docx",
-            "--key", "compact", "-o", out, *args)
+    run_cli(
+        "generate",
+        *BANKS,
+        "-n",
+        count,
+        "--seed",
+        seed,
+        "-f",
+        "json",
+        "-f",
+        "docx",
+        "--key",
+        "compact",
+        "-o",
+        out,
+        *args,
+    )
 
 
 def compact_tables(key: Path) -> list[tuple[list[str], dict[int, list[str]]]]:
@@ -41,8 +56,9 @@ def compact_tables(key: Path) -> list[tuple[list[str], dict[int, list[str]]]]:
     for table in document.tables[1:]:
         header, *rows = table.rows
         headings = [cell.text for cell in header.cells[1:]]
-        answers = {int(row.cells[0].text.rstrip(".")): [c.text for c in row.cells[1:]]
-                   for row in rows}
+        answers = {
+            int(row.cells[0].text.rstrip(".")): [c.text for c in row.cells[1:]] for row in rows
+        }
         tables.append((headings, answers))
     return tables
 
@@ -66,8 +82,9 @@ def worksheet_letters(sheets: Path) -> list[dict[int, dict[str, str]]]:
                 versions.append({})
         elif element.tag == f"{W}tbl":
             for row in element.iter(f"{W}tr"):
-                cells = ["".join(t.text or "" for t in tc.iter(f"{W}t"))
-                         for tc in row.iter(f"{W}tc")]
+                cells = [
+                    "".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in row.iter(f"{W}tc")
+                ]
                 if len(cells) == 2 and cells[1][:1].isupper() and cells[1][1:3] == "  ":
                     versions[-1].setdefault(number, {})[cells[1][3:]] = cells[1][0]
     return [v for v in versions if v]
@@ -87,13 +104,16 @@ def expected(record: dict, letters: dict[str, str]) -> str:
     if kind == "multichoice":
         return ", ".join(sorted(letters[text] for text in answer))
     if kind == "matching":
-        return "   ".join(f"{i}{NBSP}{letters[definition]}"
-                          for i, (_, definition) in enumerate(answer, start=1))
+        return "   ".join(
+            f"{i}{NBSP}{letters[definition]}" for i, (_, definition) in enumerate(answer, start=1)
+        )
     if kind == "cloze":
         return "   ".join(f"({i}){NBSP}{accepted[0]}" for i, accepted in enumerate(answer, 1))
     if kind == "ordering":
-        return "   ".join(f"{letter(i)}{NBSP}{record['items'].index(item) + 1}"
-                          for i, item in enumerate(record["shown"]))
+        return "   ".join(
+            f"{letter(i)}{NBSP}{record['items'].index(item) + 1}"
+            for i, item in enumerate(record["shown"])
+        )
     raise AssertionError(f"no expectation for {kind}")
 
 
@@ -110,10 +130,12 @@ def test_every_answer_matches_the_json_record_and_the_worksheet(tmp_path, shuffl
         assert len(sheets) == len(plans) == 12
         # 12 versions of 10 at most a page: two pages of 6, each version once, in order
         assert [len(headings) for headings, _ in tables] == [6, 6]
-        columns = [(headings[i], answers, i) for headings, answers in tables
-                   for i in range(len(headings))]
+        columns = [
+            (headings[i], answers, i) for headings, answers in tables for i in range(len(headings))
+        ]
         for plan, version, sheet, (heading, answers, i) in zip(
-                plans, record["versions"], sheets, columns):
+            plans, record["versions"], sheets, columns
+        ):
             assert heading == plan.code
             by_id = {q["id"]: q for q in version["questions"]}
             for q in plan.questions:
@@ -164,19 +186,41 @@ def test_students_names_head_their_columns_and_the_grid_comes_first(tmp_path):
 
 def test_the_full_key_is_the_default(tmp_path):
     run_cli("generate", BANKS[0], "-n", "2", "--seed", "5", "-f", "docx", "-o", tmp_path / "a")
-    run_cli("generate", BANKS[0], "-n", "2", "--seed", "5", "-f", "docx", "--key", "full",
-            "-o", tmp_path / "b")
+    run_cli(
+        "generate",
+        BANKS[0],
+        "-n",
+        "2",
+        "--seed",
+        "5",
+        "-f",
+        "docx",
+        "--key",
+        "full",
+        "-o",
+        tmp_path / "b",
+    )
     a = (tmp_path / "a" / "every-type-answer-key.docx").read_bytes()
     assert a == (tmp_path / "b" / "every-type-answer-key.docx").read_bytes()
-    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "a" /
-                                                         "every-type-answer-key.docx")).paragraphs)
+    text = "\n".join(
+        p.text for p in docx.Document(str(tmp_path / "a" / "every-type-answer-key.docx")).paragraphs
+    )
     assert "Answers: version" not in text
     result = run_cli("generate", "--key", "short", "-o", tmp_path / "c", expect=2)
     assert "'short' is not one of 'full', 'compact'" in result.output
 
 
-@pytest.mark.parametrize("width, count, per_page", [
-    (14678, 30, 10), (14678, 12, 6), (14678, 1, 1), (14678, 11, 6), (13680, 30, 8),
-    (13680, 9, 9), (3000, 5, 1)])
+@pytest.mark.parametrize(
+    "width, count, per_page",
+    [
+        (14678, 30, 10),
+        (14678, 12, 6),
+        (14678, 1, 1),
+        (14678, 11, 6),
+        (13680, 30, 8),
+        (13680, 9, 9),
+        (3000, 5, 1),
+    ],
+)
 def test_versions_are_spread_evenly_over_the_pages(width, count, per_page):
     assert versions_per_page(width, count) == per_page

@@ -17,7 +17,12 @@ def handout_sections() -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {"head": []}
     current = "head"
     for line in lines:
-        if line.strip() in ("Key Facts", "Vocabulary", "Common Mistakes to Avoid", "Practice Questions"):
+        if line.strip() in (
+            "Key Facts",
+            "Vocabulary",
+            "Common Mistakes to Avoid",
+            "Practice Questions",
+        ):
             current = line.strip()
             sections[current] = []
         elif line.strip():
@@ -76,19 +81,29 @@ def test_practice_question_1_and_2_are_templates_that_include_the_handout_number
         return {param_value(p, i) for i in range(param_values(p))}
 
     assert 25000 in values(api, "requests") and Decimal("0.002") in values(api, "price")
-    assert Decimal("0.8") in values(latency, "processing") and Decimal("0.2") in values(latency, "io")
+    assert Decimal("0.8") in values(latency, "processing") and Decimal("0.2") in values(
+        latency, "io"
+    )
 
 
 def test_handout_numbers_give_the_handout_answers(default_bank):
     from qbank.generator import build_variant, compile_question
 
-    api = build_variant(compile_question(default_bank.question("api-cost")),
-                        {"requests": 25000, "price": Decimal("0.002")}, 1, 0)
+    api = build_variant(
+        compile_question(default_bank.question("api-cost")),
+        {"requests": 25000, "price": Decimal("0.002")},
+        1,
+        0,
+    )
     assert api.answer == 50 and api.payload.answer_text == "$50.00"
     assert "25,000 API calls" in api.text and "$0.002 per request" in api.text
     assert api.solution.endswith("= $50.00")
-    lat = build_variant(compile_question(default_bank.question("local-latency")),
-                        {"processing": Decimal("0.8"), "io": Decimal("0.2")}, 1, 0)
+    lat = build_variant(
+        compile_question(default_bank.question("local-latency")),
+        {"processing": Decimal("0.8"), "io": Decimal("0.2")},
+        1,
+        0,
+    )
     assert lat.answer == 1 and lat.payload.answer_text == "1.00 s"
 
 
@@ -122,4 +137,11 @@ def test_every_numerical_answer_equals_its_formula_by_hand(default_bank):
 
 def test_every_question_type_is_used(default_bank):
     assert {q.type for q in default_bank.questions} == {
-        "numerical", "multichoice", "truefalse", "shortanswer", "essay", "matching", "cloze"}
+        "numerical",
+        "multichoice",
+        "truefalse",
+        "shortanswer",
+        "essay",
+        "matching",
+        "cloze",
+    }

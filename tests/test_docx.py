@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 import subprocess
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -30,8 +30,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from conftest import FIXTURES, soffice_or_skip
-from qbank.errors import QbankError
 from qbank.bank import load_bank
+from qbank.errors import QbankError
 from qbank.exporters import ExportOptions, get_exporter, registry
 
 # The registry imports every format module only while it is empty: load it before this
@@ -40,14 +40,14 @@ registry()
 
 from qbank.exporters.word.package import BaseDocument  # noqa: E402
 from qbank.exporters.word.plan import letter, plan_version  # noqa: E402
-from qbank.exporters.word.worksheet import MATCHING_TERM_HEADING  # noqa: E402
 from qbank.exporters.word.wordml import clean, is_rtl, run  # noqa: E402
+from qbank.exporters.word.worksheet import MATCHING_TERM_HEADING  # noqa: E402
 from qbank.generator import generate  # noqa: E402
 from qbank.numeric import plain  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HOSTILE = FIXTURES / "docx" / "hostile.yaml"
-ROSTER = ["Ada Lovelace", "Zoë <Núñez> & \"Co\"", "أحمد خالد", "Li Wei"]
+ROSTER = ["Ada Lovelace", 'Zoë <Núñez> & "Co"', "أحمد خالد", "Li Wei"]
 LONG_WORD = "Pneumono" + "x" * 287 + "osis!"
 
 
@@ -125,8 +125,16 @@ def default_run(tmp_path_factory):
 def hostile_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile")
     template = make_template(out.parent / f"{out.name}-template.docx")
-    return qbank_run(out, HOSTILE, 3, 5, shuffle=True, duplex=True, docx_template=template,
-                     roster=("Ada Lovelace",))
+    return qbank_run(
+        out,
+        HOSTILE,
+        3,
+        5,
+        shuffle=True,
+        duplex=True,
+        docx_template=template,
+        roster=("Ada Lovelace",),
+    )
 
 
 # --- reading a document back --------------------------------------------------------------
@@ -150,8 +158,10 @@ def read_sections(path: Path) -> tuple[docx.document.Document, list[list[Block]]
             if child.find(f"{W}pPr/{W}sectPr") is not None:
                 sections.append([])
         elif child.tag == W + "tbl":
-            rows = [[[(p.style.name, p.text) for p in cell.paragraphs] for cell in row.cells]
-                    for row in Table(child, document).rows]
+            rows = [
+                [[(p.style.name, p.text) for p in cell.paragraphs] for cell in row.cells]
+                for row in Table(child, document).rows
+            ]
             sections[-1].append(Block("table", rows=rows))
     return document, sections
 
@@ -224,14 +234,18 @@ def parse_worksheet(blocks: list[Block]) -> PrintedVersion:
         match = POINTS.search(q.texts[-1])
         assert match, q.texts[-1]
         q.points = match.group(1)
-        q.texts[-1] = q.texts[-1][:match.start()]
+        q.texts[-1] = q.texts[-1][: match.start()]
     if questions and questions[-1].texts == [""]:
         questions[-1].texts = []
     return PrintedVersion(
-        title=by_style["Title"][0], subtitle=(by_style.get("Subtitle") or [""])[0],
-        name_line=by_style["Student Details"][0], version_line=by_style["Version Line"][0],
-        instructions=by_style["Instructions"][0], intro=by_style.get("Reading Passage", []),
-        questions=questions)
+        title=by_style["Title"][0],
+        subtitle=(by_style.get("Subtitle") or [""])[0],
+        name_line=by_style["Student Details"][0],
+        version_line=by_style["Version Line"][0],
+        instructions=by_style["Instructions"][0],
+        intro=by_style.get("Reading Passage", []),
+        questions=questions,
+    )
 
 
 def squash(text: str) -> str:
@@ -255,8 +269,11 @@ def match_printed(records: list[dict], printed: list[PrintedQuestion]) -> list[d
     out = []
     for q in printed:
         text = re.sub(r"_{3,}", "___", squash(q.text))
-        found = [r for r in records
-                 if (cloze_text(r) if r["type"] == "cloze" else squash(r["text"])) == text]
+        found = [
+            r
+            for r in records
+            if (cloze_text(r) if r["type"] == "cloze" else squash(r["text"])) == text
+        ]
         assert len(found) == 1, text
         out.append(found[0])
     return out
@@ -271,11 +288,13 @@ def check_question(q: PrintedQuestion, r: dict, question_lines: int) -> None:
     if r["type"] == "cloze":
         assert re.sub(r"_{3,}", "___", squash(q.text)) == cloze_text(r)
         assert len(re.findall(r"_{3,}", q.text)) == len(r["parts"]) - sum(
-            isinstance(p, str) for p in r["parts"])
+            isinstance(p, str) for p in r["parts"]
+        )
     else:
         # The text exactly as drawn: paragraphs split at blank lines, nothing escaped.
-        assert q.text == "\n\n".join(p.strip() for p in re.split(r"\n[ \t]*\n", r["text"].strip())
-                                     if p.strip())
+        assert q.text == "\n\n".join(
+            p.strip() for p in re.split(r"\n[ \t]*\n", r["text"].strip()) if p.strip()
+        )
     if r["type"] == "numerical":
         assert q.working_space and q.answer_line
     elif r["type"] == "shortanswer":
@@ -303,8 +322,11 @@ def versions_of(run: Run):
     assert len(sections) == run.record["count"]
     for k, (blocks, version) in enumerate(zip(sections, run.record["versions"]), start=1):
         printed = parse_worksheet(blocks)
-        records = (match_printed(version["questions"], printed.questions) if run.options.values.get("shuffle")
-                   else bank_order(version["questions"]))
+        records = (
+            match_printed(version["questions"], printed.questions)
+            if run.options.values.get("shuffle")
+            else bank_order(version["questions"])
+        )
         yield k, printed, records
 
 
@@ -347,15 +369,24 @@ def test_shuffle_changes_order_per_version_and_is_repeatable(hostile_run, defaul
 
     def options(k, shuffle):
         plan = plan_version(generated, k, shuffle=shuffle)
-        return next(tuple(c.text for c in q.choices) for q in plan.questions
-                    if q.variant.id == fixed)
+        return next(
+            tuple(c.text for c in q.choices) for q in plan.questions if q.variant.id == fixed
+        )
 
     assert len({options(k, False) for k in range(1, 9)}) == 1
     assert len({options(k, True) for k in range(1, 9)}) > 1
     assert [options(k, True) for k in range(1, 9)] == [options(k, True) for k in range(1, 9)]
     plain_order = [q.variant.id for q in plan_version(generated, 2).questions]
-    assert len({tuple(q.variant.id for q in plan_version(generated, k, shuffle=True).questions)
-                for k in range(1, 9)} - {tuple(plain_order)}) >= 1
+    assert (
+        len(
+            {
+                tuple(q.variant.id for q in plan_version(generated, k, shuffle=True).questions)
+                for k in range(1, 9)
+            }
+            - {tuple(plain_order)}
+        )
+        >= 1
+    )
 
 
 # --- the answer key ----------------------------------------------------------------------
@@ -383,10 +414,12 @@ def check_key_row(row, r: dict, printed: PrintedQuestion) -> None:
         assert squash(r["answer"]) in squash(whole)
     elif r["type"] == "matching":
         header, *rows = printed.table
-        definition_letter = {row[1][0][1].split("  ", 1)[1]: row[1][0][1].split("  ", 1)[0]
-                             for row in rows}
-        assert first.split("   ") == [f"{i + 1} {definition_letter[d]}"
-                                      for i, (_, d) in enumerate(r["pairs"])]
+        definition_letter = {
+            row[1][0][1].split("  ", 1)[1]: row[1][0][1].split("  ", 1)[0] for row in rows
+        }
+        assert first.split("   ") == [
+            f"{i + 1} {definition_letter[d]}" for i, (_, d) in enumerate(r["pairs"])
+        ]
     elif r["type"] == "cloze":
         blanks = [p["blank"] for p in r["parts"] if not isinstance(p, str)]
         assert first == "   ".join(f"({i + 1}) {' / '.join(b)}" for i, b in enumerate(blanks))
@@ -400,12 +433,12 @@ def check_key(run: Run) -> None:
     assert len(version_sections) == run.record["count"]
     grid = next(b for b in grid_section if b.style == "table").rows
     printed_versions = list(versions_of(run))
-    for (k, printed, records), blocks, grid_row in zip(printed_versions, version_sections,
-                                                       grid[2:], strict=True):
+    for (k, printed, records), blocks, grid_row in zip(
+        printed_versions, version_sections, grid[2:], strict=True
+    ):
         heading = next(b.text for b in blocks if b.style == "Heading 1")
         student = run.options.roster[k - 1] if k <= len(run.options.roster) else ""
-        assert heading == f"Version {k}  ·  {printed.code}" + (
-            f"  ·  {student}" if student else "")
+        assert heading == f"Version {k}  ·  {printed.code}" + (f"  ·  {student}" if student else "")
         assert grid_row[0][0][1] == printed.code and grid_row[1][0][1] == student
         total = sum(Decimal(str(r["points"])) for r in records)
         assert grid_row[-1][0][1] == f"/{plain(total)}"
@@ -446,8 +479,7 @@ def test_each_version_is_a_section_with_its_own_footer(default_run):
 
 def test_duplex_and_template(hostile_run):
     codes = [p.code for _, p, _ in versions_of(hostile_run)]
-    check_sections(hostile_run.worksheets, codes, start="oddPage",
-                   names=["Ada Lovelace", "", ""])
+    check_sections(hostile_run.worksheets, codes, start="oddPage", names=["Ada Lovelace", "", ""])
     for path in (hostile_run.worksheets, hostile_run.key):
         document = docx.Document(str(path))
         body_text = "\n".join(p.text for p in document.paragraphs)
@@ -466,15 +498,24 @@ def test_duplex_and_template(hostile_run):
 
 
 def test_repeatable_and_reads_dotx_templates(hostile_run, tmp_path):
-    again = qbank_run(tmp_path / "again", HOSTILE, 3, 5, shuffle=True, duplex=True,
-                      docx_template=hostile_run.options.values["docx_template"],
-                      roster=("Ada Lovelace",))
+    again = qbank_run(
+        tmp_path / "again",
+        HOSTILE,
+        3,
+        5,
+        shuffle=True,
+        duplex=True,
+        docx_template=hostile_run.options.values["docx_template"],
+        roster=("Ada Lovelace",),
+    )
     assert again.worksheets.read_bytes() == hostile_run.worksheets.read_bytes()
     assert again.key.read_bytes() == hostile_run.key.read_bytes()
     # A Word template (.dotx) is a .docx with another content type.
     dotx = tmp_path / "letterhead.dotx"
-    with zipfile.ZipFile(hostile_run.options.values["docx_template"]) as src, \
-            zipfile.ZipFile(dotx, "w") as dst:
+    with (
+        zipfile.ZipFile(hostile_run.options.values["docx_template"]) as src,
+        zipfile.ZipFile(dotx, "w") as dst,
+    ):
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "[Content_Types].xml":
@@ -492,11 +533,14 @@ def test_repeatable_and_reads_dotx_templates(hostile_run, tmp_path):
 
 
 def test_wordml_escapes_and_drops_what_xml_cannot_hold():
-    assert run("a<b>&\"c\"") == ('<w:r><w:t xml:space="preserve">a&lt;b&gt;&amp;&quot;c&quot;'
-                                 "</w:t></w:r>")
-    assert run("one\ntwo\tthree") == ('<w:r><w:t xml:space="preserve">one</w:t><w:br/>'
-                                      '<w:t xml:space="preserve">two</w:t><w:tab/>'
-                                      '<w:t xml:space="preserve">three</w:t></w:r>')
+    assert run('a<b>&"c"') == (
+        '<w:r><w:t xml:space="preserve">a&lt;b&gt;&amp;&quot;c&quot;</w:t></w:r>'
+    )
+    assert run("one\ntwo\tthree") == (
+        '<w:r><w:t xml:space="preserve">one</w:t><w:br/>'
+        '<w:t xml:space="preserve">two</w:t><w:tab/>'
+        '<w:t xml:space="preserve">three</w:t></w:r>'
+    )
     assert clean("bell\x07 vt\x0b ok\r\nnext") == "bell vt ok\nnext"
     assert is_rtl("שלום world") and is_rtl("  42 مرحبا") and not is_rtl("hello שלום")
     assert [letter(i) for i in (0, 25, 26, 27)] == ["A", "Z", "AA", "AB"]
@@ -517,24 +561,37 @@ def pdf_pages(default_run, hostile_run, tmp_path_factory):
     profile = tmp_path_factory.mktemp("lo-profile")
     files = [default_run.worksheets, default_run.key, hostile_run.worksheets, hostile_run.key]
     result = subprocess.run(
-        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
-         "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=300)
+        [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pages = {}
     for path in files:
         pdf = out / (path.stem + ".pdf")
         assert pdf.exists(), (result.stdout, result.stderr)
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         pages[path.name] = text.split("\f")[:-1]
     return pages
 
 
 def version_pages(pages: list[str], count: int) -> list[list[str]]:
     """The pages of each version: a version starts on the page that names it."""
-    starts = [next(i for i, page in enumerate(pages) if re.search(
-        rf"Version {k} of {count}\b", page)) for k in range(1, count + 1)]
+    starts = [
+        next(i for i, page in enumerate(pages) if re.search(rf"Version {k} of {count}\b", page))
+        for k in range(1, count + 1)
+    ]
     assert starts == sorted(starts) and starts[0] == 0
     return [pages[a:b] for a, b in zip(starts, starts[1:] + [len(pages)])]
 
@@ -546,8 +603,9 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 def test_rendered_worksheets_hold_each_versions_numbers(default_run, pdf_pages):
     pages = pdf_pages[default_run.worksheets.name]
     per_version = version_pages(pages, 4)
-    for k, (version_pages_, version) in enumerate(zip(per_version, default_run.record["versions"]),
-                                                  start=1):
+    for k, (version_pages_, version) in enumerate(
+        zip(per_version, default_run.record["versions"]), start=1
+    ):
         text = "\n".join(version_pages_)
         assert squash(version_pages_[0]).endswith("Page 1")
         assert ROSTER[k - 1].split()[0] in text
@@ -569,7 +627,7 @@ def test_rendered_key_holds_every_answer(default_run, pdf_pages):
     for k, version in enumerate(default_run.record["versions"], start=1):
         start = next(i for i, p in enumerate(pages) if re.search(rf"Version {k}\s+·\s+V", p))
         following = [i for i, p in enumerate(pages) if re.search(rf"Version {k + 1}\s+·\s+V", p)]
-        mine = squash("\n".join(pages[start:following[0] if following else None]))
+        mine = squash("\n".join(pages[start : following[0] if following else None]))
         for r in version["questions"]:
             if r["type"] == "numerical":
                 assert r["answer_text"] in mine, (k, r["id"])
@@ -587,8 +645,13 @@ def test_rendered_duplex_starts_every_version_on_an_odd_page(hostile_run, pdf_pa
     # the hostile bank's versions fill an odd number of pages: a blank back follows each
     assert all(not version[-1].strip() for version in per_version[:-1])
     text = "\n".join(pages)
-    for written in ("Tom & Jerry's <Quiz> “2025”", "Fish & chips <b>not bold</b> ]]>",
-                    "<b>", "]]>", "Springfield High School"):
+    for written in (
+        "Tom & Jerry's <Quiz> “2025”",
+        "Fish & chips <b>not bold</b> ]]>",
+        "<b>",
+        "]]>",
+        "Springfield High School",
+    ):
         assert written in text
     assert LONG_WORD in "".join(text.split())
     assert "Template footer" not in text and "TEMPLATE BODY" not in text
@@ -596,10 +659,12 @@ def test_rendered_duplex_starts_every_version_on_an_odd_page(hostile_run, pdf_pa
 
 def test_more_names_than_versions_is_reported(default_bank, tmp_path):
     sink = FolderSink(tmp_path)
-    get_exporter("docx").write(generate(default_bank, 2, 1), sink,
-                               ExportOptions.of(roster=("A", "B", "C"), timestamp=0))
-    assert sink.warnings == ["the class list has 3 names but only 2 versions were made: "
-                             "C gets no worksheet"]
+    get_exporter("docx").write(
+        generate(default_bank, 2, 1), sink, ExportOptions.of(roster=("A", "B", "C"), timestamp=0)
+    )
+    assert sink.warnings == [
+        "the class list has 3 names but only 2 versions were made: C gets no worksheet"
+    ]
     assert len(docx.Document(str(tmp_path / "open-vs-closed-ai-worksheets.docx")).sections) == 2
 
 

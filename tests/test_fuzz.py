@@ -38,8 +38,11 @@ from qbank.templates import CONTROL_CHARACTERS, compile_formula, is_template
 
 NASTY = sorted((FIXTURES / "nasty").glob("*.yaml"))
 EVERY_TYPE = (FIXTURES / "good" / "every-type.yaml").read_text(encoding="utf-8")
-FAST = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FAST = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 SLOW_FORMATS = {"docx": 12, "anki": 10}
 
 
@@ -54,6 +57,7 @@ def load_and_validate(text: str) -> None:
 
 # --- loading never raises anything but QbankError ---------------------------------------------
 
+
 @FAST
 @given(st.text(alphabet=st.characters(exclude_categories=()), max_size=300))
 def test_any_text_loads_or_fails_cleanly(text):
@@ -61,31 +65,95 @@ def test_any_text_loads_or_fails_cleanly(text):
 
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
     st.text(max_size=30),
-    st.sampled_from(["{{ x }}", "{{ ''.__class__ }}", "{% for %}", "[[blank]]", "no", "yes",
-                     "12:30", "0x1F", "1e999999", ".nan", "-.inf", "10 ** 10 ** 10", "x / 0",
-                     "numerical", "multichoice", "cloze", "matching", "essay", "../x",
-                     "con", "a" * 70, "\x07", "\ufffe"]),
+    st.sampled_from(
+        [
+            "{{ x }}",
+            "{{ ''.__class__ }}",
+            "{% for %}",
+            "[[blank]]",
+            "no",
+            "yes",
+            "12:30",
+            "0x1F",
+            "1e999999",
+            ".nan",
+            "-.inf",
+            "10 ** 10 ** 10",
+            "x / 0",
+            "numerical",
+            "multichoice",
+            "cloze",
+            "matching",
+            "essay",
+            "../x",
+            "con",
+            "a" * 70,
+            "\x07",
+            "\ufffe",
+        ]
+    ),
 )
-KEYS = st.one_of(st.sampled_from(sorted(set(QUESTION_FIELDS) | set(BANK_FIELDS)
-                                        | {"min", "max", "step", "correct", "x", "y"})),
-                 st.text(max_size=10))
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=5), st.dictionaries(KEYS, inner, max_size=6)), max_leaves=30)
+KEYS = st.one_of(
+    st.sampled_from(
+        sorted(
+            set(QUESTION_FIELDS) | set(BANK_FIELDS) | {"min", "max", "step", "correct", "x", "y"}
+        )
+    ),
+    st.text(max_size=10),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(KEYS, inner, max_size=6)),
+    max_leaves=30,
+)
 QUESTION = st.fixed_dictionaries(
-    {"id": st.one_of(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), SCALARS),
-     "type": st.sampled_from(["numerical", "multichoice", "truefalse", "shortanswer",
-                              "essay", "matching", "cloze", "numeric"]),
-     "text": st.one_of(st.text(max_size=40), SCALARS)},
-    optional={k: VALUES for k in ("params", "let", "where", "answer", "choices", "pairs",
-                                  "tolerance", "decimals", "unit", "title", "points")})
+    {
+        "id": st.one_of(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), SCALARS),
+        "type": st.sampled_from(
+            [
+                "numerical",
+                "multichoice",
+                "truefalse",
+                "shortanswer",
+                "essay",
+                "matching",
+                "cloze",
+                "numeric",
+            ]
+        ),
+        "text": st.one_of(st.text(max_size=40), SCALARS),
+    },
+    optional={
+        k: VALUES
+        for k in (
+            "params",
+            "let",
+            "where",
+            "answer",
+            "choices",
+            "pairs",
+            "tolerance",
+            "decimals",
+            "unit",
+            "title",
+            "points",
+        )
+    },
+)
 
 
 @FAST
-@given(st.fixed_dictionaries({"id": SCALARS, "title": SCALARS,
-                              "questions": st.lists(QUESTION, max_size=4)},
-                             optional={"tags": VALUES, "intro": VALUES}))
+@given(
+    st.fixed_dictionaries(
+        {"id": SCALARS, "title": SCALARS, "questions": st.lists(QUESTION, max_size=4)},
+        optional={"tags": VALUES, "intro": VALUES},
+    )
+)
 def test_any_bank_structure_loads_or_fails_cleanly(bank):
     load_and_validate(yaml.safe_dump(bank, allow_unicode=True, sort_keys=False))
 
@@ -97,26 +165,59 @@ def test_a_damaged_good_bank_loads_or_fails_cleanly(data):
     for _ in range(data.draw(st.integers(1, 4))):
         start = data.draw(st.integers(0, len(text)))
         end = data.draw(st.integers(start, min(len(text), start + 40)))
-        insert = data.draw(st.one_of(st.just(""), st.text(max_size=8),
-                                     st.sampled_from(["{{", "}}", "{%", ":", "- ", "\n",
-                                                      "\t", "'", '"', "&a", "*a", "!!"])))
+        insert = data.draw(
+            st.one_of(
+                st.just(""),
+                st.text(max_size=8),
+                st.sampled_from(
+                    ["{{", "}}", "{%", ":", "- ", "\n", "\t", "'", '"', "&a", "*a", "!!"]
+                ),
+            )
+        )
         text = text[:start] + insert + text[end:]
     load_and_validate(text)
 
 
-NUMBERS = st.one_of(st.integers(-10**6, 10**6).map(str),
-                    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-                    st.sampled_from(["0", "1e999", "10**999", "0.1", "pi", "e", "x", "y"]))
-OPERATORS = st.sampled_from(["+", "-", "*", "/", "//", "%", "**", "~", "==", "<", "and",
-                             "or", "in"])
-FUNCTIONS = st.sampled_from(["round", "sqrt", "ln", "log", "exp", "sin", "min", "max", "sum",
-                             "abs", "int", "number", "fixed", "thousands", "len", "floor"])
-FORMULAS = st.recursive(NUMBERS, lambda inner: st.one_of(
-    st.tuples(inner, OPERATORS, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-    st.tuples(FUNCTIONS, inner).map(lambda t: f"{t[0]}({t[1]})"),
-    st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
-    inner.map(lambda x: f"-{x}"), inner.map(lambda x: f"{x}|abs"),
-    st.tuples(inner, inner).map(lambda t: f"{t[0]}[{t[1]}]")), max_leaves=12)
+NUMBERS = st.one_of(
+    st.integers(-(10**6), 10**6).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.sampled_from(["0", "1e999", "10**999", "0.1", "pi", "e", "x", "y"]),
+)
+OPERATORS = st.sampled_from(
+    ["+", "-", "*", "/", "//", "%", "**", "~", "==", "<", "and", "or", "in"]
+)
+FUNCTIONS = st.sampled_from(
+    [
+        "round",
+        "sqrt",
+        "ln",
+        "log",
+        "exp",
+        "sin",
+        "min",
+        "max",
+        "sum",
+        "abs",
+        "int",
+        "number",
+        "fixed",
+        "thousands",
+        "len",
+        "floor",
+    ]
+)
+FORMULAS = st.recursive(
+    NUMBERS,
+    lambda inner: st.one_of(
+        st.tuples(inner, OPERATORS, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(FUNCTIONS, inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+        inner.map(lambda x: f"-{x}"),
+        inner.map(lambda x: f"{x}|abs"),
+        st.tuples(inner, inner).map(lambda t: f"{t[0]}[{t[1]}]"),
+    ),
+    max_leaves=12,
+)
 
 
 @FAST
@@ -129,6 +230,7 @@ def test_any_formula_computes_or_fails_cleanly(formula):
 
 
 # --- exporters: parse back, text intact -----------------------------------------------------
+
 
 def squash(text: str) -> str:
     """Text with every run of whitespace (any Unicode space or line break) as one space."""
@@ -166,8 +268,11 @@ def anki_text(folder: Path, bank_id: str) -> str:
 
     col = Collection(str(folder / "learner.anki2"))
     try:
-        col.import_anki_package(ImportAnkiPackageRequest(
-            package_path=str(folder / f"{bank_id}.apkg"), options=ImportAnkiPackageOptions()))
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(folder / f"{bank_id}.apkg"), options=ImportAnkiPackageOptions()
+            )
+        )
         fields = [f for nid in col.find_notes("") for f in col.get_note(nid).fields]
     finally:
         col.close()
@@ -195,8 +300,9 @@ def texts_of(generated) -> list[str]:
 def check_json(folder: Path, generated) -> None:
     record = json.loads((folder / f"{generated.bank.id}.json").read_text(encoding="utf-8"))
     for version in record["versions"]:
-        expected = [json.loads(dumps(question_record(v)))
-                    for v in generated.version(version["version"])]
+        expected = [
+            json.loads(dumps(question_record(v))) for v in generated.version(version["version"])
+        ]
         assert version["questions"] == expected
 
 
@@ -238,31 +344,42 @@ def formats() -> list[str]:
 FORMATS = [name for name in formats() if name != "pdf"]
 
 TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",),
-                           exclude_characters="".join(map(chr, [*range(0, 9), 11, 12,
-                                                                *range(14, 32),
-                                                                *range(0x7F, 0xA0),
-                                                                0xFFFE, 0xFFFF]))),
-    min_size=1, max_size=60,
+    alphabet=st.characters(
+        exclude_categories=("Cs",),
+        exclude_characters="".join(
+            map(chr, [*range(0, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
+        ),
+    ),
+    min_size=1,
+    max_size=60,
 ).filter(lambda s: s.strip() and not is_template(s) and "[[" not in s)
 
 
 def bank_with(texts: list[str], choices: list[str]) -> str:
     questions = [{"id": f"q{i}", "type": "essay", "text": t} for i, t in enumerate(texts)]
     if len(set(c.strip() for c in choices)) == len(choices):
-        questions.append({"id": "pick", "type": "multichoice", "text": texts[0],
-                          "choices": [{"text": c, "correct": i == 0}
-                                      for i, c in enumerate(choices)]})
-    return yaml.safe_dump({"id": "fuzz", "title": "Fuzz", "questions": questions},
-                          allow_unicode=True, sort_keys=False)
+        questions.append(
+            {
+                "id": "pick",
+                "type": "multichoice",
+                "text": texts[0],
+                "choices": [{"text": c, "correct": i == 0} for i, c in enumerate(choices)],
+            }
+        )
+    return yaml.safe_dump(
+        {"id": "fuzz", "title": "Fuzz", "questions": questions}, allow_unicode=True, sort_keys=False
+    )
 
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_generated_text_survives_every_format(name):
     examples = SLOW_FORMATS.get(name, 60)
 
-    @settings(max_examples=examples, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(st.lists(TEXT, min_size=1, max_size=3), st.lists(TEXT, min_size=2, max_size=4))
     def roundtrip(texts, choices):
         assume(all(c.strip() for c in choices))
@@ -278,29 +395,39 @@ def test_generated_text_survives_every_format(name):
 
 # --- the corpus -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", FORMATS)
 @pytest.mark.parametrize("path", NASTY, ids=[p.stem for p in NASTY])
 def test_every_nasty_bank_survives_every_format(path, name, tmp_path):
     generated = export(path, name, tmp_path / "out")
     check_format(name, tmp_path / "out", generated)
     for v in generated.all_variants():  # nothing a format cannot hold is left
-        assert not CONTROL_CHARACTERS.search(v.text + v.title + "".join(c.text for c in getattr(v.payload, "choices", ())))
+        assert not CONTROL_CHARACTERS.search(
+            v.text + v.title + "".join(c.text for c in getattr(v.payload, "choices", ()))
+        )
 
 
 def test_the_corpus_texts_are_kept_as_written(tmp_path):
-    bank = load_bank_text((FIXTURES / "nasty" / "unicode-everywhere.yaml").read_text("utf-8"),
-                          "unicode-everywhere.yaml")
+    bank = load_bank_text(
+        (FIXTURES / "nasty" / "unicode-everywhere.yaml").read_text("utf-8"),
+        "unicode-everywhere.yaml",
+    )
     texts = {q.id: q.text for q in bank.questions}
     assert "cafe\u0301" in texts["accents"] and "café" not in texts["accents"]  # not normalised
-    assert "👩🏽‍🔬" in texts["emoji"] and "\u200b" in texts["spaces"] and "\ufeff" in texts["spaces"]
+    assert (
+        "👩🏽‍🔬" in texts["emoji"] and "\u200b" in texts["spaces"] and "\ufeff" in texts["spaces"]
+    )
     assert not bank.warnings
     traps = load_bank_text((FIXTURES / "nasty" / "yaml-traps.yaml").read_text("utf-8"), "t")
     assert traps.title == "12:30" and traps.subtitle == "007"
     accepted = {q.id: q.spec.accepted for q in traps.questions if q.type == "shortanswer"}
-    assert accepted == {"time": ("12:30",), "bond": ("007",), "hex": ("0x1F",),
-                        "quoted-no": ("no",)}
-    crlf = load_bank_text((FIXTURES / "nasty" / "crlf-line-endings.yaml").read_text("utf-8"),
-                          "c")
+    assert accepted == {
+        "time": ("12:30",),
+        "bond": ("007",),
+        "hex": ("0x1F",),
+        "quoted-no": ("no",),
+    }
+    crlf = load_bank_text((FIXTURES / "nasty" / "crlf-line-endings.yaml").read_text("utf-8"), "c")
     assert crlf.questions[0].text == "First line.\n\nSecond paragraph, after a blank line."
 
 
@@ -310,11 +437,15 @@ def test_control_characters_are_removed_with_a_warning_naming_file_line_and_ques
     from qbank.cli import cli
 
     path = FIXTURES / "nasty" / "control-characters.yaml"
-    result = CliRunner().invoke(cli, ["generate", str(path), "-f", "json", "--seed", "1",
-                                      "-o", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["generate", str(path), "-f", "json", "--seed", "1", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 0
-    warnings = [line.replace(str(path), "control-characters.yaml")
-                for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    warnings = [
+        line.replace(str(path), "control-characters.yaml")
+        for line in result.stderr.splitlines()
+        if line.startswith("Warning:")
+    ]
     tail = "that Word, Anki and Moodle files cannot hold"
     assert warnings == [
         f"Warning: control-characters.yaml:2: removed invisible characters (U+0007) {tail}",
@@ -330,6 +461,7 @@ def test_control_characters_are_removed_with_a_warning_naming_file_line_and_ques
     record = json.loads((tmp_path / "control-chars.json").read_text(encoding="utf-8"))
     texts = {q["id"]: q["text"] for q in record["versions"][0]["questions"]}
     assert texts["bell"] == "A bell and a form feed in raw text, an escape  and [31m."
-    assert texts["surrogates"] == ("A lone surrogate escape  is dropped; a pair 😀 becomes "
-                                   "one emoji.")
+    assert texts["surrogates"] == (
+        "A lone surrogate escape  is dropped; a pair 😀 becomes one emoji."
+    )
     assert record["bank"]["title"] == "Pasted from a web page"

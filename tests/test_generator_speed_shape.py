@@ -15,8 +15,16 @@ import qbank.generator as generator
 import qbank.limits as limits
 from conftest import bank_from_text
 from qbank.exporters.jsonrecord import dumps, question_record
-from qbank.generator import (ParamGrid, build_variant, compile_bank, compile_question, generate,
-                             param_value, param_values, variant_seed)
+from qbank.generator import (
+    ParamGrid,
+    build_variant,
+    compile_bank,
+    compile_question,
+    generate,
+    param_value,
+    param_values,
+    variant_seed,
+)
 from qbank.pipeline import validate_bank
 
 BANK = """
@@ -70,8 +78,7 @@ def reference_variants(bank, count: int, seed: int) -> dict[str, list]:
             vseed = variant_seed(seed, bank.id, q.id, k)
             rng = random.Random(vseed)
             for _ in range(limits.MAX_DRAWS):
-                drawn = {p.name: param_value(p, rng.randrange(param_values(p)))
-                         for p in q.params}
+                drawn = {p.name: param_value(p, rng.randrange(param_values(p))) for p in q.params}
                 try:
                     variants.append(build_variant(cq, drawn, k, vseed))
                     break
@@ -148,8 +155,11 @@ def test_what_validation_built_is_not_built_again(monkeypatch):
     assert compiled["large"].tried == {}  # sampled, not swept: nothing kept
     built = []
     original = generator.build_variant
-    monkeypatch.setattr(generator, "build_variant",
-                        lambda cq, *args: built.append(cq.question.id) or original(cq, *args))
+    monkeypatch.setattr(
+        generator,
+        "build_variant",
+        lambda cq, *args: built.append(cq.question.id) or original(cq, *args),
+    )
     generate(bank, 50, 11, compiled=compiled)
     assert "small" not in built and "picked" not in built and "fixed" not in built
     assert built.count("large") >= 50
@@ -161,10 +171,16 @@ def test_validation_keeps_a_bounded_number_of_variants(monkeypatch):
     assert sum(len(cq.tried) for cq in compiled.values()) <= 7
 
 
-@pytest.mark.parametrize("spec", [
-    "{min: 0.1, max: 0.4, step: 0.05}", "{min: -3, max: 3}", "{min: 0, max: 1, step: 0.125}",
-    "{choices: [0.001, 2, thirty]}", "{min: 1, max: 100000, step: 7}",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "{min: 0.1, max: 0.4, step: 0.05}",
+        "{min: -3, max: 3}",
+        "{min: 0, max: 1, step: 0.125}",
+        "{choices: [0.001, 2, thirty]}",
+        "{min: 1, max: 100000, step: 7}",
+    ],
+)
 def test_parameter_grid_equals_param_value(spec, monkeypatch):
     monkeypatch.setattr(generator, "LISTED_GRID_LIMIT", 10)  # both paths: listed, computed
     q = bank_from_text(f"""

@@ -16,32 +16,44 @@ from jinja2 import nodes
 from jinja2.runtime import Context
 
 from qbank.errors import TemplateProblem
-from qbank.templates import (ENVIRONMENT, checks, compile_formula, compile_template,
-                             environment, runner)
-
+from qbank.templates import (
+    ENVIRONMENT,
+    checks,
+    compile_formula,
+    compile_template,
+    environment,
+    runner,
+)
 
 # --- '~' is never folded at compile time with str() ----------------------------------------
 
-@pytest.mark.parametrize("source, expected", [
-    ('{{ "x" ~ 1.50 }}', "x1.5"),
-    ('{{ "a" ~ 1E-7 }}', "a0.0000001"),
-    ('{{ "x" ~ [1.50, 2] }}', "x1.5, 2"),
-    ('{{ ("x" ~ 1.50) | upper }}', "X1.5"),
-    ('{{ "x" ~ 1.50 == "x1.5" }}', "true"),
-    ('{{ ("x" ~ 1.50) | length }}', "4"),
-    ('{{ "ab" ~ 1.10 if true else "" }}', "ab1.1"),
-    ('{{ "a" ~ ("b" ~ 2.0) }}', "ab2"),
-    ('{% set y = "y" ~ 2.50 %}{{ y }}', "y2.5"),
-])
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('{{ "x" ~ 1.50 }}', "x1.5"),
+        ('{{ "a" ~ 1E-7 }}', "a0.0000001"),
+        ('{{ "x" ~ [1.50, 2] }}', "x1.5, 2"),
+        ('{{ ("x" ~ 1.50) | upper }}', "X1.5"),
+        ('{{ "x" ~ 1.50 == "x1.5" }}', "true"),
+        ('{{ ("x" ~ 1.50) | length }}', "4"),
+        ('{{ "ab" ~ 1.10 if true else "" }}', "ab1.1"),
+        ('{{ "a" ~ ("b" ~ 2.0) }}', "ab2"),
+        ('{% set y = "y" ~ 2.50 %}{{ y }}', "y2.5"),
+    ],
+)
 def test_tilde_writes_numbers_the_qbank_way(source, expected):
     assert compile_template(source).run({}) == expected
 
 
-@pytest.mark.parametrize("source, expected", [
-    ('{{ ("b" ~ 2.0) ~ x }}', "b23"),
-    ('{{ (("b" ~ 2.0) | upper) ~ x }}', "B23"),
-    ('{% set y = ("b" ~ 2.50) ~ x %}{{ y }}', "b2.53"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('{{ ("b" ~ 2.0) ~ x }}', "b23"),
+        ('{{ (("b" ~ 2.0) | upper) ~ x }}', "B23"),
+        ('{% set y = ("b" ~ 2.50) ~ x %}{{ y }}', "b2.53"),
+    ],
+)
 def test_constant_parts_of_a_tilde_are_not_folded_when_names_are_found(source, expected):
     # jinja2.meta.find_undeclared_variables runs Jinja's optimizer, which folds constant
     # parts of the tree in place with str() ("b2.0"): the names are found after compiling.
@@ -70,17 +82,22 @@ def test_jinja_folds_concat_with_str_which_is_why_it_is_rewritten():
 
 # --- exact decimals ----------------------------------------------------------------------
 
+
 def test_number_literals_are_exact_decimals():
     assert compile_template("{{ 0.1 + 0.2 }}").run({}) == "0.3"
     assert compile_formula("0.1 + 0.2 == 0.3").run({}) is True
     # The literal's own digits, not float's 17 (the lexer keeps the text of each literal).
-    assert compile_template("{{ 0.12345678901234567890123 }}").run({}) == \
-        "0.12345678901234567890123"
-    assert compile_template("{{ 1_000.000_5 }} {{ 1.5e3 }} {{ 2E-7 }}").run({}) == \
-        "1000.0005 1500 0.0000002"
+    assert (
+        compile_template("{{ 0.12345678901234567890123 }}").run({}) == "0.12345678901234567890123"
+    )
+    assert (
+        compile_template("{{ 1_000.000_5 }} {{ 1.5e3 }} {{ 2E-7 }}").run({})
+        == "1000.0005 1500 0.0000002"
+    )
 
 
 # --- comparisons and unknown names ------------------------------------------------------
+
 
 def test_every_comparison_jinja_parses_is_in_our_table():
     tree = ENVIRONMENT.parse("{{ a == b != c > d >= e < f <= g in h not in i }}")
@@ -88,8 +105,10 @@ def test_every_comparison_jinja_parses_is_in_our_table():
 
 
 def test_comparisons():
-    source = ("{{ 1 == 1.0 }} {{ 1 != 2 }} {{ 2 > 1 }} {{ 2 >= 2 }} {{ 1 < 2 }} {{ 2 <= 2 }} "
-              "{{ 1 in [1] }} {{ 1 not in [1] }} {{ 'b' in x }}")
+    source = (
+        "{{ 1 == 1.0 }} {{ 1 != 2 }} {{ 2 > 1 }} {{ 2 >= 2 }} {{ 1 < 2 }} {{ 2 <= 2 }} "
+        "{{ 1 in [1] }} {{ 1 not in [1] }} {{ 'b' in x }}"
+    )
     assert compile_template(source).run({"x": "abc"}) == " ".join(["true"] * 7 + ["false", "true"])
 
 
@@ -125,8 +144,13 @@ CORPUS_TEMPLATES = [
     "{{ 'a' ~ a ~ [b] }}",
     "{{ pi | fixed(3) }} {{ e > 2 }}",
 ]
-CORPUS_FORMULAS = ["a * 2", "[a, b][0]", "'x' ~ a if a > 1 else 'y'", "sqrt(b) + c",
-                   "a is even and not b"]
+CORPUS_FORMULAS = [
+    "a * 2",
+    "[a, b][0]",
+    "'x' ~ a if a > 1 else 'y'",
+    "sqrt(b) + c",
+    "a is even and not b",
+]
 VALUES = {"a": 2, "b": Decimal("4.5"), "c": 3}
 
 
@@ -170,13 +194,16 @@ def test_generated_code_of_the_whole_whitelist_needs_only_what_the_scope_makes(c
     assert completions == [], "a run needed a full Context: the fast path is lost"
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("{% set y = a * 2 %}{{ y }}", "4"),
-    ("{% if a %}{% set z = a + 1 %}{% endif %}{{ z }}", "3"),
-    ("{% set p, q = 1, 2 %}{{ p + q }}", "3"),
-    ("{% set a = a + 10 %}{{ a }}", "12"),
-    ("{% set x = 1 %}{% if a %}{% set x = x + 1 %}{% endif %}{{ x }}", "2"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("{% set y = a * 2 %}{{ y }}", "4"),
+        ("{% if a %}{% set z = a + 1 %}{% endif %}{{ z }}", "3"),
+        ("{% set p, q = 1, 2 %}{{ p + q }}", "3"),
+        ("{% set a = a + 10 %}{{ a }}", "12"),
+        ("{% set x = 1 %}{% if a %}{% set x = x + 1 %}{% endif %}{{ x }}", "2"),
+    ],
+)
 def test_set_works_with_the_scope(source, expected, completions):
     assert compile_template(source).run(VALUES) == expected
     assert completions == []
@@ -191,17 +218,23 @@ def test_names_resolve_assignments_then_values_then_functions():
 def _with_context_use(body):
     """A tree whose generated code asks its context for eval_ctx (as {% autoescape %}
     does: refused in a question, so built by hand to force the full-Context path)."""
-    return nodes.ScopedEvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))],
-                                           body)
+    return nodes.ScopedEvalContextModifier([nodes.Keyword("autoescape", nodes.Const(False))], body)
 
 
 def test_a_run_whose_code_needs_more_gets_a_full_context(completions):
-    tree = nodes.Template([
-        nodes.Assign(nodes.Name("y", "store"), nodes.Const(2)),
-        _with_context_use([nodes.Output([nodes.Name("a", "load"), nodes.TemplateData("-"),
-                                         nodes.Name("y", "load")])]),
-        nodes.Output([nodes.TemplateData("-"), nodes.Name("y", "load")]),
-    ])
+    tree = nodes.Template(
+        [
+            nodes.Assign(nodes.Name("y", "store"), nodes.Const(2)),
+            _with_context_use(
+                [
+                    nodes.Output(
+                        [nodes.Name("a", "load"), nodes.TemplateData("-"), nodes.Name("y", "load")]
+                    )
+                ]
+            ),
+            nodes.Output([nodes.TemplateData("-"), nodes.Name("y", "load")]),
+        ]
+    )
     tree.set_environment(ENVIRONMENT)
     run = runner._compile(tree, "template")
     assert "context.eval_ctx" in ENVIRONMENT.compile(tree, raw=True)
@@ -218,10 +251,12 @@ def test_a_run_whose_code_needs_more_gets_a_full_context(completions):
 
 
 def test_a_formula_whose_code_needs_more_keeps_its_result(completions):
-    tree = nodes.Template([
-        nodes.Assign(nodes.Name("result", "store"), nodes.Name("a", "load")),
-        _with_context_use([nodes.Assign(nodes.Name("other", "store"), nodes.Const(1))]),
-    ])
+    tree = nodes.Template(
+        [
+            nodes.Assign(nodes.Name("result", "store"), nodes.Name("a", "load")),
+            _with_context_use([nodes.Assign(nodes.Name("other", "store"), nodes.Const(1))]),
+        ]
+    )
     tree.set_environment(ENVIRONMENT)
     assert runner._compile(tree, "formula")(VALUES) == 2
     assert len(completions) == 1

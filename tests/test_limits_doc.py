@@ -18,7 +18,9 @@ def test_every_limit_in_the_docs_is_the_value_in_limits_py():
     assert len(rows) >= 30
     for cell, name in rows:
         value = getattr(limits, name)  # a missing constant fails here
-        assert float(value) in _numbers(cell), f"docs/security.md says {cell.strip()!r} for {name} = {value}"
+        assert float(value) in _numbers(cell), (
+            f"docs/security.md says {cell.strip()!r} for {name} = {value}"
+        )
 
 
 def test_every_limit_in_limits_py_is_in_the_docs():

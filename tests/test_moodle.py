@@ -32,9 +32,16 @@ from qbank.pipeline import run
 
 HOSTILE = FIXTURES / "good" / "hostile-text.yaml"
 ORDERING = FIXTURES / "good" / "ordering.yaml"
-MOODLE_TYPES = {"numerical": "numerical", "multichoice": "multichoice", "truefalse": "truefalse",
-                "shortanswer": "shortanswer", "essay": "essay", "matching": "matching",
-                "cloze": "cloze", "ordering": "ordering"}
+MOODLE_TYPES = {
+    "numerical": "numerical",
+    "multichoice": "multichoice",
+    "truefalse": "truefalse",
+    "shortanswer": "shortanswer",
+    "essay": "essay",
+    "matching": "matching",
+    "cloze": "cloze",
+    "ordering": "ordering",
+}
 ALLOWED_FRACTIONS = [p / 100 for p in ALLOWED_PERCENTS] + [-p / 100 for p in ALLOWED_PERCENTS] + [0]
 
 
@@ -45,10 +52,12 @@ _FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
 _ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
 _FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
 _ALTERNATIVE = f"({_FRACTION})?({_ANSWER})(#({_FEEDBACK}))?"
-_TYPES = ("(NUMERICAL|NM)|(MULTICHOICE|MC)|(MULTICHOICE_V|MCV)|(MULTICHOICE_H|MCH)|"
-          "(SHORTANSWER|SA|MW)|(SHORTANSWER_C|SAC|MWC)|(MULTICHOICE_S|MCS)|(MULTICHOICE_VS|MCVS)|"
-          "(MULTICHOICE_HS|MCHS)|(MULTIRESPONSE|MR)|(MULTIRESPONSE_H|MRH)|(MULTIRESPONSE_S|MRS)|"
-          "(MULTIRESPONSE_HS|MRHS)")
+_TYPES = (
+    "(NUMERICAL|NM)|(MULTICHOICE|MC)|(MULTICHOICE_V|MCV)|(MULTICHOICE_H|MCH)|"
+    "(SHORTANSWER|SA|MW)|(SHORTANSWER_C|SAC|MWC)|(MULTICHOICE_S|MCS)|(MULTICHOICE_VS|MCVS)|"
+    "(MULTICHOICE_HS|MCHS)|(MULTIRESPONSE|MR)|(MULTIRESPONSE_H|MRH)|(MULTIRESPONSE_S|MRS)|"
+    "(MULTIRESPONSE_HS|MRHS)"
+)
 _CLOZE = re.compile(rf"\{{([0-9]*):({_TYPES}):({_ALTERNATIVE}(~{_ALTERNATIVE})*)\}}", re.S)
 _ONE_ALTERNATIVE = re.compile("~?" + _ALTERNATIVE, re.S)
 
@@ -63,8 +72,14 @@ def moodle_extract_cloze(text: str) -> tuple[str, list[dict]]:
             answer = html.unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
             answers.append(answer)
             remaining = remaining.split(alt.group(0), 1)[1]
-        blanks.append({"weight": int(match.group(1) or 1), "type": match.group(2),
-                       "answers": answers, "fractions": fractions})
+        blanks.append(
+            {
+                "weight": int(match.group(1) or 1),
+                "type": match.group(2),
+                "answers": answers,
+                "fractions": fractions,
+            }
+        )
         text = text.replace(match.group(0), f"{{#{len(blanks)}}}", 1)
     return text, blanks
 
@@ -97,9 +112,30 @@ def moodle_formula_errors(formula: str) -> str | None:
     ops = r"\-+/*%>:\\~<?=!"
     number = rf"[{ops}.0-9eE]"
     call = re.compile(rf"(^|[{ops},(])([a-z0-9_]*)\(({number}+(,{number}+((,{number}+)+)?)?)?\)")
-    one = {"abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh",
-           "deg2rad", "exp", "expm1", "floor", "log10", "log1p", "rad2deg", "sin", "sinh",
-           "sqrt", "tan", "tanh"}
+    one = {
+        "abs",
+        "acos",
+        "acosh",
+        "asin",
+        "asinh",
+        "atan",
+        "atanh",
+        "ceil",
+        "cos",
+        "cosh",
+        "deg2rad",
+        "exp",
+        "expm1",
+        "floor",
+        "log10",
+        "log1p",
+        "rad2deg",
+        "sin",
+        "sinh",
+        "sqrt",
+        "tan",
+        "tanh",
+    }
     while (m := call.search(formula)) is not None:
         name, args = m.group(2), m.group(3)
         if name == "":
@@ -131,23 +167,37 @@ def moodle_formula_errors(formula: str) -> str | None:
 
 
 def php_round(x: float, places: int = 0) -> float:
-    scaled = abs(x) * 10 ** places
-    return math.copysign(math.floor(scaled + 0.5) / 10 ** places, x)
+    scaled = abs(x) * 10**places
+    return math.copysign(math.floor(scaled + 0.5) / 10**places, x)
 
 
 def moodle_evaluate(formula: str, values: dict[str, str]) -> float:
     """Evaluate a Moodle formula the way PHP would (floats), for the datasets' values."""
     python = re.sub(_PLACEHOLDER, lambda m: f"({values[m.group(1)]})", formula)
-    functions = {"pow": pow, "floor": math.floor, "ceil": math.ceil, "round": php_round,
-                 "sqrt": math.sqrt, "abs": abs, "exp": math.exp, "log10": math.log10,
-                 "log": lambda x, b=None: math.log(x) if b is None else math.log(x, b),
-                 "min": min, "max": max, "pi": lambda: math.pi, "sin": math.sin,
-                 "cos": math.cos, "tan": math.tan, "rad2deg": math.degrees,
-                 "deg2rad": math.radians}
-    return float(eval(python, {"__builtins__": {}}, functions))  # noqa: S307 (our own output)
+    functions = {
+        "pow": pow,
+        "floor": math.floor,
+        "ceil": math.ceil,
+        "round": php_round,
+        "sqrt": math.sqrt,
+        "abs": abs,
+        "exp": math.exp,
+        "log10": math.log10,
+        "log": lambda x, b=None: math.log(x) if b is None else math.log(x, b),
+        "min": min,
+        "max": max,
+        "pi": lambda: math.pi,
+        "sin": math.sin,
+        "cos": math.cos,
+        "tan": math.tan,
+        "rad2deg": math.degrees,
+        "deg2rad": math.radians,
+    }
+    return float(eval(python, {"__builtins__": {}}, functions))
 
 
 # --- reading our XML back ------------------------------------------------------------------
+
 
 def html_paragraphs(fragment: str) -> list[str]:
     """Plain text of our HTML: one string per <p>, <br> as a line break; nothing else."""
@@ -208,10 +258,15 @@ def exported(tmp_path_factory):
         if key not in cache:
             out = tmp_path_factory.mktemp("moodle")
             warnings: list[str] = []
-            result = run([bank] if bank else [], count=count, seed=seed,
-                         formats=("json", "moodle"), out_dir=out,
-                         options=ExportOptions.of(moodle_calculated=calculated),
-                         warn=warnings.append)
+            result = run(
+                [bank] if bank else [],
+                count=count,
+                seed=seed,
+                formats=("json", "moodle"),
+                out_dir=out,
+                options=ExportOptions.of(moodle_calculated=calculated),
+                warn=warnings.append,
+            )
             generated = result.sets[0]
             xml = (out / f"{generated.bank.id}-moodle.xml").read_bytes()
             cache[key] = (xml, generated, warnings)
@@ -221,6 +276,7 @@ def exported(tmp_path_factory):
 
 
 # --- the file ------------------------------------------------------------------------------
+
 
 def test_moodle_is_a_registered_format():
     assert "moodle" in format_names()
@@ -245,14 +301,18 @@ def test_cli_writes_out_bank_id_moodle_xml(tmp_path):
 
 
 def test_cli_moodle_calculated_flag_reaches_the_exporter(tmp_path):
-    run_cli("generate", "-n", "3", "--seed", "3", "-f", "moodle", "--moodle-calculated",
-            "-o", tmp_path)
-    types = [e.get("type") for _, _, e in
-             read_moodle((tmp_path / "open-vs-closed-ai-moodle.xml").read_bytes())]
+    run_cli(
+        "generate", "-n", "3", "--seed", "3", "-f", "moodle", "--moodle-calculated", "-o", tmp_path
+    )
+    types = [
+        e.get("type")
+        for _, _, e in read_moodle((tmp_path / "open-vs-closed-ai-moodle.xml").read_bytes())
+    ]
     assert types.count("calculated") == 4 and "numerical" not in types
 
 
 # --- every question against the JSON record --------------------------------------------------
+
 
 @pytest.mark.parametrize("bank", [None, HOSTILE, ORDERING], ids=["default", "hostile", "ordering"])
 def test_every_question_matches_the_json_record(exported, bank):
@@ -308,8 +368,9 @@ def check_common(element, record: dict, generated) -> None:
     else:
         assert name == expected
     if record["type"] != "cloze":
-        assert html_paragraphs(field(element, "questiontext/text")) == \
-            text_paragraphs(record["text"])
+        assert html_paragraphs(field(element, "questiontext/text")) == text_paragraphs(
+            record["text"]
+        )
         assert Decimal(field(element, "defaultgrade")) == Decimal(str(record["points"]))
     assert element.find("questiontext").get("format") == "html"
     feedback = "\n\n".join(t for t in (record["feedback"], record["solution"]) if t)
@@ -334,8 +395,9 @@ def check_numerical(element, record: dict) -> None:
         assert tolerance == abs(Decimal(str(record["answer"]))) * percent / 100
     units = element.findall("units/unit")
     if record["unit"]:
-        assert [(field(u, "unit_name"), field(u, "multiplier")) for u in units] == \
-            [(record["unit"], "1")]
+        assert [(field(u, "unit_name"), field(u, "multiplier")) for u in units] == [
+            (record["unit"], "1")
+        ]
         assert field(element, "unitsleft") == ("1" if record["unit_position"] == "before" else "0")
         assert field(element, "showunits") == "0"
     else:
@@ -347,10 +409,12 @@ def check_multichoice(element, record: dict) -> None:
     assert field(element, "shuffleanswers") in ("true", "false")
     assert field(element, "answernumbering") == "abc"
     got = answers(element)
-    assert [" ".join(html_paragraphs(field(a, "text"))) for a in got] == \
-        [c["text"] for c in record["choices"]]
-    assert [" ".join(html_paragraphs(field(a, "feedback/text"))) for a in got] == \
-        [c["feedback"] for c in record["choices"]]
+    assert [" ".join(html_paragraphs(field(a, "text"))) for a in got] == [
+        c["text"] for c in record["choices"]
+    ]
+    assert [" ".join(html_paragraphs(field(a, "feedback/text"))) for a in got] == [
+        c["feedback"] for c in record["choices"]
+    ]
     fractions = [Decimal(a.get("fraction")) / 100 for a in got]
     for f in fractions:  # Moodle's match_grade_options: within 0.00001 of an allowed grade
         assert any(abs(f - allowed) < Decimal("0.00001") for allowed in ALLOWED_FRACTIONS), f
@@ -370,10 +434,12 @@ def check_truefalse(element, record: dict) -> None:
     assert set(got) == {"true", "false"}
     assert got["true"].get("fraction") == ("100" if record["answer"] else "0")
     assert got["false"].get("fraction") == ("0" if record["answer"] else "100")
-    assert html_paragraphs(field(got["true"], "feedback/text")) == \
-        text_paragraphs(record["feedback_true"])
-    assert html_paragraphs(field(got["false"], "feedback/text")) == \
-        text_paragraphs(record["feedback_false"])
+    assert html_paragraphs(field(got["true"], "feedback/text")) == text_paragraphs(
+        record["feedback_true"]
+    )
+    assert html_paragraphs(field(got["false"], "feedback/text")) == text_paragraphs(
+        record["feedback_false"]
+    )
 
 
 def check_shortanswer(element, record: dict) -> None:
@@ -390,8 +456,10 @@ def check_essay(element, record: dict) -> None:
 
 
 def check_matching(element, record: dict) -> None:
-    pairs = [[field(s, "answer/text"), " ".join(html_paragraphs(field(s, "text")))]
-             for s in element.findall("subquestion")]
+    pairs = [
+        [field(s, "answer/text"), " ".join(html_paragraphs(field(s, "text")))]
+        for s in element.findall("subquestion")
+    ]
     assert pairs == record["pairs"]
 
 
@@ -404,7 +472,8 @@ def check_cloze(element, record: dict) -> None:
     assert {b["type"] for b in blanks} == {sensitive}
     weights = {b["weight"] for b in blanks}
     assert len(weights) == 1 and int(field(element, "defaultgrade")) == sum(
-        b["weight"] for b in blanks)
+        b["weight"] for b in blanks
+    )
     points = Decimal(str(record["points"]))
     if points % len(blanks) == 0:
         assert weights == {points / len(blanks)}
@@ -429,8 +498,12 @@ def check_ordering(element, record: dict) -> None:
     assert field(element, "shownumcorrect") == "1"  # read by value, not by presence
     assert field(element, "selectcount") == str(len(record["items"]))
     assert field(element, "layouttype") == record["layout"].upper()
-    assert field(element, "gradingtype") == {"absolute": "ABSOLUTE_POSITION",
-                                             "relative": "RELATIVE_NEXT_EXCLUDE_LAST"}[record["grading"]]
+    assert (
+        field(element, "gradingtype")
+        == {"absolute": "ABSOLUTE_POSITION", "relative": "RELATIVE_NEXT_EXCLUDE_LAST"}[
+            record["grading"]
+        ]
+    )
     got = answers(element)
     assert [a.get("fraction") for a in got] == [str(i) for i in range(1, len(got) + 1)]
     assert [a.get("format") for a in got] == ["html"] * len(got)
@@ -439,12 +512,20 @@ def check_ordering(element, record: dict) -> None:
     assert [record["shown"][p - 1] for p in record["answer"]] == record["items"]
 
 
-TYPE_CHECKS = {"ordering": check_ordering, "numerical": check_numerical, "multichoice": check_multichoice,
-               "truefalse": check_truefalse, "shortanswer": check_shortanswer,
-               "essay": check_essay, "matching": check_matching, "cloze": check_cloze}
+TYPE_CHECKS = {
+    "ordering": check_ordering,
+    "numerical": check_numerical,
+    "multichoice": check_multichoice,
+    "truefalse": check_truefalse,
+    "shortanswer": check_shortanswer,
+    "essay": check_essay,
+    "matching": check_matching,
+    "cloze": check_cloze,
+}
 
 
 # --- categories --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bank", [None, HOSTILE], ids=["default", "hostile"])
 def test_categories_one_per_randomised_question_plus_fixed(exported, bank):
@@ -504,29 +585,58 @@ def export_bytes(generated, **kwargs) -> bytes:
 
 # --- hostile text --------------------------------------------------------------------------------
 
+
 def test_control_characters_never_reach_the_file():
-    generated = generate(bank_from_text("""
+    generated = generate(
+        bank_from_text("""
 id: ctl
 title: Control
 questions:
   - {id: q, type: shortanswer, text: Say hi, answer: hi}
-"""), 1, 1)
+"""),
+        1,
+        1,
+    )
     v = generated.variants["q"][0]
-    dirty = replace(v, drawn=replace(v.drawn, text="bell\x07 nul\x00 \ud800 ok\r\nnext",
-                                     payload=replace(v.payload, accepted=("h\x01i",)),
-                                     title="t\x01itle"))
+    dirty = replace(
+        v,
+        drawn=replace(
+            v.drawn,
+            text="bell\x07 nul\x00 \ud800 ok\r\nnext",
+            payload=replace(v.payload, accepted=("h\x01i",)),
+            title="t\x01itle",
+        ),
+    )
     generated = replace(generated, variants={"q": (dirty,)})
     warnings: list[str] = []
     xml = export_bytes(generated, warn=warnings.append)
-    (_, _, element), = read_moodle(xml)
+    ((_, _, element),) = read_moodle(xml)
     assert html_paragraphs(field(element, "questiontext/text")) == ["bell nul  ok\nnext"]
     assert field(element, "answer/text") == "hi" and field(element, "name/text") == "title"
     assert len(warnings) == 1 and "'q'" in warnings[0]
 
 
 def test_hostile_cloze_answers_survive_moodles_parser():
-    answers = ["a}b", "c#d", "e~f", "x=y:z/w", '"q" \\ back', "{brace}", "%50%", "R&D",
-               "<tag>", "*star*", "a\\}", "&", "&amp;", "&#35;", "\\", "~", "}", "#"]
+    answers = [
+        "a}b",
+        "c#d",
+        "e~f",
+        "x=y:z/w",
+        '"q" \\ back',
+        "{brace}",
+        "%50%",
+        "R&D",
+        "<tag>",
+        "*star*",
+        "a\\}",
+        "&",
+        "&amp;",
+        "&#35;",
+        "\\",
+        "~",
+        "}",
+        "#",
+    ]
     markup = shortanswer_blank(answers)
     text, blanks = moodle_extract_cloze(f"<p>before {markup} after</p>")
     assert text == "<p>before {#1} after</p>"
@@ -534,8 +644,15 @@ def test_hostile_cloze_answers_survive_moodles_parser():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("ab }{#~=%:/\"\\&<>*;|\n😀ع")),
-                        min_size=1).filter(str.strip), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list('ab }{#~=%:/"\\&<>*;|\n😀ع')), min_size=1).filter(
+            str.strip
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_cloze_answer_survives_moodles_parser(answers):
     answers = [a.strip() for a in answers]
     markup = shortanswer_blank(answers, weight=2, case_sensitive=True)
@@ -553,6 +670,7 @@ def test_cloze_text_braces_do_not_become_blanks(exported):
 
 
 # --- grades --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("count", range(1, 21))
 def test_shares_of_100_are_allowed_grades_that_add_up(count):
@@ -590,7 +708,7 @@ questions:
       - {{text: wrong}}
 """)
     warnings: list[str] = []
-    (_, _, element), = read_moodle(export_bytes(generate(bank, 1, 1), warn=warnings.append))
+    ((_, _, element),) = read_moodle(export_bytes(generate(bank, 1, 1), warn=warnings.append))
     fractions = [Decimal(a.get("fraction")) for a in answers(element)]
     assert sum(f for f in fractions if f > 0) == 100 and fractions.count(0) == 2
     assert warnings and "more than 20" in warnings[0]
@@ -598,17 +716,21 @@ questions:
 
 # --- --moodle-calculated ---------------------------------------------------------------------
 
+
 def normalise_numbers(text: str) -> str:
     """Numbers as values: '15,000' and '15000', '30.00' and '30' read the same."""
-    return re.sub(r"\d[\d,]*(?:\.\d+)?",
-                  lambda m: plain(Decimal(m.group(0).replace(",", ""))), text)
+    return re.sub(
+        r"\d[\d,]*(?:\.\d+)?", lambda m: plain(Decimal(m.group(0).replace(",", ""))), text
+    )
 
 
 def moodle_substitute(text: str, values: dict[str, str]) -> str:
     """What Moodle shows: {=formula} computed, then {name} replaced by its value."""
+
     def formula(match):
         value = moodle_evaluate(match.group(1), values)
         return plain(Decimal(format(value, ".14g")))
+
     text = re.sub(r"\{=([^{}]*(?:\{[^{}]+}[^{}]*)*)\}", formula, text)
     return re.sub(_PLACEHOLDER, lambda m: values[m.group(1)], text)
 
@@ -623,9 +745,12 @@ def test_calculated_questions_compute_the_recorded_answers(exported, bank):
     for q in numerical:
         _, element = calculated[f"{generated.bank.id}:{q.id}"]
         records = [question_record(v) for v in generated.variants[q.id]]
-        datasets = {field(d, "name/text"): [field(i, "value") for i in d.findall(
-            "dataset_items/dataset_item")] for d in element.findall(
-            "dataset_definitions/dataset_definition")}
+        datasets = {
+            field(d, "name/text"): [
+                field(i, "value") for i in d.findall("dataset_items/dataset_item")
+            ]
+            for d in element.findall("dataset_definitions/dataset_definition")
+        }
         (answer,) = answers(element)
         formula = field(answer, "text")
         assert moodle_formula_errors(formula) is None, formula
@@ -640,11 +765,13 @@ def test_calculated_questions_compute_the_recorded_answers(exported, bank):
             for expression in re.findall(r"\{=([^{}]*(?:\{[^{}]+}[^{}]*)*)\}", question_text):
                 assert moodle_formula_errors(expression) is None
             shown = moodle_substitute(question_text, values)
-            assert [normalise_numbers(p) for p in html_paragraphs(shown)] == \
-                [normalise_numbers(p) for p in text_paragraphs(record["text"])]
+            assert [normalise_numbers(p) for p in html_paragraphs(shown)] == [
+                normalise_numbers(p) for p in text_paragraphs(record["text"])
+            ]
             solution = moodle_substitute(field(element, "generalfeedback/text"), values)
-            assert [normalise_numbers(p) for p in html_paragraphs(solution)] == \
-                [normalise_numbers(p) for p in text_paragraphs(record["solution"])]
+            assert [normalise_numbers(p) for p in html_paragraphs(solution)] == [
+                normalise_numbers(p) for p in text_paragraphs(record["solution"])
+            ]
         tolerance = Decimal(field(answer, "tolerance"))
         if q.spec.tolerance.relative:
             assert field(answer, "tolerancetype") == "1"
@@ -687,19 +814,22 @@ def test_calculated_keeps_moodles_limit_of_100_value_sets(exported):
     assert any("at most 100" in w for w in warnings)
 
 
-@pytest.mark.parametrize("formula, moodle", [
-    ("a ** 2", "pow({a},2)"),
-    ("-a ** 2", "pow((-{a}),2)"),           # Jinja: unary minus binds tighter than **
-    ("a ** b ** 2", "pow(pow({a},{b}),2)"),  # and ** groups from the left
-    ("a // b", "floor({a}/{b})"),
-    ("a % b", "({a}-{b}*floor({a}/{b}))"),
-    ("ln(a) + log(a, 10)", "(log({a})+log({a},10))"),
-    ("round(a / 3, 2)", "round(({a}/3),2)"),
-    ("(a + b) | round(1)", "round(({a}+{b}),1)"),
-    ("degrees(pi) + e", "(rad2deg(pi())+exp(1))"),
-    ("min(a, b, 2.50)", "min({a},{b},2.5)"),
-    ("twice - 1", "((2*{a})-1)"),
-])
+@pytest.mark.parametrize(
+    "formula, moodle",
+    [
+        ("a ** 2", "pow({a},2)"),
+        ("-a ** 2", "pow((-{a}),2)"),  # Jinja: unary minus binds tighter than **
+        ("a ** b ** 2", "pow(pow({a},{b}),2)"),  # and ** groups from the left
+        ("a // b", "floor({a}/{b})"),
+        ("a % b", "({a}-{b}*floor({a}/{b}))"),
+        ("ln(a) + log(a, 10)", "(log({a})+log({a},10))"),
+        ("round(a / 3, 2)", "round(({a}/3),2)"),
+        ("(a + b) | round(1)", "round(({a}+{b}),1)"),
+        ("degrees(pi) + e", "(rad2deg(pi())+exp(1))"),
+        ("min(a, b, 2.50)", "min({a},{b},2.5)"),
+        ("twice - 1", "((2*{a})-1)"),
+    ],
+)
 def test_formulas_translate_to_moodle_syntax(formula, moodle):
     question = bank_from_text("""
 id: f
@@ -717,8 +847,21 @@ questions:
     assert moodle_formula_errors(translated) is None
 
 
-@pytest.mark.parametrize("formula", ["a ~ b", "a if b else 2", "sum([a, b])", "'text'", "len(a)",
-                                     "a > b", "int(a)", "a | fixed(2)", "unknown + 1", "min(a)"])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "a ~ b",
+        "a if b else 2",
+        "sum([a, b])",
+        "'text'",
+        "len(a)",
+        "a > b",
+        "int(a)",
+        "a | fixed(2)",
+        "unknown + 1",
+        "min(a)",
+    ],
+)
 def test_formulas_moodle_cannot_express_are_refused(formula):
     question = bank_from_text("""
 id: f
@@ -747,11 +890,14 @@ questions:
 """)
     generated = generate(bank, 1, 1)
     warnings: list[str] = []
-    (_, _, element), = read_moodle(export_bytes(generated, warn=warnings.append))
+    ((_, _, element),) = read_moodle(export_bytes(generated, warn=warnings.append))
     assert element.get("type") == "cloze" and field(element, "defaultgrade") == "2"
     text, blanks = moodle_extract_cloze(field(element, "questiontext/text"))
-    assert html_paragraphs(text) == ["Match the signs & words.", "less than {#1}",
-                                     "equals {x} ~ # } {#2}"]
+    assert html_paragraphs(text) == [
+        "Match the signs & words.",
+        "less than {#1}",
+        "equals {x} ~ # } {#2}",
+    ]
     for blank, right in zip(blanks, ["<", "=x"]):
         assert blank["type"] == "MULTICHOICE_S" and blank["weight"] == 1
         choices = [html.unescape(a) for a in blank["answers"]]  # drop-down choices are HTML
@@ -760,13 +906,18 @@ questions:
     assert len(warnings) == 1 and "'two'" in warnings[0]
 
 
-@pytest.mark.parametrize("template, moodle", [
-    ("{{ a }} + {{ b | thousands }}", ["{a}", " + ", "{b}"]),
-    ("x{{ twice }}", ["x", "{=(2*{a})}"]),
-    ("{{ a | fixed }} {{ (a / 3) | thousands(1) }}",
-     ["{=round({a},2)}", " ", "{=round(({a}/3),1)}"]),
-    ("{ literal } {a}", ["{ literal } {a}"]),  # plain text; the writer escapes its braces
-])
+@pytest.mark.parametrize(
+    "template, moodle",
+    [
+        ("{{ a }} + {{ b | thousands }}", ["{a}", " + ", "{b}"]),
+        ("x{{ twice }}", ["x", "{=(2*{a})}"]),
+        (
+            "{{ a | fixed }} {{ (a / 3) | thousands(1) }}",
+            ["{=round({a},2)}", " ", "{=round(({a}/3),1)}"],
+        ),
+        ("{ literal } {a}", ["{ literal } {a}"]),  # plain text; the writer escapes its braces
+    ],
+)
 def test_templates_translate_to_moodle_wildcards(template, moodle):
     question = bank_from_text("""
 id: f
@@ -778,8 +929,16 @@ questions:
     assert translate_template(template, Translator(question)) == moodle
 
 
-@pytest.mark.parametrize("template", ["{% if a > 1 %}big{% endif %}", "{{ a | upper }}",
-                                      "{{- a }}", "{{ answer_text }}", "{# note #}"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% if a > 1 %}big{% endif %}",
+        "{{ a | upper }}",
+        "{{- a }}",
+        "{{ answer_text }}",
+        "{# note #}",
+    ],
+)
 def test_templates_moodle_cannot_express_are_refused(template):
     question = bank_from_text("""
 id: f

@@ -35,8 +35,18 @@ PLACEHOLDERS = [_placeholder(i) for i in range(6)]
 # placeholders (private-use characters around "qbank-slot-N").
 XML = ["&", "<", "< ", ">", "]]>", "]]", "<![CDATA[", "&amp;", "&#13;", "&lt;", '"', "'"]
 BREAKS = ["\r", "\r\n", "\n", "\n\n", "\t", "  "]
-REMOVED_CHARACTERS = ["\x00", "\x07", "\x0b", "\x1b", "\x7f", "\x85", "\x9f", "\ufffe",
-                      "\uffff", "\ud800"]
+REMOVED_CHARACTERS = [
+    "\x00",
+    "\x07",
+    "\x0b",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\ufffe",
+    "\uffff",
+    "\ud800",
+]
 WIDE = ["😀", "𝄞", "\U0010fffd", "ع", "שלום", "\u200f"]
 LOOK_ALIKES = ["\ue000", "\ue001", "qbank-slot-", "\ue000qbank-slot-", "-1\ue001"]
 HARD = XML + BREAKS + REMOVED_CHARACTERS + WIDE + LOOK_ALIKES
@@ -66,22 +76,34 @@ def literal_text(*, braces: bool = True, placeholders: bool = True) -> st.Search
 
 def template(*names: str) -> st.SearchStrategy[str]:
     """A template: literal text with some of ``names`` written in ``{{ }}``."""
-    pieces = st.one_of(literal_text(braces=False),
-                       st.sampled_from([f"{{{{ {n} }}}}" for n in names]))
+    pieces = st.one_of(
+        literal_text(braces=False), st.sampled_from([f"{{{{ {n} }}}}" for n in names])
+    )
     return st.lists(pieces, max_size=4).map("".join)
 
 
 VALUES = ("s", "x", "cr")  # a text parameter, a number parameter, a text with CRs in it
 
-ids = st.one_of(st.sampled_from(["q", "Q", "q" * 64, "Q" * 64, "q.1", "q-1"]),
-                st.builds(lambda first, rest: first + rest, st.sampled_from("aZ7"),
-                          st.text(alphabet="abYZ09_.-", max_size=63)))
-numbers = st.decimals(min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=4,
-                      allow_nan=False, allow_infinity=False)
+ids = st.one_of(
+    st.sampled_from(["q", "Q", "q" * 64, "Q" * 64, "q.1", "q-1"]),
+    st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from("aZ7"),
+        st.text(alphabet="abYZ09_.-", max_size=63),
+    ),
+)
+numbers = st.decimals(
+    min_value=Decimal("-1e6"),
+    max_value=Decimal("1e6"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 tolerances = st.one_of(
     st.none(),
     st.decimals(min_value=0, max_value=100, places=3).map(str),
-    st.decimals(min_value=0, max_value=50, places=2).map(lambda d: f"{d}%"))
+    st.decimals(min_value=0, max_value=50, places=2).map(lambda d: f"{d}%"),
+)
 #: Units and tags are written into the stencil as they are: without placeholders, but for
 #: the questions told to hide one (below), which must then take the tree path.
 fixed_text = literal_text(placeholders=False)
@@ -95,9 +117,10 @@ def numerical_questions(draw: Any) -> dict[str, Any]:
         "id": draw(ids),
         "type": "numerical",
         "title": draw(st.one_of(template(*VALUES), template("s").map(lambda t: t * 30))),
-        "params": {"x": {"min": 1, "max": draw(st.integers(1, 9))},
-                   "s": {"choices": draw(st.lists(literal_text(), min_size=1, max_size=4,
-                                                  unique=True))}},
+        "params": {
+            "x": {"min": 1, "max": draw(st.integers(1, 9))},
+            "s": {"choices": draw(st.lists(literal_text(), min_size=1, max_size=4, unique=True))},
+        },
         "let": {"cr": "'a\\rb\\r\\nc'"},
         "text": draw(template(*VALUES).map(lambda t: t if visible(t) else t + "{{ x }}")),
         "answer": f"x * ({draw(numbers)})",
@@ -106,9 +129,11 @@ def numerical_questions(draw: Any) -> dict[str, Any]:
         "feedback": draw(template(*VALUES)),
         "solution": draw(template(*VALUES, "answer")),
     }
-    for field, value in (("tolerance", draw(tolerances)),
-                         ("decimals", draw(st.none() | st.integers(0, 4))),
-                         ("points", draw(st.none() | st.sampled_from([1, 2, 0.5, 10])))):
+    for field, value in (
+        ("tolerance", draw(tolerances)),
+        ("decimals", draw(st.none() | st.integers(0, 4))),
+        ("points", draw(st.none() | st.sampled_from([1, 2, 0.5, 10]))),
+    ):
         if value is not None:
             question[field] = value
     if draw(st.integers(0, 7)) == 0:  # hide a placeholder in the unit or a tag
@@ -120,21 +145,25 @@ def numerical_questions(draw: Any) -> dict[str, Any]:
     return question
 
 
-banks = st.fixed_dictionaries({
-    "id": ids,
-    "title": literal_text().map(lambda t: t if visible(t) else t + "Bank"),
-    "tags": tag_lists,
-    "questions": st.lists(numerical_questions(), min_size=1, max_size=2,
-                          unique_by=lambda q: q["id"]),
-})
+banks = st.fixed_dictionaries(
+    {
+        "id": ids,
+        "title": literal_text().map(lambda t: t if visible(t) else t + "Bank"),
+        "tags": tag_lists,
+        "questions": st.lists(
+            numerical_questions(), min_size=1, max_size=2, unique_by=lambda q: q["id"]
+        ),
+    }
+)
 
 
 def write_twice(bank: dict[str, Any], count: int, folder: Path) -> tuple[bytes, bytes, dict]:
     """The Moodle file of ``bank`` written with the stencil and without (the warnings the
     same), and which questions the first run wrote with a stencil: {id: True/False}."""
     path = folder / "bank.yaml"
-    path.write_text(yaml.safe_dump(bank, allow_unicode=True, sort_keys=False, width=10**6),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(bank, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8"
+    )
     used: dict[str, bool] = {}
     original = MoodleFile.stencil
 
@@ -148,8 +177,14 @@ def write_twice(bank: dict[str, Any], count: int, folder: Path) -> tuple[bytes, 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(MoodleFile, "stencil", method)
             heard: list[str] = []
-            result = run([path], count=count, seed=5, formats=["moodle"],
-                         out_dir=folder / name, warn=heard.append)
+            result = run(
+                [path],
+                count=count,
+                seed=5,
+                formats=["moodle"],
+                out_dir=folder / name,
+                warn=heard.append,
+            )
         (written,) = result.files
         outputs.append(written.read_bytes())
         warnings.append(heard)
@@ -157,8 +192,11 @@ def write_twice(bank: dict[str, Any], count: int, folder: Path) -> tuple[bytes, 
     return outputs[0], outputs[1], used
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(bank=banks, count=st.integers(1, 4))
 def test_the_stencil_writes_the_bytes_lxml_writes(bank, count):
     with tempfile.TemporaryDirectory() as tmp:
@@ -199,8 +237,9 @@ questions:
 """
 
 
-@pytest.mark.parametrize("where, slot", [("unit", 0), ("unit", 5), ("tag", 1), ("tag", 3),
-                                         ("text", 1), ("text", 2)])
+@pytest.mark.parametrize(
+    "where, slot", [("unit", 0), ("unit", 5), ("tag", 1), ("tag", 3), ("text", 1), ("text", 2)]
+)
 def test_a_placeholder_in_a_question_is_written_the_same(tmp_path, where, slot):
     """A unit or tag that holds a placeholder sends its question down the tree path (the
     other question keeps its stencil); in the text, which is itself a slot, it is filled

@@ -15,7 +15,7 @@ from qbank.bank import load_bank
 from qbank.bank.jsonschema import FILE_NAME, bank_schema, schema_text
 from qbank.bank.loader import default_bank_path
 from qbank.bank.yamlfile import read_text, read_yaml
-from qbank.exporters import default_formats, get_exporter, registry
+from qbank.exporters import default_formats, get_exporter
 from qbank.kinds import KINDS
 from qbank.starter import bank_id_for, starter_path
 from test_schema import Yaml12Loader, as_json

@@ -12,30 +12,33 @@ from qbank import numeric
 from qbank.templates import compile_formula, compile_template
 
 
-@pytest.mark.parametrize("formula, shown", [
-    ("0.1 + 0.2", "0.3"),
-    ("0.00005", "0.00005"),
-    ("1 / 4", "0.25"),
-    ("10 / 5", "2"),
-    ("2.50 * 2", "5"),
-    ("0.002 * 25000", "50"),
-    ("0.8 + 0.2", "1"),
-    ("7 // 2", "3"),
-    ("-7 // 2", "-4"),
-    ("-7 % 3", "2"),
-    ("2 ** 10", "1024"),
-    ("2 ** -2", "0.25"),
-    ("1e3" if False else "1000 * 1000 * 1000 * 1000 * 1000 * 1000", "1000000000000000000"),
-    ("round(2.675, 2)", "2.68"),
-    ("round(2.5)", "3"),
-    ("round(-2.5)", "-3"),
-    ("sqrt(16)", "4"),
-    ("abs(-0.5)", "0.5"),
-    ("floor(-1.5)", "-2"),
-    ("ceil(1.2)", "2"),
-    ("max(1, 2.5, 2)", "2.5"),
-    ("min([3, 0.1])", "0.1"),
-])
+@pytest.mark.parametrize(
+    "formula, shown",
+    [
+        ("0.1 + 0.2", "0.3"),
+        ("0.00005", "0.00005"),
+        ("1 / 4", "0.25"),
+        ("10 / 5", "2"),
+        ("2.50 * 2", "5"),
+        ("0.002 * 25000", "50"),
+        ("0.8 + 0.2", "1"),
+        ("7 // 2", "3"),
+        ("-7 // 2", "-4"),
+        ("-7 % 3", "2"),
+        ("2 ** 10", "1024"),
+        ("2 ** -2", "0.25"),
+        ("1e3" if False else "1000 * 1000 * 1000 * 1000 * 1000 * 1000", "1000000000000000000"),
+        ("round(2.675, 2)", "2.68"),
+        ("round(2.5)", "3"),
+        ("round(-2.5)", "-3"),
+        ("sqrt(16)", "4"),
+        ("abs(-0.5)", "0.5"),
+        ("floor(-1.5)", "-2"),
+        ("ceil(1.2)", "2"),
+        ("max(1, 2.5, 2)", "2.5"),
+        ("min([3, 0.1])", "0.1"),
+    ],
+)
 def test_formulas_are_exact(formula, shown):
     assert numeric.plain(compile_formula(formula).run({})) == shown
 
@@ -46,17 +49,20 @@ def test_integers_stay_integers():
     assert isinstance(compile_formula("0.5 * 3").run({}), Decimal)
 
 
-@pytest.mark.parametrize("value, places, text", [
-    (Decimal("2.675"), 2, "2.68"),
-    (Decimal("2.665"), 2, "2.67"),
-    (Decimal("21.6"), 2, "21.60"),
-    (50, 2, "50.00"),
-    (Decimal("0.125"), 2, "0.13"),
-    (Decimal("-0.125"), 2, "-0.13"),
-    (Decimal("-0.001"), 2, "0.00"),
-    (Decimal("0.5"), 0, "1"),
-    (Decimal("1.5"), 0, "2"),
-])
+@pytest.mark.parametrize(
+    "value, places, text",
+    [
+        (Decimal("2.675"), 2, "2.68"),
+        (Decimal("2.665"), 2, "2.67"),
+        (Decimal("21.6"), 2, "21.60"),
+        (50, 2, "50.00"),
+        (Decimal("0.125"), 2, "0.13"),
+        (Decimal("-0.125"), 2, "-0.13"),
+        (Decimal("-0.001"), 2, "0.00"),
+        (Decimal("0.5"), 0, "1"),
+        (Decimal("1.5"), 0, "2"),
+    ],
+)
 def test_fixed_rounds_half_up(value, places, text):
     assert numeric.fixed(value, places) == text
 
@@ -68,13 +74,19 @@ def test_thousands_separator():
 
 
 def test_templates_show_numbers_plainly():
-    text = compile_template("{{ a }} {{ b }} {{ a + b }} {{ c | fixed(3) }} {{ d | thousands }}").run(
-        {"a": Decimal("0.1"), "b": Decimal("0.2"), "c": Decimal("0.00005"), "d": 1234567})
+    text = compile_template(
+        "{{ a }} {{ b }} {{ a + b }} {{ c | fixed(3) }} {{ d | thousands }}"
+    ).run({"a": Decimal("0.1"), "b": Decimal("0.2"), "c": Decimal("0.00005"), "d": 1234567})
     assert text == "0.1 0.2 0.3 0.000 1,234,567"
 
 
-decimals = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=6,
-                       allow_nan=False, allow_infinity=False)
+decimals = st.decimals(
+    min_value=Decimal("-1e12"),
+    max_value=Decimal("1e12"),
+    places=6,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -90,12 +90,18 @@ def test_worksheet_prints_the_shown_order_and_the_key_gives_the_right_one(writte
             assert len(table.rows) == 2 and len(table.columns) == len(q["items"])
         else:
             assert len(table.columns) == 2 and len(table.rows) == len(q["items"])
-    key = "\n".join(p.text for t in Document(out / "ordering-demo-answer-key.docx").tables
-                    for row in t.rows for c in row.cells for p in c.paragraphs)
+    key = "\n".join(
+        p.text
+        for t in Document(out / "ordering-demo-answer-key.docx").tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+    )
     for _, q in ordering_records(record):
         # Box k (letter k) holds the place of the k-th shown item in the right order.
-        boxes = "   ".join(f"{chr(65 + k)} {q['items'].index(item) + 1}"
-                           for k, item in enumerate(q["shown"]))
+        boxes = "   ".join(
+            f"{chr(65 + k)} {q['items'].index(item) + 1}" for k, item in enumerate(q["shown"])
+        )
         assert boxes in key, (q["id"], boxes)
 
 
@@ -103,16 +109,19 @@ def test_anki_imports_one_question_note_per_variant_with_both_orders(written, tm
     out, record = written
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        request = ImportAnkiPackageRequest(package_path=str(out / "ordering-demo.apkg"),
-                                           options=ImportAnkiPackageOptions())
+        request = ImportAnkiPackageRequest(
+            package_path=str(out / "ordering-demo.apkg"), options=ImportAnkiPackageOptions()
+        )
         col.import_anki_package(request)
         notes = [col.get_note(nid) for nid in col.find_notes("")]
         assert {n.note_type()["name"] for n in notes} == {"qbank Question"}
         assert len(notes) == 2 + COUNT  # two fixed questions, one note per drawn variant
 
         def items_of(field: str) -> list[str]:
-            return [html.unescape(re.sub(r"<[^>]+>", "", li))
-                    for li in re.findall(r"<li[^>]*>(.*?)</li>", field, re.S)]
+            return [
+                html.unescape(re.sub(r"<[^>]+>", "", li))
+                for li in re.findall(r"<li[^>]*>(.*?)</li>", field, re.S)
+            ]
 
         by_id = {html.unescape(n["Id"]): n for n in notes}
         for version, q in ordering_records(record):
@@ -120,10 +129,12 @@ def test_anki_imports_one_question_note_per_variant_with_both_orders(written, tm
             assert items_of(note["Choices"]) == q["shown"]
             sequence, steps = note["Answer"].split("<br>", 1)
             assert html.unescape(sequence) == " → ".join(
-                chr(65 + q["shown"].index(item)) for item in q["items"])
+                chr(65 + q["shown"].index(item)) for item in q["items"]
+            )
             lines = re.sub(r"<[^>]+>", "\n", steps.replace("<br>", "\n")).split("\n")
-            assert [html.unescape(re.sub(r"^\d+\. | \([A-Z]\)$", "", x))
-                    for x in lines if x.strip()] == q["items"]
+            assert [
+                html.unescape(re.sub(r"^\d+\. | \([A-Z]\)$", "", x)) for x in lines if x.strip()
+            ] == q["items"]
         card = col.get_card(col.find_cards("")[0])
         assert "qbank-options" in card.question() and " → " in card.answer()
     finally:
@@ -135,16 +146,24 @@ def test_preview_shows_the_shown_order_and_the_key():
     assert "[ ] A) " in out and "1. Collect data; 2. Clean the data" in out
 
 
-@pytest.mark.parametrize("fields, message", [
-    ("items: [only one]", "an ordering question needs at least two items"),
-    ("items: [a, b, a]", "the item 'a' appears twice"),
-    ("items: [a, '']", "an item is empty"),
-    ("items: [a, b]\n    layout: diagonal", "'layout' must be vertical or horizontal, not 'diagonal'"),
-    ("items: [a, b]\n    grading: partial", "'grading' must be 'absolute'"),
-    ("text2: x", "an ordering question needs 'items:'"),
-    ("items: [a, b]\n    choices: [{text: a, correct: true}]",
-     "'choices' does not belong to an ordering question (it is for multichoice questions)"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ("items: [only one]", "an ordering question needs at least two items"),
+        ("items: [a, b, a]", "the item 'a' appears twice"),
+        ("items: [a, '']", "an item is empty"),
+        (
+            "items: [a, b]\n    layout: diagonal",
+            "'layout' must be vertical or horizontal, not 'diagonal'",
+        ),
+        ("items: [a, b]\n    grading: partial", "'grading' must be 'absolute'"),
+        ("text2: x", "an ordering question needs 'items:'"),
+        (
+            "items: [a, b]\n    choices: [{text: a, correct: true}]",
+            "'choices' does not belong to an ordering question (it is for multichoice questions)",
+        ),
+    ],
+)
 def test_bad_ordering_fields_are_clear_errors(fields, message):
     with pytest.raises(BankInvalid) as caught:
         bank_from_text(f"""

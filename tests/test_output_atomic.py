@@ -37,8 +37,9 @@ def generate(out: Path, seed: int, *formats: str, count: int = 2):
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (hidden ones too), by relative path."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def record_seed(path: Path) -> int:
@@ -46,6 +47,7 @@ def record_seed(path: Path) -> int:
 
 
 # --- all or nothing ---------------------------------------------------------------------------
+
 
 def test_a_failure_midway_leaves_earlier_outputs_untouched(tmp_path, monkeypatch):
     out = tmp_path / "out"
@@ -61,8 +63,10 @@ def test_a_failure_midway_leaves_earlier_outputs_untouched(tmp_path, monkeypatch
     monkeypatch.setattr(moodle, "write", explode)
     result = generate(out, 5, "json", "moodle")  # json is written first, then moodle fails
     assert result.exit_code == 1
-    assert "qbank failed unexpectedly (RuntimeError: disk on fire); nothing was written" \
+    assert (
+        "qbank failed unexpectedly (RuntimeError: disk on fire); nothing was written"
         in result.stderr
+    )
     assert "Traceback" not in result.output
     assert snapshot(out) == before  # same files, same bytes, no partial file
     assert not list(out.glob(PARTIAL_PREFIX + "*"))
@@ -71,8 +75,9 @@ def test_a_failure_midway_leaves_earlier_outputs_untouched(tmp_path, monkeypatch
 def test_an_exporter_failing_on_the_second_bank_writes_nothing_of_the_first(tmp_path, monkeypatch):
     out = tmp_path / "out"
     other = tmp_path / "other.yaml"
-    other.write_text(BANK.read_text(encoding="utf-8").replace("id: every-type", "id: other", 1),
-                     encoding="utf-8")
+    other.write_text(
+        BANK.read_text(encoding="utf-8").replace("id: every-type", "id: other", 1), encoding="utf-8"
+    )
     calls = []
     original = JsonExporter.write
 
@@ -83,8 +88,9 @@ def test_an_exporter_failing_on_the_second_bank_writes_nothing_of_the_first(tmp_
         original(self, generated, sink, options)
 
     monkeypatch.setattr(JsonExporter, "write", second_fails)
-    result = CliRunner().invoke(cli, ["generate", str(BANK), str(other), "-f", "json",
-                                      "--seed", "1", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["generate", str(BANK), str(other), "-f", "json", "--seed", "1", "-o", str(out)]
+    )
     assert result.exit_code == 1 and result.stderr == "Error: no room left\n"
     assert calls == ["every-type", "other"]
     assert snapshot(out) == {}  # the folder exists, empty: not even the first bank's file
@@ -113,8 +119,21 @@ def test_an_exporter_that_forgets_a_file_fails_the_run(tmp_path):
     assert snapshot(tmp_path / "out") == {}
 
 
-@pytest.mark.parametrize("name", ["../escape.json", "/etc/passwd", "a\\b.json", ".hidden",
-                                  "", "con.json", "NUL", "trailing.", "x" * 201, "a:b.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../escape.json",
+        "/etc/passwd",
+        "a\\b.json",
+        ".hidden",
+        "",
+        "con.json",
+        "NUL",
+        "trailing.",
+        "x" * 201,
+        "a:b.json",
+    ],
+)
 def test_unsafe_output_names_are_refused(tmp_path, name):
     with AtomicOutputSet(tmp_path / "out") as sink:
         with pytest.raises(OutputError, match="is not a safe file name"):
@@ -130,6 +149,7 @@ def test_two_outputs_with_one_name_are_refused_even_in_other_case(tmp_path):
 
 
 # --- sets and seeds -------------------------------------------------------------------------
+
 
 def test_the_same_seed_rewrites_the_same_content(tmp_path):
     out = tmp_path / "out"
@@ -147,9 +167,11 @@ def test_another_seed_moves_the_earlier_set_aside_and_says_so(tmp_path):
     seven = snapshot(out)
     result = generate(out, 8, "json")
     assert result.exit_code == 0
-    assert (f"Warning: {out} already held a set of 'every-type' made with seed 7 (2 files); "
-            f"moved it to {out / 'seed-7'}{os.sep} so that this run (seed 8) does not "
-            "overwrite it") in result.stderr
+    assert (
+        f"Warning: {out} already held a set of 'every-type' made with seed 7 (2 files); "
+        f"moved it to {out / 'seed-7'}{os.sep} so that this run (seed 8) does not "
+        "overwrite it"
+    ) in result.stderr
     kept = out / "seed-7"
     # The whole set of seed 7 (both formats), byte for byte, with its manifest.
     assert (kept / "every-type.json").read_bytes() == seven["every-type.json"]
@@ -179,8 +201,7 @@ def test_going_back_to_an_earlier_seed_keeps_both_sets(tmp_path):
     for seed in (1, 2, 1, 2):
         assert generate(out, seed).exit_code == 0
     # 1 -> seed-1/, 2 -> seed-2/, 1 -> seed-1-2/ (seed-1 is taken), and 2 is current.
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["seed-1", "seed-1-2",
-                                                                   "seed-2"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["seed-1", "seed-1-2", "seed-2"]
     assert record_seed(out / "seed-1" / "every-type.json") == 1
     assert record_seed(out / "seed-1-2" / "every-type.json") == 1
     assert record_seed(out / "seed-2" / "every-type.json") == 2
@@ -195,7 +216,10 @@ def test_same_seed_other_format_joins_the_set(tmp_path):
     assert sorted(manifest["files"]) == ["every-type-moodle.xml", "every-type.json"]
     generate(out, 5, "json")
     assert sorted(p.name for p in (out / "seed-4").iterdir()) == [
-        "every-type-moodle.xml", "every-type.json", "qbank-set.json"]
+        "every-type-moodle.xml",
+        "every-type.json",
+        "qbank-set.json",
+    ]
 
 
 def test_a_set_whose_manifest_was_deleted_is_moved_aside_not_overwritten(tmp_path):
@@ -230,13 +254,21 @@ def test_a_tampered_manifest_cannot_move_files_from_outside_the_folder(tmp_path)
     generate(out, 1)
     outside = tmp_path / "precious.txt"
     outside.write_text("precious", encoding="utf-8")
-    (out / manifest_name(BANK_ID)).write_text(json.dumps(
-        {"seed": 1234, "files": ["../precious.txt", "/etc/hostname", ".", "..",
-                                 "every-type.json"]}), encoding="utf-8")
+    (out / manifest_name(BANK_ID)).write_text(
+        json.dumps(
+            {
+                "seed": 1234,
+                "files": ["../precious.txt", "/etc/hostname", ".", "..", "every-type.json"],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert generate(out, 2).exit_code == 0
     assert outside.read_text() == "precious"
-    assert sorted(p.name for p in (out / "seed-1234").iterdir()) == ["every-type.json",
-                                                                     "qbank-set.json"]
+    assert sorted(p.name for p in (out / "seed-1234").iterdir()) == [
+        "every-type.json",
+        "qbank-set.json",
+    ]
 
 
 def test_a_corrupt_manifest_is_treated_as_a_set_of_unknown_seed(tmp_path):
@@ -267,7 +299,9 @@ def test_outputs_match_the_json_record_of_the_same_run(tmp_path):
     kept = json.loads((out / "seed-11" / "every-type.json").read_text(encoding="utf-8"))
     again = run([BANK], count=2, seed=11, formats=["json"], out_dir=tmp_path / "again")
     for version in kept["versions"]:
-        expected = [json.loads(json.dumps(question_record(v), default=str))
-                    for v in again.sets[0].version(version["version"])]
+        expected = [
+            json.loads(json.dumps(question_record(v), default=str))
+            for v in again.sets[0].version(version["version"])
+        ]
         assert [q["id"] for q in version["questions"]] == [q["id"] for q in expected]
         assert [q["text"] for q in version["questions"]] == [q["text"] for q in expected]

@@ -16,8 +16,14 @@ from lxml import etree
 
 from conftest import FIXTURES, bank_from_text, run_cli
 from qbank.errors import BankInvalid
-from qbank.exporters.word.paper import (A4, LETTER, LETTER_REGIONS, choose_paper,
-                                        paper_of_language, region_of)
+from qbank.exporters.word.paper import (
+    A4,
+    LETTER,
+    LETTER_REGIONS,
+    choose_paper,
+    paper_of_language,
+    region_of,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A4_TWIPS, LETTER_TWIPS = (11906, 16838), (12240, 15840)
@@ -59,8 +65,19 @@ def portrait_and_landscape(path: Path) -> set[tuple[int, int]]:
 
 def generate(folder: Path, bank: Path | None, *args: str):
     out = folder / "out"
-    result = run_cli("generate", *([bank] if bank else []), "-f", "docx", "-n", "2",
-                     "--seed", "1", "-o", out, *args)
+    result = run_cli(
+        "generate",
+        *([bank] if bank else []),
+        "-f",
+        "docx",
+        "-n",
+        "2",
+        "--seed",
+        "1",
+        "-o",
+        out,
+        *args,
+    )
     name = "paper-test" if bank else "open-vs-closed-ai"
     return result, out / f"{name}-worksheets.docx", out / f"{name}-answer-key.docx"
 
@@ -68,28 +85,71 @@ def generate(folder: Path, bank: Path | None, *args: str):
 # --- how the paper is chosen -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language, region", [
-    ("en-US", "US"), ("en-us", "US"), ("es-MX", "MX"), ("zh-Hant-TW", "TW"), ("es-419", "419"),
-    ("en", None), ("fr", None), ("sr-Latn", None), ("en_CA", "CA")])
+@pytest.mark.parametrize(
+    "language, region",
+    [
+        ("en-US", "US"),
+        ("en-us", "US"),
+        ("es-MX", "MX"),
+        ("zh-Hant-TW", "TW"),
+        ("es-419", "419"),
+        ("en", None),
+        ("fr", None),
+        ("sr-Latn", None),
+        ("en_CA", "CA"),
+    ],
+)
 def test_region_of_a_language_tag(language, region):
     assert region_of(language) == region
 
 
-@pytest.mark.parametrize("language", ["en-US", "en-CA", "fr-CA", "es-MX", "es-CO", "es-CL",
-                                      "en-PH", "es-PR", "es-VE", "es-GT"])
+@pytest.mark.parametrize(
+    "language",
+    ["en-US", "en-CA", "fr-CA", "es-MX", "es-CO", "es-CL", "en-PH", "es-PR", "es-VE", "es-GT"],
+)
 def test_letter_regions(language):
     assert paper_of_language(language) is LETTER
 
 
-@pytest.mark.parametrize("language", ["en", "en-GB", "en-AU", "en-IN", "fr", "fr-FR", "de-DE",
-                                      "es", "es-ES", "es-AR", "pt-BR", "zh-Hant-TW", "es-419"])
+@pytest.mark.parametrize(
+    "language",
+    [
+        "en",
+        "en-GB",
+        "en-AU",
+        "en-IN",
+        "fr",
+        "fr-FR",
+        "de-DE",
+        "es",
+        "es-ES",
+        "es-AR",
+        "pt-BR",
+        "zh-Hant-TW",
+        "es-419",
+    ],
+)
 def test_a4_everywhere_else(language):
     assert paper_of_language(language) is A4
 
 
 def test_the_letter_regions_are_cldrs():
-    assert LETTER_REGIONS == {"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH",
-                              "PR", "SV", "US", "VE"}
+    assert {
+        "BZ",
+        "CA",
+        "CL",
+        "CO",
+        "CR",
+        "GT",
+        "MX",
+        "NI",
+        "PA",
+        "PH",
+        "PR",
+        "SV",
+        "US",
+        "VE",
+    } == LETTER_REGIONS
 
 
 def test_the_order_option_bank_template_language():
@@ -144,15 +204,24 @@ def test_without_a_choice_the_default_bank_is_a4_and_says_how_to_change(tmp_path
     assert "Paper: A4 (210 × 297 mm); --paper letter for US Letter" in result.output
 
 
-@pytest.mark.parametrize("language, size", [("en-US", LETTER_TWIPS), ("en-CA", LETTER_TWIPS),
-                                            ("es-MX", LETTER_TWIPS), ("en-GB", A4_TWIPS),
-                                            ("fr", A4_TWIPS)])
+@pytest.mark.parametrize(
+    "language, size",
+    [
+        ("en-US", LETTER_TWIPS),
+        ("en-CA", LETTER_TWIPS),
+        ("es-MX", LETTER_TWIPS),
+        ("en-GB", A4_TWIPS),
+        ("fr", A4_TWIPS),
+    ],
+)
 def test_the_banks_language_picks_the_paper(tmp_path, language, size):
     result, sheets, key = generate(tmp_path, write_bank(tmp_path, f"language: {language}"))
     assert portrait_and_landscape(sheets) == portrait_and_landscape(key) == {size}
     if size == LETTER_TWIPS:
-        assert (f"Paper: Letter (8.5 × 11 in), usual for the bank's language {language}; "
-                "--paper a4 for A4") in result.output
+        assert (
+            f"Paper: Letter (8.5 × 11 in), usual for the bank's language {language}; "
+            "--paper a4 for A4"
+        ) in result.output
 
 
 def test_the_banks_paper_field_beats_its_language_and_the_option_beats_both(tmp_path):
@@ -180,13 +249,15 @@ def test_a_templates_page_size_is_kept(tmp_path):
     assert portrait_and_landscape(sheets) == portrait_and_landscape(key) == {A4_TWIPS}
     assert "Paper: A4 (210 × 297 mm), as in the Word template" in result.output
     # a size that is neither A4 nor Letter (US Legal) is kept as it is, and named in mm
-    result, sheets, _ = generate(tmp_path, bank, "--docx-template",
-                                 template(tmp_path, 215.9, 355.6))
+    result, sheets, _ = generate(
+        tmp_path, bank, "--docx-template", template(tmp_path, 215.9, 355.6)
+    )
     assert portrait_and_landscape(sheets) == {(12240, 20160)}
     assert "Paper: 216 × 356 mm, as in the Word template" in result.output
     # the template's margins stay; --paper changes only the size
-    result, sheets, _ = generate(tmp_path, bank, "--paper", "letter", "--docx-template",
-                                 template(tmp_path, 210, 297))
+    result, sheets, _ = generate(
+        tmp_path, bank, "--paper", "letter", "--docx-template", template(tmp_path, 210, 297)
+    )
     section = docx.Document(str(sheets)).sections[0]
     assert portrait_and_landscape(sheets) == {LETTER_TWIPS}
     assert round(section.left_margin.mm) == 25
@@ -202,9 +273,19 @@ def test_the_paper_is_not_printed_when_quiet_or_for_other_formats(tmp_path):
 def test_two_banks_with_different_papers_each_say_theirs(tmp_path):
     us = tmp_path / "us"
     us.mkdir()
-    result = run_cli("generate", write_bank(us, "language: en-US"),
-                     FIXTURES / "good" / "every-type.yaml", "-f", "docx", "--seed", "1",
-                     "-o", tmp_path / "out")
-    assert ("Paper: Letter (8.5 × 11 in), usual for the bank's language en-US; --paper a4 "
-            "for A4 (paper-test)") in result.output
+    result = run_cli(
+        "generate",
+        write_bank(us, "language: en-US"),
+        FIXTURES / "good" / "every-type.yaml",
+        "-f",
+        "docx",
+        "--seed",
+        "1",
+        "-o",
+        tmp_path / "out",
+    )
+    assert (
+        "Paper: Letter (8.5 × 11 in), usual for the bank's language en-US; --paper a4 "
+        "for A4 (paper-test)"
+    ) in result.output
     assert "Paper: A4 (210 × 297 mm); --paper letter for US Letter (every-type)" in result.output

@@ -23,29 +23,39 @@ from qbank.exporters.pdf import INSTALL_LIBREOFFICE, export_filter
 
 
 def pdfinfo(path: Path) -> dict[str, str]:
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
 
 
 def page_size(path: Path, page: int = 1) -> tuple[float, float]:
-    out = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdfinfo", "-f", str(page), "-l", str(page), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = re.search(rf"Page\s+{page} size:\s+([\d.]+) x ([\d.]+) pts", out)
     return round(float(found.group(1))), round(float(found.group(2)))
 
 
 def pages_text(path: Path) -> list[str]:
     """The text of every page (pdftotext -f p -l p, all at once: pages end with a form feed)."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return out.split("\f")[:-1]
 
 
 def first_pages(pages: list[str], count: int) -> list[int]:
     """The 1-based page on which each version k of count starts ("Version k of N")."""
-    return [next(i for i, page in enumerate(pages, start=1)
-                 if re.search(rf"Version {k} of {count}\b", page)) for k in range(1, count + 1)]
+    return [
+        next(
+            i
+            for i, page in enumerate(pages, start=1)
+            if re.search(rf"Version {k} of {count}\b", page)
+        )
+        for k in range(1, count + 1)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +86,20 @@ def duplex_run(needs_libreoffice, tmp_path_factory):
     folder = tmp_path_factory.mktemp("duplex")
     bank = folder / "one-page.yaml"
     bank.write_text(ONE_PAGE, encoding="utf-8")
-    common = ["generate", bank, "-n", "3", "--seed", "5", "-f", "pdf", "-f", "json",
-              "--paper", "letter"]
+    common = [
+        "generate",
+        bank,
+        "-n",
+        "3",
+        "--seed",
+        "5",
+        "-f",
+        "pdf",
+        "-f",
+        "json",
+        "--paper",
+        "letter",
+    ]
     result = run_cli(*common, "--duplex", "-o", folder / "duplex")
     run_cli(*common, "-o", folder / "simplex")
     return folder, result
@@ -109,8 +131,20 @@ def test_pdf_pages_are_the_paper_asked_for(duplex_run, tmp_path):
     assert page_size(folder / "duplex" / "one-page-worksheets.pdf") == (612, 792)  # 8.5 × 11 in
     assert page_size(folder / "duplex" / "one-page-answer-key.pdf") == (792, 612)  # the grid
     assert page_size(folder / "duplex" / "one-page-answer-key.pdf", 2) == (612, 792)
-    run_cli("generate", folder / "one-page.yaml", "-n", "1", "--seed", "5", "-f", "pdf",
-            "--paper", "a4", "-o", tmp_path)
+    run_cli(
+        "generate",
+        folder / "one-page.yaml",
+        "-n",
+        "1",
+        "--seed",
+        "5",
+        "-f",
+        "pdf",
+        "--paper",
+        "a4",
+        "-o",
+        tmp_path,
+    )
     assert page_size(tmp_path / "one-page-worksheets.pdf") == (595, 842)  # 210 × 297 mm
     assert page_size(tmp_path / "one-page-answer-key.pdf") == (842, 595)
 
@@ -131,8 +165,21 @@ def test_a_class_of_30_compact_key_on_a4(needs_libreoffice, tmp_path):
     """The built-in bank, 30 versions, the compact key: the whole marking grid on its first
     page, the answers of ten versions to each page after it."""
     started = time.monotonic()
-    result = run_cli("generate", "-n", "30", "--seed", "7", "-f", "pdf", "-f", "json",
-                     "--key", "compact", "-o", tmp_path)
+    result = run_cli(
+        "generate",
+        "-n",
+        "30",
+        "--seed",
+        "7",
+        "-f",
+        "pdf",
+        "-f",
+        "json",
+        "--key",
+        "compact",
+        "-o",
+        tmp_path,
+    )
     seconds = time.monotonic() - started
     key = tmp_path / "open-vs-closed-ai-answer-key.pdf"
     pages = pages_text(key)
@@ -175,8 +222,11 @@ def only_fake(monkeypatch, tmp_path):
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
-    monkeypatch.setattr(pdf_format.shutil, "which",
-                        lambda name: str(folder / name) if (folder / name).exists() else None)
+    monkeypatch.setattr(
+        pdf_format.shutil,
+        "which",
+        lambda name: str(folder / name) if (folder / name).exists() else None,
+    )
     monkeypatch.delenv("PROGRAMFILES", raising=False)
     return folder
 
@@ -185,8 +235,11 @@ def test_without_libreoffice_a_clear_message_before_anything_is_done(only_fake, 
     out = tmp_path / "out"
     result = run_cli("generate", "-f", "docx", "-f", "pdf", "-o", out, expect=1)
     assert "Error: -f pdf needs LibreOffice" in result.output
-    for how in ("sudo apt install libreoffice-writer-nogui", "brew install --cask libreoffice",
-                "https://www.libreoffice.org/download/"):
+    for how in (
+        "sudo apt install libreoffice-writer-nogui",
+        "brew install --cask libreoffice",
+        "https://www.libreoffice.org/download/",
+    ):
         assert how in result.output
     assert "Traceback" not in result.output and "Seed:" not in result.output  # nothing drawn
     assert not out.exists()
@@ -229,8 +282,9 @@ def test_duplex_needs_libreoffice_7_4(only_fake, tmp_path):
 
 
 def test_the_filter_keeps_blank_pages_only_for_duplex():
-    assert export_filter(True) == ('pdf:writer_pdf_Export:{"IsSkipEmptyPages":'
-                                   '{"type":"boolean","value":"false"}}')
+    assert export_filter(True) == (
+        'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+    )
     assert '"value":"true"' in export_filter(False)
 
 
@@ -254,8 +308,21 @@ def test_the_pdf_files_come_from_the_word_files_and_share_their_warnings(only_fa
 
     fake_soffice(only_fake, COPYING_SOFFICE)
     out = tmp_path / "out"
-    result = run_cli("generate", "-n", "2", "--seed", "1", "-f", "docx", "-f", "pdf", "-o", out,
-                     "--docx-template", hostile_letterhead(tmp_path / "letterhead.dotx"))
+    result = run_cli(
+        "generate",
+        "-n",
+        "2",
+        "--seed",
+        "1",
+        "-f",
+        "docx",
+        "-f",
+        "pdf",
+        "-o",
+        out,
+        "--docx-template",
+        hostile_letterhead(tmp_path / "letterhead.dotx"),
+    )
     assert result.output.count("Warning: ") == 2
     for name in ("worksheets", "answer-key"):
         made = (out / f"open-vs-closed-ai-{name}.pdf").read_text()

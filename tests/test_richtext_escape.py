@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbank.richtext import (escape_markdown, parse_block, parse_inline, plain_text,
-                            unescape_markdown)
+from qbank.richtext import escape_markdown, parse_block, parse_inline, plain_text, unescape_markdown
 from qbank.richtext.escape import REMOVED_CHARS
 from qbank.richtext.tree import Emph, Paragraph, Strong, Table, Text
 
@@ -18,13 +17,47 @@ def literal(value: str) -> str:
 
 
 # Markdown's syntax characters and the sequences that start blocks, mixed with any text.
-SYNTAX = st.sampled_from(list("\\`*_{}[]()#+-.!|<>&$~:=\n\t \r;\"'@%^/019aZ") + [
-    "[[", "]]", "  ", "1. ", "2) ", "- ", "+ ", "# ", "```", "~~~", "$$", "\\(", "\\[",
-    "&amp;", "&#42;", "<b>", "</sub>", "<!--", "-->", "\u00a0", "\u2028", "\x85", "\x0c",
-    "\ufdd0", "\ufdd1", "](", "![", "]:", "    ", "===", "---", "***", "___", "http://x.y"])
+SYNTAX = st.sampled_from(
+    list("\\`*_{}[]()#+-.!|<>&$~:=\n\t \r;\"'@%^/019aZ")
+    + [
+        "[[",
+        "]]",
+        "  ",
+        "1. ",
+        "2) ",
+        "- ",
+        "+ ",
+        "# ",
+        "```",
+        "~~~",
+        "$$",
+        "\\(",
+        "\\[",
+        "&amp;",
+        "&#42;",
+        "<b>",
+        "</sub>",
+        "<!--",
+        "-->",
+        "\u00a0",
+        "\u2028",
+        "\x85",
+        "\x0c",
+        "\ufdd0",
+        "\ufdd1",
+        "](",
+        "![",
+        "]:",
+        "    ",
+        "===",
+        "---",
+        "***",
+        "___",
+        "http://x.y",
+    ]
+)
 VALUES = st.lists(st.one_of(st.characters(codec="utf-8"), SYNTAX), max_size=30).map("".join)
-SETTINGS = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -61,47 +94,76 @@ def test_a_value_stays_in_its_table_cell(value):
     assert table.rows == (((Text(literal(value)),), (Text("x"),)),)
 
 
-@pytest.mark.parametrize("value, escaped", [
-    ("*star*", r"\*star\*"),
-    ("$30", r"\$30"),
-    ("a_b_c", "a_b_c"),
-    ("_init_", r"\_init\_"),
-    ("# tag", r"\# tag"),
-    ("#tag", "#tag"),
-    ("1. first", r"1\. first"),
-    ("- item", r"\- item"),
-    ("> quote", r"\> quote"),
-    ("[[x]]", "&#91;&#91;x&#93;&#93;"),
-    ("[a](b)", "&#91;a&#93;(b)"),
-    ("a|b", r"a\|b"),
-    ("<b>", r"\<b>"),
-    ("x < 3", "x < 3"),
-    ("&amp;", r"\&amp;"),
-    ("A & B", "A & B"),
-    ("C:\\temp\\", "C:\\temp\\\\"),
-    ("\\(x\\)", "\\\\(x\\\\)"),
-    ("  two spaces", "&#32; two spaces"),
-    ("line\nbreak", "line&#10;break"),
-])
+@pytest.mark.parametrize(
+    "value, escaped",
+    [
+        ("*star*", r"\*star\*"),
+        ("$30", r"\$30"),
+        ("a_b_c", "a_b_c"),
+        ("_init_", r"\_init\_"),
+        ("# tag", r"\# tag"),
+        ("#tag", "#tag"),
+        ("1. first", r"1\. first"),
+        ("- item", r"\- item"),
+        ("> quote", r"\> quote"),
+        ("[[x]]", "&#91;&#91;x&#93;&#93;"),
+        ("[a](b)", "&#91;a&#93;(b)"),
+        ("a|b", r"a\|b"),
+        ("<b>", r"\<b>"),
+        ("x < 3", "x < 3"),
+        ("&amp;", r"\&amp;"),
+        ("A & B", "A & B"),
+        ("C:\\temp\\", "C:\\temp\\\\"),
+        ("\\(x\\)", "\\\\(x\\\\)"),
+        ("  two spaces", "&#32; two spaces"),
+        ("line\nbreak", "line&#10;break"),
+    ],
+)
 def test_examples(value, escaped):
     assert escape_markdown(value) == escaped
     assert plain_text(parse_block(escaped)) == value
 
 
-@pytest.mark.parametrize("value", [
-    "3", "-3.5", "1e-05", "3/4", "1,000", "0.002", "-x", "x^{2}", "x_1", "a_{n+1}",
-    "\\frac{1}{2}", "\\sqrt{3}", "2\\cdot 3", "\\pi", "[0, 1]", "(0, 1]", "x < 3", "x > 3",
-    "\\alpha + \\beta", "e^{i\\pi}", "A & B",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "3",
+        "-3.5",
+        "1e-05",
+        "3/4",
+        "1,000",
+        "0.002",
+        "-x",
+        "x^{2}",
+        "x_1",
+        "a_{n+1}",
+        "\\frac{1}{2}",
+        "\\sqrt{3}",
+        "2\\cdot 3",
+        "\\pi",
+        "[0, 1]",
+        "(0, 1]",
+        "x < 3",
+        "x > 3",
+        "\\alpha + \\beta",
+        "e^{i\\pi}",
+        "A & B",
+    ],
+)
 def test_numbers_and_tex_pass_unchanged_so_they_work_inside_formulas(value):
     assert escape_markdown(value) == value
     doc = parse_block(f"so ${escape_markdown(value)}$.")
     assert doc.blocks[0].children[1].tex == value
 
 
-@given(st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                 st.decimals(allow_nan=False, allow_infinity=False),
-                 st.fractions()).map(str))
+@given(
+    st.one_of(
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.fractions(),
+    ).map(str)
+)
 def test_every_number_passes_unchanged(number):
     assert escape_markdown(number) == number
 

@@ -36,21 +36,26 @@ def write_docx(path: Path, body: str) -> None:
         f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:m="{M_NS}"><w:body>{body}'
         '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" '
         'w:bottom="1134" w:left="1134" w:header="0" w:footer="0" w:gutter="0"/></w:sectPr>'
-        "</w:body></w:document>")
+        "</w:body></w:document>"
+    )
     with zipfile.ZipFile(path, "w") as package:
-        package.writestr("[Content_Types].xml",
-                         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                         'openxmlformats.org/package/2006/content-types"><Default Extension='
-                         '"rels" ContentType="application/vnd.openxmlformats-package.'
-                         'relationships+xml"/><Default Extension="xml" ContentType="application'
-                         '/xml"/><Override PartName="/word/document.xml" ContentType="applicati'
-                         'on/vnd.openxmlformats-officedocument.wordprocessingml.document.main+'
-                         'xml"/></Types>')
-        package.writestr("_rels/.rels",
-                         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
-                         'schemas.openxmlformats.org/package/2006/relationships"><Relationship '
-                         f'Id="rId1" Type="{R_NS}/officeDocument" Target="word/document.xml"/>'
-                         "</Relationships>")
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/content-types"><Default Extension='
+            '"rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application'
+            '/xml"/><Override PartName="/word/document.xml" ContentType="applicati'
+            "on/vnd.openxmlformats-officedocument.wordprocessingml.document.main+"
+            'xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            f'Id="rId1" Type="{R_NS}/officeDocument" Target="word/document.xml"/>'
+            "</Relationships>",
+        )
         package.writestr("word/document.xml", document)
 
 
@@ -64,14 +69,28 @@ def test_libreoffice_renders_the_equations(tmp_path):
     write_docx(docx, fragment.xml)
     profile = tmp_path / "profile"
     result = subprocess.run(
-        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(docx)], capture_output=True, text=True, timeout=300)
+        [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = tmp_path / "math.pdf"
     assert pdf.exists(), (result.stdout, result.stderr)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Fractions" in text and "$30" in text and "\\notacommand{y}" in text
     missing = [symbol for symbol in "√∑α" if symbol not in text]
     assert not missing, (
         f"LibreOffice dropped the equations ({' '.join(missing)} missing): its Math "
-        "component is not installed (Debian: libreoffice-math-nogui)\n" + text)
+        "component is not installed (Debian: libreoffice-math-nogui)\n" + text
+    )

@@ -59,11 +59,14 @@ def test_scripts():
     assert names(sub_sup) == ["e", "sub", "sup"]
 
 
-@pytest.mark.parametrize("tex, char, loc", [
-    (r"\sum_{i=1}^{n} i", "∑", "subSup"),
-    (r"\prod_{k=1}^{n} k", "∏", "subSup"),
-    (r"\int_0^1 x\,dx", "∫", "subSup"),
-])
+@pytest.mark.parametrize(
+    "tex, char, loc",
+    [
+        (r"\sum_{i=1}^{n} i", "∑", "subSup"),
+        (r"\prod_{k=1}^{n} k", "∏", "subSup"),
+        (r"\int_0^1 x\,dx", "∫", "subSup"),
+    ],
+)
 def test_large_operators_take_their_limits_and_operand(tex, char, loc):
     nary = math(tex).find("m:nary", NS)
     assert nary.find("m:naryPr/m:chr", NS).get(f"{{{M_NS}}}val") == char
@@ -94,8 +97,7 @@ def test_matrix_in_brackets():
     m = d.find("m:e/m:m", NS)
     assert m.find("m:mPr/m:mcs/m:mc/m:mcPr/m:count", NS).get(f"{{{M_NS}}}val") == "2"
     rows = m.findall("m:mr", NS)
-    assert [[text(e) for e in row.findall("m:e", NS)] for row in rows] == [["1", "2"],
-                                                                           ["3", "4"]]
+    assert [[text(e) for e in row.findall("m:e", NS)] for row in rows] == [["1", "2"], ["3", "4"]]
     assert d.find("m:dPr/m:endChr", NS).get(f"{{{M_NS}}}val") == ")"
 
 
@@ -106,15 +108,18 @@ def test_cases_open_brace_without_closer():
     assert d.find("m:e/m:m/m:mPr//m:mcJc", NS).get(f"{{{M_NS}}}val") == "left"
 
 
-@pytest.mark.parametrize("tex, begin, end", [
-    (r"\left(\frac{a}{b}\right)", "(", ")"),
-    (r"f(x)", "(", ")"),
-    (r"[0, 1)", "[", ")"),
-    (r"|x|", "|", "|"),
-    (r"\left| x \right.", "|", ""),
-    (r"\lVert v \rVert", "‖", "‖"),
-    (r"\{a, b\}", "{", "}"),
-])
+@pytest.mark.parametrize(
+    "tex, begin, end",
+    [
+        (r"\left(\frac{a}{b}\right)", "(", ")"),
+        (r"f(x)", "(", ")"),
+        (r"[0, 1)", "[", ")"),
+        (r"|x|", "|", "|"),
+        (r"\left| x \right.", "|", ""),
+        (r"\lVert v \rVert", "‖", "‖"),
+        (r"\{a, b\}", "{", "}"),
+    ],
+)
 def test_brackets_become_delimiters(tex, begin, end):
     d = math(tex).find(".//m:d", NS)
     assert d.find("m:dPr/m:begChr", NS).get(f"{{{M_NS}}}val") == begin
@@ -138,17 +143,23 @@ def test_functions_and_limits():
     assert func.find("m:e/m:f", NS) is not None
 
 
-@pytest.mark.parametrize("tex, char", [
-    (r"\hat{x}", "\u0302"), (r"\vec{v}", "\u20d7"), (r"\dot{x}", "\u0307"),
-    (r"\tilde{a}", "\u0303"),
-])
+@pytest.mark.parametrize(
+    "tex, char",
+    [
+        (r"\hat{x}", "\u0302"),
+        (r"\vec{v}", "\u20d7"),
+        (r"\dot{x}", "\u0307"),
+        (r"\tilde{a}", "\u0303"),
+    ],
+)
 def test_accents(tex, char):
     acc = math(tex).find("m:acc", NS)
     assert acc.find("m:accPr/m:chr", NS).get(f"{{{M_NS}}}val") == char
 
 
-@pytest.mark.parametrize("tex, pos", [(r"\overline{AB}", "top"), (r"\bar{x}", "top"),
-                                      (r"\underline{x}", "bot")])
+@pytest.mark.parametrize(
+    "tex, pos", [(r"\overline{AB}", "top"), (r"\bar{x}", "top"), (r"\underline{x}", "bot")]
+)
 def test_bars(tex, pos):
     bar = math(tex).find("m:bar", NS)
     assert bar.find("m:barPr/m:pos", NS).get(f"{{{M_NS}}}val") == pos
@@ -179,8 +190,9 @@ def test_special_characters_are_escaped():
     assert text(math(r"a < b \& c")) == "a<b&c"
 
 
-@pytest.mark.parametrize("tex", [r"\frac{1}{", r"\notacommand", r"\cancel{x}",
-                                 "{" * 3000 + "x" + "}" * 3000, "x" * 6000])
+@pytest.mark.parametrize(
+    "tex", [r"\frac{1}{", r"\notacommand", r"\cancel{x}", "{" * 3000 + "x" + "}" * 3000, "x" * 6000]
+)
 def test_unconvertible_formulas_raise(tex):
     with pytest.raises(MathConversionError):
         latex_to_omml(tex)

@@ -6,10 +6,33 @@ import pytest
 
 from qbank.richtext import RichTextError, parse_block, parse_inline, plain_text
 from qbank.richtext.parse import _parse, cache_clear
-from qbank.richtext.tree import (HARD_BREAK, SOFT_BREAK, Blank, BlockQuote, BulletList, Code,
-                                 CodeBlock, Document, Emph, Heading, Image, Link, MathBlock,
-                                 MathInline, OrderedList, Paragraph, Plain, Strike, Strong,
-                                 Sub, Sup, Table, Text, ThematicBreak, Underline)
+from qbank.richtext.tree import (
+    HARD_BREAK,
+    SOFT_BREAK,
+    Blank,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emph,
+    Heading,
+    Image,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    ThematicBreak,
+    Underline,
+)
 
 
 def para(text: str, **options) -> tuple:
@@ -21,10 +44,13 @@ def para(text: str, **options) -> tuple:
 
 # --- Markdown ---------------------------------------------------------------------------
 
+
 def test_soft_break_and_paragraphs():
     doc = parse_block("one\ntwo\n\nthree")
-    assert doc.blocks == (Paragraph((Text("one"), SOFT_BREAK, Text("two"))),
-                          Paragraph((Text("three"),)))
+    assert doc.blocks == (
+        Paragraph((Text("one"), SOFT_BREAK, Text("two"))),
+        Paragraph((Text("three"),)),
+    )
 
 
 def test_hard_break():
@@ -34,8 +60,16 @@ def test_hard_break():
 
 def test_emphasis_code_strike():
     assert para("**bold** _it_ *it* `x*y` ~~gone~~") == (
-        Strong((Text("bold"),)), Text(" "), Emph((Text("it"),)), Text(" "),
-        Emph((Text("it"),)), Text(" "), Code("x*y"), Text(" "), Strike((Text("gone"),)))
+        Strong((Text("bold"),)),
+        Text(" "),
+        Emph((Text("it"),)),
+        Text(" "),
+        Emph((Text("it"),)),
+        Text(" "),
+        Code("x*y"),
+        Text(" "),
+        Strike((Text("gone"),)),
+    )
 
 
 def test_snake_case_is_not_emphasis():
@@ -52,7 +86,8 @@ def test_lists():
     assert doc.blocks == (
         BulletList(((Paragraph((Text("one"),)),), (Paragraph((Strong((Text("two"),)),)),))),
         OrderedList(((Paragraph((Text("three"),)),), (Paragraph((Text("four"),)),)), start=3),
-        BulletList(((Paragraph((Text("a"),)),), (Paragraph((Text("b"),)),)), tight=False))
+        BulletList(((Paragraph((Text("a"),)),), (Paragraph((Text("b"),)),)), tight=False),
+    )
 
 
 def test_nested_list():
@@ -64,23 +99,33 @@ def test_nested_list():
 
 def test_pipe_table_with_alignment():
     doc = parse_block("| x | f(x) | note |\n|:--|:-:|--:|\n| 1 | **2** | a\\|b |\n| 3 | 4 |")
-    assert doc.blocks == (Table(
-        header=((Text("x"),), (Text("f(x)"),), (Text("note"),)),
-        rows=(((Text("1"),), (Strong((Text("2"),)),), (Text("a|b"),)),
-              ((Text("3"),), (Text("4"),), ())),
-        alignments=("left", "center", "right")),)
+    assert doc.blocks == (
+        Table(
+            header=((Text("x"),), (Text("f(x)"),), (Text("note"),)),
+            rows=(
+                ((Text("1"),), (Strong((Text("2"),)),), (Text("a|b"),)),
+                ((Text("3"),), (Text("4"),), ()),
+            ),
+            alignments=("left", "center", "right"),
+        ),
+    )
 
 
 def test_links_and_autolinks():
     assert para("[the docs](https://example.org/a) <https://x.org>") == (
-        Link("https://example.org/a", (Text("the docs"),)), Text(" "),
-        Link("https://x.org", (Text("https://x.org"),)))
+        Link("https://example.org/a", (Text("the docs"),)),
+        Text(" "),
+        Link("https://x.org", (Text("https://x.org"),)),
+    )
 
 
 def test_heading_quote_rule():
     doc = parse_block("# Title\n\n> quoted\n\n---")
-    assert doc.blocks == (Heading(1, (Text("Title"),)),
-                          BlockQuote((Paragraph((Text("quoted"),)),)), ThematicBreak())
+    assert doc.blocks == (
+        Heading(1, (Text("Title"),)),
+        BlockQuote((Paragraph((Text("quoted"),)),)),
+        ThematicBreak(),
+    )
 
 
 def test_image_with_alt():
@@ -96,23 +141,35 @@ def test_image_without_alt_is_an_error(text):
 
 def test_inline_text_has_no_blocks():
     doc = parse_inline("# not a heading\n- not a list *but emphasis*")
-    assert doc.blocks == (Plain((Text("# not a heading"), SOFT_BREAK,
-                                 Text("- not a list "), Emph((Text("but emphasis"),)))),)
+    assert doc.blocks == (
+        Plain(
+            (
+                Text("# not a heading"),
+                SOFT_BREAK,
+                Text("- not a list "),
+                Emph((Text("but emphasis"),)),
+            )
+        ),
+    )
     assert parse_inline("").blocks == ()
     assert parse_block("  \n\n").blocks == ()
 
 
 # --- math -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "It costs $30.",
-    "costs $0.002 per request and $400 per month",
-    "between $5 and $10",
-    "$ x $ is not math",
-    "5$-10$ stays text",
-    "a $x $ b",
-    "pay $x$5 now",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It costs $30.",
+        "costs $0.002 per request and $400 per month",
+        "between $5 and $10",
+        "$ x $ is not math",
+        "5$-10$ stays text",
+        "a $x $ b",
+        "pay $x$5 now",
+    ],
+)
 def test_money_is_never_math(text):
     assert all(isinstance(node, Text) for node in para(text)), para(text)
     assert plain_text(parse_block(text)) == text
@@ -132,20 +189,27 @@ def test_escaped_dollar_is_a_dollar():
 
 def test_backslash_parens_before_escapes():
     assert para(r"so \(\frac{a}{b}\) and \[x\] here") == (
-        Text("so "), MathInline(r"\frac{a}{b}"), Text(" and "), MathInline("x", display=True),
-        Text(" here"))
+        Text("so "),
+        MathInline(r"\frac{a}{b}"),
+        Text(" and "),
+        MathInline("x", display=True),
+        Text(" here"),
+    )
     # an escaped backslash before ( is a backslash and a parenthesis
     assert para(r"\\(not math\\)") == (Text(r"\(not math\)"),)
     # \\ inside the formula does not end it
     assert para(r"\(a \\ b\)") == (MathInline(r"a \\ b"),)
 
 
-@pytest.mark.parametrize("text", [
-    "$$\n\\sum_{i=1}^n i\n$$",
-    "$$\\sum_{i=1}^n i$$",
-    "\\[\n\\sum_{i=1}^n i\n\\]",
-    "\\[\\sum_{i=1}^n i\\]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$\n\\sum_{i=1}^n i\n$$",
+        "$$\\sum_{i=1}^n i$$",
+        "\\[\n\\sum_{i=1}^n i\n\\]",
+        "\\[\\sum_{i=1}^n i\\]",
+    ],
+)
 def test_display_math_is_a_block(text):
     assert parse_block(text).blocks == (MathBlock(r"\sum_{i=1}^n i"),)
 
@@ -156,8 +220,11 @@ def test_display_math_lines_are_not_markdown():
 
 
 def test_display_math_inside_a_paragraph():
-    assert para("so $$x=1$$ holds") == (Text("so "), MathInline("x=1", display=True),
-                                        Text(" holds"))
+    assert para("so $$x=1$$ holds") == (
+        Text("so "),
+        MathInline("x=1", display=True),
+        Text(" holds"),
+    )
 
 
 def test_math_off():
@@ -170,19 +237,24 @@ def test_math_in_code_is_code():
 
 # --- cloze blanks -----------------------------------------------------------------------
 
+
 def test_blanks_become_nodes():
     doc = parse_block("The capital of **France** is [[Paris|paris]].", blanks=True)
-    assert doc.blocks == (Paragraph((Text("The capital of "), Strong((Text("France"),)),
-                                     Text(" is "), Blank(0), Text("."))),)
+    assert doc.blocks == (
+        Paragraph(
+            (Text("The capital of "), Strong((Text("France"),)), Text(" is "), Blank(0), Text("."))
+        ),
+    )
     assert doc.blanks == ("Paris|paris",)
 
 
 def test_blank_with_pipe_in_a_table_cell():
-    doc = parse_block("| word | plural |\n|---|---|\n| mouse | [[mice|mouses]] |\n"
-                      "| *ox* | [[oxen]] |", blanks=True)
+    doc = parse_block(
+        "| word | plural |\n|---|---|\n| mouse | [[mice|mouses]] |\n| *ox* | [[oxen]] |",
+        blanks=True,
+    )
     table = doc.blocks[0]
-    assert table.rows == (((Text("mouse"),), (Blank(0),)),
-                          ((Emph((Text("ox"),)),), (Blank(1),)))
+    assert table.rows == (((Text("mouse"),), (Blank(0),)), ((Emph((Text("ox"),)),), (Blank(1),)))
     assert doc.blanks == ("mice|mouses", "oxen")
 
 
@@ -194,13 +266,24 @@ def test_blank_content_is_not_markdown():
 
 def test_blank_in_inline_code_and_emphasis():
     doc = parse_block("`print([[x]])` and *[[y]]*", blanks=True)
-    assert doc.blocks[0].children == (Code("print("), Blank(0), Code(")"), Text(" and "),
-                                      Emph((Blank(1),)))
+    assert doc.blocks[0].children == (
+        Code("print("),
+        Blank(0),
+        Code(")"),
+        Text(" and "),
+        Emph((Blank(1),)),
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "$x = [[2]]$", "\\(x = [[2]]\\)", "$$\nx=[[2]]\n$$", "\\[x=[[2]]\\]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$x = [[2]]$",
+        "\\(x = [[2]]\\)",
+        "$$\nx=[[2]]\n$$",
+        "\\[x=[[2]]\\]",
+    ],
+)
 def test_blank_inside_math_is_an_error(text):
     with pytest.raises(RichTextError, match="inside a formula"):
         parse_block(text, blanks=True)
@@ -229,27 +312,46 @@ def test_noncharacters_cannot_fake_a_blank():
 
 # --- HTML -------------------------------------------------------------------------------
 
+
 def test_allowed_html_tags_become_nodes():
     assert para("H<sub>2</sub>O, cm<sup>3</sup>, <b>b</b> <i>i</i> <u>u</u> <s>s</s>a<br>b") == (
-        Text("H"), Sub((Text("2"),)), Text("O, cm"), Sup((Text("3"),)), Text(", "),
-        Strong((Text("b"),)), Text(" "), Emph((Text("i"),)), Text(" "),
-        Underline((Text("u"),)), Text(" "), Strike((Text("s"),)), Text("a"), HARD_BREAK,
-        Text("b"))
+        Text("H"),
+        Sub((Text("2"),)),
+        Text("O, cm"),
+        Sup((Text("3"),)),
+        Text(", "),
+        Strong((Text("b"),)),
+        Text(" "),
+        Emph((Text("i"),)),
+        Text(" "),
+        Underline((Text("u"),)),
+        Text(" "),
+        Strike((Text("s"),)),
+        Text("a"),
+        HARD_BREAK,
+        Text("b"),
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '<a href="javascript:alert(1)">x</a>',
-    '<b onclick="alert(1)">x</b>',
-    "<sub>never closed",
-    "<div>\n<script>alert(1)</script>\n</div>",
-    "<iframe src=//evil></iframe>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        '<b onclick="alert(1)">x</b>',
+        "<sub>never closed",
+        "<div>\n<script>alert(1)</script>\n</div>",
+        "<iframe src=//evil></iframe>",
+    ],
+)
 def test_other_html_is_literal_text(text):
     doc = parse_block(text)
-    assert all(isinstance(node, Text) or node == SOFT_BREAK
-               for block in doc.blocks for node in block.children), doc
+    assert all(
+        isinstance(node, Text) or node == SOFT_BREAK
+        for block in doc.blocks
+        for node in block.children
+    ), doc
     assert "<" in plain_text(doc)
 
 
@@ -263,6 +365,7 @@ def test_javascript_links_are_not_links():
 
 
 # --- plain text and caching -------------------------------------------------------------
+
 
 def test_plain_text():
     doc = parse_block("# T\n\n**a** $x^2$ ![pic](p.png) [[b]]\n\n- c\n- d", blanks=True)

@@ -11,8 +11,16 @@ import re
 import pytest
 from lxml import etree
 
-from qbank.richtext import (WordOptions, parse_block, parse_inline, plain_text, to_html,
-                            to_runs, to_terminal, to_wordml)
+from qbank.richtext import (
+    WordOptions,
+    parse_block,
+    parse_inline,
+    plain_text,
+    to_html,
+    to_runs,
+    to_terminal,
+    to_wordml,
+)
 from qbank.richtext.omml import M_NS
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -22,8 +30,9 @@ NS = {"w": W_NS, "m": M_NS}
 
 def word_tree(xml: str) -> etree._Element:
     """A fragment parsed in a body that binds the prefixes, as the package writer does."""
-    return etree.fromstring(f'<w:body xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:m="{M_NS}">'
-                            f"{xml}</w:body>")
+    return etree.fromstring(
+        f'<w:body xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:m="{M_NS}">{xml}</w:body>'
+    )
 
 
 def html_tree(html: str) -> etree._Element:
@@ -65,7 +74,8 @@ def test_hostile_html_is_neutralised_in_every_writer(text):
     assert not html.xpath(".//script | .//img | .//iframe | .//svg | .//a | .//div")
     assert not any(name.startswith("on") for el in html.iter() for name in el.attrib)
     assert "<script" not in out["html"] and "javascript:" not in " ".join(
-        a for el in html.iter() for a in el.attrib.values())
+        a for el in html.iter() for a in el.attrib.values()
+    )
     body = word_tree(out["word"])  # well-formed, and only text runs
     assert not body.xpath(".//w:hyperlink | .//w:drawing", namespaces=NS)
     for name in ("terminal", "plain"):
@@ -74,8 +84,9 @@ def test_hostile_html_is_neutralised_in_every_writer(text):
 
 def test_hostile_text_shows_as_text():
     doc = parse_block("<script>alert('x')</script> & <b>ok</b>")
-    assert to_html(doc) == ("<p>&lt;script&gt;alert('x')&lt;/script&gt; &amp; "
-                            "<strong>ok</strong></p>")
+    assert to_html(doc) == (
+        "<p>&lt;script&gt;alert('x')&lt;/script&gt; &amp; <strong>ok</strong></p>"
+    )
     assert plain_text(doc) == "<script>alert('x')</script> & ok"
 
 
@@ -93,16 +104,20 @@ def test_image_without_alt_never_reaches_a_writer():
 
 # --- HTML ------------------------------------------------------------------------------
 
+
 def test_html_markdown_features():
-    doc = parse_block("**b** _i_ `c<d>` ~~s~~ H<sub>2</sub>O x<sup>2</sup> <u>u</u>\\\nnext\n\n"
-                      "- one\n- two\n\n3. three\n\n```\nif a < b:\n```\n\n> q\n\n---")
+    doc = parse_block(
+        "**b** _i_ `c<d>` ~~s~~ H<sub>2</sub>O x<sup>2</sup> <u>u</u>\\\nnext\n\n"
+        "- one\n- two\n\n3. three\n\n```\nif a < b:\n```\n\n> q\n\n---"
+    )
     assert to_html(doc) == (
         "<p><strong>b</strong> <em>i</em> <code>c&lt;d&gt;</code> <del>s</del> "
         "H<sub>2</sub>O x<sup>2</sup> <u>u</u><br>next</p>\n"
         "<ul><li>one</li><li>two</li></ul>\n"
         '<ol start="3"><li>three</li></ol>\n'
         "<pre><code>if a &lt; b:</code></pre>\n"
-        "<blockquote><p>q</p></blockquote>\n<hr>")
+        "<blockquote><p>q</p></blockquote>\n<hr>"
+    )
 
 
 def test_html_loose_list_keeps_paragraphs():
@@ -114,13 +129,15 @@ def test_html_table():
     assert to_html(doc) == (
         '<table><thead><tr><th style="text-align:center">a</th><th>b</th></tr></thead>'
         '<tbody><tr><td style="text-align:center">\\(x&lt;1\\)</td>'
-        "<td><strong>2</strong></td></tr></tbody></table>")
+        "<td><strong>2</strong></td></tr></tbody></table>"
+    )
 
 
 def test_html_math_delimiters_for_mathjax():
     doc = parse_block("Let $a<b$ and \\(\\frac{1}{2}\\), so $$x=1$$ and\n\n$$\\sum_i i$$")
-    assert to_html(doc) == ("<p>Let \\(a&lt;b\\) and \\(\\frac{1}{2}\\), so \\[x=1\\] and</p>\n"
-                            "<p>\\[\\sum_i i\\]</p>")
+    assert to_html(doc) == (
+        "<p>Let \\(a&lt;b\\) and \\(\\frac{1}{2}\\), so \\[x=1\\] and</p>\n<p>\\[\\sum_i i\\]</p>"
+    )
 
 
 def test_html_text_that_looks_like_a_delimiter_is_not_typeset():
@@ -135,53 +152,73 @@ def test_html_inline_document_has_no_paragraph():
 
 
 def test_html_links():
-    doc = parse_block("[a](https://x.org/?q=1&r=\"2\") [b](mailto:t@x.org) [c](page.html) "
-                      "<http://y.org>")
+    doc = parse_block(
+        '[a](https://x.org/?q=1&r="2") [b](mailto:t@x.org) [c](page.html) <http://y.org>'
+    )
     assert to_html(doc) == (
         '<p><a href="https://x.org/?q=1&amp;r=%222%22" rel="noopener">a</a> '
         '<a href="mailto:t@x.org" rel="noopener">b</a> c '
-        '<a href="http://y.org" rel="noopener">http://y.org</a></p>')
+        '<a href="http://y.org" rel="noopener">http://y.org</a></p>'
+    )
 
 
 def test_html_images_through_the_callers_function():
     doc = parse_block('![a "cat" & dog](pics/cat.png)')
     assert to_html(doc, image_src=lambda src: "@@PLUGINFILE@@/" + src.split("/")[-1]) == (
-        '<p><img src="@@PLUGINFILE@@/cat.png" alt="a &quot;cat&quot; &amp; dog"></p>')
+        '<p><img src="@@PLUGINFILE@@/cat.png" alt="a &quot;cat&quot; &amp; dog"></p>'
+    )
     # a function that gives back a script URL gets the alt text instead
     assert to_html(doc, image_src=lambda src: "javascript:alert(1)") == (
-        "<p>a &quot;cat&quot; &amp; dog</p>")
+        "<p>a &quot;cat&quot; &amp; dog</p>"
+    )
 
 
 def test_html_blanks_and_escape_from_the_caller():
     doc = parse_block("{{c1::x}} [sound:a.mp3] $\\frac{a}{b}$ [[answer]]", blanks=True)
 
     def anki_escape(text):
-        return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace('"', "&quot;").replace("{", "&#123;").replace("}", "&#125;")
-                .replace("[", "&#91;"))
+        return (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("{", "&#123;")
+            .replace("}", "&#125;")
+            .replace("[", "&#91;")
+        )
 
     html = to_html(doc, blank=lambda i: f"{{{{c{i + 1}::answer}}}}", escape=anki_escape)
-    assert html == ("<p>&#123;&#123;c1::x&#125;&#125; &#91;sound:a.mp3] "
-                    "\\(\\frac&#123;a&#125;&#123;b&#125;\\) {{c1::answer}}</p>")
+    assert html == (
+        "<p>&#123;&#123;c1::x&#125;&#125; &#91;sound:a.mp3] "
+        "\\(\\frac&#123;a&#125;&#123;b&#125;\\) {{c1::answer}}</p>"
+    )
 
 
 # --- Word ------------------------------------------------------------------------------
 
+
 def test_word_runs_carry_formatting():
-    body = word_tree(to_wordml(parse_block(
-        "**b** _i_ ~~s~~ `c` <u>u</u> H<sub>2</sub>O x<sup>3</sup> ***bi***")).xml)
+    body = word_tree(
+        to_wordml(
+            parse_block("**b** _i_ ~~s~~ `c` <u>u</u> H<sub>2</sub>O x<sup>3</sup> ***bi***")
+        ).xml
+    )
     runs = {r.xpath("string(w:t)", namespaces=NS): r for r in body.iterfind(".//w:r", NS)}
 
     def props(text):
         rpr = runs[text].find("w:rPr", NS)
-        return [etree.QName(c).localname + (c.get(f"{{{W_NS}}}val") or "")
-                for c in (rpr if rpr is not None else [])]
+        return [
+            etree.QName(c).localname + (c.get(f"{{{W_NS}}}val") or "")
+            for c in (rpr if rpr is not None else [])
+        ]
 
     assert props("b") == ["b", "bCs"]
     assert props("i") == ["i", "iCs"]
     assert props("s") == ["strike"]
-    assert props("c") == ["rFonts"] and runs["c"].find("w:rPr/w:rFonts", NS).get(
-        f"{{{W_NS}}}ascii") == "Courier New"
+    assert (
+        props("c") == ["rFonts"]
+        and runs["c"].find("w:rPr/w:rFonts", NS).get(f"{{{W_NS}}}ascii") == "Courier New"
+    )
     assert props("u") == ["usingle"]
     assert props("2") == ["vertAlignsubscript"]
     assert props("3") == ["vertAlignsuperscript"]
@@ -189,8 +226,9 @@ def test_word_runs_carry_formatting():
 
 
 def test_word_math_inline_and_display():
-    body = word_tree(to_wordml(parse_block(
-        "Here $x^2$ and\n\n$$\\frac{1}{2}$$\n\nthen $$y$$ in a line.")).xml)
+    body = word_tree(
+        to_wordml(parse_block("Here $x^2$ and\n\n$$\\frac{1}{2}$$\n\nthen $$y$$ in a line.")).xml
+    )
     paragraphs = body.findall("w:p", NS)
     assert len(paragraphs) == 5  # the third paragraph is split around its display formula
     assert paragraphs[0].find("m:oMath/m:sSup", NS) is not None
@@ -203,8 +241,11 @@ def test_word_math_inline_and_display():
 def test_word_formula_that_cannot_be_converted_is_shown_as_source_with_a_warning():
     fragment = to_wordml(parse_block("Bad $\\frac{1}{$ and $\\notacommand x$ and $y$."))
     body = word_tree(fragment.xml)
-    code = [r.xpath("string(w:t)", namespaces=NS) for r in body.iterfind(".//w:r", NS)
-            if r.find("w:rPr/w:rFonts", NS) is not None]
+    code = [
+        r.xpath("string(w:t)", namespaces=NS)
+        for r in body.iterfind(".//w:r", NS)
+        if r.find("w:rPr/w:rFonts", NS) is not None
+    ]
     assert code == ["\\frac{1}{", "\\notacommand x"]
     assert len(fragment.warnings) == 2
     assert "\\frac{1}{" in fragment.warnings[0] and "LaTeX source" in fragment.warnings[0]
@@ -213,10 +254,13 @@ def test_word_formula_that_cannot_be_converted_is_shown_as_source_with_a_warning
 
 
 def test_word_lists_are_prefixed_paragraphs_with_hanging_indents():
-    body = word_tree(to_wordml(parse_block("- a\n  - b\n\n5. five\n6. six"),
-                               WordOptions(indent=100)).xml)
-    lines = [(p.xpath("string()"), p.find("w:pPr/w:ind", NS).get(f"{{{W_NS}}}left"))
-             for p in body.iterfind("w:p", NS)]
+    body = word_tree(
+        to_wordml(parse_block("- a\n  - b\n\n5. five\n6. six"), WordOptions(indent=100)).xml
+    )
+    lines = [
+        (p.xpath("string()"), p.find("w:pPr/w:ind", NS).get(f"{{{W_NS}}}left"))
+        for p in body.iterfind("w:p", NS)
+    ]
     assert lines == [("•a", "460"), ("◦b", "820"), ("5.five", "460"), ("6.six", "460")]
     assert all(p.find("w:r/w:tab", NS) is not None for p in body.iterfind("w:p", NS))
     ind = body.find("w:p/w:pPr/w:ind", NS)
@@ -224,8 +268,10 @@ def test_word_lists_are_prefixed_paragraphs_with_hanging_indents():
 
 
 def test_word_table_uses_the_callers_style_and_alignment():
-    fragment = to_wordml(parse_block("| a | b |\n|---|--:|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |"),
-                         WordOptions(table_style="TableGrid", width=6000))
+    fragment = to_wordml(
+        parse_block("| a | b |\n|---|--:|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |"),
+        WordOptions(table_style="TableGrid", width=6000),
+    )
     body = word_tree(fragment.xml)
     tables = body.findall("w:tbl", NS)
     assert len(tables) == 2
@@ -233,7 +279,9 @@ def test_word_table_uses_the_callers_style_and_alignment():
     first = tables[0]
     assert first.find("w:tblPr/w:tblStyle", NS).get(f"{{{W_NS}}}val") == "TableGrid"
     assert [g.get(f"{{{W_NS}}}w") for g in first.iterfind("w:tblGrid/w:gridCol", NS)] == [
-        "3000", "3000"]
+        "3000",
+        "3000",
+    ]
     header = first.find("w:tr", NS)
     assert header.find("w:trPr/w:tblHeader", NS) is not None
     assert header.find(".//w:r/w:rPr/w:b", NS) is not None
@@ -252,12 +300,17 @@ def test_word_code_block_keeps_lines():
 
 
 def test_word_images_blanks_and_links_through_callbacks():
-    doc = parse_block("![a graph](g.png) [[x]] [site](https://x.org) [mail](mailto:a@b.c)",
-                      blanks=True)
-    fragment = to_wordml(doc, WordOptions(
-        image=lambda src, alt: f'<w:r><w:t>IMG {src} {alt}</w:t></w:r>',
-        blank=lambda i: f"<w:r><w:t>BLANK {i}</w:t></w:r>",
-        hyperlink=lambda href: "rId7" if href.startswith("https") else None))
+    doc = parse_block(
+        "![a graph](g.png) [[x]] [site](https://x.org) [mail](mailto:a@b.c)", blanks=True
+    )
+    fragment = to_wordml(
+        doc,
+        WordOptions(
+            image=lambda src, alt: f"<w:r><w:t>IMG {src} {alt}</w:t></w:r>",
+            blank=lambda i: f"<w:r><w:t>BLANK {i}</w:t></w:r>",
+            hyperlink=lambda href: "rId7" if href.startswith("https") else None,
+        ),
+    )
     body = word_tree(fragment.xml)
     assert body.xpath("string()") == "IMG g.png a graph BLANK 0 site mail (a@b.c)"
     link = body.find(".//w:hyperlink", NS)
@@ -265,7 +318,8 @@ def test_word_images_blanks_and_links_through_callbacks():
     # without callbacks: the alt text (with a warning), underscores, the address on paper
     fragment = to_wordml(doc)
     assert word_tree(fragment.xml).xpath("string()") == (
-        "[a graph] __________ site (https://x.org) mail (a@b.c)")
+        "[a graph] __________ site (https://x.org) mail (a@b.c)"
+    )
     assert fragment.warnings == ("the image 'g.png' is shown as its description here",)
 
 
@@ -282,31 +336,36 @@ def test_word_right_to_left_paragraph():
 
 
 def test_word_text_is_escaped():
-    body = word_tree(to_wordml(parse_block("a < b & c > \"d\"")).xml)
+    body = word_tree(to_wordml(parse_block('a < b & c > "d"')).xml)
     assert body.xpath("string()") == 'a < b & c > "d"'
 
 
 # --- terminal --------------------------------------------------------------------------
+
 
 def test_terminal_preview():
     doc = parse_block(
         "# Title\n\nSome **bold** $x^2$ [site](https://x.org) ![a cat](c.png) [[b]] "
         "~~old~~ cm<sup>3</sup> `code`\n\n1. one\n   - inner\n2. two\n\n"
         "| name | n |\n|:--|--:|\n| alpha | 1 |\n| b | 22 |\n\n    code\n\n> quote\n\n"
-        "$$\\frac{1}{2}$$", blanks=True)
+        "$$\\frac{1}{2}$$",
+        blanks=True,
+    )
     assert to_terminal(doc, blank=lambda i: f"({i + 1}) ____") == (
         "Title\n\n"
         "Some bold \\(x^2\\) site <https://x.org> [image: a cat] (1) ____ ~~old~~ cm^3 "
         "`code`\n\n"
         "1. one\n   - inner\n2. two\n\n"
         "name  |  n\n------+---\nalpha |  1\nb     | 22\n\n"
-        "    code\n\n> quote\n\n\\[\\frac{1}{2}\\]")
+        "    code\n\n> quote\n\n\\[\\frac{1}{2}\\]"
+    )
 
 
 def test_terminal_wraps_paragraphs_and_list_items():
     doc = parse_block("- " + "word " * 12)
     assert to_terminal(doc, width=30) == (
-        "- word word word word word\n  word word word word word\n  word word")
+        "- word word word word word\n  word word word word word\n  word word"
+    )
 
 
 def test_terminal_aligns_wide_characters():

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from qbank import arithmetic, limits, templates
+from qbank import arithmetic, limits
 from qbank.cli import cli
 from qbank.errors import TemplateProblem
 from qbank.templates import ENVIRONMENT, compile_formula, compile_template, time_limit
@@ -89,8 +89,10 @@ def test_injection_payloads_are_refused_with_clear_words(payload: str, words: st
 def test_injection_payloads_through_the_cli_name_the_question(payload: str, words: str, tmp_path):
     bank = tmp_path / "ssti.yaml"
     quoted = payload.replace("\\", "\\\\").replace('"', '\\"')
-    bank.write_text(f'id: ssti\ntitle: T\nquestions:\n  - id: evil\n    type: essay\n'
-                    f'    text: "{quoted}"\n', encoding="utf-8")
+    bank.write_text(
+        f'id: ssti\ntitle: T\nquestions:\n  - id: evil\n    type: essay\n    text: "{quoted}"\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["generate", str(bank), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.stderr.startswith(f"Error: {bank}:6: question 'evil': in 'text': ")
@@ -100,12 +102,32 @@ def test_injection_payloads_through_the_cli_name_the_question(payload: str, word
 
 def test_the_environment_exposes_only_the_whitelist():
     assert set(ENVIRONMENT.globals) == set(arithmetic.FUNCTIONS) | set(arithmetic.CONSTANTS)
-    for name in ("range", "lipsum", "dict", "cycler", "joiner", "namespace", "config",
-                 "request", "self"):
+    for name in (
+        "range",
+        "lipsum",
+        "dict",
+        "cycler",
+        "joiner",
+        "namespace",
+        "config",
+        "request",
+        "self",
+    ):
         assert name not in ENVIRONMENT.globals
     assert set(ENVIRONMENT.filters) == set(arithmetic.FILTERS)
-    for name in ("attr", "format", "center", "wordwrap", "indent", "replace", "map",
-                 "xmlattr", "pprint", "tojson", "urlize"):
+    for name in (
+        "attr",
+        "format",
+        "center",
+        "wordwrap",
+        "indent",
+        "replace",
+        "map",
+        "xmlattr",
+        "pprint",
+        "tojson",
+        "urlize",
+    ):
         assert name not in ENVIRONMENT.filters
     assert set(ENVIRONMENT.tests) == set(arithmetic.TESTS)
 
@@ -132,23 +154,31 @@ def test_raw_blocks_and_comments_are_allowed_and_inert():
 
 
 def test_allowed_syntax_still_works():
-    text = ("{% set total = a * b %}{% if total > 10 %}big{% else %}small{% endif %} "
-            "{{ total }} {{ [a, b]|max }} {{ 'x' ~ a }} {{ 'abc'[1] }} {{ 'abc'[::-1] }} "
-            "{{ round(2.675, 2) }} {{ a is even }} {{ 'b' in 'abc' }}")
+    text = (
+        "{% set total = a * b %}{% if total > 10 %}big{% else %}small{% endif %} "
+        "{{ total }} {{ [a, b]|max }} {{ 'x' ~ a }} {{ 'abc'[1] }} {{ 'abc'[::-1] }} "
+        "{{ round(2.675, 2) }} {{ a is even }} {{ 'b' in 'abc' }}"
+    )
     assert compile_template(text).run({"a": 4, "b": 3}) == "big 12 4 x4 b cba 2.68 true true"
     assert compile_formula("0.1 + 0.2").run({}) == Decimal("0.3")
     assert compile_formula("2 ** 2 ** 3").run({}) == 64  # Jinja groups ** from the left
 
 
 def test_number_literals_keep_their_digits():
-    assert compile_formula("0.12345678901234567890123").run({}) == Decimal("0.12345678901234567890123")
+    assert compile_formula("0.12345678901234567890123").run({}) == Decimal(
+        "0.12345678901234567890123"
+    )
 
 
 def test_lists_cannot_hold_lists():
     # Nested lists share their items, so [[[1]*1000]*1000]*1000 would be a billion items
     # to print or compare; refusing nesting keeps every list at most MAX_ITEMS long.
-    for source in ("{{ [[1]] }}", "{{ [[1] * 10] * 10 }}", "{{ ([1], [2])|join }}",
-                   "{{ [x, [x]] }}"):
+    for source in (
+        "{{ [[1]] }}",
+        "{{ [[1] * 10] * 10 }}",
+        "{{ ([1], [2])|join }}",
+        "{{ [x, [x]] }}",
+    ):
         with pytest.raises(TemplateProblem, match="a list cannot hold another list"):
             compile_template(source).run({"x": 1})
 
@@ -205,8 +235,13 @@ def test_the_clock_is_read_during_a_long_run(monkeypatch):
 
 def test_constant_expressions_write_numbers_the_qbank_way():
     # Jinja would fold these at compile time with Python's str(): 1.50, 1E-7, [Decimal(..)].
-    cases = {"{{ 'x' ~ 1.50 }}": "x1.5", "{{ 'x' ~ 0.0000001 }}": "x0.0000001",
-             "{{ ('x' ~ 1.50)|upper }}": "X1.5", "{{ 'x' ~ [1.50, 2] }}": "x1.5, 2",
-             "{{ 1.50 }}": "1.5", "{{ [0.10, 2] }}": "0.1, 2"}
+    cases = {
+        "{{ 'x' ~ 1.50 }}": "x1.5",
+        "{{ 'x' ~ 0.0000001 }}": "x0.0000001",
+        "{{ ('x' ~ 1.50)|upper }}": "X1.5",
+        "{{ 'x' ~ [1.50, 2] }}": "x1.5, 2",
+        "{{ 1.50 }}": "1.5",
+        "{{ [0.10, 2] }}": "0.1, 2",
+    }
     for source, expected in cases.items():
         assert compile_template(source).run({}) == expected, source

@@ -64,9 +64,11 @@ def test_an_edited_bank_moves_the_printed_set_aside_and_names_the_changed_questi
     result = generate(bank, out, "-n", 3, "--seed", 42, "-f", "json", "-f", "moodle")
     assert result.exit_code == 0, result.output
     aside = out / "seed-42-2026-11-30T1405"
-    assert (f"Warning: questions 'speed' and 'earth-flat' changed since the set of 'every-type' "
-            f"in {out} was made; moved that set (seed 42, 2 files) to {aside}{os.sep} so that "
-            "this run does not overwrite it") in result.stderr
+    assert (
+        f"Warning: questions 'speed' and 'earth-flat' changed since the set of 'every-type' "
+        f"in {out} was made; moved that set (seed 42, 2 files) to {aside}{os.sep} so that "
+        "this run does not overwrite it"
+    ) in result.stderr
     assert folders(out) == [aside.name]
     for name, data in printed.items():  # the printed set, byte for byte, with its manifest
         assert (aside / ("qbank-set.json" if name.startswith(".") else name)).read_bytes() == data
@@ -79,7 +81,9 @@ def test_an_edited_bank_moves_the_printed_set_aside_and_names_the_changed_questi
     assert now["seed"] == 42 and now["generator"].startswith("qbank ")
     assert len(now["versions"]) == 3 and now["versions"] != before["versions"]
     assert [q for q in now["questions"] if now["questions"][q] != before["questions"][q]] == [
-        "speed", "earth-flat"]
+        "speed",
+        "earth-flat",
+    ]
 
 
 def test_an_edited_bank_changes_the_version_codes():
@@ -150,13 +154,23 @@ def test_a_set_recorded_without_digests_is_kept(tmp_path):
     # to be the same, so the set is moved aside rather than overwritten.
     bank, out = copy_bank(tmp_path), tmp_path / "out"
     generate(bank, out, "-n", 2, "--seed", 42, "-f", "json")
-    (out / manifest_name(BANK_ID)).write_text(json.dumps(
-        {"bank": BANK_ID, "seed": 42, "count": 2, "files": ["every-type.json"],
-         "generator": "qbank 0.0.9"}), encoding="utf-8")
+    (out / manifest_name(BANK_ID)).write_text(
+        json.dumps(
+            {
+                "bank": BANK_ID,
+                "seed": 42,
+                "count": 2,
+                "files": ["every-type.json"],
+                "generator": "qbank 0.0.9",
+            }
+        ),
+        encoding="utf-8",
+    )
     result = generate(bank, out, "-n", 2, "--seed", 42, "-f", "json")
     assert "whose content was not recorded (that set was made by qbank 0.0.9" in result.stderr
-    assert len(folders(out)) == 1 and re.fullmatch(r"seed-42-\d{4}-\d\d-\d\dT\d{4}",
-                                                    folders(out)[0])
+    assert len(folders(out)) == 1 and re.fullmatch(
+        r"seed-42-\d{4}-\d\d-\d\dT\d{4}", folders(out)[0]
+    )
 
 
 def test_moved_aside_folders_never_take_another_seeds_name(tmp_path):
@@ -164,7 +178,7 @@ def test_moved_aside_folders_never_take_another_seeds_name(tmp_path):
     generate(bank, out, "-n", 2, "--seed", 42, "-f", "json")
     edit(bank, SPEED_RANGE, "distance: {min: 20, max: 200, step: 10}")
     generate(bank, out, "-n", 2, "--seed", 42, "-f", "json")  # -> seed-42-<date>/
-    generate(bank, out, "-n", 2, "--seed", 7, "-f", "json")   # -> seed-42/
+    generate(bank, out, "-n", 2, "--seed", 7, "-f", "json")  # -> seed-42/
     generate(bank, out, "-n", 2, "--seed", 42, "-f", "json")  # -> seed-7/
     names = folders(out)
     assert "seed-42" in names and "seed-7" in names and len(names) == 3
@@ -173,6 +187,7 @@ def test_moved_aside_folders_never_take_another_seeds_name(tmp_path):
 
 
 # --- qbank preview shows the set that was printed (finding 4) ------------------------------
+
 
 def preview(*args):
     return CliRunner().invoke(cli, ["preview", *map(str, args)])
@@ -183,7 +198,9 @@ def test_preview_without_seed_shows_the_set_last_generated_into_out(tmp_path):
     assert generate(bank, out, "-n", 3, "--seed", 42, "-f", "json").exit_code == 0
     shown = preview(bank, "-o", out, "--variant", 2)
     assert shown.exit_code == 0
-    assert shown.stderr == f"Showing the set generated into {out}{os.sep} with seed 42 (3 versions)\n"
+    assert (
+        shown.stderr == f"Showing the set generated into {out}{os.sep} with seed 42 (3 versions)\n"
+    )
     assert shown.stdout == preview(bank, "--seed", 42, "--variant", 2).stdout
     assert "Version 2 (seed 42)" in shown.stdout
     record = json.loads((out / "every-type.json").read_text(encoding="utf-8"))
@@ -194,8 +211,10 @@ def test_preview_without_seed_shows_the_set_last_generated_into_out(tmp_path):
 def test_preview_says_which_seed_it_shows_when_out_holds_no_set(tmp_path):
     shown = preview(BANK, "-o", tmp_path / "empty")
     assert shown.exit_code == 0 and "Version 1 (seed 0)" in shown.stdout
-    assert shown.stderr == (f"Showing seed 0: no set of 'every-type' was generated into "
-                            f"{tmp_path / 'empty'}{os.sep} (--seed shows another)\n")
+    assert shown.stderr == (
+        f"Showing seed 0: no set of 'every-type' was generated into "
+        f"{tmp_path / 'empty'}{os.sep} (--seed shows another)\n"
+    )
 
 
 def test_preview_warns_when_the_bank_changed_since_the_set_was_made(tmp_path):
@@ -203,6 +222,8 @@ def test_preview_warns_when_the_bank_changed_since_the_set_was_made(tmp_path):
     generate(bank, out, "-n", 3, "--seed", 42, "-f", "json")
     edit(bank, "The Earth is flat.", "The Earth is round.")
     shown = preview(bank, "-o", out)
-    assert (f"Warning: version 1 differs from the one in {out}{os.sep}: the bank (or qbank) "
-            "changed since that set was made") in shown.stderr
+    assert (
+        f"Warning: version 1 differs from the one in {out}{os.sep}: the bank (or qbank) "
+        "changed since that set was made"
+    ) in shown.stderr
     assert "The Earth is round." in shown.stdout

@@ -14,5 +14,9 @@ def test_generate_default_bank_writes_json(tmp_path):
     assert [v["version"] for v in record["versions"]] == [1, 2, 3]
     api = next(q for q in record["versions"][0]["questions"] if q["id"] == "api-cost")
     from decimal import Decimal
-    assert Decimal(str(api["answer"])) == Decimal(str(api["params"]["price"])) * api["params"]["requests"]
+
+    assert (
+        Decimal(str(api["answer"]))
+        == Decimal(str(api["params"]["price"])) * api["params"]["requests"]
+    )
     assert "Wrote" in result.output

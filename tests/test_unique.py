@@ -65,14 +65,19 @@ def bank_file(tmp_path):
 
 
 def generate_cli(bank_file, out, *args):
-    return CliRunner().invoke(cli, ["generate", str(bank_file), "-f", "json", "-o", str(out),
-                                    *map(str, args)])
+    return CliRunner().invoke(
+        cli, ["generate", str(bank_file), "-f", "json", "-o", str(out), *map(str, args)]
+    )
 
 
 def drawn(out, question_id: str) -> list[str]:
     record = json.loads((out / "dens.json").read_text(encoding="utf-8"))
-    return [json.dumps(q["params"], sort_keys=True) for v in record["versions"]
-            for q in v["questions"] if q["id"] == question_id]
+    return [
+        json.dumps(q["params"], sort_keys=True)
+        for v in record["versions"]
+        for q in v["questions"]
+        if q["id"] == question_id
+    ]
 
 
 def test_repeated_versions_are_a_warning_that_says_how_many_are_possible(bank_file, tmp_path):
@@ -81,14 +86,20 @@ def test_repeated_versions_are_a_warning_that_says_how_many_are_possible(bank_fi
     assert result.exit_code == 0, result.output
     density, cond, small = (len(set(drawn(out, q))) for q in ("density", "cond", "small"))
     assert density < 25 and cond < 25
-    assert (f"Warning: {bank_file}:6: question 'density': 25 versions but only {density} "
-            "distinct ones were drawn (64 are possible); use --unique to make every version "
-            "different") in result.stderr
+    assert (
+        f"Warning: {bank_file}:6: question 'density': 25 versions but only {density} "
+        "distinct ones were drawn (64 are possible); use --unique to make every version "
+        "different"
+    ) in result.stderr
     # 'where' conditions are counted: 45 of the 100 pairs have a < b
-    assert (f"question 'cond': 25 versions but only {cond} distinct ones were drawn (45 are "
-            "possible); use --unique") in result.stderr
-    assert (f"question 'small': 25 versions but only {small} distinct ones were drawn (only 12 "
-            "are possible, so some versions must repeat)") in result.stderr
+    assert (
+        f"question 'cond': 25 versions but only {cond} distinct ones were drawn (45 are "
+        "possible); use --unique"
+    ) in result.stderr
+    assert (
+        f"question 'small': 25 versions but only {small} distinct ones were drawn (only 12 "
+        "are possible, so some versions must repeat)"
+    ) in result.stderr
     assert "'fixed'" not in result.stderr
 
 
@@ -119,8 +130,9 @@ def test_unique_keeps_each_version_as_drawn_until_it_would_repeat(bank_file):
         distinct = {tuple(v.params.items()) for v in unique.variants[qid]}
         assert len(distinct) == 40
         # -n 20 --unique is the first 20 versions of -n 40 --unique (deterministic)
-        assert [v.params for v in shorter.variants[qid]] == \
-            [v.params for v in unique.variants[qid]][:20]
+        assert [v.params for v in shorter.variants[qid]] == [
+            v.params for v in unique.variants[qid]
+        ][:20]
     assert not unique.repeats and {r.question.id for r in plain.repeats} >= {"density", "cond"}
 
 
@@ -128,18 +140,23 @@ def test_unique_refuses_questions_with_too_few_versions_and_writes_nothing(bank_
     out = tmp_path / "out"
     result = generate_cli(bank_file, out, "-n", 30, "--seed", 1, "--unique")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {bank_file}:14: question 'small': has only 12 possible "
-                             "versions; -n 30 --unique needs 30\n"
-                             f"Error: {bank_file}:28: question 'order': has only 20 possible "
-                             "versions; -n 30 --unique needs 30\n2 problems found.\n")
+    assert result.stderr == (
+        f"Error: {bank_file}:14: question 'small': has only 12 possible "
+        "versions; -n 30 --unique needs 30\n"
+        f"Error: {bank_file}:28: question 'order': has only 20 possible "
+        "versions; -n 30 --unique needs 30\n2 problems found.\n"
+    )
     assert not (out / "dens.json").exists()
 
 
 def test_unique_in_a_space_too_large_to_list_fails_clearly(monkeypatch):
     monkeypatch.setattr(limits, "EXHAUSTIVE_LIMIT", 5)
     bank = bank_from_text(BANK.replace("where: [a < b]", "where: [a + b < 5]"))
-    with pytest.raises(QbankError, match="question 'cond': no version different from the 6 "
-                       "before it was found in 1,000 draws; its parameters allow too few"):
+    with pytest.raises(
+        QbankError,
+        match="question 'cond': no version different from the 6 "
+        "before it was found in 1,000 draws; its parameters allow too few",
+    ):
         generate(bank, 7, 1, unique=True)
 
 
@@ -148,8 +165,9 @@ def test_preview_of_a_unique_set_shows_the_version_as_printed(bank_file, tmp_pat
     assert generate_cli(bank_file, out, "-n", 12, "--seed", 1, "--unique").exit_code == 0
     record = json.loads((out / "dens.json").read_text(encoding="utf-8"))
     for k in (5, 12):
-        shown = CliRunner().invoke(cli, ["preview", str(bank_file), "-o", str(out),
-                                         "--variant", str(k)])
+        shown = CliRunner().invoke(
+            cli, ["preview", str(bank_file), "-o", str(out), "--variant", str(k)]
+        )
         assert shown.exit_code == 0 and "differs" not in shown.stderr
         for question in record["versions"][k - 1]["questions"]:
             assert question["text"].split("\n")[0] in shown.stdout, (k, question["id"])

@@ -20,16 +20,39 @@ from qbank.kinds.numerical import with_unit
 
 UNITS = FIXTURES / "good" / "units.yaml"
 
-EXPECTED = {"temperature": "10 °C", "fahrenheit": "212 °F", "kelvin": "273.15 K",
-            "mass": "5 kg", "acceleration": "3 m/s²", "angle": "90°", "minutes": "12′",
-            "seconds": "30″", "share": "50%"}
+EXPECTED = {
+    "temperature": "10 °C",
+    "fahrenheit": "212 °F",
+    "kelvin": "273.15 K",
+    "mass": "5 kg",
+    "acceleration": "3 m/s²",
+    "angle": "90°",
+    "minutes": "12′",
+    "seconds": "30″",
+    "share": "50%",
+}
 
 
-@pytest.mark.parametrize("unit, shown", [
-    ("°C", "10 °C"), ("°F", "10 °F"), ("ºC", "10 ºC"), ("K", "10 K"), ("kg", "10 kg"),
-    ("m/s²", "10 m/s²"), ("km/h", "10 km/h"), ("°", "10°"), ("°/s", "10°/s"), ("′", "10′"),
-    ("″", "10″"), ("%", "10%"), ("‰", "10‰"), ("€", "10 €"), ("requests", "10 requests"),
-])
+@pytest.mark.parametrize(
+    "unit, shown",
+    [
+        ("°C", "10 °C"),
+        ("°F", "10 °F"),
+        ("ºC", "10 ºC"),
+        ("K", "10 K"),
+        ("kg", "10 kg"),
+        ("m/s²", "10 m/s²"),
+        ("km/h", "10 km/h"),
+        ("°", "10°"),
+        ("°/s", "10°/s"),
+        ("′", "10′"),
+        ("″", "10″"),
+        ("%", "10%"),
+        ("‰", "10‰"),
+        ("€", "10 €"),
+        ("requests", "10 requests"),
+    ],
+)
 def test_the_si_rule(unit, shown):
     assert with_unit("10", unit, "after") == shown
 
@@ -42,8 +65,24 @@ def test_units_before_the_number_are_unchanged():
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("units")
-    run_cli("generate", UNITS, "-n", "1", "--seed", "3", "-o", out,
-            "-f", "json", "-f", "docx", "-f", "anki", "-f", "moodle")
+    run_cli(
+        "generate",
+        UNITS,
+        "-n",
+        "1",
+        "--seed",
+        "3",
+        "-o",
+        out,
+        "-f",
+        "json",
+        "-f",
+        "docx",
+        "-f",
+        "anki",
+        "-f",
+        "moodle",
+    )
     return out
 
 
@@ -59,8 +98,12 @@ def test_json_record_spaces_units(outputs):
 
 def test_word_key_spaces_units(outputs):
     key = docx.Document(str(outputs / "units-answer-key.docx"))
-    cells = {cell.paragraphs[0].text for table in key.tables[1:] for row in table.rows
-             for cell in row.cells}
+    cells = {
+        cell.paragraphs[0].text
+        for table in key.tables[1:]
+        for row in table.rows
+        for cell in row.cells
+    }
     record = load_record(outputs / "units.json")
     for q in record["versions"][0]["questions"]:
         assert q["answer_text"] in cells, q["id"]

@@ -84,12 +84,15 @@ def test_same_seed_same_record_and_other_seed_other_numbers():
 def test_variant_does_not_depend_on_other_questions_or_order():
     base = draw(BANK)
     # Remove 'other', reorder, and add a new question: 'grid' variants stay the same.
-    reordered = BANK.replace("id: demo", "id: demo").split("  - id: fixed")[0] + """  - id: new-one
+    reordered = (
+        BANK.replace("id: demo", "id: demo").split("  - id: fixed")[0]
+        + """  - id: new-one
     type: numerical
     params: {z: {min: 1, max: 9}}
     text: "{{ z }}"
     answer: z
 """
+    )
     changed = draw(reordered)
     assert [v.params for v in base.variants["grid"]] == [v.params for v in changed.variants["grid"]]
 
@@ -97,8 +100,18 @@ def test_variant_does_not_depend_on_other_questions_or_order():
 def test_variant_seed_is_a_pure_function_of_its_four_inputs():
     s = variant_seed(1, "bank", "q", 3)
     assert s == variant_seed(1, "bank", "q", 3)
-    assert len({s, variant_seed(2, "bank", "q", 3), variant_seed(1, "bank2", "q", 3),
-                variant_seed(1, "bank", "q2", 3), variant_seed(1, "bank", "q", 4)}) == 5
+    assert (
+        len(
+            {
+                s,
+                variant_seed(2, "bank", "q", 3),
+                variant_seed(1, "bank2", "q", 3),
+                variant_seed(1, "bank", "q2", 3),
+                variant_seed(1, "bank", "q", 4),
+            }
+        )
+        == 5
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -107,12 +120,14 @@ def test_determinism_property(seed, n):
     bank = bank_from_text(BANK)
     first = generate(bank, n, seed)
     second = generate(bank, n, seed)
-    assert [question_record(v) for v in first.all_variants()] == \
-           [question_record(v) for v in second.all_variants()]
+    assert [question_record(v) for v in first.all_variants()] == [
+        question_record(v) for v in second.all_variants()
+    ]
     # A prefix of the versions does not change when more versions are drawn.
     more = generate(bank, n + 3, seed)
-    assert [v.params for v in first.variants["grid"]] == \
-           [v.params for v in more.variants["grid"][:n]]
+    assert [v.params for v in first.variants["grid"]] == [
+        v.params for v in more.variants["grid"][:n]
+    ]
 
 
 def test_where_that_never_holds_is_a_clear_error():

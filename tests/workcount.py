@@ -55,7 +55,7 @@ class _CountedFile:
         for line in self._fh:
             yield self._count(line)
 
-    def __enter__(self) -> "_CountedFile":
+    def __enter__(self) -> _CountedFile:
         self._fh.__enter__()
         return self
 
@@ -119,8 +119,10 @@ class Work:
         self._read.clear()
 
     def summary(self) -> str:
-        return (f"{self.yaml_events:,} YAML events, {self.runs:,} template runs, "
-                f"{self.steps:,} steps, {self.variants_built:,} variants built")
+        return (
+            f"{self.yaml_events:,} YAML events, {self.runs:,} template runs, "
+            f"{self.steps:,} steps, {self.variants_built:,} variants built"
+        )
 
     # -- the seams ------------------------------------------------------------------------
 

@@ -24,8 +24,11 @@ class FloorContext:
     def outputs(self, suffix: str) -> list[Path]:
         """qbank's output files of this case that end with ``suffix``, sorted by name
         (not its hidden bookkeeping files)."""
-        found = sorted(p for p in self.qbank_output.iterdir()
-                       if p.name.endswith(suffix) and not p.name.startswith("."))
+        found = sorted(
+            p
+            for p in self.qbank_output.iterdir()
+            if p.name.endswith(suffix) and not p.name.startswith(".")
+        )
         if not found:
             raise FileNotFoundError(f"no '*{suffix}' file in {self.qbank_output}")
         return found

@@ -49,12 +49,25 @@ def read_apkg(path: Path) -> AnkiContent:
         db = sqlite3.connect(str(Path(tmp) / "collection.anki2"))
         try:
             models_json, decks_json = db.execute("select models, decks from col").fetchone()
-            first_card = {nid: (did, due) for nid, did, due in db.execute(
-                "select nid, did, due from cards order by nid, ord desc")}
-            notes = [(mid, first_card[nid][0], flds.split("\x1f"), tags.split(), guid,
-                      first_card[nid][1])
-                     for nid, mid, flds, tags, guid in db.execute(
-                         "select id, mid, flds, tags, guid from notes order by id")]
+            first_card = {
+                nid: (did, due)
+                for nid, did, due in db.execute(
+                    "select nid, did, due from cards order by nid, ord desc"
+                )
+            }
+            notes = [
+                (
+                    mid,
+                    first_card[nid][0],
+                    flds.split("\x1f"),
+                    tags.split(),
+                    guid,
+                    first_card[nid][1],
+                )
+                for nid, mid, flds, tags, guid in db.execute(
+                    "select id, mid, flds, tags, guid from notes order by id"
+                )
+            ]
         finally:
             db.close()
     models = {int(k): v for k, v in json.loads(models_json).items()}
@@ -76,11 +89,15 @@ class GenankiFloor(Floor):
         for index, apkg in enumerate(content):
             models = {mid: _model(m) for mid, m in apkg.models.items()}
             used = {did for _, did, *_ in apkg.notes}
-            decks = {did: genanki.Deck(did, d["name"], description=d.get("desc", ""))
-                     for did, d in apkg.decks.items() if did in used}
+            decks = {
+                did: genanki.Deck(did, d["name"], description=d.get("desc", ""))
+                for did, d in apkg.decks.items()
+                if did in used
+            }
             for mid, did, fields, tags, guid, due in apkg.notes:
-                decks[did].add_note(genanki.Note(model=models[mid], fields=fields, tags=tags,
-                                                 guid=guid, due=due))
+                decks[did].add_note(
+                    genanki.Note(model=models[mid], fields=fields, tags=tags, guid=guid, due=due)
+                )
             path = folder / f"floor-{index}.apkg"
             genanki.Package(list(decks.values())).write_to_file(str(path), timestamp=STAMP)
             paths.append(path)
@@ -101,17 +118,22 @@ class GenankiDeflateFloor(GenankiFloor):
 
 
 #: The zipfile module as genanki.package sees it in the deflating floor.
-_DEFLATING_ZIPFILE = types.SimpleNamespace(**{
-    **vars(zipfile),
-    "ZipFile": functools.partial(zipfile.ZipFile, compression=zipfile.ZIP_DEFLATED)})
+_DEFLATING_ZIPFILE = types.SimpleNamespace(
+    **{
+        **vars(zipfile),
+        "ZipFile": functools.partial(zipfile.ZipFile, compression=zipfile.ZIP_DEFLATED),
+    }
+)
 
 
 def _model(spec: dict[str, Any]) -> genanki.Model:
     return genanki.Model(
-        int(spec["id"]), spec["name"],
+        int(spec["id"]),
+        spec["name"],
         fields=[{"name": f["name"]} for f in spec["flds"]],
-        templates=[{"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]}
-                   for t in spec["tmpls"]],
+        templates=[
+            {"name": t["name"], "qfmt": t["qfmt"], "afmt": t["afmt"]} for t in spec["tmpls"]
+        ],
         css=spec.get("css", ""),
         model_type=genanki.Model.CLOZE if spec.get("type") == 1 else genanki.Model.FRONT_BACK,
         sort_field_index=spec.get("sortf", 0),

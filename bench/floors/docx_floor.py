@@ -104,27 +104,49 @@ class _Reader:
                     pieces.append("\t")
                 elif tag == _W + "br":
                     pieces.append("\f" if child.get(_W + "type") == "page" else "\n")
-            runs.append((self.xml(rpr), rpr is not None and rpr.find(_W + "b") is not None,
-                         rpr is not None and rpr.find(_W + "i") is not None, tuple(pieces)))
-        return ("p", style.get(_W + "val") if style is not None else None, self.xml(ppr),
-                tuple(runs), ppr is not None and ppr.find(_W + "sectPr") is not None)
+            runs.append(
+                (
+                    self.xml(rpr),
+                    rpr is not None and rpr.find(_W + "b") is not None,
+                    rpr is not None and rpr.find(_W + "i") is not None,
+                    tuple(pieces),
+                )
+            )
+        return (
+            "p",
+            style.get(_W + "val") if style is not None else None,
+            self.xml(ppr),
+            tuple(runs),
+            ppr is not None and ppr.find(_W + "sectPr") is not None,
+        )
 
     def table(self, tbl: Any) -> Block:
         props = self.xml(tbl.find(_W + "tblPr")) + self.xml(tbl.find(_W + "tblGrid"))
         style = tbl.find(f"{_W}tblPr/{_W}tblStyle")
-        rows = tuple((self.xml(tr.find(_W + "trPr")),
-                      tuple((self.xml(tc.find(_W + "tcPr")),
-                             tuple(self.paragraph(p) for p in tc.findall(_W + "p")))
-                            for tc in tr.findall(_W + "tc")))
-                     for tr in tbl.findall(_W + "tr"))
+        rows = tuple(
+            (
+                self.xml(tr.find(_W + "trPr")),
+                tuple(
+                    (
+                        self.xml(tc.find(_W + "tcPr")),
+                        tuple(self.paragraph(p) for p in tc.findall(_W + "p")),
+                    )
+                    for tc in tr.findall(_W + "tc")
+                ),
+            )
+            for tr in tbl.findall(_W + "tr")
+        )
         return ("tbl", style.get(_W + "val") if style is not None else None, props, rows)
 
 
 # The body's blocks, found in the XML text: paragraphs (possibly empty, '<w:p/>'), tables
 # (qbank does not nest them) and the final section properties. Finding them by pattern and
 # parsing each distinct one once keeps reading a 200 MB body to seconds and little memory.
-_BLOCK = re.compile(r"<w:tbl>.*?</w:tbl>|<w:p(?:\s[^>]*)?/>|<w:p(?:\s[^>]*)?>.*?</w:p>"
-                    r"|<w:sectPr(?:\s[^>]*)?>.*?</w:sectPr>", re.S)
+_BLOCK = re.compile(
+    r"<w:tbl>.*?</w:tbl>|<w:p(?:\s[^>]*)?/>|<w:p(?:\s[^>]*)?>.*?</w:p>"
+    r"|<w:sectPr(?:\s[^>]*)?>.*?</w:sectPr>",
+    re.S,
+)
 
 
 def read_docx(path: Path) -> Document:
@@ -132,7 +154,7 @@ def read_docx(path: Path) -> Document:
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts.pop("word/document.xml").decode("utf-8")
     body_start = xml.index("<w:body>") + len("<w:body>")
-    opening = xml[xml.index("<w:document"):body_start]
+    opening = xml[xml.index("<w:document") : body_start]
     wrapper = opening.replace("<w:body>", "")  # a root that declares every namespace
     reader = _Reader()
     blocks: list[Block] = []
@@ -229,8 +251,10 @@ class RawOoxmlFloor(_DocxFloor):
                 for name, data in doc.other_parts.items():
                     archive.writestr(name, data)
                 with archive.open("word/document.xml", "w") as stream:
-                    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-                           doc.root_open]
+                    out = [
+                        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+                        doc.root_open,
+                    ]
                     for block in doc.body:
                         (_raw_paragraph if block[0] == "p" else _raw_table)(block, out)
                         if len(out) > 4096:  # stream in pieces: memory stays flat
@@ -295,15 +319,15 @@ class NaivePythonDocxFloor(_DocxFloor):
             for block in source.body:
                 if block[0] == "p":
                     _, style, _props, runs, section_break = block
-                    fill(doc.add_paragraph(style=style_name(style, WD_STYLE_TYPE.PARAGRAPH)),
-                         runs)
+                    fill(doc.add_paragraph(style=style_name(style, WD_STYLE_TYPE.PARAGRAPH)), runs)
                     if section_break:
                         doc.add_section(WD_SECTION.NEW_PAGE)
                     continue
                 _, style, _props, rows = block
                 columns = max(len(cells) for _, cells in rows)
-                table = doc.add_table(rows=len(rows), cols=columns,
-                                      style=style_name(style, WD_STYLE_TYPE.TABLE))
+                table = doc.add_table(
+                    rows=len(rows), cols=columns, style=style_name(style, WD_STYLE_TYPE.TABLE)
+                )
                 for row, (_, cells) in zip(table.rows, rows):
                     for cell, (_, paragraphs) in zip(row.cells, cells):
                         for i, (_, p_style, _, runs, _) in enumerate(paragraphs):

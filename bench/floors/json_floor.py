@@ -31,8 +31,10 @@ def read_record(path: Path) -> dict[str, Any]:
             if not line or line == "]}":
                 continue
             version = json.loads(line)
-            version["questions"] = [q if q.get("randomised") else fixed.setdefault(q["id"], q)
-                                    for q in version["questions"]]
+            version["questions"] = [
+                q if q.get("randomised") else fixed.setdefault(q["id"], q)
+                for q in version["questions"]
+            ]
             document["versions"].append(version)
     return document
 

@@ -51,8 +51,11 @@ def _element(node: Node, parent: Any = None) -> Any:
     elif parent is None:
         element = etree.Element(tag, attributes) if attributes else etree.Element(tag)
     else:
-        element = (etree.SubElement(parent, tag, attributes) if attributes
-                   else etree.SubElement(parent, tag))
+        element = (
+            etree.SubElement(parent, tag, attributes)
+            if attributes
+            else etree.SubElement(parent, tag)
+        )
     if tag is not None:
         element.text = _text(text)
         for child in children:
@@ -69,14 +72,16 @@ class LxmlFloor(Floor):
         parser = etree.XMLParser(huge_tree=True)
         for path in ctx.outputs(".xml"):
             root = etree.parse(str(path), parser).getroot()
-            prolog = [c.text for c in reversed(list(root.itersiblings(preceding=True)))
-                      if c.tag is etree.Comment]
+            prolog = [
+                c.text
+                for c in reversed(list(root.itersiblings(preceding=True)))
+                if c.tag is etree.Comment
+            ]
             files.append((prolog, _read(root)))
         return files
 
     def size(self, content: list[tuple[list[str], Node]]) -> int:
-        return sum(sum(1 for child in root[4] if child[0] == "question")
-                   for _, root in content)
+        return sum(sum(1 for child in root[4] if child[0] == "question") for _, root in content)
 
     def write(self, content: list[tuple[list[str], Node]], folder: Path) -> list[Path]:
         paths = []

@@ -77,8 +77,10 @@ class _Group(click.Group):
         except Exception as exc:  # a bug, not the teacher's fault: still no traceback
             if ctx.obj and ctx.obj.get("traceback"):
                 raise
-            _echo_error(f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
-                        "nothing was written. Run again with --traceback and report it.")
+            _echo_error(
+                f"Error: qbank failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "nothing was written. Run again with --traceback and report it."
+            )
             sys.exit(1)
 
 
@@ -123,17 +125,36 @@ def _set_color(ctx: click.Context, param: click.Parameter, value: bool | None) -
     ctx.color = _color()
 
 
-@click.group(cls=_Group, epilog=EXAMPLES_QBANK,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
-              callback=_print_version,
-              help="Show qbank's version and those of Python and the libraries it uses.")
-@click.option("--color/--no-color", "color", default=None, expose_value=False, is_eager=True,
-              callback=_set_color,
-              help="Colour warnings and errors even when not on a terminal, or never "
-                   "(as NO_COLOR=1 does). Default: on a terminal only.")
-@click.option("--traceback", is_flag=True, hidden=False,
-              help="Show the Python traceback of an error (for developers).")
+@click.group(
+    cls=_Group,
+    epilog=EXAMPLES_QBANK,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show qbank's version and those of Python and the libraries it uses.",
+)
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_color,
+    help="Colour warnings and errors even when not on a terminal, or never "
+    "(as NO_COLOR=1 does). Default: on a terminal only.",
+)
+@click.option(
+    "--traceback",
+    is_flag=True,
+    hidden=False,
+    help="Show the Python traceback of an error (for developers).",
+)
 @click.pass_context
 def cli(ctx: click.Context, traceback: bool) -> None:
     """qbank turns a question bank into fresh, randomised practice.
@@ -161,10 +182,13 @@ class _GenerateCommand(click.Command):
         for param in own:
             if param.name == "formats":
                 left_out = [n for n in format_names() if n not in default_formats()]
-                param.help = ("Which files to write: " + ", ".join(["all", *format_names()])
-                              + ". Repeat for several. Default: all"
-                              + (f" (every format but {', '.join(left_out)})" if left_out
-                                 else "") + ".")
+                param.help = (
+                    "Which files to write: "
+                    + ", ".join(["all", *format_names()])
+                    + ". Repeat for several. Default: all"
+                    + (f" (every format but {', '.join(left_out)})" if left_out else "")
+                    + "."
+                )
                 param.callback = _check_formats
         at = next(i for i, p in enumerate(own) if p.name == "quiet")
         self.params = own[:at] + [_click_option(o) for o in format_options()] + own[at:]
@@ -172,16 +196,27 @@ class _GenerateCommand(click.Command):
 
 
 def _click_option(option) -> click.Option:
-    kind = (click.Path(exists=True, dir_okay=False) if option.path else
-            click.Choice(option.choices, case_sensitive=False) if option.choices else None)
-    param = click.Option([option.flag, option.name], is_flag=option.is_flag, type=kind,
-                         default=option.default, help=option.help)
+    kind = (
+        click.Path(exists=True, dir_okay=False)
+        if option.path
+        else click.Choice(option.choices, case_sensitive=False)
+        if option.choices
+        else None
+    )
+    param = click.Option(
+        [option.flag, option.name],
+        is_flag=option.is_flag,
+        type=kind,
+        default=option.default,
+        help=option.help,
+    )
     param.from_format = True  # type: ignore[attr-defined]
     return param
 
 
-def _check_formats(ctx: click.Context, param: click.Parameter,
-                   value: tuple[str, ...]) -> tuple[str, ...]:
+def _check_formats(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
     """An unknown format is a mistake in the command line: exit code 2, as click's own."""
     from .bank.messages import did_you_mean
     from .exporters import format_names
@@ -191,7 +226,10 @@ def _check_formats(ctx: click.Context, param: click.Parameter,
         if name != "all" and name not in known:
             raise click.BadParameter(
                 f"unknown format '{name}'{did_you_mean(name, known)}; the formats are "
-                f"{', '.join(known)} (or all)", ctx=ctx, param=param)
+                f"{', '.join(known)} (or all)",
+                ctx=ctx,
+                param=param,
+            )
     return value
 
 
@@ -201,37 +239,74 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
     from .exporters import format_names, registry
 
     helps = {name: cls.help for name, cls in registry().items()}
-    return [CompletionItem(name, help=helps.get(name, "every format"))
-            for name in ["all", *format_names()] if name.startswith(incomplete)]
+    return [
+        CompletionItem(name, help=helps.get(name, "every format"))
+        for name in ["all", *format_names()]
+        if name.startswith(incomplete)
+    ]
 
 
 @cli.command(cls=_GenerateCommand, epilog=EXAMPLES_GENERATE)
 @click.argument("banks", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("-n", "--variants", "count", type=click.IntRange(1, 100_000), default=None,
-              help="How many versions to make (default 1, or one per student with --roster).")
-@click.option("--seed", type=click.IntRange(0), default=None,
-              help="Seed for the random numbers; the same seed gives the same set again. "
-                   "Without it a seed is chosen and printed.")
-@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT",
-              shell_complete=_complete_format,
-              help="Which files to write (see 'qbank formats'). Repeat for several. "
-                   "Default: all.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
-              show_default=True, help="Folder to write into.")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
-                   "each student's name goes on their own worksheet.")
-@click.option("--unique", is_flag=True,
-              help="Make every version of each randomised question different (refused when "
-                   "a question's parameters allow fewer different versions than -n).")
-@click.option("--yes", is_flag=True,
-              help=f"Make more than {LARGE_RUN:,} versions without asking first.")
-@click.option("--replace", is_flag=True,
-              help="Overwrite the set already in the output folder even when it differs from "
-                   "this run's, instead of moving it aside (for a set that was never printed).")
+@click.option(
+    "-n",
+    "--variants",
+    "count",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="How many versions to make (default 1, or one per student with --roster).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=None,
+    help="Seed for the random numbers; the same seed gives the same set again. "
+    "Without it a seed is chosen and printed.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    shell_complete=_complete_format,
+    help="Which files to write (see 'qbank formats'). Repeat for several. Default: all.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Class list (CSV with a 'name' column, or 'first name' and 'last name'): "
+    "each student's name goes on their own worksheet.",
+)
+@click.option(
+    "--unique",
+    is_flag=True,
+    help="Make every version of each randomised question different (refused when "
+    "a question's parameters allow fewer different versions than -n).",
+)
+@click.option(
+    "--yes", is_flag=True, help=f"Make more than {LARGE_RUN:,} versions without asking first."
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite the set already in the output folder even when it differs from "
+    "this run's, instead of moving it aside (for a set that was never printed).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace, quiet,
-             **format_values):
+def generate(
+    banks, count, seed, formats, out_dir, roster, unique, yes, replace, quiet, **format_values
+):
     """Draw versions of one or more banks and write them in every chosen format.
 
     With no BANK, the built-in bank 'open-vs-closed-ai' is used. The bank is checked
@@ -250,21 +325,33 @@ def generate(banks, count, seed, formats, out_dir, roster, unique, yes, replace,
         if count is None:
             count = len(names)
         elif count < len(names):
-            raise QbankError(f"-n {count} is fewer than the {len(names)} students in the "
-                             "class list", file=roster)
+            raise QbankError(
+                f"-n {count} is fewer than the {len(names)} students in the class list", file=roster
+            )
     options = ExportOptions(roster=names, classes=classes, values=format_values)
     if (count or 1) > LARGE_RUN and not yes:
         _confirm_large_run(count)
 
     def on_start(total: int, chosen_seed: int) -> None:
         if seed is None:  # even with -q: the seed is what makes this set again
-            click.echo(f"Seed: {chosen_seed} (use --seed {chosen_seed} to make this set again)",
-                       err=True)
+            click.echo(
+                f"Seed: {chosen_seed} (use --seed {chosen_seed} to make this set again)", err=True
+            )
 
     progress = TerminalProgress(sys.stderr, enabled=not quiet)
-    result = run(banks, count=count or 1, seed=seed, formats=formats or ("all",),
-                 out_dir=out_dir, options=options, on_start=on_start, progress=progress,
-                 warn=progress.around(_warn), replace=replace, unique=unique)
+    result = run(
+        banks,
+        count=count or 1,
+        seed=seed,
+        formats=formats or ("all",),
+        out_dir=out_dir,
+        options=options,
+        on_start=on_start,
+        progress=progress,
+        warn=progress.around(_warn),
+        replace=replace,
+        unique=unique,
+    )
     if not quiet:
         for path in result.files:
             click.echo(f"Wrote {path}")
@@ -278,11 +365,16 @@ def _confirm_large_run(count: int) -> None:
     from .progress import is_terminal
 
     if is_terminal(sys.stdin) and is_terminal(sys.stderr):
-        click.confirm(f"Make {count:,} versions? That is more than {LARGE_RUN:,} and can take "
-                      "minutes", abort=True, err=True)
+        click.confirm(
+            f"Make {count:,} versions? That is more than {LARGE_RUN:,} and can take minutes",
+            abort=True,
+            err=True,
+        )
         return
-    raise QbankError(f"-n {count} makes more than {LARGE_RUN:,} versions; add --yes to make "
-                     "them (on a terminal qbank asks first, in case -n was mistyped)")
+    raise QbankError(
+        f"-n {count} makes more than {LARGE_RUN:,} versions; add --yes to make "
+        "them (on a terminal qbank asks first, in case -n was mistyped)"
+    )
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")
@@ -298,20 +390,41 @@ def validate(banks):
 
     loaded, _ = load_and_validate(banks, warn=_warn)
     for bank in loaded:
-        click.echo(f"{bank.file}: OK, {len(bank.questions)} questions "
-                   f"({sum(q.randomised for q in bank.questions)} randomised)")
+        click.echo(
+            f"{bank.file}: OK, {len(bank.questions)} questions "
+            f"({sum(q.randomised for q in bank.questions)} randomised)"
+        )
 
 
-@cli.command(epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3\n"
-                     "  qbank preview mybank.yaml -o exports/   # the set generated into exports/")
+@cli.command(
+    epilog="\b\nExamples:\n  qbank preview\n  qbank preview mybank.yaml --seed 7 --variant 3\n"
+    "  qbank preview mybank.yaml -o exports/   # the set generated into exports/"
+)
 @click.argument("bank", required=False, type=click.Path(dir_okay=False))
-@click.option("--seed", type=click.IntRange(0), default=None,
-              help="Seed for the random numbers. Default: the seed of the set last generated "
-                   "into OUT, or 0 when there is none.")
-@click.option("--variant", "number", type=click.IntRange(1, 100_000), default=1,
-              show_default=True, help="Which version to show.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="out",
-              show_default=True, help="Folder whose last generated set is shown (without --seed).")
+@click.option(
+    "--seed",
+    type=click.IntRange(0),
+    default=None,
+    help="Seed for the random numbers. Default: the seed of the set last generated "
+    "into OUT, or 0 when there is none.",
+)
+@click.option(
+    "--variant",
+    "number",
+    type=click.IntRange(1, 100_000),
+    default=1,
+    show_default=True,
+    help="Which version to show.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Folder whose last generated set is shown (without --seed).",
+)
 def preview(bank, seed, number, out_dir):
     """Show one version of a bank with its answer key in the terminal.
 
@@ -328,10 +441,14 @@ def preview(bank, seed, number, out_dir):
         seed = shown.seed
     elif seed is None:
         seed = 0
-        click.echo(f"Showing seed 0: no set of '{loaded.id}' was generated into "
-                   f"{Path(out_dir)}{os.sep} (--seed shows another)", err=True)
-    generated = generate_within_limits(loaded, number, seed, compiled,
-                                       unique=shown is not None and shown.unique)
+        click.echo(
+            f"Showing seed 0: no set of '{loaded.id}' was generated into "
+            f"{Path(out_dir)}{os.sep} (--seed shows another)",
+            err=True,
+        )
+    generated = generate_within_limits(
+        loaded, number, seed, compiled, unique=shown is not None and shown.unique
+    )
     if shown is not None and (why := shown.differs(generated, number)):
         _warn(why)
     click.echo(render_version(generated, number))
@@ -352,22 +469,30 @@ def list_questions(bank):
     if not bank:
         from .bank.loader import default_bank_path
 
-        click.echo(f"The built-in bank is {default_bank_path()}\n"
-                   "(copy it to edit with 'qbank new --from-default')\n")
+        click.echo(
+            f"The built-in bank is {default_bank_path()}\n"
+            "(copy it to edit with 'qbank new --from-default')\n"
+        )
     click.echo(render_list(loaded))
 
 
-@cli.command("new", epilog="""
+@cli.command(
+    "new",
+    epilog="""
 \b
 Examples:
   qbank new                       # my-bank.yaml
   qbank new fractions             # fractions.yaml, with the id 'fractions'
   qbank new banks/week-3.yaml
   qbank new --from-default        # open-vs-closed-ai.yaml, a copy of the built-in bank
-""")
+""",
+)
 @click.argument("name", required=False)
-@click.option("--from-default", is_flag=True,
-              help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.")
+@click.option(
+    "--from-default",
+    is_flag=True,
+    help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.",
+)
 def new(name: str | None, from_default: bool) -> None:
     """Write a new bank file to start from.
 
@@ -381,8 +506,11 @@ def new(name: str | None, from_default: bool) -> None:
     from .starter import new_bank
 
     made = new_bank(name, from_default=from_default)
-    what = "a copy of the built-in bank" if from_default else (
-        "a starter bank with one question of every type")
+    what = (
+        "a copy of the built-in bank"
+        if from_default
+        else ("a starter bank with one question of every type")
+    )
     click.echo(f"Wrote {made.bank}: {what} (id '{made.bank_id}').")
     if made.schema is not None:
         click.echo(f"Wrote {made.schema}: lets editors complete and check bank files.")
@@ -402,7 +530,9 @@ def formats_command():
         click.echo(f"{name:8} {cls.help}")
 
 
-@cli.command("schema", epilog="""
+@cli.command(
+    "schema",
+    epilog="""
 \b
 Examples:
   qbank schema -o qbank-bank.schema.json
@@ -411,9 +541,16 @@ Examples:
 Then put this line at the top of a bank file, for completion and checking in VS Code
 (with the YAML extension) and other editors:
   # yaml-language-server: $schema=qbank-bank.schema.json
-""")
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False), default=None,
-              help="Write the schema into this file (replacing it) instead of printing it.")
+""",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the schema into this file (replacing it) instead of printing it.",
+)
 def schema_command(out_file: str | None) -> None:
     """Print the JSON Schema of bank files, for editors.
 

@@ -15,7 +15,7 @@ there is the one a run makes, and if not, which questions changed.
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
+from collections.abc import Mapping
 
 from .exporters.jsonrecord import dumps, question_record
 from .model import GeneratedSet
@@ -68,5 +68,7 @@ def version_digests(generated: GeneratedSet) -> list[str]:
 
 def question_digests(generated: GeneratedSet) -> dict[str, str]:
     """One digest per question: all of its variants in this set."""
-    return {qid: _hex("\x1f".join(digests).encode())
-            for qid, digests in variant_digests(generated).items()}
+    return {
+        qid: _hex("\x1f".join(digests).encode())
+        for qid, digests in variant_digests(generated).items()
+    }

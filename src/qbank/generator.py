@@ -28,8 +28,9 @@ import gc
 import hashlib
 import itertools
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import limits, numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
@@ -37,7 +38,13 @@ from .errors import BankInvalid, Problem, QbankError, TemplateProblem
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet, Param, Question, Repeats, Variant
 from .numeric import CONTEXT, canonical, plain
-from .templates import Compiled, compile_formula, compile_template, is_template, unknown_name_message
+from .templates import (
+    Compiled,
+    compile_formula,
+    compile_template,
+    is_template,
+    unknown_name_message,
+)
 
 #: Grids with at most this many values are listed once per question; larger ones (a
 #: range may hold up to 10**12 values) work each drawn value out when it is drawn.
@@ -52,7 +59,7 @@ def variant_seed(seed: int, bank_id: str, question_id: str, number: int) -> int:
 class _Static:
     """A text with no template markers: rendering is the identity (the common case)."""
 
-    __slots__ = ("source", "names")
+    __slots__ = ("names", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -72,7 +79,7 @@ class ParamGrid:
     on every draw.
     """
 
-    __slots__ = ("param", "size", "_listed")
+    __slots__ = ("_listed", "param", "size")
 
     def __init__(self, param: Param) -> None:
         self.param = param
@@ -128,16 +135,18 @@ class _Compiler:
         self.known: set[str] = {p.name for p in q.params}
         self.with_answer: set[str] = set()
 
-    def template(self, source: str, field: str, known: set[str],
-                 line: int | None = None) -> Renderable:
+    def template(
+        self, source: str, field: str, known: set[str], line: int | None = None
+    ) -> Renderable:
         compiled = self._compile(source, field, "template", known, line)
         return compiled if compiled is not None else _Static(source)
 
     def formula(self, source: str, field: str, known: set[str]) -> Compiled | None:
         return self._compile(source, field, "formula", known, None)
 
-    def _compile(self, source: str, field_name: str, kind: str, known: set[str],
-                 line: int | None) -> Any:
+    def _compile(
+        self, source: str, field_name: str, kind: str, known: set[str], line: int | None
+    ) -> Any:
         q = self.q
         try:
             if kind == "formula":
@@ -150,16 +159,19 @@ class _Compiler:
                 message = unknown_name_message(name, [*known, *FUNCTIONS, *CONSTANTS])
                 later = [n for n, _ in q.let if n == name]
                 if later and field_name.startswith("let"):
-                    message += (" — 'let' values are worked out in order, so a value can "
-                                "only use the ones above it")
+                    message += (
+                        " — 'let' values are worked out in order, so a value can "
+                        "only use the ones above it"
+                    )
                 elif name == "answer":
                     message += " — 'answer' can only be used in the solution and feedback"
                 raise TemplateProblem(message)
             return compiled
         except QbankError as exc:
             loc = _where(q, field_name.split(".")[0])
-            self.problems.append(Problem(f"in '{field_name}': {exc.message}", loc["file"],
-                                         line or loc["line"], q.id))
+            self.problems.append(
+                Problem(f"in '{field_name}': {exc.message}", loc["file"], line or loc["line"], q.id)
+            )
             return None
 
 
@@ -200,28 +212,40 @@ def param_values(param: Param) -> int:
     if param.choices:
         return len(param.choices)
     span = numeric.to_decimal(param.maximum) - numeric.to_decimal(param.minimum)
-    return int(CONTEXT.divide(span, numeric.to_decimal(param.step)).to_integral_value(
-        rounding="ROUND_FLOOR")) + 1
+    return (
+        int(
+            CONTEXT.divide(span, numeric.to_decimal(param.step)).to_integral_value(
+                rounding="ROUND_FLOOR"
+            )
+        )
+        + 1
+    )
 
 
 def param_value(param: Param, index: int) -> Any:
     if param.choices:
         return param.choices[index]
-    return canonical(CONTEXT.add(numeric.to_decimal(param.minimum),
-                                 CONTEXT.multiply(index, numeric.to_decimal(param.step))))
+    return canonical(
+        CONTEXT.add(
+            numeric.to_decimal(param.minimum),
+            CONTEXT.multiply(index, numeric.to_decimal(param.step)),
+        )
+    )
 
 
 def _shown_values(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k} = {plain(v) if numeric.is_number(v) else repr(v)}"
-                     for k, v in values.items())
+    return ", ".join(
+        f"{k} = {plain(v) if numeric.is_number(v) else repr(v)}" for k, v in values.items()
+    )
 
 
 class _DrawFailed(Exception):
     pass
 
 
-def build_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], number: int,
-                  seed: int) -> Variant:
+def build_variant(
+    cq: CompiledQuestion, drawn: Mapping[str, Any], number: int, seed: int
+) -> Variant:
     """Compute everything of one variant from its drawn parameter values.
 
     Raises :class:`_DrawFailed` when a 'where' condition does not hold, and
@@ -265,20 +289,25 @@ def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int = 0
         feedback = cq.feedback.run(answer_values)
     except TemplateProblem as exc:
         detail = f" (with {_shown_values(drawn)})" if drawn else ""
-        raise TemplateProblem(f"in '{step}': {exc.message}{detail}",
-                              **_where(q, step.split(".")[0])) from None
+        raise TemplateProblem(
+            f"in '{step}': {exc.message}{detail}", **_where(q, step.split(".")[0])
+        ) from None
     derived = {name: values[name] for name, _ in cq.let}
-    return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer,
-                 own.payload)
+    return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload)
 
 
 #: Marks a remembered draw whose 'where' conditions do not hold.
 _REJECTED = object()
 
 
-def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
-                 memo: dict[tuple[int, ...], Any] | None = None,
-                 unique: UniqueDraws | None = None) -> Variant:
+def draw_variant(
+    cq: CompiledQuestion,
+    bank_id: str,
+    seed: int,
+    number: int,
+    memo: dict[tuple[int, ...], Any] | None = None,
+    unique: UniqueDraws | None = None,
+) -> Variant:
     """Variant ``number`` of a question under ``seed``: draw until 'where' holds (bounded).
 
     ``memo`` (one dict per question and run, filled here) remembers what each draw made
@@ -294,8 +323,13 @@ def draw_variant(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
     return _draw(cq, bank_id, seed, number, memo, unique)[0]
 
 
-def _build(cq: CompiledQuestion, positions: tuple[int, ...], number: int, vseed: int,
-           memo: dict[tuple[int, ...], Any] | None) -> Any:
+def _build(
+    cq: CompiledQuestion,
+    positions: tuple[int, ...],
+    number: int,
+    vseed: int,
+    memo: dict[tuple[int, ...], Any] | None,
+) -> Any:
     """What a draw makes (a :class:`Drawn`), or ``_REJECTED`` when 'where' does not hold."""
     made = memo.get(positions) if memo is not None else None
     if made is None:
@@ -308,9 +342,14 @@ def _build(cq: CompiledQuestion, positions: tuple[int, ...], number: int, vseed:
     return made
 
 
-def _draw(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
-          memo: dict[tuple[int, ...], Any] | None,
-          unique: UniqueDraws | None = None) -> tuple[Variant, tuple[int, ...]]:
+def _draw(
+    cq: CompiledQuestion,
+    bank_id: str,
+    seed: int,
+    number: int,
+    memo: dict[tuple[int, ...], Any] | None,
+    unique: UniqueDraws | None = None,
+) -> tuple[Variant, tuple[int, ...]]:
     q = cq.question
     if KINDS[q.type].seeded:
         memo = None
@@ -334,12 +373,15 @@ def _draw(cq: CompiledQuestion, bank_id: str, seed: int, number: int,
         raise TemplateProblem(
             f"no version different from the {len(taken):,} before it was found in "
             f"{limits.MAX_DRAWS:,} draws; its parameters allow too few different versions for "
-            "--unique: widen their ranges or make fewer versions (-n)", **_where(q, "params"))
+            "--unique: widen their ranges or make fewer versions (-n)",
+            **_where(q, "params"),
+        )
     raise TemplateProblem(
         f"the 'where' conditions ({'; '.join(q.where)}) did not hold in {limits.MAX_DRAWS:,} draws"
         + ("" if q.params else " (the question has no parameters)")
         + "; widen the parameter ranges or relax the conditions",
-        **_where(q, "where"))
+        **_where(q, "where"),
+    )
 
 
 def space_size(cq: CompiledQuestion) -> int:
@@ -359,8 +401,9 @@ class UniqueDraws:
         self._valid: list[tuple[int, ...]] | None = None
         self._tick = tick
 
-    def valid(self, cq: CompiledQuestion,
-              memo: dict[tuple[int, ...], Any] | None) -> list[tuple[int, ...]]:
+    def valid(
+        self, cq: CompiledQuestion, memo: dict[tuple[int, ...], Any] | None
+    ) -> list[tuple[int, ...]]:
         """Every draw 'where' allows, in grid order; empty for a space too large to list."""
         if self._valid is None:
             self._valid = []
@@ -373,8 +416,9 @@ class UniqueDraws:
                         self._valid.append(positions)
         return self._valid
 
-    def possible(self, cq: CompiledQuestion,
-                 memo: dict[tuple[int, ...], Any] | None) -> tuple[int, bool]:
+    def possible(
+        self, cq: CompiledQuestion, memo: dict[tuple[int, ...], Any] | None
+    ) -> tuple[int, bool]:
         """How many different versions the question can have, and whether that is exact
         (a large space with 'where' conditions is not listed: at most its size)."""
         size = space_size(cq)
@@ -398,10 +442,14 @@ def compile_bank(bank: Bank) -> dict[str, CompiledQuestion]:
     return compiled
 
 
-def generate(bank: Bank, count: int = 1, seed: int = 0,
-             progress: Callable[[int], None] | None = None,
-             compiled: Mapping[str, CompiledQuestion] | None = None,
-             unique: bool = False) -> GeneratedSet:
+def generate(
+    bank: Bank,
+    count: int = 1,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+    compiled: Mapping[str, CompiledQuestion] | None = None,
+    unique: bool = False,
+) -> GeneratedSet:
     """Draw ``count`` versions of a bank under ``seed``.
 
     Versions of a randomised question that drew the same values are counted in the set's
@@ -430,8 +478,7 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
             n = count if q.randomised else 1
             out = []
             for k in range(1, n + 1):
-                variant, positions = _draw(cq, bank.id, seed, k, memo,
-                                           drawn if unique else None)
+                variant, positions = _draw(cq, bank.id, seed, k, memo, drawn if unique else None)
                 drawn.taken.add(positions)
                 out.append(variant)
                 if progress is not None:
@@ -444,12 +491,18 @@ def generate(bank: Bank, count: int = 1, seed: int = 0,
     finally:
         if collecting:
             gc.enable()
-    return GeneratedSet(bank=bank, seed=seed, count=count, variants=variants,
-                        repeats=tuple(repeats))
+    return GeneratedSet(
+        bank=bank, seed=seed, count=count, variants=variants, repeats=tuple(repeats)
+    )
 
 
-def _check_unique(bank: Bank, compiled: Mapping[str, CompiledQuestion], count: int,
-                  memos: dict[str, dict], draws: dict[str, UniqueDraws]) -> None:
+def _check_unique(
+    bank: Bank,
+    compiled: Mapping[str, CompiledQuestion],
+    count: int,
+    memos: dict[str, dict],
+    draws: dict[str, UniqueDraws],
+) -> None:
     problems = []
     for q in bank.questions:
         if not q.randomised:
@@ -460,9 +513,15 @@ def _check_unique(bank: Bank, compiled: Mapping[str, CompiledQuestion], count: i
         memo = None if KINDS[q.type].seeded else memos[q.id]
         possible, _ = draws[q.id].possible(cq, memo)
         if possible < count:
-            problems.append(Problem(
-                f"has only {possible:,} possible version{'s' if possible != 1 else ''}; "
-                f"-n {count} --unique needs {count:,}", q.file, q.line_of("params"), q.id))
+            problems.append(
+                Problem(
+                    f"has only {possible:,} possible version{'s' if possible != 1 else ''}; "
+                    f"-n {count} --unique needs {count:,}",
+                    q.file,
+                    q.line_of("params"),
+                    q.id,
+                )
+            )
     if problems:
         raise BankInvalid(problems)
 

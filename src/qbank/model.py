@@ -7,9 +7,10 @@ exporters read :class:`GeneratedSet` and never render templates or evaluate form
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 Number = int | Decimal
 
@@ -28,8 +29,9 @@ class Param:
         from .numeric import plain
 
         if self.choices:
-            return "one of " + ", ".join(plain(c) if not isinstance(c, str) else repr(c)
-                                         for c in self.choices)
+            return "one of " + ", ".join(
+                plain(c) if not isinstance(c, str) else repr(c) for c in self.choices
+            )
         return f"{plain(self.minimum)} to {plain(self.maximum)} step {plain(self.step)}"
 
 
@@ -219,8 +221,7 @@ class GeneratedSet:
     repeats: tuple[Repeats, ...] = ()
     #: Per question id, the digest of each variant: filled on first use by
     #: :func:`qbank.content.variant_digests` (what students see, as short hashes).
-    digests: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False,
-                                                repr=False)
+    digests: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def version(self, k: int) -> list[Variant]:
         """Version k (1-based) of the worksheet: variant k of every randomised question."""

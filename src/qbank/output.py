@@ -25,12 +25,12 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
-from . import __version__
-from . import limits
+from . import __version__, limits
 from .errors import OutputError
 
 PARTIAL_PREFIX = ".qbank-partial-"
@@ -76,8 +76,9 @@ class AtomicOutputSet:
     :meth:`commit` once everything is written.
     """
 
-    def __init__(self, out_dir: Path, warn: Callable[[str], None] | None = None, *,
-                 replace: bool = False) -> None:
+    def __init__(
+        self, out_dir: Path, warn: Callable[[str], None] | None = None, *, replace: bool = False
+    ) -> None:
         self.out_dir = Path(out_dir)
         self._warn = warn or (lambda message: None)
         #: Overwrite an earlier set whose content differs instead of moving it aside.
@@ -92,14 +93,19 @@ class AtomicOutputSet:
             _remove_stale_partials(self.out_dir)
             self._tmp = Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=self.out_dir))
         except OSError as exc:
-            raise OutputError(f"cannot create the output folder {self.out_dir}: "
-                              f"{exc.strerror}") from None
+            raise OutputError(
+                f"cannot create the output folder {self.out_dir}: {exc.strerror}"
+            ) from None
 
     # -- what exporters use --------------------------------------------------------------
 
     def _claim(self, name: str) -> Path:
-        if (not _SAFE_NAME.match(name) or name.startswith(".") or name.endswith((" ", "."))
-                or _WINDOWS_RESERVED.match(name)):
+        if (
+            not _SAFE_NAME.match(name)
+            or name.startswith(".")
+            or name.endswith((" ", "."))
+            or _WINDOWS_RESERVED.match(name)
+        ):
             raise OutputError(f"'{name}' is not a safe file name")
         if name.casefold() in (n.casefold() for n in self._names):
             raise OutputError(f"two outputs of this run are both named '{name}'")
@@ -127,8 +133,9 @@ class AtomicOutputSet:
 
     # -- what the pipeline uses ----------------------------------------------------------
 
-    def begin_set(self, bank_id: str, *, seed: int, count: int,
-                  content: SetContent | None = None) -> None:
+    def begin_set(
+        self, bank_id: str, *, seed: int, count: int, content: SetContent | None = None
+    ) -> None:
         """The files claimed from now on belong to ``bank_id``'s set made with ``seed``.
 
         ``content`` is what its students see; without it, an earlier set cannot be shown
@@ -179,8 +186,11 @@ class AtomicOutputSet:
         files = list(new.names)
         if earlier is not None and _same_content(earlier, new):
             # The same content: keep listing the formats written earlier.
-            files += [n for n in earlier["files"]
-                      if _is_plain_name(n) and n not in files and (self.out_dir / n).is_file()]
+            files += [
+                n
+                for n in earlier["files"]
+                if _is_plain_name(n) and n not in files and (self.out_dir / n).is_file()
+            ]
         elif earlier is not None or collisions:
             if self.replace:
                 self._say_replaced(new, earlier)
@@ -188,12 +198,16 @@ class AtomicOutputSet:
                 self._move_aside(new, earlier, collisions)
         content = new.content
         record: dict[str, Any] = {
-            "bank": new.bank_id, "seed": new.seed, "count": new.count, "files": files,
+            "bank": new.bank_id,
+            "seed": new.seed,
+            "count": new.count,
+            "files": files,
             "generator": f"qbank {__version__}",
             "note": "Written by qbank: which files belong to this set, and digests of what "
-                    "students see. A run whose set differs (another seed, an edited bank) "
-                    "moves these files into seed-<seed>/ or seed-<seed>-<date>/ instead of "
-                    "overwriting them."}
+            "students see. A run whose set differs (another seed, an edited bank) "
+            "moves these files into seed-<seed>/ or seed-<seed>-<date>/ instead of "
+            "overwriting them.",
+        }
         if content is not None:
             record["unique"] = content.unique
             record["options"] = content.options
@@ -210,8 +224,7 @@ class AtomicOutputSet:
         listed = [n for n in (earlier or {}).get("files", []) if _is_plain_name(n)]
         return [n for n in dict.fromkeys(listed + collisions) if (self.out_dir / n).is_file()]
 
-    def _move_aside(self, new: _Set, earlier: dict[str, Any] | None,
-                    collisions: list[str]) -> None:
+    def _move_aside(self, new: _Set, earlier: dict[str, Any] | None, collisions: list[str]) -> None:
         seed = earlier.get("seed") if earlier else None
         files = self._earlier_files(earlier, collisions)
         if not files:
@@ -234,37 +247,49 @@ class AtomicOutputSet:
         count = f"{len(files)} file{'s' if len(files) != 1 else ''}"
         if seed is None or seed != new.seed:
             made = f"made with seed {seed}" if seed is not None else "made earlier"
-            self.warn(f"{self.out_dir} already held a set of '{new.bank_id}' {made} "
-                      f"({count}); moved it to {folder}{os.sep} so that this run "
-                      f"(seed {new.seed}) does not overwrite it")
+            self.warn(
+                f"{self.out_dir} already held a set of '{new.bank_id}' {made} "
+                f"({count}); moved it to {folder}{os.sep} so that this run "
+                f"(seed {new.seed}) does not overwrite it"
+            )
             return
-        self.warn(f"{_what_changed(earlier, new, self.out_dir)}; moved that set (seed {seed}, "
-                  f"{count}) to {folder}{os.sep} so that this run does not overwrite it "
-                  "(--replace overwrites a set that was never printed)")
+        self.warn(
+            f"{_what_changed(earlier, new, self.out_dir)}; moved that set (seed {seed}, "
+            f"{count}) to {folder}{os.sep} so that this run does not overwrite it "
+            "(--replace overwrites a set that was never printed)"
+        )
 
     def _say_replaced(self, new: _Set, earlier: dict[str, Any] | None) -> None:
         """``replace``: the earlier set is overwritten; its files of other formats are left
         where they are but no longer belong to the set (they were made from other content)."""
         left = [n for n in self._earlier_files(earlier, []) if n not in new.names]
         if left:
-            self.warn(f"replaced the set of '{new.bank_id}' in {self.out_dir}; "
-                      f"{', '.join(left)} {'was' if len(left) == 1 else 'were'} made from the "
-                      "set it replaced and no longer match it")
+            self.warn(
+                f"replaced the set of '{new.bank_id}' in {self.out_dir}; "
+                f"{', '.join(left)} {'was' if len(left) == 1 else 'were'} made from the "
+                "set it replaced and no longer match it"
+            )
 
 
 def _same_content(earlier: dict[str, Any], new: _Set) -> bool:
     """Whether the earlier set is exactly what this run makes (as students see it)."""
-    return (new.content is not None and earlier.get("seed") == new.seed
-            and earlier.get("count") == new.count
-            and earlier.get("options", {}) == new.content.options
-            and earlier.get("versions") == new.content.versions)
+    return (
+        new.content is not None
+        and earlier.get("seed") == new.seed
+        and earlier.get("count") == new.count
+        and earlier.get("options", {}) == new.content.options
+        and earlier.get("versions") == new.content.versions
+    )
 
 
 def _what_changed(earlier: dict[str, Any], new: _Set, out_dir: Path) -> str:
     """Why a set of the same seed differs, in a teacher's words."""
     made_by = earlier.get("generator")
-    by = (f" (that set was made by {made_by}, this is qbank {__version__})"
-          if made_by and made_by != f"qbank {__version__}" else "")
+    by = (
+        f" (that set was made by {made_by}, this is qbank {__version__})"
+        if made_by and made_by != f"qbank {__version__}"
+        else ""
+    )
     the_set = f"the set of '{new.bank_id}' in {out_dir}"
     if new.content is None or earlier.get("versions") is None:
         return f"{out_dir} already held a set of '{new.bank_id}' whose content was not recorded{by}"
@@ -288,8 +313,13 @@ def _what_changed(earlier: dict[str, Any], new: _Set, out_dir: Path) -> str:
     for flag in dict.fromkeys([*was_options, *options]):
         was, now_value = was_options.get(flag), options.get(flag)
         if was != now_value:
-            how = (f"without {flag}" if was in (None, False)
-                   else f"with {flag}" if was is True else f"with {flag} {was}")
+            how = (
+                f"without {flag}"
+                if was in (None, False)
+                else f"with {flag}"
+                if was is True
+                else f"with {flag} {was}"
+            )
             reasons.append(f"{the_set} was made {how}")
     return "; ".join(reasons) or f"{the_set} differs{by}"
 
@@ -329,9 +359,12 @@ def read_manifest(out_dir: Path, bank_id: str) -> dict[str, Any] | None:
         return {"seed": None, "files": []}  # unreadable: treat as a set of unknown seed
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         return {"seed": None, "files": []}
-    out: dict[str, Any] = {"seed": _whole(data.get("seed")), "files": data["files"],
-                           "count": _whole(data.get("count")),
-                           "unique": data.get("unique") is True}
+    out: dict[str, Any] = {
+        "seed": _whole(data.get("seed")),
+        "files": data["files"],
+        "count": _whole(data.get("count")),
+        "unique": data.get("unique") is True,
+    }
     if isinstance(data.get("generator"), str):
         out["generator"] = data["generator"]
     versions = data.get("versions")

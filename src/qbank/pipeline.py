@@ -11,23 +11,28 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as with_changes
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
-from . import content, generator, trials
-from . import limits
+from . import content, generator, limits, trials
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
-from .exporters import (ExportOptions, default_formats, format_options, formats_using,
-                        get_exporter, registry)
+from .exporters import (
+    ExportOptions,
+    default_formats,
+    format_options,
+    formats_using,
+    get_exporter,
+    registry,
+)
 from .generator import CompiledQuestion, generate, total_variants
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet, Repeats
 from .output import AtomicOutputSet, SetContent
 from .templates import output_limit, time_limit
-
 
 Warn = Callable[[str], None]
 
@@ -78,8 +83,10 @@ def load_banks(paths: Sequence[str | Path], warn: Warn | None = None) -> list[Ba
     return banks
 
 
-def load_and_validate(paths: Sequence[str | Path], warn: Warn | None = None,
-                      ) -> tuple[list[Bank], dict[str, dict[str, CompiledQuestion]]]:
+def load_and_validate(
+    paths: Sequence[str | Path],
+    warn: Warn | None = None,
+) -> tuple[list[Bank], dict[str, dict[str, CompiledQuestion]]]:
     """What ``qbank validate`` does: every problem of every bank, all at once.
 
     The banks that load are validated even when another bank does not load, so one run
@@ -96,8 +103,7 @@ def load_and_validate(paths: Sequence[str | Path], warn: Warn | None = None,
     return banks, compiled
 
 
-def _load_each(paths: Sequence[str | Path],
-               warn: Warn | None) -> tuple[list[Bank], list[Problem]]:
+def _load_each(paths: Sequence[str | Path], warn: Warn | None) -> tuple[list[Bank], list[Problem]]:
     problems: list[Problem] = []
     banks = []
     for path in paths or [None]:
@@ -121,8 +127,11 @@ def _check_distinct(banks: list[Bank]) -> None:
         # Case-insensitive: on Windows and macOS 'Unit1.json' and 'unit1.json' are one file.
         other = seen.setdefault(bank.id.casefold(), bank)
         if other is not bank:
-            raise QbankError(f"two banks have the same id '{bank.id}' (also in {other.file}); "
-                             "their files would overwrite each other", file=bank.file)
+            raise QbankError(
+                f"two banks have the same id '{bank.id}' (also in {other.file}); "
+                "their files would overwrite each other",
+                file=bank.file,
+            )
 
 
 def validate_banks(banks: Sequence[Bank]) -> dict[str, dict[str, CompiledQuestion]]:
@@ -155,14 +164,25 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
     with time_limit(limits.BANK_CHECK_SECONDS, _bank_too_slow()) as bank_limit:
         for question in bank.questions:
             if bank_limit.expired:
-                problems.append(Problem(bank_limit.message + "; this question and the ones "
-                                        "after it were not checked", question.file,
-                                        question.line, question.id))
+                problems.append(
+                    Problem(
+                        bank_limit.message + "; this question and the ones "
+                        "after it were not checked",
+                        question.file,
+                        question.line,
+                        question.id,
+                    )
+                )
                 break
-            with time_limit(limits.QUESTION_CHECK_SECONDS, _question_too_slow()) as clock, \
-                    output_limit(limits.QUESTION_CHECK_CHARACTERS, _too_much_text(
-                        "while its parameter values are tried", limits.QUESTION_CHECK_CHARACTERS)
-                    ) as text:
+            with (
+                time_limit(limits.QUESTION_CHECK_SECONDS, _question_too_slow()) as clock,
+                output_limit(
+                    limits.QUESTION_CHECK_CHARACTERS,
+                    _too_much_text(
+                        "while its parameter values are tried", limits.QUESTION_CHECK_CHARACTERS
+                    ),
+                ) as text,
+            ):
                 try:
                     cq = generator.compile_question(question)
                 except BankInvalid as exc:
@@ -178,13 +198,16 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
             kept_characters += written if cq.tried else 0
             keep -= len(cq.tried)
             compiled[question.id] = cq
-            if clock.expired and bank_limit.deadline > time.monotonic() + \
-                    limits.QUESTION_CHECK_SECONDS:
+            if (
+                clock.expired
+                and bank_limit.deadline > time.monotonic() + limits.QUESTION_CHECK_SECONDS
+            ):
                 # A bank built to be slow: give the rest of it one question's time, not
                 # the whole bank's, so a bank of many slow questions still ends quickly.
                 bank_limit.deadline = time.monotonic() + limits.QUESTION_CHECK_SECONDS
-                bank_limit.message = (f"checking stopped early because question "
-                                      f"'{question.id}' was too slow to check")
+                bank_limit.message = (
+                    f"checking stopped early because question '{question.id}' was too slow to check"
+                )
     if problems:
         raise BankInvalid(problems)
     return compiled
@@ -195,32 +218,44 @@ def _too_long_variant(cq: CompiledQuestion) -> Problem | None:
     for made in cq.tried.values():
         if isinstance(made, Drawn) and variant_characters(made) > limits.VARIANT_CHARACTERS:
             q = cq.question
-            return Problem(_too_much_text("for one version", limits.VARIANT_CHARACTERS), q.file,
-                           q.line, q.id)
+            return Problem(
+                _too_much_text("for one version", limits.VARIANT_CHARACTERS), q.file, q.line, q.id
+            )
     return None
 
 
 def variant_characters(drawn: Drawn) -> int:
     """How many characters of text a draw holds (what its memory grows with)."""
-    texts = [drawn.text, drawn.title, drawn.solution, drawn.feedback,
-             *KINDS[drawn.question.type].texts(drawn.payload),
-             *(x for x in drawn.derived.values() if isinstance(x, str))]
+    texts = [
+        drawn.text,
+        drawn.title,
+        drawn.solution,
+        drawn.feedback,
+        *KINDS[drawn.question.type].texts(drawn.payload),
+        *(x for x in drawn.derived.values() if isinstance(x, str)),
+    ]
     return sum(map(len, texts))
 
 
 def _question_too_slow() -> str:
-    return (f"trying this question's parameter values took longer than "
-            f"{limits.QUESTION_CHECK_SECONDS:g} seconds; its formulas or texts do too much work")
+    return (
+        f"trying this question's parameter values took longer than "
+        f"{limits.QUESTION_CHECK_SECONDS:g} seconds; its formulas or texts do too much work"
+    )
 
 
 def _too_much_text(when: str, limit: int) -> str:
-    return (f"the texts it makes {when} would be longer than {limit:,} characters; it makes "
-            "too much text")
+    return (
+        f"the texts it makes {when} would be longer than {limit:,} characters; it makes "
+        "too much text"
+    )
 
 
 def _bank_too_slow() -> str:
-    return (f"checking the bank took longer than {limits.BANK_CHECK_SECONDS:g} seconds; split it "
-            "into smaller banks or simplify its formulas")
+    return (
+        f"checking the bank took longer than {limits.BANK_CHECK_SECONDS:g} seconds; split it "
+        "into smaller banks or simplify its formulas"
+    )
 
 
 def resolve_formats(formats: Sequence[str]) -> list[str]:
@@ -230,8 +265,9 @@ def resolve_formats(formats: Sequence[str]) -> list[str]:
         return [name for name in known if name in wanted]
     unknown = [f for f in formats if f not in known]
     if unknown:
-        raise QbankError(f"unknown format '{unknown[0]}'; the formats are "
-                         f"{', '.join(known)} (or all)")
+        raise QbankError(
+            f"unknown format '{unknown[0]}'; the formats are {', '.join(known)} (or all)"
+        )
     return list(dict.fromkeys(formats))
 
 
@@ -243,8 +279,10 @@ def _warn_unused_options(options: ExportOptions, formats: list[str], warn: Warn)
         users = formats_using(option)
         if not set(users) & set(formats):
             which = " and ".join(filter(None, [", ".join(users[:-1]), users[-1]]))
-            warn(f"{option.flag} is for {which}, which {'are' if len(users) > 1 else 'is'} "
-                 f"not among the formats written ({', '.join(formats)}); it has no effect")
+            warn(
+                f"{option.flag} is for {which}, which {'are' if len(users) > 1 else 'is'} "
+                f"not among the formats written ({', '.join(formats)}); it has no effect"
+            )
 
 
 def source_date_epoch() -> float | None:
@@ -254,37 +292,49 @@ def source_date_epoch() -> float | None:
     try:
         return float(int(value))
     except ValueError:
-        raise QbankError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{value}'") from None
+        raise QbankError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{value}'"
+        ) from None
 
 
-def generate_within_limits(bank: Bank, count: int, seed: int,
-                           compiled: dict[str, CompiledQuestion],
-                           progress: Callable[[int], None] | None = None,
-                           unique: bool = False) -> GeneratedSet:
+def generate_within_limits(
+    bank: Bank,
+    count: int,
+    seed: int,
+    compiled: dict[str, CompiledQuestion],
+    progress: Callable[[int], None] | None = None,
+    unique: bool = False,
+) -> GeneratedSet:
     """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
-    message = (f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
-               "seconds; its formulas or texts do too much work")
-    with time_limit(limits.VARIANT_SECONDS, message) as per_variant, \
-            output_limit(limits.VARIANT_CHARACTERS, _too_much_text("for one version",
-                                                           limits.VARIANT_CHARACTERS)) as text:
+    message = (
+        f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
+        "seconds; its formulas or texts do too much work"
+    )
+    with (
+        time_limit(limits.VARIANT_SECONDS, message) as per_variant,
+        output_limit(
+            limits.VARIANT_CHARACTERS, _too_much_text("for one version", limits.VARIANT_CHARACTERS)
+        ) as text,
+    ):
+
         def next_variant(step: int) -> None:
             per_variant.renew()
             text.renew()
             if progress is not None:
                 progress(step)
 
-        return generate(bank, count, seed, progress=next_variant, compiled=compiled,
-                        unique=unique)
+        return generate(bank, count, seed, progress=next_variant, compiled=compiled, unique=unique)
 
 
 def repeats_message(repeats: Repeats) -> str:
     """The warning for a question whose versions repeat (a teacher may want --unique)."""
     q, n, possible = repeats.question, repeats.versions, repeats.possible
     d = repeats.distinct
-    said = (f"{n:,} versions but only {d:,} distinct "
-            f"{'one was' if d == 1 else 'ones were'} drawn")
+    said = f"{n:,} versions but only {d:,} distinct {'one was' if d == 1 else 'ones were'} drawn"
     if not repeats.exact:
-        said += f" (at most {possible:,} are possible); use --unique to make every version different"
+        said += (
+            f" (at most {possible:,} are possible); use --unique to make every version different"
+        )
     elif possible < n:
         said += f" (only {possible:,} are possible, so some versions must repeat)"
     else:
@@ -292,19 +342,26 @@ def repeats_message(repeats: Repeats) -> str:
     return str(Problem(said, q.file, q.line_of("params"), q.id))
 
 
-def set_content(generated: GeneratedSet, *, unique: bool = False,
-                options: ExportOptions | None = None, formats: Sequence[str] = ()) -> SetContent:
+def set_content(
+    generated: GeneratedSet,
+    *,
+    unique: bool = False,
+    options: ExportOptions | None = None,
+    formats: Sequence[str] = (),
+) -> SetContent:
     """What the students of a set see, as the digests its manifest records, with the
     options of the formats written that change it (``--shuffle``) when not their default."""
     shown = {}
     for option in format_options() if options is not None else ():
         value = options[option]
-        if option.content and value != option.default and set(formats_using(option)) & \
-                set(formats):
+        if option.content and value != option.default and set(formats_using(option)) & set(formats):
             shown[option.flag] = value
-    return SetContent(versions=content.version_digests(generated),
-                      questions=content.question_digests(generated), unique=unique,
-                      options=shown)
+    return SetContent(
+        versions=content.version_digests(generated),
+        questions=content.question_digests(generated),
+        unique=unique,
+        options=shown,
+    )
 
 
 def run(
@@ -355,30 +412,42 @@ def run(
     progress.begin(sum(drawn.values()) * (1 + len(names)), sum(drawn.values()))
     try:
         progress.stage("Drawing versions")
-        with output_limit(limits.RUN_CHARACTERS, f"the texts of this run would be longer than "
-                          f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)"):
-            sets = [generate_within_limits(b, count, seed, compiled[b.id], progress.advance,
-                                           unique) for b in banks]
+        with output_limit(
+            limits.RUN_CHARACTERS,
+            f"the texts of this run would be longer than "
+            f"{limits.RUN_CHARACTERS:,} characters; make fewer versions (-n)",
+        ):
+            sets = [
+                generate_within_limits(b, count, seed, compiled[b.id], progress.advance, unique)
+                for b in banks
+            ]
         for generated in sets:
             for repeats in generated.repeats:
                 note(repeats_message(repeats))
         with AtomicOutputSet(Path(out_dir), warn=note, replace=replace) as outputs:
             for generated in sets:
                 bank = generated.bank
-                outputs.begin_set(bank.id, seed=seed, count=count,
-                                  content=set_content(generated, unique=unique,
-                                                      options=options, formats=names))
+                outputs.begin_set(
+                    bank.id,
+                    seed=seed,
+                    count=count,
+                    content=set_content(generated, unique=unique, options=options, formats=names),
+                )
                 for name in names:
-                    progress.stage(f"Writing {name}"
-                                   + (f" of {bank.id}" if len(sets) > 1 else ""))
+                    progress.stage(f"Writing {name}" + (f" of {bank.id}" if len(sets) > 1 else ""))
                     get_exporter(name).write(generated, outputs, options)
                     progress.advance(drawn[bank.id])
             files = outputs.commit()
     finally:
         progress.end()
-    return RunResult(seed=seed, files=files, sets=sets, warnings=warnings,
-                     moved_aside=outputs.moved_aside,
-                     summary=_summary(banks, names, options))
+    return RunResult(
+        seed=seed,
+        files=files,
+        sets=sets,
+        warnings=warnings,
+        moved_aside=outputs.moved_aside,
+        summary=_summary(banks, names, options),
+    )
 
 
 def _summary(banks: list[Bank], formats: list[str], options: ExportOptions) -> list[str]:

@@ -30,18 +30,25 @@ class LastSet:
     versions: tuple[str, ...]
 
     def says(self) -> str:
-        count = "" if self.count is None else \
-            f" ({self.count:,} version{'s' if self.count != 1 else ''})"
+        count = (
+            ""
+            if self.count is None
+            else f" ({self.count:,} version{'s' if self.count != 1 else ''})"
+        )
         return f"Showing the set generated into {self.folder} with seed {self.seed}{count}"
 
     def differs(self, generated: GeneratedSet, number: int) -> str | None:
         """Why version ``number`` as drawn now is not the one in the folder, if it is not."""
         if self.count is not None and number > self.count:
             return f"the set in {self.folder} has {self.count:,} versions; version {number} is not one of them"
-        if number <= len(self.versions) and \
-                content.version_digests(generated)[number - 1] != self.versions[number - 1]:
-            return (f"version {number} differs from the one in {self.folder}: the bank (or "
-                    "qbank) changed since that set was made; this is the bank as it is now")
+        if (
+            number <= len(self.versions)
+            and content.version_digests(generated)[number - 1] != self.versions[number - 1]
+        ):
+            return (
+                f"version {number} differs from the one in {self.folder}: the bank (or "
+                "qbank) changed since that set was made; this is the bank as it is now"
+            )
         return None
 
 
@@ -50,19 +57,27 @@ def last_set(out_dir: str | Path, bank_id: str) -> LastSet | None:
     earlier = read_manifest(Path(out_dir), bank_id)
     if earlier is None or earlier.get("seed") is None:
         return None
-    return LastSet(f"{Path(out_dir)}{os.sep}", earlier["seed"], earlier.get("count"),
-                   earlier.get("unique", False), tuple(earlier.get("versions", ())))
+    return LastSet(
+        f"{Path(out_dir)}{os.sep}",
+        earlier["seed"],
+        earlier.get("count"),
+        earlier.get("unique", False),
+        tuple(earlier.get("versions", ())),
+    )
 
 
 def _wrap(text: str, indent: str = "   ") -> str:
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    return "\n".join(textwrap.fill(p, 88, initial_indent=indent, subsequent_indent=indent)
-                     for p in paragraphs)
+    return "\n".join(
+        textwrap.fill(p, 88, initial_indent=indent, subsequent_indent=indent) for p in paragraphs
+    )
 
 
 def _question_lines(n: int, v: Variant) -> list[str]:
-    return [f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
-            *KINDS[v.type].preview(v, _wrap)]
+    return [
+        f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
+        *KINDS[v.type].preview(v, _wrap),
+    ]
 
 
 def answer_line(v: Variant) -> str:

@@ -10,7 +10,8 @@ at all is printed (click's own progress bar would still print its label).
 from __future__ import annotations
 
 import sys
-from typing import IO, Any, Callable
+from collections.abc import Callable
+from typing import IO, Any
 
 import click
 
@@ -37,8 +38,9 @@ class TerminalProgress:
 
     def begin(self, total: int, variants: int) -> None:
         if self.enabled and variants >= SHOW_FROM_VARIANTS and is_terminal(self.stream):
-            self._bar = click.progressbar(length=total, label="Drawing versions",
-                                          file=self.stream, show_pos=False)
+            self._bar = click.progressbar(
+                length=total, label="Drawing versions", file=self.stream, show_pos=False
+            )
             self._bar.__enter__()
 
     def stage(self, label: str) -> None:
@@ -52,6 +54,7 @@ class TerminalProgress:
 
     def around(self, say: Callable[[str], None]) -> Callable[[str], None]:
         """``say`` (which prints a line, a warning) printed above the bar, not into it."""
+
         def said(message: str) -> None:
             if self._bar is None:
                 say(message)
@@ -59,6 +62,7 @@ class TerminalProgress:
             self.stream.write("\r\x1b[K")  # clear the bar's line, print, draw the bar again
             say(message)
             self._bar.render_progress()
+
         return said
 
     def end(self) -> None:

@@ -17,8 +17,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import QbankError
 from . import limits
+from .errors import QbankError
 
 #: How many rows from the top may come before the header row (a title, a blank line).
 HEADER_SEARCH_ROWS = 5
@@ -30,15 +30,32 @@ SEPARATORS = ",;\t"
 #: name with a comma in it ("Lovelace, Ada") stays whole.
 _ONE_COLUMN = "\x1f"
 
-_ALIASES = {"studentname": "name", "fullname": "name", "student": "name", "names": "name",
-            "pupil": "name", "pupilname": "name",
-            "first": "firstname", "givenname": "firstname", "forename": "firstname",
-            "firstnames": "firstname", "givennames": "firstname",
-            "last": "lastname", "surname": "lastname", "familyname": "lastname",
-            "lastnames": "lastname",
-            "classname": "class", "form": "class", "formgroup": "class",
-            "tutorgroup": "class", "homeroom": "class", "group": "class",
-            "klasse": "class", "classe": "class", "clase": "class"}
+_ALIASES = {
+    "studentname": "name",
+    "fullname": "name",
+    "student": "name",
+    "names": "name",
+    "pupil": "name",
+    "pupilname": "name",
+    "first": "firstname",
+    "givenname": "firstname",
+    "forename": "firstname",
+    "firstnames": "firstname",
+    "givennames": "firstname",
+    "last": "lastname",
+    "surname": "lastname",
+    "familyname": "lastname",
+    "lastnames": "lastname",
+    "classname": "class",
+    "form": "class",
+    "formgroup": "class",
+    "tutorgroup": "class",
+    "homeroom": "class",
+    "group": "class",
+    "klasse": "class",
+    "classe": "class",
+    "clase": "class",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,7 @@ def _header(lines: list[str], tops: list[int]):
     """The first of the ``tops`` rows that names a name column: its line index, a reader
     of the rows after it, the header and the name columns; None when none does."""
     for top in tops:
-        separator = _separator(lines[top], "".join(lines[top:top + SNIFF_LINES]))
+        separator = _separator(lines[top], "".join(lines[top : top + SNIFF_LINES]))
         reader = csv.reader(io.StringIO("".join(lines[top:]), newline=""), delimiter=separator)
         header = next(reader, [])
         columns = _name_columns(header)
@@ -143,12 +160,15 @@ def read_class_list(path: str | Path) -> ClassList:
     try:
         found = _header(lines, tops[:HEADER_SEARCH_ROWS])
         if found is None:
-            first = next(csv.reader([lines[tops[0]]],
-                                    delimiter=_separator(lines[tops[0]], lines[tops[0]])))
+            first = next(
+                csv.reader([lines[tops[0]]], delimiter=_separator(lines[tops[0]], lines[tops[0]]))
+            )
             raise QbankError(
                 "the class list needs a header row with a 'name' column, or 'first name' and "
                 f"'last name' columns; its first row is: {', '.join(first)}",
-                file=file, line=tops[0] + 1)
+                file=file,
+                line=tops[0] + 1,
+            )
         top, reader, header, columns = found
         klass = _class_column(header)
         names, classes = [], []
@@ -156,12 +176,9 @@ def read_class_list(path: str | Path) -> ClassList:
             parts = [_tidy(row[c]) for c in columns if c < len(row) and row[c].strip()]
             if parts:
                 names.append(" ".join(parts))
-                classes.append(_tidy(row[klass]) if klass is not None and klass < len(row)
-                               else "")
+                classes.append(_tidy(row[klass]) if klass is not None and klass < len(row) else "")
     except csv.Error as exc:
-        raise QbankError(f"the class list is not a readable CSV file ({exc})",
-                         file=file) from None
+        raise QbankError(f"the class list is not a readable CSV file ({exc})", file=file) from None
     if not names:
-        raise QbankError("the class list has a header row but no names", file=file,
-                         line=top + 1)
+        raise QbankError("the class list has a header row but no names", file=file, line=top + 1)
     return ClassList(tuple(names), tuple(classes))

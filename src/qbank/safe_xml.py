@@ -17,8 +17,13 @@ from lxml import etree
 
 def parser() -> etree.XMLParser:
     """A new parser (lxml parsers must not be shared between threads)."""
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, dtd_validation=False,
-                           no_network=True, huge_tree=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+    )
 
 
 def parse(data: bytes) -> etree._Element:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import limits
 from .errors import Problem, TemplateProblem
@@ -70,7 +71,11 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
         if kept:
             cq.tried[positions] = made
     if held == 0:
-        return Problem(f"the 'where' conditions ({'; '.join(q.where)}) never held in "
-                       f"{tried:,} tried combinations of the parameters", q.file,
-                       q.line_of("where"), q.id)
+        return Problem(
+            f"the 'where' conditions ({'; '.join(q.where)}) never held in "
+            f"{tried:,} tried combinations of the parameters",
+            q.file,
+            q.line_of("where"),
+            q.id,
+        )
     return None

@@ -19,13 +19,42 @@ Everything other modules use is importable from ``qbank.arithmetic`` itself.
 
 from __future__ import annotations
 
-from .functions import CONSTANTS, FILTERS, FUNCTIONS, TESTS, E, PI
-from .meter import (METER, FormulaError, TooMuchText, TooSlow, WorkMeter, charge, check_list,
-                    check_size, size_cost)
+from .functions import CONSTANTS, FILTERS, FUNCTIONS, PI, TESTS, E
+from .meter import (
+    METER,
+    FormulaError,
+    TooMuchText,
+    TooSlow,
+    WorkMeter,
+    charge,
+    check_list,
+    check_size,
+    size_cost,
+)
 from .operators import binop, unop
 from .text import ShownNumber, concat, describe, display, finalize
 
-__all__ = ["CONSTANTS", "E", "FILTERS", "FUNCTIONS", "FormulaError", "METER", "PI",
-           "ShownNumber", "TESTS", "TooMuchText", "TooSlow", "WorkMeter", "binop", "charge",
-           "check_list", "check_size", "concat", "describe", "display", "finalize",
-           "size_cost", "unop"]
+__all__ = [
+    "CONSTANTS",
+    "FILTERS",
+    "FUNCTIONS",
+    "METER",
+    "PI",
+    "TESTS",
+    "E",
+    "FormulaError",
+    "ShownNumber",
+    "TooMuchText",
+    "TooSlow",
+    "WorkMeter",
+    "binop",
+    "charge",
+    "check_list",
+    "check_size",
+    "concat",
+    "describe",
+    "display",
+    "finalize",
+    "size_cost",
+    "unop",
+]

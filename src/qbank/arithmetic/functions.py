@@ -9,8 +9,9 @@ builds is bounded like the operators' results.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .. import numeric
 from ..numeric import CONTEXT, Number, canonical
@@ -26,7 +27,9 @@ def _round(value: Any, places: Any = 0) -> Number:
 def _sqrt(value: Any) -> Number:
     dec = operand(value, "take the square root of")
     if dec < 0:
-        raise FormulaError(f"cannot take the square root of a negative number ({numeric.plain(dec)})")
+        raise FormulaError(
+            f"cannot take the square root of a negative number ({numeric.plain(dec)})"
+        )
     return canonical(remembered(CONTEXT.sqrt, dec))
 
 

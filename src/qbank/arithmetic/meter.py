@@ -35,8 +35,7 @@ class TooMuchText(FormulaError):
 class WorkMeter:
     """The work budget of one template run: steps left, output left and a deadline."""
 
-    __slots__ = ("steps_left", "output_left", "deadline", "late_message", "budgets",
-                 "_next_clock")
+    __slots__ = ("_next_clock", "budgets", "deadline", "late_message", "output_left", "steps_left")
 
     def __init__(self, deadline: float, late_message: str, budgets: tuple = ()) -> None:
         self.steps_left = limits.MAX_STEPS
@@ -58,8 +57,10 @@ class WorkMeter:
     def spend(self, steps: int) -> None:
         self.steps_left -= steps
         if self.steps_left < 0:
-            raise FormulaError(f"it does too much work (more than {limits.MAX_STEPS:,} steps of "
-                               "arithmetic and text handling); simplify it")
+            raise FormulaError(
+                f"it does too much work (more than {limits.MAX_STEPS:,} steps of "
+                "arithmetic and text handling); simplify it"
+            )
         if self.steps_left <= self._next_clock:
             self._next_clock = self.steps_left - _CLOCK_EVERY
             if time.monotonic() > self.deadline:

@@ -9,8 +9,9 @@ are the hot path of every run (see the fast paths below).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, DivisionByZero
-from typing import Any, Callable
+from typing import Any
 
 from .. import limits, numeric
 from ..numeric import CONTEXT, Number, canonical, to_decimal
@@ -44,8 +45,9 @@ def remembered(fn: Callable[..., Decimal], *args: Decimal) -> Decimal:
     result = _REMEMBERED.get(key)
     if result is None:
         result = fn(*args)  # errors (trapped signals) are raised, never remembered
-        if len(_REMEMBERED) < _REMEMBER_LIMIT and \
-                all(len(text) <= _REMEMBER_LONGEST for text in key[1:]):
+        if len(_REMEMBERED) < _REMEMBER_LIMIT and all(
+            len(text) <= _REMEMBER_LONGEST for text in key[1:]
+        ):
             _REMEMBERED[key] = result
     return result
 
@@ -63,7 +65,8 @@ def _power(base: Decimal, exponent: Decimal) -> Decimal:
         if abs(exponent) * digits > 4 * numeric.MAX_EXPONENT:
             raise numeric.NumberError(
                 f"the power {_short(base)} ** {_short(exponent)} is too large (or too small) "
-                "to work out")
+                "to work out"
+            )
     if base == 0 and exponent < 0:
         raise DivisionByZero()
     charge(limits.POWER_STEPS)  # decimal powers cost tens of microseconds
@@ -111,8 +114,11 @@ def _fast_operand(value: Any) -> Decimal | None:
     if kind is int:
         if -_MAX_INT < value < _MAX_INT:
             return Decimal(value)
-    elif kind is Decimal and value.is_finite() and \
-            -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+    elif (
+        kind is Decimal
+        and value.is_finite()
+        and -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT
+    ):
         # canonical() makes a whole Decimal an int, which to_decimal() makes a Decimal
         # again: Decimal('2.0') and Decimal('2E+1') become Decimal('2') and Decimal('20').
         return Decimal(int(value)) if value == value.to_integral_value() else value
@@ -137,20 +143,25 @@ def binop(operator: str, left: Any, right: Any) -> Any:
     if operator == "+" and isinstance(left, str) and isinstance(right, str):
         charge((len(left) + len(right)) >> 6)
         return check_size(left + right)
-    if (operator == "+" and isinstance(left, (list, tuple))
-            and isinstance(right, (list, tuple))):
+    if operator == "+" and isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
         charge(len(left) + len(right))
         return check_list(list(left) + list(right))
-    if operator == "*" and isinstance(left, (str, list, tuple)) != isinstance(right, (str, list, tuple)):
+    if operator == "*" and isinstance(left, (str, list, tuple)) != isinstance(
+        right, (str, list, tuple)
+    ):
         seq, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
         if isinstance(times, Decimal) and times == times.to_integral_value():
             times = int(times)
         if isinstance(times, bool) or not isinstance(times, int):
             raise FormulaError("text can only be repeated a whole number of times")
-        if times > 0 and len(seq) * times > (limits.MAX_TEXT if isinstance(seq, str) else limits.MAX_ITEMS):
-            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters"
-                               if isinstance(seq, str) else
-                               f"the list would have more than {limits.MAX_ITEMS:,} items")
+        if times > 0 and len(seq) * times > (
+            limits.MAX_TEXT if isinstance(seq, str) else limits.MAX_ITEMS
+        ):
+            raise FormulaError(
+                f"the text would be longer than {limits.MAX_TEXT:,} characters"
+                if isinstance(seq, str)
+                else f"the list would have more than {limits.MAX_ITEMS:,} items"
+            )
         result = seq * max(times, 0)
         charge(size_cost(result))
         return result

@@ -14,6 +14,7 @@ from .. import limits, numeric
 from ..numeric import Number, to_decimal
 from .meter import METER, FormulaError, charge, check_list
 
+
 def describe(value: Any) -> str:
     """A value in the words of a problem message ("the text 'abc'", "a list")."""
     if isinstance(value, bool):
@@ -30,7 +31,6 @@ def describe(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     return "this value"
-
 
 
 def concat(parts: Any) -> str:

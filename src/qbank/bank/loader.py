@@ -9,10 +9,11 @@ question has are read here; a question's own type's fields are read by its kind 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -29,6 +30,7 @@ from .yamlfile import LineDict, LineList, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 
+
 def default_bank_path() -> Path:
     return Path(str(resources.files("qbank.bank") / "default" / f"{DEFAULT_BANK_ID}.yaml"))
 
@@ -37,7 +39,9 @@ def load_bank(path: str | Path | None = None) -> Bank:
     """Load and validate a bank file (the embedded default bank when ``path`` is None)."""
     file = str(path) if path is not None else str(default_bank_path())
     text = read_text(file)
-    return load_bank_text(text, file=file if path is not None else f"<default bank {DEFAULT_BANK_ID}>")
+    return load_bank_text(
+        text, file=file if path is not None else f"<default bank {DEFAULT_BANK_ID}>"
+    )
 
 
 def load_bank_text(text: str, file: str = "<bank>") -> Bank:
@@ -45,8 +49,10 @@ def load_bank_text(text: str, file: str = "<bank>") -> Bank:
     bank = _BankReader(file).read(parsed.data)
     if not parsed.removals:
         return bank
-    warnings = tuple(str(Problem(r.describe(), file, r.line, _question_at(parsed.data, r.line)))
-                     for r in parsed.removals)
+    warnings = tuple(
+        str(Problem(r.describe(), file, r.line, _question_at(parsed.data, r.line)))
+        for r in parsed.removals
+    )
     return replace(bank, warnings=bank.warnings + warnings)
 
 
@@ -81,58 +87,80 @@ class _BankReader:
             raise BankError(_not_a_bank(raw), file=self.file, line=getattr(raw, "line", 1))
         raw_questions = raw.get("questions")
         if isinstance(raw_questions, list) and len(raw_questions) > limits.MAX_QUESTIONS:
-            raise BankError(f"the bank has {len(raw_questions):,} questions, more than the "
-                            f"{limits.MAX_QUESTIONS:,} a bank may hold; split it into several banks",
-                            file=self.file, line=raw.key_lines.get("questions"))
+            raise BankError(
+                f"the bank has {len(raw_questions):,} questions, more than the "
+                f"{limits.MAX_QUESTIONS:,} a bank may hold; split it into several banks",
+                file=self.file,
+                line=raw.key_lines.get("questions"),
+            )
         spec: BankSpec | None = None
         try:
             spec = BankSpec.model_validate(raw)
         except ValidationError as exc:
             # Each question is checked on its own below, with better words.
-            report(exc, raw, BANK_FIELDS, lambda m, line: self.problem(m, line),
-                   skip=("questions",))
+            report(
+                exc, raw, BANK_FIELDS, lambda m, line: self.problem(m, line), skip=("questions",)
+            )
         questions: list[Question] = []
         seen: dict[str, int] = {}
         if isinstance(raw_questions, list):
             bank_tags = tuple(_tag(t) for t in spec.tags) if spec else ()
             for index, item in enumerate(raw_questions):
-                line = raw_questions.item_lines[index] if isinstance(raw_questions, LineList) else None
+                line = (
+                    raw_questions.item_lines[index] if isinstance(raw_questions, LineList) else None
+                )
                 question = self.question(item, line, bank_tags)
                 if question is None:
                     continue
                 if question.id in seen:
-                    self.problem(f"the id '{question.id}' is used twice (first on line "
-                                 f"{seen[question.id]}); every question needs its own id",
-                                 question.line, question.id)
+                    self.problem(
+                        f"the id '{question.id}' is used twice (first on line "
+                        f"{seen[question.id]}); every question needs its own id",
+                        question.line,
+                        question.id,
+                    )
                     continue
                 seen[question.id] = question.line
                 questions.append(question)
         if self.problems or spec is None:
             self.problems.sort(key=lambda p: p.line or 0)
             raise BankInvalid(self.problems or [Problem("the bank is not valid", self.file)])
-        return Bank(id=spec.id, title=spec.title.strip(), subtitle=spec.subtitle.strip(),
-                    intro=spec.intro.strip(), tags=tuple(_tag(t) for t in spec.tags),
-                    instructions=spec.instructions.strip(), language=spec.language,
-                    paper=spec.paper, questions=tuple(questions), file=self.file)
+        return Bank(
+            id=spec.id,
+            title=spec.title.strip(),
+            subtitle=spec.subtitle.strip(),
+            intro=spec.intro.strip(),
+            tags=tuple(_tag(t) for t in spec.tags),
+            instructions=spec.instructions.strip(),
+            language=spec.language,
+            paper=spec.paper,
+            questions=tuple(questions),
+            file=self.file,
+        )
 
     # -- one question ------------------------------------------------------------------
-
 
     # -- one question ------------------------------------------------------------------
 
     def question(self, raw: Any, line: int | None, bank_tags: tuple[str, ...]) -> Question | None:
         if not isinstance(raw, LineDict):
-            self.problem("each question must be a set of fields such as 'id:', 'type:' and "
-                         "'text:' (start it with '- id: ...')", line)
+            self.problem(
+                "each question must be a set of fields such as 'id:', 'type:' and "
+                "'text:' (start it with '- id: ...')",
+                line,
+            )
             return None
         qid = raw.get("id") if isinstance(raw.get("id"), str) else None
         line = raw.line
         before = len(self.problems)
         qtype = raw.get("type")
         if isinstance(qtype, str) and qtype not in KINDS:
-            self.problem(f"unknown question type '{qtype}'{did_you_mean(qtype, QUESTION_TYPES)}"
-                         f"; the types are {', '.join(QUESTION_TYPES)}",
-                         raw.key_lines.get("type", line), qid)
+            self.problem(
+                f"unknown question type '{qtype}'{did_you_mean(qtype, QUESTION_TYPES)}"
+                f"; the types are {', '.join(QUESTION_TYPES)}",
+                raw.key_lines.get("type", line),
+                qid,
+            )
             return None
         try:
             fields = QuestionFields.model_validate(raw)
@@ -151,8 +179,11 @@ class _BankReader:
             if name not in QUESTION_FIELDS or name in COMMON_FIELDS or name in kind.fields:
                 continue  # unknown fields are reported by pydantic
             owners = [k.name for k in KINDS.values() if name in k.fields]
-            reader.bad(f"'{name}' does not belong to {article(kind.name)} {kind.name} question"
-                       + (f" (it is for {', '.join(owners)} questions)" if owners else ""), name)
+            reader.bad(
+                f"'{name}' does not belong to {article(kind.name)} {kind.name} question"
+                + (f" (it is for {', '.join(owners)} questions)" if owners else ""),
+                name,
+            )
         if not fields.text.strip():
             reader.bad("'text' is empty", "text")
         params = read_params(fields, raw, reader.bad, self.problem)
@@ -166,13 +197,21 @@ class _BankReader:
                 reader.bad(f"the {kind.name} question could not be read")
             return None
         return Question(
-            id=fields.id, type=kind.name,
+            id=fields.id,
+            type=kind.name,
             title=(fields.title or _title_from(fields.id, fields.text)).strip(),
-            text=fields.text.strip("\n"), line=line, file=self.file,
+            text=fields.text.strip("\n"),
+            line=line,
+            file=self.file,
             section=(fields.section or kind.default_section).strip(),
-            solution=fields.solution.strip("\n"), feedback=fields.feedback.strip("\n"),
+            solution=fields.solution.strip("\n"),
+            feedback=fields.feedback.strip("\n"),
             tags=tuple(dict.fromkeys((*bank_tags, *(_tag(t) for t in fields.tags)))),
-            points=fields.points, params=params, let=let, where=where, spec=spec,
+            points=fields.points,
+            params=params,
+            let=let,
+            where=where,
+            spec=spec,
             field_lines=dict(raw.key_lines),
         )
 
@@ -208,10 +247,11 @@ def _not_a_bank(raw: Any) -> str:
     if raw is None:
         return f"the file is empty; {start}"
     if isinstance(raw, list):
-        return (f"the file is a list (its first line starts with '-'); {start}, "
-                "and the questions go in a list under 'questions:'")
+        return (
+            f"the file is a list (its first line starts with '-'); {start}, "
+            "and the questions go in a list under 'questions:'"
+        )
     return f"{start}, not with a single value"
-
 
 
 def _title_from(qid: str, text: str) -> str:
@@ -233,4 +273,4 @@ def _tag(tag: str) -> str:
     return re.sub(r"\s+", "_", tag.strip())
 
 
-__all__ = ["DEFAULT_BANK_ID", "default_bank_path", "load_bank", "load_bank_text", "QbankError"]
+__all__ = ["DEFAULT_BANK_ID", "QbankError", "default_bank_path", "load_bank", "load_bank_text"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -11,14 +12,22 @@ from .schema import QUESTION_FIELDS, QuestionFields
 from .yamlfile import LineDict, LineList
 
 
-def report(exc: ValidationError, raw: Any, known: tuple[str, ...],
-           problem: Callable[[str, int | None], None], skip: tuple[str, ...] = ()) -> None:
+def report(
+    exc: ValidationError,
+    raw: Any,
+    known: tuple[str, ...],
+    problem: Callable[[str, int | None], None],
+    skip: tuple[str, ...] = (),
+) -> None:
     """Every error pydantic found, as ``problem(message, line)`` calls."""
     errors = [e for e in exc.errors() if not (len(e["loc"]) > 1 and e["loc"][0] in skip)]
     # A misspelt field is reported once, as unknown with its suggestion, not also as
     # the field it was meant to be being missing.
-    suggested = {closest(str(e["loc"][0]), known) for e in errors
-                 if e["type"] == "extra_forbidden" and len(e["loc"]) == 1}
+    suggested = {
+        closest(str(e["loc"][0]), known)
+        for e in errors
+        if e["type"] == "extra_forbidden" and len(e["loc"]) == 1
+    }
     for err in errors:
         loc = tuple(err["loc"])
         kind = err["type"]
@@ -39,6 +48,7 @@ def report(exc: ValidationError, raw: Any, known: tuple[str, ...],
             message = f"{field} {msg}" if not msg.startswith("'") else msg
         problem(message, line)
 
+
 def closest(name: str, known: tuple[str, ...] | list[str]) -> str | None:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
@@ -49,8 +59,13 @@ def did_you_mean(name: str, known: tuple[str, ...] | list[str]) -> str:
     return f" (did you mean '{close}'?)" if close else ""
 
 
-_SINGULAR = {"choices": "choice", "pairs": "pair", "questions": "question", "tags": "tag",
-             "items": "item"}
+_SINGULAR = {
+    "choices": "choice",
+    "pairs": "pair",
+    "questions": "question",
+    "tags": "tag",
+    "items": "item",
+}
 
 
 def _field_words(loc: tuple[Any, ...]) -> str:
@@ -123,4 +138,3 @@ _PYDANTIC_WORDS = {
     "too_short": "is empty",
     "too_long": "is too long",
 }
-

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -14,18 +15,37 @@ from .schema import NAME_PATTERN, ParamSpec, QuestionFields
 from .yamlfile import LineDict
 
 # Names a parameter cannot take: they mean something already.
-RESERVED_NAMES = {"answer", "true", "false", "none", "True", "False", "None", "self", "loop",
-                  "and", "or", "not", "in", "is", "if", "else"}
+RESERVED_NAMES = {
+    "answer",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "self",
+    "loop",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+}
 #: problem(message, line, question id)
 Problem = Callable[[str, int | None, str | None], None]
 
 
-def read_params(spec: QuestionFields, raw: LineDict, bad: Callable[..., None],
-                problem: Problem) -> tuple[Param, ...]:
+def read_params(
+    spec: QuestionFields, raw: LineDict, bad: Callable[..., None], problem: Problem
+) -> tuple[Param, ...]:
     out: list[Param] = []
     if len(spec.params) > limits.MAX_PARAMS:
-        bad(f"a question may have at most {limits.MAX_PARAMS} parameters, not "
-            f"{len(spec.params):,}", "params")
+        bad(
+            f"a question may have at most {limits.MAX_PARAMS} parameters, not {len(spec.params):,}",
+            "params",
+        )
         return ()
     raw_params = raw.get("params") or {}
     for name, value in spec.params.items():
@@ -41,8 +61,10 @@ def read_params(spec: QuestionFields, raw: LineDict, bad: Callable[..., None],
             if isinstance(value, list):
                 value = {"choices": value}
             else:
-                say(f"parameter '{name}' needs a range {{min: 1, max: 10}} or a list "
-                    "of choices {choices: [1, 2, 3]}")
+                say(
+                    f"parameter '{name}' needs a range {{min: 1, max: 10}} or a list "
+                    "of choices {choices: [1, 2, 3]}"
+                )
                 continue
         try:
             p = ParamSpec.model_validate(value)
@@ -50,11 +72,13 @@ def read_params(spec: QuestionFields, raw: LineDict, bad: Callable[..., None],
             for err in exc.errors():
                 field = ".".join(str(x) for x in err["loc"])
                 kind = err["type"]
-                msg = (f"unknown setting '{field}'" + did_you_mean(field, ("min", "max", "step", "choices"))
-                       if kind == "extra_forbidden" else
-                       f"'{field}' " + err["msg"].removeprefix("Value error, "))
-                problem(f"parameter '{name}': {msg}", line_at(sub, err["loc"]) or line,
-                             spec.id)
+                msg = (
+                    f"unknown setting '{field}'"
+                    + did_you_mean(field, ("min", "max", "step", "choices"))
+                    if kind == "extra_forbidden"
+                    else f"'{field}' " + err["msg"].removeprefix("Value error, ")
+                )
+                problem(f"parameter '{name}': {msg}", line_at(sub, err["loc"]) or line, spec.id)
             continue
         if p.choices is not None:
             if p.min is not None or p.max is not None or p.step is not None:
@@ -77,25 +101,37 @@ def read_params(spec: QuestionFields, raw: LineDict, bad: Callable[..., None],
             continue
         step = p.step if p.step is not None else 1
         if p.min > p.max:
-            say(f"parameter '{name}': min ({numeric.plain(p.min)}) is above max "
-                f"({numeric.plain(p.max)})")
+            say(
+                f"parameter '{name}': min ({numeric.plain(p.min)}) is above max "
+                f"({numeric.plain(p.max)})"
+            )
             continue
         if step <= 0:
             say(f"parameter '{name}': step must be more than 0, not {numeric.plain(step)}")
             continue
         if (p.max - p.min) / step > limits.MAX_GRID:
-            say(f"parameter '{name}': the range holds more than {limits.MAX_GRID:,} values; "
-                "use a larger step")
+            say(
+                f"parameter '{name}': the range holds more than {limits.MAX_GRID:,} values; "
+                "use a larger step"
+            )
             continue
         out.append(Param(name, minimum=p.min, maximum=p.max, step=step))
     return tuple(out)
 
-def read_let(spec: QuestionFields, raw: LineDict, bad: Callable[..., None], problem: Problem,
-             param_names: set[str]) -> tuple[tuple[str, str], ...]:
+
+def read_let(
+    spec: QuestionFields,
+    raw: LineDict,
+    bad: Callable[..., None],
+    problem: Problem,
+    param_names: set[str],
+) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     if len(spec.let) > limits.MAX_LET:
-        bad(f"a question may have at most {limits.MAX_LET} 'let' values, not {len(spec.let):,}",
-            "let")
+        bad(
+            f"a question may have at most {limits.MAX_LET} 'let' values, not {len(spec.let):,}",
+            "let",
+        )
         return ()
     raw_let = raw.get("let")
     for name, formula in spec.let.items():
@@ -115,12 +151,16 @@ def read_let(spec: QuestionFields, raw: LineDict, bad: Callable[..., None], prob
         out.append((name, formula if isinstance(formula, str) else numeric.plain(formula)))
     return tuple(out)
 
+
 def read_where(spec: QuestionFields, bad: Callable[..., None]) -> tuple[str, ...]:
     items = spec.where if isinstance(spec.where, list) else [spec.where]
     out: list[str] = []
     if len(items) > limits.MAX_WHERE:
-        bad(f"a question may have at most {limits.MAX_WHERE} 'where' conditions, not "
-            f"{len(items):,}", "where")
+        bad(
+            f"a question may have at most {limits.MAX_WHERE} 'where' conditions, not "
+            f"{len(items):,}",
+            "where",
+        )
         return ()
     for item in items:
         if not isinstance(item, str) or not item.strip():
@@ -134,8 +174,10 @@ def _check_name(name: Any, say: Callable[[str], None], what: str) -> bool:
     from ..arithmetic import CONSTANTS, FUNCTIONS
 
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        say(f"'{name}' is not a valid {what} name: use letters, digits and '_', "
-            "starting with a letter")
+        say(
+            f"'{name}' is not a valid {what} name: use letters, digits and '_', "
+            "starting with a letter"
+        )
         return False
     if name in RESERVED_NAMES or name in FUNCTIONS or name in CONSTANTS:
         say(f"'{name}' cannot be a {what} name: it already means something in formulas")

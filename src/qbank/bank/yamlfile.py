@@ -22,15 +22,16 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
+from .. import limits
 from ..errors import BankError
 from ..templates import CONTROL_CHARACTERS  # also what YAML escapes like "\x01" can spell
-from .. import limits
 
 _MAX_INT_BITS = 3_300  # 2**3300 is about 10**993: every number below it is in range
 
@@ -38,8 +39,7 @@ _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 # Characters YAML itself refuses in a file (C0 controls but tab and line breaks, DEL, C1
 # controls but NEL, U+FFFE/U+FFFF, surrogates). They are removed before parsing.
-_YAML_UNREADABLE = re.compile(
-    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TAG = "tag:yaml.org,2002:"
@@ -73,8 +73,9 @@ class Removal:
 
     def describe(self) -> str:
         shown = ", ".join(self.characters[:5]) + (", ..." if len(self.characters) > 5 else "")
-        return (f"removed invisible characters ({shown}) that Word, Anki and Moodle files "
-                "cannot hold")
+        return (
+            f"removed invisible characters ({shown}) that Word, Anki and Moodle files cannot hold"
+        )
 
 
 @dataclass
@@ -135,25 +136,25 @@ def _plain_scalar(value: str) -> Any:
             number = Decimal(value.replace("_", ""))
         except InvalidOperation:
             return value
-        return number if -limits.MAX_INT_DIGITS < number.adjusted() < limits.MAX_INT_DIGITS else value
+        return (
+            number if -limits.MAX_INT_DIGITS < number.adjusted() < limits.MAX_INT_DIGITS else value
+        )
     # .inf and .nan are no number a question can use: they stay text, and a field that
     # needs a number says so.
     return value
 
 
 def _tagged_scalar(tag: str, value: str, line: int) -> Any:
-    name = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    name = tag[len(_TAG) :] if tag.startswith(_TAG) else None
     if tag == "!" or name in ("str", "binary", "timestamp"):
         return value
     if name in ("int", "float", "bool", "null"):
         result = _plain_scalar(value)
-        ok = {"int": int, "float": (Decimal, float, int), "bool": bool,
-              "null": type(None)}[name]
+        ok = {"int": int, "float": (Decimal, float, int), "bool": bool, "null": type(None)}[name]
         if isinstance(result, ok) and not (name == "int" and isinstance(result, bool)):
             return result
         raise BankError(f"'{value}' is not a valid !!{name}", line=line)
-    raise BankError(f"the YAML tag '{tag}' is not supported in bank files; remove it",
-                    line=line)
+    raise BankError(f"the YAML tag '{tag}' is not supported in bank files; remove it", line=line)
 
 
 class _Builder:
@@ -170,18 +171,25 @@ class _Builder:
     def feed(self, event: yaml.Event) -> None:
         line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, yaml.AliasEvent):
-            raise BankError("YAML anchors and aliases ('&name', '*name') are not supported "
-                            "in bank files; write the value out in full", line=line)
+            raise BankError(
+                "YAML anchors and aliases ('&name', '*name') are not supported "
+                "in bank files; write the value out in full",
+                line=line,
+            )
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise BankError("the file holds more than one YAML document ('---' "
-                                "separates them); a bank file is one document", line=line)
+                raise BankError(
+                    "the file holds more than one YAML document ('---' "
+                    "separates them); a bank file is one document",
+                    line=line,
+                )
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._count(line)
             if len(self.stack) >= limits.MAX_DEPTH:
-                raise BankError(f"the file is nested more than {limits.MAX_DEPTH} levels deep",
-                                line=line)
+                raise BankError(
+                    f"the file is nested more than {limits.MAX_DEPTH} levels deep", line=line
+                )
             mapping = isinstance(event, yaml.MappingStartEvent)
             self._check_collection_tag(event.tag, mapping, line)
             container: LineDict | LineList = LineDict() if mapping else LineList()
@@ -201,16 +209,20 @@ class _Builder:
     def _count(self, line: int) -> None:
         self.nodes += 1
         if self.nodes > limits.MAX_NODES:
-            raise BankError(f"the file holds more than {limits.MAX_NODES:,} values; split it into "
-                            "several banks", line=line)
+            raise BankError(
+                f"the file holds more than {limits.MAX_NODES:,} values; split it into "
+                "several banks",
+                line=line,
+            )
 
     @staticmethod
     def _check_collection_tag(tag: str | None, mapping: bool, line: int) -> None:
         allowed = ("map", "omap", "set") if mapping else ("seq", "omap", "pairs")
         if tag is None or tag == "!" or tag in (_TAG + name for name in allowed):
             return
-        raise BankError(f"the YAML tag '{tag}' is not supported in bank files; remove it",
-                        line=line)
+        raise BankError(
+            f"the YAML tag '{tag}' is not supported in bank files; remove it", line=line
+        )
 
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         value, removed = clean_text(event.value)
@@ -231,10 +243,14 @@ class _Builder:
         if isinstance(container, LineList):
             if len(container) >= limits.MAX_YAML_ITEMS:
                 if len(self.stack) == 2 and self.stack[0][1] == "questions":
-                    raise BankError(f"the bank has more than {limits.MAX_YAML_ITEMS:,} questions; a bank "
-                                    f"may hold {limits.MAX_QUESTIONS:,}: split it into several banks",
-                                    line=line)
-                raise BankError(f"a list holds more than {limits.MAX_YAML_ITEMS:,} items", line=line)
+                    raise BankError(
+                        f"the bank has more than {limits.MAX_YAML_ITEMS:,} questions; a bank "
+                        f"may hold {limits.MAX_QUESTIONS:,}: split it into several banks",
+                        line=line,
+                    )
+                raise BankError(
+                    f"a list holds more than {limits.MAX_YAML_ITEMS:,} items", line=line
+                )
             container.append(value)
             container.item_lines.append(line)
             return
@@ -251,10 +267,11 @@ class _Builder:
         if isinstance(key, (dict, list)):
             raise BankError(
                 "a value starts with '{' and YAML read it as a mapping; if it is a template "
-                "such as {{ x }}, put the whole value in quotes: \"{{ x }} ...\"", line=line)
+                'such as {{ x }}, put the whole value in quotes: "{{ x }} ..."',
+                line=line,
+            )
         if key == "<<":
-            raise BankError("YAML merge keys ('<<') are not supported in bank files",
-                            line=line)
+            raise BankError("YAML merge keys ('<<') are not supported in bank files", line=line)
         if isinstance(key, bool):
             key = "true" if key else "false"
         elif key is None:
@@ -262,8 +279,9 @@ class _Builder:
         elif not isinstance(key, str):
             key = str(key)
         if key in container:
-            raise BankError(f"'{key}' appears twice here (first on line "
-                            f"{container.key_lines[key]})", line=line)
+            raise BankError(
+                f"'{key}' appears twice here (first on line {container.key_lines[key]})", line=line
+            )
         if len(container) >= limits.MAX_YAML_ITEMS:
             raise BankError(f"a mapping holds more than {limits.MAX_YAML_ITEMS:,} keys", line=line)
         return key
@@ -275,8 +293,10 @@ _NO_KEY = object()
 def _hint(source_line: str) -> str:
     stripped = source_line.strip()
     if "{{" in stripped and not stripped.split(":", 1)[-1].strip().startswith(("'", '"', "|", ">")):
-        return (" — a value that contains {{ ... }} must be in quotes, "
-                "e.g. text: \"{{ price }} per request\"")
+        return (
+            " — a value that contains {{ ... }} must be in quotes, "
+            'e.g. text: "{{ price }} per request"'
+        )
     if "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
         return " — indent with spaces, not tabs"
     return ""
@@ -290,10 +310,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Ban
     problem = re.sub(r"found character '.*?' that", "found character that", problem)
     context = exc.context or ""
     if "nesting depth" in problem:  # libyaml's own limit, met before ours in '[[[[...'
-        return BankError(f"the file is nested more than {limits.MAX_DEPTH} levels deep", file=file,
-                         line=line)
-    if ("quoted scalar" in context and "end of stream" in problem
-            and exc.context_mark is not None):
+        return BankError(
+            f"the file is nested more than {limits.MAX_DEPTH} levels deep", file=file, line=line
+        )
+    if "quoted scalar" in context and "end of stream" in problem and exc.context_mark is not None:
         # The end of the file is where YAML noticed; the open quote is where to look.
         line = exc.context_mark.line + 1
         problem = "a quote opened on this line is never closed"
@@ -302,15 +322,22 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Ban
     if "{{" not in source_line and line and line >= 2:
         prev = lines[line - 2]
         source_line = prev if "{{" in prev else source_line
-    return BankError(f"the file is not valid YAML: {problem}{_hint(source_line)}",
-                     file=file, line=line)
+    return BankError(
+        f"the file is not valid YAML: {problem}{_hint(source_line)}", file=file, line=line
+    )
 
 
 def read_yaml(text: str, file: str | None = None) -> ParsedYaml:
     """Parse YAML text within the limits; every problem becomes a :class:`BankError`."""
-    if len(text) > limits.MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
-        raise BankError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
-                        "split it into several banks", file=file)
+    if (
+        len(text) > limits.MAX_FILE_BYTES
+        or len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES
+    ):
+        raise BankError(
+            f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
+            "split it into several banks",
+            file=file,
+        )
     text, removals = _strip_unreadable(text)
     try:
         try:
@@ -361,26 +388,34 @@ def read_text(path: str) -> str:
     except OSError as exc:
         raise BankError(f"cannot open the file: {exc.strerror}", file=path) from None
     if not stat.S_ISREG(info.st_mode):
-        raise BankError("this is not a regular file; give the path of a .yaml bank file",
-                        file=path)
+        raise BankError("this is not a regular file; give the path of a .yaml bank file", file=path)
     if info.st_size > limits.MAX_FILE_BYTES:
-        raise BankError(f"the file is {info.st_size / 1024 / 1024:.0f} MB, larger than the "
-                        f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MB a bank may be; split it into "
-                        "several banks", file=path)
+        raise BankError(
+            f"the file is {info.st_size / 1024 / 1024:.0f} MB, larger than the "
+            f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MB a bank may be; split it into "
+            "several banks",
+            file=path,
+        )
     try:
         with open(path, "rb") as fh:
             data = fh.read(limits.MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise BankError(f"cannot read the file: {exc.strerror}", file=path) from None
     if len(data) > limits.MAX_FILE_BYTES:  # it grew while we looked
-        raise BankError(f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
-                        "split it into several banks", file=path)
+        raise BankError(
+            f"the file is larger than {limits.MAX_FILE_BYTES // (1024 * 1024)} MB; "
+            "split it into several banks",
+            file=path,
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BankError("the file is UTF-16 text; save it as UTF-8 in your editor", file=path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise BankError("the file is not UTF-8 text (it may be a Word document, a "
-                        "spreadsheet or another binary file); save it as plain UTF-8 text",
-                        file=path, line=line) from None
+        raise BankError(
+            "the file is not UTF-8 text (it may be a Word document, a "
+            "spreadsheet or another binary file); save it as plain UTF-8 text",
+            file=path,
+            line=line,
+        ) from None

@@ -78,6 +78,16 @@ def formats_using(option: Option) -> list[str]:
     return [name for name, cls in registry().items() if option in cls.options]
 
 
-__all__ = ["ExportOptions", "Exporter", "Option", "OutputSink", "default_formats",
-           "format_names", "format_options", "formats_using", "get_exporter", "register",
-           "registry"]
+__all__ = [
+    "ExportOptions",
+    "Exporter",
+    "Option",
+    "OutputSink",
+    "default_formats",
+    "format_names",
+    "format_options",
+    "formats_using",
+    "get_exporter",
+    "register",
+    "registry",
+]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, ClassVar, Mapping, Protocol
+from typing import IO, Any, ClassVar, Protocol
 
 from ..model import Bank, GeneratedSet
 
@@ -54,11 +55,16 @@ class ExportOptions:
         return option.default if value is None else value
 
     @classmethod
-    def of(cls, *, roster: tuple[str, ...] = (), timestamp: float | None = None,
-           classes: tuple[str, ...] = (), **values: Any) -> "ExportOptions":
+    def of(
+        cls,
+        *,
+        roster: tuple[str, ...] = (),
+        timestamp: float | None = None,
+        classes: tuple[str, ...] = (),
+        **values: Any,
+    ) -> ExportOptions:
         """``ExportOptions.of(timestamp=0, duplex=True)``: the format options by name."""
-        return cls(roster=tuple(roster), classes=tuple(classes), timestamp=timestamp,
-                   values=values)
+        return cls(roster=tuple(roster), classes=tuple(classes), timestamp=timestamp, values=values)
 
 
 class OutputSink(Protocol):

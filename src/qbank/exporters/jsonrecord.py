@@ -31,9 +31,7 @@ def dump(value: Any, out: list[str]) -> None:
         out.append("true")
     elif value is False:
         out.append("false")
-    elif isinstance(value, (int, Decimal)):
-        out.append(plain(value))
-    elif isinstance(value, float):
+    elif isinstance(value, (int, Decimal)) or isinstance(value, float):
         out.append(plain(value))
     elif isinstance(value, dict):
         out.append("{")
@@ -104,9 +102,12 @@ class JsonExporter(Exporter):
 
 def write_record(generated: GeneratedSet, fh: IO[str]) -> None:
     bank = generated.bank
-    head = {"bank": {"id": bank.id, "title": bank.title, "subtitle": bank.subtitle},
-            "seed": generated.seed, "count": generated.count,
-            "generator": f"qbank {__version__}"}
+    head = {
+        "bank": {"id": bank.id, "title": bank.title, "subtitle": bank.subtitle},
+        "seed": generated.seed,
+        "count": generated.count,
+        "generator": f"qbank {__version__}",
+    }
     fh.write(dumps(head)[:-1] + ', "versions": [\n')
     records: dict[tuple[str, int], str] = {}
     for k, variants in generated.versions():

@@ -22,8 +22,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import limits
 from ..errors import OutputError, QbankError
@@ -39,7 +39,8 @@ INSTALL_LIBREOFFICE = (
     "  Debian or Ubuntu:  sudo apt install libreoffice-writer-nogui\n"
     "  macOS:             brew install --cask libreoffice\n"
     "  Windows:           the installer from https://www.libreoffice.org/download/\n"
-    "Or leave out -f pdf: -f docx writes the same worksheets as Word files.")
+    "Or leave out -f pdf: -f docx writes the same worksheets as Word files."
+)
 
 #: JSON filter options on the command line need LibreOffice 7.4 or newer.
 OLDEST_FOR_DUPLEX = (7, 4)
@@ -61,8 +62,13 @@ def find_soffice() -> str | None:
 def libreoffice_version(soffice: str) -> tuple[int, ...] | None:
     """(7, 4, 7, 2) from ``soffice --version``; None when it cannot be told."""
     try:
-        done = subprocess.run([soffice, "--version"], capture_output=True, text=True,
-                              timeout=limits.PDF_START_SECONDS, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [soffice, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=limits.PDF_START_SECONDS,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?", done.stdout)
@@ -72,38 +78,57 @@ def libreoffice_version(soffice: str) -> tuple[int, ...] | None:
 def export_filter(keep_blank_pages: bool) -> str:
     """The ``--convert-to`` argument: PDF from Writer, blank pages kept or left out."""
     skip = "false" if keep_blank_pages else "true"
-    return ('pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"'
-            + skip + '"}}')
+    return 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"' + skip + '"}}'
 
 
-def convert(soffice: str, documents: list[Path], folder: Path, *, keep_blank_pages: bool,
-            timeout: float) -> list[Path]:
+def convert(
+    soffice: str, documents: list[Path], folder: Path, *, keep_blank_pages: bool, timeout: float
+) -> list[Path]:
     """Turn ``documents`` into PDF files in ``folder``, in one LibreOffice run."""
     profile = folder / "libreoffice-profile"
-    command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
-               "--norestore", "--convert-to", export_filter(keep_blank_pages),
-               "--outdir", str(folder), *map(str, documents)]
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        export_filter(keep_blank_pages),
+        "--outdir",
+        str(folder),
+        *map(str, documents),
+    ]
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True,
-                                   **_own_process_group())
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **_own_process_group(),
+        )
     except OSError as exc:
-        raise QbankError(f"LibreOffice ({soffice}) could not be started: {exc.strerror}; "
-                         "install it again, or leave out -f pdf") from None
+        raise QbankError(
+            f"LibreOffice ({soffice}) could not be started: {exc.strerror}; "
+            "install it again, or leave out -f pdf"
+        ) from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise QbankError(f"LibreOffice took longer than {timeout:g} seconds to make the PDF "
-                         "files, so it was stopped; make fewer versions (-n), or use -f docx "
-                         "and print from Word or LibreOffice") from None
+        raise QbankError(
+            f"LibreOffice took longer than {timeout:g} seconds to make the PDF "
+            "files, so it was stopped; make fewer versions (-n), or use -f docx "
+            "and print from Word or LibreOffice"
+        ) from None
     pdfs = [folder / f"{document.stem}.pdf" for document in documents]
     missing = [pdf.name for pdf in pdfs if not pdf.is_file()]
     if process.returncode != 0 or missing:
         said = " ".join((err or out or "").split())[-300:]
-        raise OutputError(f"LibreOffice did not make {', '.join(missing) or 'the PDF files'} "
-                          f"(exit code {process.returncode}{': ' + said if said else ''}); "
-                          "-f docx still writes the Word files")
+        raise OutputError(
+            f"LibreOffice did not make {', '.join(missing) or 'the PDF files'} "
+            f"(exit code {process.returncode}{': ' + said if said else ''}); "
+            "-f docx still writes the Word files"
+        )
     return pdfs
 
 
@@ -128,8 +153,10 @@ def _stop(process: subprocess.Popen) -> None:
 @register
 class PdfExporter(Exporter):
     name = "pdf"
-    help = ("the worksheets and the answer key as PDF, made by LibreOffice (which must be "
-            "installed): OUT/<bank-id>-worksheets.pdf and OUT/<bank-id>-answer-key.pdf")
+    help = (
+        "the worksheets and the answer key as PDF, made by LibreOffice (which must be "
+        "installed): OUT/<bank-id>-worksheets.pdf and OUT/<bank-id>-answer-key.pdf"
+    )
     options = WORKSHEET_OPTIONS
     in_all = False  # it needs LibreOffice, which qbank cannot install
 
@@ -147,7 +174,8 @@ class PdfExporter(Exporter):
                     f"-f pdf with --duplex needs LibreOffice 7.4 or newer to keep the blank "
                     f"pages double-sided printing needs; this is LibreOffice "
                     f"{'.'.join(map(str, version))}. Update it, or use -f docx --duplex and "
-                    "print from Word")
+                    "print from Word"
+                )
         check_options(options, warn)
 
     def summary(self, bank: Bank, options: ExportOptions) -> list[str]:
@@ -163,7 +191,8 @@ class PdfExporter(Exporter):
             work = Path(folder)
             documents = [work / Path(name).with_suffix(".docx").name for name in names]
             write_documents(generated, *documents, options, sink.warn)
-            pdfs = convert(soffice, documents, work, keep_blank_pages=bool(options[DUPLEX]),
-                           timeout=timeout)
+            pdfs = convert(
+                soffice, documents, work, keep_blank_pages=bool(options[DUPLEX]), timeout=timeout
+            )
             for pdf, name in zip(pdfs, names):
                 shutil.move(str(pdf), sink.path(name))

@@ -20,10 +20,19 @@ from .shortanswer import ShortAnswer
 from .truefalse import TrueFalse
 
 #: Every question type, by its ``type:`` name, in the order the docs list them.
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Numerical(), Multichoice(), TrueFalse(), ShortAnswer(), Essay(), Matching(), Cloze(),
-    Ordering(),
-)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Numerical(),
+        Multichoice(),
+        TrueFalse(),
+        ShortAnswer(),
+        Essay(),
+        Matching(),
+        Cloze(),
+        Ordering(),
+    )
+}
 QUESTION_TYPES = tuple(KINDS)
 
 

@@ -11,8 +11,9 @@ the type; each exporter has one table type -> renderer.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..model import Question, Variant
 
@@ -37,8 +38,9 @@ class Compiler(Protocol):
     #: ``known`` plus ``answer`` and ``answer_text``: what a solution or feedback may use.
     with_answer: set[str]
 
-    def template(self, source: str, field: str, known: set[str],
-                 line: int | None = None) -> Renderable: ...
+    def template(
+        self, source: str, field: str, known: set[str], line: int | None = None
+    ) -> Renderable: ...
 
     def formula(self, source: str, field: str, known: set[str]) -> Renderable | None: ...
 
@@ -111,8 +113,15 @@ class Kind:
         """Compile the type's own templates and formulas (run once per question)."""
         return None
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         """The type's answer and payload for one draw (``text`` is already rendered)."""
         raise NotImplementedError
 
@@ -134,8 +143,10 @@ class Kind:
 
 def yaml_bool_hint(value: bool) -> str:
     word = "no/off/false" if value is False else "yes/on/true"
-    return (f"YAML read the answer as {'false' if value is False else 'true'} "
-            f"(an unquoted {word} is true/false in YAML); put it in quotes, e.g. answer: \"no\"")
+    return (
+        f"YAML read the answer as {'false' if value is False else 'true'} "
+        f'(an unquoted {word} is true/false in YAML); put it in quotes, e.g. answer: "no"'
+    )
 
 
 def article(type_name: str) -> str:

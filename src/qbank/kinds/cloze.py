@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import TemplateProblem
 from ..model import Question, Variant
-from .base import Compiler, FieldReader, Kind, Rendered, Step
+from .base import FieldReader, Kind, Rendered, Step
 from .fields import Flag, documented
 
 CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
@@ -45,31 +46,47 @@ class Cloze(Kind):
     default_section = "Key facts"
     text_field = {
         "description": "The text with its blanks, a template. Each blank is written "
-                       "`[[answer]]`; `|` separates other accepted answers, the first being "
-                       "the main one: `[[colour|color]]`. Blanks may hold template values: "
-                       "`[[{{ a + b }}]]`.",
-        "examples": ["Inference cost = [[cost per request]] × [[number of requests]].",
-                     "{{ a }} + {{ b }} = [[{{ a + b }}]]"],
+        "`[[answer]]`; `|` separates other accepted answers, the first being "
+        "the main one: `[[colour|color]]`. Blanks may hold template values: "
+        "`[[{{ a + b }}]]`.",
+        "examples": [
+            "Inference cost = [[cost per request]] × [[number of requests]].",
+            "{{ a }} + {{ b }} = [[{{ a + b }}]]",
+        ],
         "pattern": r"\[\[[\s\S]*?\]\]",
     }
     fields = {
-        "case_sensitive": (documented(
-            Flag, "`true` when the words in the blanks must have the same capitals as the "
-            "answers (default `false`).", True), False),
+        "case_sensitive": (
+            documented(
+                Flag,
+                "`true` when the words in the blanks must have the same capitals as the "
+                "answers (default `false`).",
+                True,
+            ),
+            False,
+        ),
     }
 
     def read(self, r: FieldReader) -> Spec | None:
         blanks = CLOZE_BLANK.findall(r.fields.text)
         if not blanks:
-            r.bad("a cloze question needs at least one blank in its text, written [[answer]]",
-                  "text")
+            r.bad(
+                "a cloze question needs at least one blank in its text, written [[answer]]", "text"
+            )
         for blank in blanks:
             if not any(part.strip() for part in blank.split("|")):
                 r.bad("a blank [[ ]] is empty; write the answer inside it", "text")
         return Spec(r.fields.case_sensitive)
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         parts = tuple(ClozeBlank(p) if isinstance(p, tuple) else p for p in split_cloze(text))
         blanks = [p for p in parts if isinstance(p, ClozeBlank)]
         if not blanks:
@@ -83,8 +100,9 @@ class Cloze(Kind):
 
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         record["case_sensitive"] = v.question.spec.case_sensitive
-        record["parts"] = [p if isinstance(p, str) else {"blank": list(p.answers)}
-                           for p in v.payload.parts]
+        record["parts"] = [
+            p if isinstance(p, str) else {"blank": list(p.answers)} for p in v.payload.parts
+        ]
 
     def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
         return [wrap("".join(p if isinstance(p, str) else "_____" for p in v.payload.parts))]
@@ -98,7 +116,7 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
     parts: list[str | tuple[str, ...]] = []
     pos = 0
     for match in CLOZE_BLANK.finditer(text):
-        parts.append(text[pos:match.start()])
+        parts.append(text[pos : match.start()])
         answers = tuple(a.strip() for a in match.group(1).split("|") if a.strip())
         parts.append(answers)
         pos = match.end()

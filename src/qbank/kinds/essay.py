@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step, yaml_bool_hint
@@ -25,15 +26,26 @@ class Payload:
 class Essay(Kind):
     name = "essay"
     fields = {
-        "answer": (documented(
-            Any, "The model answer or marking guide, a template (answer key, Moodle's "
-            "information for graders).",
-            "Open source: local deployment keeps patient data in the hospital.",
-            schema={"type": ["string", "null"]}), None),
-        "lines": (documented(
-            int, "Ruled lines to write on in the worksheet (1 to 60, default 8); also the "
-            "size of Moodle's answer box.", 10,
-            schema={"type": "integer", "minimum": 1, "maximum": 60}), 8),
+        "answer": (
+            documented(
+                Any,
+                "The model answer or marking guide, a template (answer key, Moodle's "
+                "information for graders).",
+                "Open source: local deployment keeps patient data in the hospital.",
+                schema={"type": ["string", "null"]},
+            ),
+            None,
+        ),
+        "lines": (
+            documented(
+                int,
+                "Ruled lines to write on in the worksheet (1 to 60, default 8); also the "
+                "size of Moodle's answer box.",
+                10,
+                schema={"type": "integer", "minimum": 1, "maximum": 60},
+            ),
+            8,
+        ),
     }
 
     def read(self, r: FieldReader) -> Spec | None:
@@ -52,8 +64,15 @@ class Essay(Kind):
     def compile(self, q: Question, c: Compiler) -> Any:
         return c.template(q.spec.model_answer, "answer", c.known)
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         step("answer")
         model = compiled.run(values)
         return Rendered(model, Payload(model))

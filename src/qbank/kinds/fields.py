@@ -54,42 +54,63 @@ def _tags(value: Any) -> Any:
 
 #: The words YAML 1.1 (and so qbank) reads as true/false when unquoted; an editor that
 #: reads YAML 1.2 sees them as texts, so a true/false field's schema accepts them too.
-YAML_BOOLEAN_WORDS = tuple(form for word in ("yes", "no", "on", "off", "true", "false")
-                           for form in (word, word.capitalize(), word.upper()))
+YAML_BOOLEAN_WORDS = tuple(
+    form
+    for word in ("yes", "no", "on", "off", "true", "false")
+    for form in (word, word.capitalize(), word.upper())
+)
 #: A number written as a text (``"0.5"``, ``1e3``): qbank reads it as the number.
 NUMBER_TEXT = r"^\s*[-+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?\s*$"
 
 #: JSON Schemas of the values qbank accepts for each field type.
-TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"],
-                               "maxLength": limits.MAX_FIELD_TEXT}
-NUMBER_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "number"},
-                                           {"type": "string", "pattern": NUMBER_TEXT}]}
+TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "maxLength": limits.MAX_FIELD_TEXT}
+NUMBER_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_TEXT}]
+}
 # (A pattern, not an enum: editors offer an enum's values as completions.)
-FLAG_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": "boolean"},
-    {"type": "string", "pattern": "^(" + "|".join(YAML_BOOLEAN_WORDS) + ")$"},
-]}
+FLAG_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "string", "pattern": "^(" + "|".join(YAML_BOOLEAN_WORDS) + ")$"},
+    ]
+}
 #: true, as qbank reads it and as an editor may (YAML 1.2 reads ``yes`` as a text).
-TRUE_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"const": True},
-    {"type": "string", "pattern": "^(" + "|".join(
-        w for w in YAML_BOOLEAN_WORDS if w.lower() in ("yes", "on", "true")) + ")$"},
-]}
+TRUE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"const": True},
+        {
+            "type": "string",
+            "pattern": "^("
+            + "|".join(w for w in YAML_BOOLEAN_WORDS if w.lower() in ("yes", "on", "true"))
+            + ")$",
+        },
+    ]
+}
 #: A text that must not be blank (an accepted answer, an item), or a number.
-FILLED_TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "pattern": "\\S",
-                                      "maxLength": limits.MAX_FIELD_TEXT}
+FILLED_TEXT_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number"],
+    "pattern": "\\S",
+    "maxLength": limits.MAX_FIELD_TEXT,
+}
 #: A formula (``answer`` of a numerical question, ``let``, ``where``): a text or a number.
 FORMULA_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "pattern": "\\S"}
-TAGS_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": "string"},
-    {"type": "array", "items": {"type": ["string", "number"]}, "maxItems": 100},
-]}
+TAGS_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": ["string", "number"]}, "maxItems": 100},
+    ]
+}
 
-Text = Annotated[str, BeforeValidator(_text), Field(max_length=limits.MAX_FIELD_TEXT),
-                 WithJsonSchema(TEXT_SCHEMA)]
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(max_length=limits.MAX_FIELD_TEXT),
+    WithJsonSchema(TEXT_SCHEMA),
+]
 Num = Annotated[int | Decimal, BeforeValidator(_number), WithJsonSchema(NUMBER_SCHEMA)]
-Tags = Annotated[list[str], BeforeValidator(_tags), Field(max_length=100),
-                 WithJsonSchema(TAGS_SCHEMA)]
+Tags = Annotated[
+    list[str], BeforeValidator(_tags), Field(max_length=100), WithJsonSchema(TAGS_SCHEMA)
+]
 #: true or false (pydantic also reads the texts "yes", "no", "on", "off", ...).
 Flag = Annotated[bool, WithJsonSchema(FLAG_SCHEMA)]
 
@@ -99,8 +120,13 @@ def bounded_list(item: Any) -> Any:
     return Annotated[list[item], Field(max_length=limits.MAX_LIST)]
 
 
-def documented(annotation: Any, description: str, *examples: Any,
-               schema: dict[str, Any] | None = None, **keywords: Any) -> Any:
+def documented(
+    annotation: Any,
+    description: str,
+    *examples: Any,
+    schema: dict[str, Any] | None = None,
+    **keywords: Any,
+) -> Any:
     """``annotation`` with the words and examples the JSON Schema and the reference show.
 
     ``schema`` is the JSON Schema of the values qbank accepts, where pydantic's own would
@@ -114,8 +140,9 @@ def documented(annotation: Any, description: str, *examples: Any,
         if _allows_none(annotation):
             schema = {"anyOf": [schema, {"type": "null"}]}
         metadata.append(WithJsonSchema(schema))
-    metadata.append(Field(description=description, examples=list(examples),
-                          json_schema_extra=keywords or None))
+    metadata.append(
+        Field(description=description, examples=list(examples), json_schema_extra=keywords or None)
+    )
     return Annotated[(annotation, *metadata)]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .. import limits, numeric
 from ..model import Question, Variant
@@ -13,14 +14,27 @@ from .fields import FILLED_TEXT_SCHEMA, Flag, bounded_list, documented
 
 #: What :meth:`Matching.read` accepts as ``pairs``: [term, definition] lists (or one-entry
 #: mappings) in a list, or a mapping term -> definition.
-PAIRS_SCHEMA = {"anyOf": [
-    {"type": "array", "minItems": 2, "maxItems": limits.MAX_LIST, "items": {"anyOf": [
-        {"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 2, "maxItems": 2},
-        {"type": "object", "minProperties": 1, "maxProperties": 1,
-         "additionalProperties": FILLED_TEXT_SCHEMA},
-    ]}},
-    {"type": "object", "minProperties": 2, "additionalProperties": FILLED_TEXT_SCHEMA},
-]}
+PAIRS_SCHEMA = {
+    "anyOf": [
+        {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": limits.MAX_LIST,
+            "items": {
+                "anyOf": [
+                    {"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 2, "maxItems": 2},
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "maxProperties": 1,
+                        "additionalProperties": FILLED_TEXT_SCHEMA,
+                    },
+                ]
+            },
+        },
+        {"type": "object", "minProperties": 2, "additionalProperties": FILLED_TEXT_SCHEMA},
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -39,16 +53,25 @@ class Matching(Kind):
     name = "matching"
     default_section = "Vocabulary"
     fields = {
-        "shuffle": (documented(
-            Flag, "Whether Moodle shuffles the definitions (default `true`).", False), True),
-        "pairs": (documented(
-            bounded_list(Any) | dict[str, Any] | None, "The terms with their definitions: "
-            "a list of `[term, definition]` pairs, or lines `term: definition`; at least "
-            "two, each term once. Put a term or definition that holds a comma in quotes.",
-            [["Model weights", "The learned numerical parameters inside a neural network."],
-             ["API", "A set of rules that lets one program send requests to another."]],
-            {"cat": "a small animal that purrs", "dog": "a loyal animal that barks"},
-            schema=PAIRS_SCHEMA), None),
+        "shuffle": (
+            documented(Flag, "Whether Moodle shuffles the definitions (default `true`).", False),
+            True,
+        ),
+        "pairs": (
+            documented(
+                bounded_list(Any) | dict[str, Any] | None,
+                "The terms with their definitions: "
+                "a list of `[term, definition]` pairs, or lines `term: definition`; at least "
+                "two, each term once. Put a term or definition that holds a comma in quotes.",
+                [
+                    ["Model weights", "The learned numerical parameters inside a neural network."],
+                    ["API", "A set of rules that lets one program send requests to another."],
+                ],
+                {"cat": "a small animal that purrs", "dog": "a loyal animal that barks"},
+                schema=PAIRS_SCHEMA,
+            ),
+            None,
+        ),
     }
     required = ("pairs",)
 
@@ -63,15 +86,26 @@ class Matching(Kind):
         for index, item in enumerate(items):
             if isinstance(item, dict) and len(item) == 1:
                 item = next(iter(item.items()))
-            if (not isinstance(item, (list, tuple)) or len(item) != 2
-                    or not all(isinstance(x, (str, int, float, Decimal)) and not isinstance(x, bool)
-                               for x in item)):
+            if (
+                not isinstance(item, (list, tuple))
+                or len(item) != 2
+                or not all(
+                    isinstance(x, (str, int, float, Decimal)) and not isinstance(x, bool)
+                    for x in item
+                )
+            ):
                 count = len(item) if isinstance(item, (list, tuple)) else 1
-                hint = (f" — this one has {count} parts; put a term or definition that "
-                        "contains a comma in quotes" if count > 2 else "")
+                hint = (
+                    f" — this one has {count} parts; put a term or definition that "
+                    "contains a comma in quotes"
+                    if count > 2
+                    else ""
+                )
                 if isinstance(item, (list, tuple)) and any(isinstance(x, bool) for x in item):
-                    hint = (" — YAML read a word of this pair as true/false (an unquoted "
-                            "yes/no/on/off/true/false); put it in quotes, e.g. [Norway, \"no\"]")
+                    hint = (
+                        " — YAML read a word of this pair as true/false (an unquoted "
+                        'yes/no/on/off/true/false); put it in quotes, e.g. [Norway, "no"]'
+                    )
                 if index < len(item_lines):
                     r.problem(f"each pair must be [term, definition]{hint}", item_lines[index])
                 else:
@@ -91,11 +125,20 @@ class Matching(Kind):
         return Spec(tuple(pairs), f.shuffle)
 
     def compile(self, q: Question, c: Compiler) -> Any:
-        return [(c.template(t, "pairs", c.known), c.template(d, "pairs", c.known))
-                for t, d in q.spec.pairs]
+        return [
+            (c.template(t, "pairs", c.known), c.template(d, "pairs", c.known))
+            for t, d in q.spec.pairs
+        ]
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         step("pairs")
         pairs = tuple((t.run(values).strip(), d.run(values).strip()) for t, d in compiled)
         return Rendered([list(p) for p in pairs], Payload(pairs))

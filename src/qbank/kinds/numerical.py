@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Callable, Literal, Mapping
+from functools import cache
+from typing import Any, Literal
 
 from .. import numeric
 from ..arithmetic import ShownNumber, describe
@@ -19,11 +20,15 @@ from .fields import FORMULA_SCHEMA, Flag, Num, Text, documented
 DEFAULT_MAX_PLACES = 6
 CURRENCY_SYMBOLS = set("$€£¥₹₩₽₺₪฿₫₦₱")
 #: What :func:`read_tolerance` accepts: a number, or a text holding one, with a % or not.
-TOLERANCE_SCHEMA = {"anyOf": [
-    {"type": "number", "minimum": 0},
-    {"type": "string",
-     "pattern": r"^\s*[+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?\s*%?\s*$"},
-]}
+TOLERANCE_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {
+            "type": "string",
+            "pattern": r"^\s*[+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?\s*%?\s*$",
+        },
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -60,31 +65,69 @@ class Payload:
 class Numerical(Kind):
     name = "numerical"
     fields = {
-        "answer": (documented(
-            Any, "The formula that computes the answer from the parameters and `let` values; "
-            "its exact value is the key.", "price * requests", "round(distance / hours, 1)",
-            schema=FORMULA_SCHEMA), None),
-        "tolerance": (documented(
-            Any, "How far an answer may be from the key and still be right: absolute (`0.01`) "
-            "or relative (`\"1%\"`). Default: half a unit of the last decimal shown "
-            "(`decimals: 2` gives 0.005; a whole-number answer 0.5).", 0.01, "1%",
-            schema=TOLERANCE_SCHEMA), None),
-        "unit": (documented(
-            Text, "The unit of the answer, written after the number (`1.00 s`, `60 km/h`, "
-            "`50%`), except currency symbols (`$ € £ ¥ ₹ …`), which go before (`$50.00`).",
-            "$", "km/h", "%"), ""),
-        "unit_position": (documented(
-            str | None, "`before` or `after`: where the unit goes, to override the choice "
-            "described under `unit`.", "before", "after",
-            schema={"enum": ["before", "after"]}), None),
-        "decimals": (documented(
-            int | None, "Decimal places shown wherever the answer is displayed (`21.60`, not "
-            "`21.6`), rounded half-up; 0 to 10. Without it the exact value is shown (at most "
-            "6 decimals).", 2, 0, schema={"type": "integer", "minimum": 0, "maximum": 10}),
-            None),
-        "thousands": (documented(
-            Flag, "`true` to show the answer with thousands separators (`900,000`).", True),
-            False),
+        "answer": (
+            documented(
+                Any,
+                "The formula that computes the answer from the parameters and `let` values; "
+                "its exact value is the key.",
+                "price * requests",
+                "round(distance / hours, 1)",
+                schema=FORMULA_SCHEMA,
+            ),
+            None,
+        ),
+        "tolerance": (
+            documented(
+                Any,
+                "How far an answer may be from the key and still be right: absolute (`0.01`) "
+                'or relative (`"1%"`). Default: half a unit of the last decimal shown '
+                "(`decimals: 2` gives 0.005; a whole-number answer 0.5).",
+                0.01,
+                "1%",
+                schema=TOLERANCE_SCHEMA,
+            ),
+            None,
+        ),
+        "unit": (
+            documented(
+                Text,
+                "The unit of the answer, written after the number (`1.00 s`, `60 km/h`, "
+                "`50%`), except currency symbols (`$ € £ ¥ ₹ …`), which go before (`$50.00`).",
+                "$",
+                "km/h",
+                "%",
+            ),
+            "",
+        ),
+        "unit_position": (
+            documented(
+                str | None,
+                "`before` or `after`: where the unit goes, to override the choice "
+                "described under `unit`.",
+                "before",
+                "after",
+                schema={"enum": ["before", "after"]},
+            ),
+            None,
+        ),
+        "decimals": (
+            documented(
+                int | None,
+                "Decimal places shown wherever the answer is displayed (`21.60`, not "
+                "`21.6`), rounded half-up; 0 to 10. Without it the exact value is shown (at most "
+                "6 decimals).",
+                2,
+                0,
+                schema={"type": "integer", "minimum": 0, "maximum": 10},
+            ),
+            None,
+        ),
+        "thousands": (
+            documented(
+                Flag, "`true` to show the answer with thousands separators (`900,000`).", True
+            ),
+            False,
+        ),
     }
     required = ("answer",)
 
@@ -93,8 +136,10 @@ class Numerical(Kind):
         answer = f.answer
         formula = None
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            r.bad("a numerical question needs 'answer:', the formula that computes it",
-                  "answer" if "answer" in r.written else None)
+            r.bad(
+                "a numerical question needs 'answer:', the formula that computes it",
+                "answer" if "answer" in r.written else None,
+            )
         elif isinstance(answer, bool) or not isinstance(answer, (str, int, float, Decimal)):
             r.bad("'answer' must be a formula such as 'price * requests'", "answer")
         else:
@@ -121,8 +166,15 @@ class Numerical(Kind):
     def compile(self, q: Question, c: Compiler) -> Any:
         return c.formula(q.spec.answer_formula, "answer", c.known)
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         step("answer")
         spec: Spec = q.spec
         result = compiled.run(values)
@@ -138,14 +190,22 @@ class Numerical(Kind):
         if spec.tolerance.value is None:
             tolerance: Number = _half_unit(places)
         elif spec.tolerance.relative:
-            tolerance = canonical(CONTEXT.divide(
-                CONTEXT.multiply(abs(numeric.to_decimal(answer)),
-                                 numeric.to_decimal(spec.tolerance.value)), 100))
+            tolerance = canonical(
+                CONTEXT.divide(
+                    CONTEXT.multiply(
+                        abs(numeric.to_decimal(answer)), numeric.to_decimal(spec.tolerance.value)
+                    ),
+                    100,
+                )
+            )
         else:
             tolerance = spec.tolerance.value
         answer_text = with_unit(number_text, spec.unit, spec.unit_position)
-        return Rendered(answer, Payload(answer_text, tolerance),
-                        {"answer": ShownNumber(answer, number_text), "answer_text": answer_text})
+        return Rendered(
+            answer,
+            Payload(answer_text, tolerance),
+            {"answer": ShownNumber(answer, number_text), "answer_text": answer_text},
+        )
 
     def texts(self, payload: Payload) -> list[str]:
         return [payload.answer_text]
@@ -172,7 +232,9 @@ def read_tolerance(value: Any) -> Tolerance:
         try:
             pct = numeric.canonical(numeric.to_decimal(value.strip()[:-1]))
         except (TypeError, numeric.NumberError):
-            raise ValueError(f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'") from None
+            raise ValueError(
+                f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'"
+            ) from None
         if pct < 0:
             raise ValueError("'tolerance' cannot be negative")
         return Tolerance(pct, relative=True)
@@ -181,13 +243,15 @@ def read_tolerance(value: Any) -> Tolerance:
             raise TypeError
         tol = numeric.canonical(numeric.to_decimal(value))
     except (TypeError, numeric.NumberError):
-        raise ValueError(f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'") from None
+        raise ValueError(
+            f"'tolerance' must be a number or a percentage like \"1%\", not '{value}'"
+        ) from None
     if tol < 0:
         raise ValueError("'tolerance' cannot be negative")
     return Tolerance(tol)
 
 
-@lru_cache(maxsize=None)  # places is 0..numeric.MAX_PLACES
+@cache  # places is 0..numeric.MAX_PLACES
 def _half_unit(places: int) -> Number:
     """The default tolerance: half a unit in the last decimal place shown (0.005 for 2)."""
     return canonical(numeric.to_decimal(5).scaleb(-(places + 1)))
@@ -227,5 +291,14 @@ def with_unit(number_text: str, unit: str, position: str) -> str:
 
 
 # Num is re-exported for kinds that read numbers the same way.
-__all__ = ["DEFAULT_MAX_PLACES", "Numerical", "Num", "Payload", "Spec", "Tolerance",
-           "read_tolerance", "unit_is_glued", "with_unit"]
+__all__ = [
+    "DEFAULT_MAX_PLACES",
+    "Num",
+    "Numerical",
+    "Payload",
+    "Spec",
+    "Tolerance",
+    "read_tolerance",
+    "unit_is_glued",
+    "with_unit",
+]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Literal
 
 from .. import limits, numeric
 from ..errors import TemplateProblem
@@ -59,20 +60,42 @@ class Ordering(Kind):
     name = "ordering"
     seeded = True
     fields = {
-        "items": (documented(
-            bounded_list(Any) | None, "The items in the RIGHT order (templates): at least "
-            "two, all different. Every version shows them in another order, drawn from its "
-            "seed.", ["Collect data", "Clean the data", "Train the model", "Evaluate the model"],
-            schema={"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 2,
-                    "maxItems": limits.MAX_LIST}), None),
-        "layout": (documented(
-            str, "How Moodle lays the items out: `vertical` (the default) or `horizontal`.",
-            "horizontal", schema={"enum": list(LAYOUTS)}), "vertical"),
-        "grading": (documented(
-            str, "How Moodle gives partial credit: `absolute` (the default: a share for each "
-            "item in its right place) or `relative` (a share for each item that comes right "
-            "after the item that should precede it).", "relative",
-            schema={"enum": list(GRADINGS)}), "absolute"),
+        "items": (
+            documented(
+                bounded_list(Any) | None,
+                "The items in the RIGHT order (templates): at least "
+                "two, all different. Every version shows them in another order, drawn from its "
+                "seed.",
+                ["Collect data", "Clean the data", "Train the model", "Evaluate the model"],
+                schema={
+                    "type": "array",
+                    "items": FILLED_TEXT_SCHEMA,
+                    "minItems": 2,
+                    "maxItems": limits.MAX_LIST,
+                },
+            ),
+            None,
+        ),
+        "layout": (
+            documented(
+                str,
+                "How Moodle lays the items out: `vertical` (the default) or `horizontal`.",
+                "horizontal",
+                schema={"enum": list(LAYOUTS)},
+            ),
+            "vertical",
+        ),
+        "grading": (
+            documented(
+                str,
+                "How Moodle gives partial credit: `absolute` (the default: a share for each "
+                "item in its right place) or `relative` (a share for each item that comes right "
+                "after the item that should precede it).",
+                "relative",
+                schema={"enum": list(GRADINGS)},
+            ),
+            "absolute",
+        ),
     }
     required = ("items",)
 
@@ -83,8 +106,11 @@ class Ordering(Kind):
             r.bad(f"'layout' must be {' or '.join(LAYOUTS)}, not '{f.layout}'", "layout")
             ok = False
         if f.grading not in GRADINGS:
-            r.bad(f"'grading' must be 'absolute' (each item in its right place) or 'relative' "
-                  f"(each item after its right neighbour), not '{f.grading}'", "grading")
+            r.bad(
+                f"'grading' must be 'absolute' (each item in its right place) or 'relative' "
+                f"(each item after its right neighbour), not '{f.grading}'",
+                "grading",
+            )
             ok = False
         if f.items is None:
             r.bad("an ordering question needs 'items:', a list of the items in the right order")
@@ -94,16 +120,22 @@ class Ordering(Kind):
         for index, item in enumerate(f.items):
             line = lines[index] if index < len(lines) else None
             if isinstance(item, bool) or not isinstance(item, (str, int, float, Decimal)):
-                r.problem("each item must be a text (put it in quotes if YAML reads it as "
-                          "something else)", line)
+                r.problem(
+                    "each item must be a text (put it in quotes if YAML reads it as "
+                    "something else)",
+                    line,
+                )
                 return None
             text = item if isinstance(item, str) else numeric.plain(item)
             if not text.strip():
                 r.problem("an item is empty", line)
                 ok = False
             elif text.strip() in items and "{" not in text:
-                r.problem(f"the item '{text.strip()}' appears twice; every item needs its "
-                          "own place in the order", line)
+                r.problem(
+                    f"the item '{text.strip()}' appears twice; every item needs its "
+                    "own place in the order",
+                    line,
+                )
                 ok = False
             items.append(text.strip())
         if len(items) < 2:
@@ -111,23 +143,38 @@ class Ordering(Kind):
             return None
         if not ok:
             return None
-        return Spec(tuple(items), tuple(lines[i] if i < len(lines) else None
-                                        for i in range(len(items))), f.layout, f.grading)
+        return Spec(
+            tuple(items),
+            tuple(lines[i] if i < len(lines) else None for i in range(len(items))),
+            f.layout,
+            f.grading,
+        )
 
     def compile(self, q: Question, c: Compiler) -> Any:
-        return [c.template(item, "items", c.known, line)
-                for item, line in zip(q.spec.items, q.spec.item_lines)]
+        return [
+            c.template(item, "items", c.known, line)
+            for item, line in zip(q.spec.items, q.spec.item_lines)
+        ]
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         step("items")
         items = tuple(item.run(values).strip() for item in compiled)
         for i, item in enumerate(items):
             if not item:
                 raise TemplateProblem("an item is empty for these values")
             if item in items[:i]:
-                raise TemplateProblem(f"two items are the same ('{item}'); every item needs "
-                                      "its own place in the order")
+                raise TemplateProblem(
+                    f"two items are the same ('{item}'); every item needs "
+                    "its own place in the order"
+                )
         payload = Payload(items, shown_order(len(items), seed))
         return Rendered(list(payload.positions), payload)
 
@@ -141,13 +188,19 @@ class Ordering(Kind):
         record["grading"] = v.question.spec.grading
 
     def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
-        return [wrap(v.text), *(f"   [ ] {option_letter(i)}) {item}"
-                                for i, item in enumerate(v.payload.shown))]
+        return [
+            wrap(v.text),
+            *(f"   [ ] {option_letter(i)}) {item}" for i, item in enumerate(v.payload.shown)),
+        ]
 
     def answer_line(self, v: Variant) -> str:
         letters = [option_letter(p - 1) for p in v.payload.positions]
-        return "  ".join(letters) + "  (" + "; ".join(
-            f"{n}. {item}" for n, item in enumerate(v.payload.items, start=1)) + ")"
+        return (
+            "  ".join(letters)
+            + "  ("
+            + "; ".join(f"{n}. {item}" for n, item in enumerate(v.payload.items, start=1))
+            + ")"
+        )
 
 
 def shown_order(count: int, seed: int) -> tuple[int, ...]:

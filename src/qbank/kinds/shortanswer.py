@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from .. import numeric
 from ..model import Question, Variant
@@ -26,15 +27,31 @@ class Payload:
 class ShortAnswer(Kind):
     name = "shortanswer"
     fields = {
-        "answer": (documented(
-            Any, "The accepted answer, or a list of accepted answers (templates). Put an "
-            "answer that YAML reads as true/false in quotes: `answer: \"no\"`.",
-            "application programming interface", ["green", "Green"],
-            schema={"anyOf": [FILLED_TEXT_SCHEMA, {"type": "array", "items": FILLED_TEXT_SCHEMA,
-                                                   "minItems": 1}]}), None),
-        "case_sensitive": (documented(
-            Flag, "`true` when an answer must have the same capitals as an accepted one "
-            "(default `false`).", True), False),
+        "answer": (
+            documented(
+                Any,
+                "The accepted answer, or a list of accepted answers (templates). Put an "
+                'answer that YAML reads as true/false in quotes: `answer: "no"`.',
+                "application programming interface",
+                ["green", "Green"],
+                schema={
+                    "anyOf": [
+                        FILLED_TEXT_SCHEMA,
+                        {"type": "array", "items": FILLED_TEXT_SCHEMA, "minItems": 1},
+                    ]
+                },
+            ),
+            None,
+        ),
+        "case_sensitive": (
+            documented(
+                Flag,
+                "`true` when an answer must have the same capitals as an accepted one "
+                "(default `false`).",
+                True,
+            ),
+            False,
+        ),
     }
     required = ("answer",)
 
@@ -49,8 +66,10 @@ class ShortAnswer(Kind):
             if isinstance(a, (int, float, Decimal)):
                 a = numeric.plain(a)
             if not isinstance(a, str) or not a.strip():
-                r.bad("a shortanswer question needs 'answer:', one accepted answer or a list "
-                      "of them", "answer" if "answer" in r.written else None)
+                r.bad(
+                    "a shortanswer question needs 'answer:', one accepted answer or a list of them",
+                    "answer" if "answer" in r.written else None,
+                )
                 return None
             out.append(a.strip())
         return Spec(tuple(dict.fromkeys(out)), f.case_sensitive)
@@ -58,8 +77,15 @@ class ShortAnswer(Kind):
     def compile(self, q: Question, c: Compiler) -> Any:
         return [c.template(a, "answer", c.known) for a in q.spec.accepted]
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         step("answer")
         accepted = tuple(dict.fromkeys(a.run(values).strip() for a in compiled))
         return Rendered(list(accepted), Payload(accepted))

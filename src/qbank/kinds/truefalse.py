@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
@@ -28,14 +29,25 @@ class TrueFalse(Kind):
     name = "truefalse"
     default_section = "Practice"
     fields = {
-        "answer": (documented(
-            Any, "`true` or `false`: whether the statement in `text` is true.", True, False,
-            schema=FLAG_SCHEMA), None),
-        "feedback_true": (documented(
-            Text, "Shown to students who answered true.",
-            "No: some open models still have license limits."), ""),
-        "feedback_false": (documented(
-            Text, "Shown to students who answered false.", "Right."), ""),
+        "answer": (
+            documented(
+                Any,
+                "`true` or `false`: whether the statement in `text` is true.",
+                True,
+                False,
+                schema=FLAG_SCHEMA,
+            ),
+            None,
+        ),
+        "feedback_true": (
+            documented(
+                Text,
+                "Shown to students who answered true.",
+                "No: some open models still have license limits.",
+            ),
+            "",
+        ),
+        "feedback_false": (documented(Text, "Shown to students who answered false.", "Right."), ""),
     }
     required = ("answer",)
 
@@ -45,20 +57,32 @@ class TrueFalse(Kind):
         if isinstance(answer, str) and answer.strip().lower() in ("true", "false"):
             answer = answer.strip().lower() == "true"
         if not isinstance(answer, bool):
-            r.bad("a truefalse question needs 'answer: true' or 'answer: false'",
-                  "answer" if "answer" in r.written else None)
+            r.bad(
+                "a truefalse question needs 'answer: true' or 'answer: false'",
+                "answer" if "answer" in r.written else None,
+            )
             return None
         return Spec(answer, f.feedback_true, f.feedback_false)
 
     def compile(self, q: Question, c: Compiler) -> Any:
-        return (c.template(q.spec.feedback_true, "feedback_true", c.known),
-                c.template(q.spec.feedback_false, "feedback_false", c.known))
+        return (
+            c.template(q.spec.feedback_true, "feedback_true", c.known),
+            c.template(q.spec.feedback_false, "feedback_false", c.known),
+        )
 
-    def render(self, q: Question, compiled: Any, values: Mapping[str, Any], text: str,
-               step: Step, seed: int) -> Rendered:
+    def render(
+        self,
+        q: Question,
+        compiled: Any,
+        values: Mapping[str, Any],
+        text: str,
+        step: Step,
+        seed: int,
+    ) -> Rendered:
         feedback_true, feedback_false = compiled
-        return Rendered(q.spec.truth, Payload(feedback_true.run(values),
-                                              feedback_false.run(values)))
+        return Rendered(
+            q.spec.truth, Payload(feedback_true.run(values), feedback_false.run(values))
+        )
 
     def texts(self, payload: Payload) -> list[str]:
         return [payload.feedback_true, payload.feedback_false]

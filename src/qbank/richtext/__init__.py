@@ -21,6 +21,18 @@ from .terminal import to_terminal
 from .tree import Document, RichTextError
 from .wordml import WordFragment, WordOptions, to_runs, to_wordml
 
-__all__ = ["Document", "RichTextError", "WordFragment", "WordOptions", "escape_markdown",
-           "parse_block", "parse_inline", "plain_text", "to_html", "to_runs", "to_terminal",
-           "to_wordml", "unescape_markdown"]
+__all__ = [
+    "Document",
+    "RichTextError",
+    "WordFragment",
+    "WordOptions",
+    "escape_markdown",
+    "parse_block",
+    "parse_inline",
+    "plain_text",
+    "to_html",
+    "to_runs",
+    "to_terminal",
+    "to_wordml",
+    "unescape_markdown",
+]

@@ -46,7 +46,9 @@ import re
 #: Characters no parsed text holds: those XML 1.0 cannot (C0 controls but tab and
 #: newline, lone surrogates, U+FFFE, U+FFFF), the invisible DEL and C1 controls, and the
 #: noncharacters U+FDD0-U+FDEF (the parser's blank placeholders).
-REMOVED_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+REMOVED_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 _ALWAYS = frozenset("`*$|")
 _LIST_ITEM = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
 _HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
@@ -74,8 +76,7 @@ def escape_markdown(value: str) -> str:
         elif ch == "\\":
             out.append(ch if after.isascii() and after.isalnum() else "\\\\")
         elif ch == "_":
-            out.append(ch if before.isalnum() and (after.isalnum() or after == "{")
-                       else "\\_")
+            out.append(ch if before.isalnum() and (after.isalnum() or after == "{") else "\\_")
         elif ch == "~":
             out.append("\\~" if i in (0, last) or "~" in (before, after) else ch)
         elif ch == "<":

@@ -21,12 +21,37 @@ The tree holds no raw HTML, so this writer can only emit the tags below.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
-from .tree import (Blank, Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emph,
-                   HardBreak, Heading, Image, Inline, Link, MathBlock, MathInline,
-                   OrderedList, Paragraph, Plain, SoftBreak, Strike, Strong, Sub, Sup, Table,
-                   Text, ThematicBreak, Underline)
+from .tree import (
+    Blank,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emph,
+    HardBreak,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    SoftBreak,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    ThematicBreak,
+    Underline,
+)
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _SAFE_LINK = re.compile(r"(?:https?://|mailto:)[^\s]", re.I)
@@ -55,9 +80,13 @@ def _underscores(index: int) -> str:
     return "_____"
 
 
-def to_html(doc: Document, *, image_src: Callable[[str], str] = _image_src_as_is,
-            blank: Callable[[int], str] = _underscores,
-            escape: Escape = escape_html) -> str:
+def to_html(
+    doc: Document,
+    *,
+    image_src: Callable[[str], str] = _image_src_as_is,
+    blank: Callable[[int], str] = _underscores,
+    escape: Escape = escape_html,
+) -> str:
     """HTML of a document. A document from ``parse_inline`` comes out without ``<p>``.
 
     ``escape`` must escape ``& < > "``; Anki passes one that also escapes ``{ } [``.
@@ -66,8 +95,9 @@ def to_html(doc: Document, *, image_src: Callable[[str], str] = _image_src_as_is
 
 
 class _Writer:
-    def __init__(self, image_src: Callable[[str], str], blank: Callable[[int], str],
-                 escape: Escape) -> None:
+    def __init__(
+        self, image_src: Callable[[str], str], blank: Callable[[int], str], escape: Escape
+    ) -> None:
         self.image_src = image_src
         self.blank = blank
         self.escape = escape
@@ -79,7 +109,7 @@ class _Writer:
         pieces = []
         pos = 0
         for match in _LOOKS_LIKE_MATH.finditer(text):
-            pieces.append(self.escape(text[pos:match.end()]))
+            pieces.append(self.escape(text[pos : match.end()]))
             pos = match.end()
         pieces.append(self.escape(text[pos:]))
         return "<span></span>".join(pieces)
@@ -121,6 +151,7 @@ class _Writer:
                 style = f' style="text-align:{align}"' if align else ""
                 out.append(f"<{tag}{style}>{self.inlines(cell)}</{tag}>")
             return f"<tr>{''.join(out)}</tr>"
+
         head = f"<thead>{row(table.header, 'th')}</thead>" if table.header else ""
         body = "".join(row(r, "td") for r in table.rows)
         return f"<table>{head}<tbody>{body}</tbody></table>"

@@ -39,8 +39,14 @@ _CLOSERS = {"(": (")", False), "[": ("]", True)}
 def math_plugin(md: MarkdownIt) -> None:
     """Add every math delimiter to ``md``; tokens are ``math_inline`` (``$``, ``\\(``),
     ``math_inline_double`` (``$$`` or ``\\[`` inside a paragraph) and ``math_block``."""
-    dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False,
-                      allow_blank_lines=False, double_inline=True)
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
     md.inline.ruler.before("escape", "math_backslash", _backslash_inline)
     md.block.ruler.before("fence", "math_block_backslash", _backslash_block)
 
@@ -64,11 +70,11 @@ def _backslash_inline(state: StateInline, silent: bool) -> bool:
         return False
     closer, display = _CLOSERS[src[pos + 1]]
     end = _find_closer(src, pos + 2, state.posMax, closer)
-    if end < 0 or not src[pos + 2:end].strip():
+    if end < 0 or not src[pos + 2 : end].strip():
         return False
     if not silent:
         token = state.push("math_inline_double" if display else "math_inline", "math", 0)
-        token.content = src[pos + 2:end]
+        token.content = src[pos + 2 : end]
         token.markup = "\\" + src[pos + 1]
     state.pos = end + 2
     return True
@@ -90,10 +96,10 @@ def _backslash_block(state: StateBlock, start_line: int, end_line: int, silent: 
             pos = state.bMarks[line] + state.tShift[line]
             if pos >= state.eMarks[line]:
                 return False  # a blank line: no closing \] in this block
-        text = state.src[pos:state.eMarks[line]]
+        text = state.src[pos : state.eMarks[line]]
         close = _find_closer(text, 0, len(text), "]")
         if close >= 0:
-            if text[close + 2:].strip():
+            if text[close + 2 :].strip():
                 return False  # text after the formula: the inline rule takes it
             lines.append(text[:close])
             break

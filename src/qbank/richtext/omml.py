@@ -50,24 +50,65 @@ MAX_TEX = 5_000
 
 _NARY = set("∑∏∐∫∬∭∮∯∰⋀⋁⋂⋃⨀⨁⨂⨄⨆")
 _INTEGRALS = set("∫∬∭∮∯∰")
-_FUNCTIONS = {"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
-              "sinh", "cosh", "tanh", "coth", "log", "ln", "lg", "exp", "arg", "deg", "dim",
-              "hom", "ker"}
+_FUNCTIONS = {
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "coth",
+    "log",
+    "ln",
+    "lg",
+    "exp",
+    "arg",
+    "deg",
+    "dim",
+    "hom",
+    "ker",
+}
 _LIMITS = {"lim", "max", "min", "sup", "inf", "limsup", "liminf", "det", "gcd", "Pr"}
 _RELATIONS = set("=<>≤≥≠≈≡∼≃≅∝→←↔⇒⇐⇔∈∉⊂⊃⊆⊇")
 _OPENERS = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "⌈": "⌉", "⌊": "⌋"}
 _CLOSERS = set(_OPENERS.values())
 _BARS = {"|", "‖", "∥"}
 # Over-accents: MathML character -> OMML's combining character.
-_ACCENTS = {"^": "\u0302", "\u02c6": "\u0302", "\u0302": "\u0302", "~": "\u0303",
-            "\u02dc": "\u0303", "\u0303": "\u0303", "→": "\u20d7", "\u20d7": "\u20d7",
-            "\u02d9": "\u0307", ".": "\u0307", "\u0307": "\u0307", "¨": "\u0308",
-            "\u0308": "\u0308", "´": "\u0301", "`": "\u0300", "ˇ": "\u030c", "˘": "\u0306",
-            "←": "\u20d6", "↔": "\u20e1"}
+_ACCENTS = {
+    "^": "\u0302",
+    "\u02c6": "\u0302",
+    "\u0302": "\u0302",
+    "~": "\u0303",
+    "\u02dc": "\u0303",
+    "\u0303": "\u0303",
+    "→": "\u20d7",
+    "\u20d7": "\u20d7",
+    "\u02d9": "\u0307",
+    ".": "\u0307",
+    "\u0307": "\u0307",
+    "¨": "\u0308",
+    "\u0308": "\u0308",
+    "´": "\u0301",
+    "`": "\u0300",
+    "ˇ": "\u030c",
+    "˘": "\u0306",
+    "←": "\u20d6",
+    "↔": "\u20e1",
+}
 _LINES = {"¯", "―", "‾", "_", "\u0305", "−", "-"}
 _BRACES = {"⏞": "top", "⏟": "bot", "︷": "top", "︸": "bot"}
-_SPACES = {"negativethinmathspace": "", "thinmathspace": "\u2009",
-           "mediummathspace": "\u205f", "thickmathspace": "\u2004"}
+_SPACES = {
+    "negativethinmathspace": "",
+    "thinmathspace": "\u2009",
+    "mediummathspace": "\u205f",
+    "thickmathspace": "\u2004",
+}
 _INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064")
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
@@ -89,8 +130,9 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
         mathml = latex_to_mathml(tex, xmlns="", display="block" if display else "inline")
         root = safe_xml.parse(mathml.encode("utf-8"))
     except Exception as exc:  # latex2mathml raises many kinds, RecursionError included
-        raise MathConversionError(f"LaTeX not understood ({type(exc).__name__}"
-                                  + (f": {exc}" if str(exc) else "") + ")") from exc
+        raise MathConversionError(
+            f"LaTeX not understood ({type(exc).__name__}" + (f": {exc}" if str(exc) else "") + ")"
+        ) from exc
     try:
         body = _Converter(display).row(list(root))
     except RecursionError as exc:
@@ -177,7 +219,7 @@ class _Converter:
             if not (fence.element is not None and fence.element.get("stretchy") == "true"):
                 parent = stack[-1].items if stack else top
                 index = next(i for i, x in enumerate(parent) if x is fence)
-                parent[index:index + 1] = [fence.element, *fence.items]
+                parent[index : index + 1] = [fence.element, *fence.items]
             else:
                 fence.closer = ""
         return top
@@ -192,7 +234,7 @@ class _Converter:
                 end = i + 1
                 while end < len(items) and not _is_relation(items[end]):
                     end += 1
-                out.append(self.nary(*nary, operand=self.items(items[i + 1:end])))
+                out.append(self.nary(*nary, operand=self.items(items[i + 1 : end])))
                 i = end
                 continue
             function = self.function_name(item)
@@ -207,9 +249,11 @@ class _Converter:
 
     def item(self, item) -> str:
         if isinstance(item, _Fence):
-            return (f'<m:d><m:dPr><m:begChr m:val="{item.opener.translate(_XML)}"/>'
-                    f'<m:endChr m:val="{item.closer.translate(_XML)}"/></m:dPr>'
-                    f"{_e(self.items(item.items))}</m:d>")
+            return (
+                f'<m:d><m:dPr><m:begChr m:val="{item.opener.translate(_XML)}"/>'
+                f'<m:endChr m:val="{item.closer.translate(_XML)}"/></m:dPr>'
+                f"{_e(self.items(item.items))}</m:d>"
+            )
         return self.element(item)
 
     # --- large operators and function names -----------------------------------------
@@ -222,12 +266,18 @@ class _Converter:
         if name == "mo" and _text(item).strip() in _NARY:
             op = _text(item).strip()
             return op, None, None, False
-        if name in ("msub", "msup", "msubsup", "munder", "mover", "munderover") \
-                and len(item) >= 2 and _name(item[0]) == "mo" \
-                and _text(item[0]).strip() in _NARY:
+        if (
+            name in ("msub", "msup", "msubsup", "munder", "mover", "munderover")
+            and len(item) >= 2
+            and _name(item[0]) == "mo"
+            and _text(item[0]).strip() in _NARY
+        ):
             op = _text(item[0]).strip()
-            lower = self.element(item[1]) if name in ("msub", "msubsup", "munder",
-                                                      "munderover") else None
+            lower = (
+                self.element(item[1])
+                if name in ("msub", "msubsup", "munder", "munderover")
+                else None
+            )
             upper = None
             if name in ("msup", "mover"):
                 upper = self.element(item[1])
@@ -237,16 +287,16 @@ class _Converter:
             return op, lower, upper, under
         return None
 
-    def nary(self, op: str, lower: str | None, upper: str | None, under: bool,
-             operand: str) -> str:
-        props = [f'<m:chr m:val="{op}"/>',
-                 f'<m:limLoc m:val="{"undOvr" if under else "subSup"}"/>']
+    def nary(self, op: str, lower: str | None, upper: str | None, under: bool, operand: str) -> str:
+        props = [f'<m:chr m:val="{op}"/>', f'<m:limLoc m:val="{"undOvr" if under else "subSup"}"/>']
         if lower is None:
             props.append('<m:subHide m:val="1"/>')
         if upper is None:
             props.append('<m:supHide m:val="1"/>')
-        return (f"<m:nary><m:naryPr>{''.join(props)}</m:naryPr>{_e(lower or '', 'm:sub')}"
-                f"{_e(upper or '', 'm:sup')}{_e(operand)}</m:nary>")
+        return (
+            f"<m:nary><m:naryPr>{''.join(props)}</m:naryPr>{_e(lower or '', 'm:sub')}"
+            f"{_e(upper or '', 'm:sup')}{_e(operand)}</m:nary>"
+        )
 
     def function_name(self, item) -> str | None:
         """The OMML of a function name (sin, sin², lim under x→0) if item is one."""
@@ -258,12 +308,17 @@ class _Converter:
             if text in _FUNCTIONS or text in _LIMITS:
                 return _run(text, upright=True)
             return None
-        if name in ("msub", "msup", "msubsup", "munder") and len(item) >= 2 \
-                and _name(item[0]) in ("mi", "mo"):
+        if (
+            name in ("msub", "msup", "msubsup", "munder")
+            and len(item) >= 2
+            and _name(item[0]) in ("mi", "mo")
+        ):
             text = _text(item[0]).strip()
             if text in _LIMITS and name in ("msub", "munder"):
-                return (f"<m:limLow>{_e(_run(text, upright=True))}"
-                        f"{_e(self.element(item[1]), 'm:lim')}</m:limLow>")
+                return (
+                    f"<m:limLow>{_e(_run(text, upright=True))}"
+                    f"{_e(self.element(item[1]), 'm:lim')}</m:limLow>"
+                )
             if text in _FUNCTIONS:
                 return self.element(item)
         return None
@@ -347,8 +402,10 @@ class _Converter:
         return f"<m:f>{props}{_e(self.arg(num), 'm:num')}{_e(self.arg(den), 'm:den')}</m:f>"
 
     def m_msqrt(self, el):
-        return ('<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/>'
-                f"{_e(self.row(list(el)))}</m:rad>")
+        return (
+            '<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/>'
+            f"{_e(self.row(list(el)))}</m:rad>"
+        )
 
     def m_mroot(self, el):
         base, index = self.children(el, 2)
@@ -364,8 +421,10 @@ class _Converter:
 
     def m_msubsup(self, el):
         base, sub, sup = self.children(el, 3)
-        return (f"<m:sSubSup>{_e(self.arg(base))}{_e(self.arg(sub), 'm:sub')}"
-                f"{_e(self.arg(sup), 'm:sup')}</m:sSubSup>")
+        return (
+            f"<m:sSubSup>{_e(self.arg(base))}{_e(self.arg(sub), 'm:sub')}"
+            f"{_e(self.arg(sup), 'm:sup')}</m:sSubSup>"
+        )
 
     def m_mover(self, el):
         base, over = self.children(el, 2)
@@ -374,11 +433,15 @@ class _Converter:
             return f'<m:bar><m:barPr><m:pos m:val="top"/></m:barPr>{_e(self.arg(base))}</m:bar>'
         if mark in _BRACES:
             return self.group_chr(mark, base)
-        if mark in _ACCENTS and (el.get("accent") == "true" or over.get("accent") == "true"
-                                 or mark in ("→", "\u02d9", "~", "^", "\u02dc", "¨", ".",
-                                             "´", "`", "ˇ", "˘", "←", "↔")):
-            return (f'<m:acc><m:accPr><m:chr m:val="{_ACCENTS[mark]}"/></m:accPr>'
-                    f"{_e(self.arg(base))}</m:acc>")
+        if mark in _ACCENTS and (
+            el.get("accent") == "true"
+            or over.get("accent") == "true"
+            or mark in ("→", "\u02d9", "~", "^", "\u02dc", "¨", ".", "´", "`", "ˇ", "˘", "←", "↔")
+        ):
+            return (
+                f'<m:acc><m:accPr><m:chr m:val="{_ACCENTS[mark]}"/></m:accPr>'
+                f"{_e(self.arg(base))}</m:acc>"
+            )
         return f"<m:limUpp>{_e(self.arg(base))}{_e(self.arg(over), 'm:lim')}</m:limUpp>"
 
     def m_munder(self, el):
@@ -398,8 +461,10 @@ class _Converter:
     def group_chr(self, mark: str, base) -> str:
         pos = _BRACES[mark]
         vert = "bot" if pos == "top" else "top"
-        return (f'<m:groupChr><m:groupChrPr><m:chr m:val="{mark}"/><m:pos m:val="{pos}"/>'
-                f'<m:vertJc m:val="{vert}"/></m:groupChrPr>{_e(self.arg(base))}</m:groupChr>')
+        return (
+            f'<m:groupChr><m:groupChrPr><m:chr m:val="{mark}"/><m:pos m:val="{pos}"/>'
+            f'<m:vertJc m:val="{vert}"/></m:groupChrPr>{_e(self.arg(base))}</m:groupChr>'
+        )
 
     def m_mtable(self, el):
         rows = [list(tr) for tr in el if _name(tr) in ("mtr", "mlabeledtr")]
@@ -409,10 +474,17 @@ class _Converter:
         first = rows[0][0] if rows and rows[0] else None
         align = first.get("columnalign", "center") if first is not None else "center"
         align = align if align in ("left", "right", "center") else "center"
-        props = (f'<m:mPr><m:mcs><m:mc><m:mcPr><m:count m:val="{columns}"/>'
-                 f'<m:mcJc m:val="{align}"/></m:mcPr></m:mc></m:mcs></m:mPr>')
-        body = "".join("<m:mr>" + "".join(_e(self.row(list(cell))) for cell in cells)
-                       + "<m:e/>" * (columns - len(cells)) + "</m:mr>" for cells in rows)
+        props = (
+            f'<m:mPr><m:mcs><m:mc><m:mcPr><m:count m:val="{columns}"/>'
+            f'<m:mcJc m:val="{align}"/></m:mcPr></m:mc></m:mcs></m:mPr>'
+        )
+        body = "".join(
+            "<m:mr>"
+            + "".join(_e(self.row(list(cell))) for cell in cells)
+            + "<m:e/>" * (columns - len(cells))
+            + "</m:mr>"
+            for cells in rows
+        )
         return f"<m:m>{props}{body}</m:m>"
 
     def m_menclose(self, el):
@@ -450,5 +522,6 @@ def _fence_kind(el, stack: list[_Fence]) -> tuple[str | None, str]:
 
 
 def _is_relation(item) -> bool:
-    return not isinstance(item, _Fence) and _name(item) == "mo" \
-        and _text(item).strip() in _RELATIONS
+    return (
+        not isinstance(item, _Fence) and _name(item) == "mo" and _text(item).strip() in _RELATIONS
+    )

@@ -17,18 +17,44 @@ Results are cached by text: a bank's few hundred texts recur in thousands of var
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from .escape import REMOVED_CHARS
 from .mathrules import math_plugin
-from .tree import (HARD_BREAK, SOFT_BREAK, Blank, Block, BlockQuote, BulletList, Code,
-                   CodeBlock, Document, Emph, Heading, Image, Inline, Link, MathBlock,
-                   MathInline, OrderedList, Paragraph, Plain, RichTextError, Strike, Strong,
-                   Sub, Sup, Table, Text, ThematicBreak, Underline)
+from .tree import (
+    HARD_BREAK,
+    SOFT_BREAK,
+    Blank,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emph,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    RichTextError,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    ThematicBreak,
+    Underline,
+)
 
 #: Distinct (text, options) parses kept. A bank has hundreds of texts; variants that
 #: differ only in drawn numbers add some more. (Belongs in limits.py at integration.)
@@ -41,8 +67,16 @@ CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\](?!\])", re.S)
 
 #: HTML tags a text may use (no attributes): tag name -> node type (None: a line break).
 ALLOWED_TAGS: dict[str, type | None] = {
-    "b": Strong, "strong": Strong, "i": Emph, "em": Emph, "s": Strike, "del": Strike,
-    "u": Underline, "sub": Sub, "sup": Sup, "br": None,
+    "b": Strong,
+    "strong": Strong,
+    "i": Emph,
+    "em": Emph,
+    "s": Strike,
+    "del": Strike,
+    "u": Underline,
+    "sub": Sub,
+    "sup": Sup,
+    "br": None,
 }
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\s*(/?)>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -94,9 +128,11 @@ def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
     text = REMOVED_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     sources: list[str] = []
     if blanks:
+
         def hold(match: re.Match[str]) -> str:
             sources.append(match.group(1))
             return f"{_OPEN}{len(sources) - 1}{_CLOSE}"
+
         text = CLOZE_BLANK.sub(hold, text)
     builder = _Builder(_markdown(math), len(sources))
     if inline:
@@ -128,16 +164,18 @@ class _Builder:
         kind = node.type
         if kind == "paragraph":
             children = self.inlines(node.children[0].children if node.children else [])
-            if len(children) == 1 and isinstance(children[0], MathInline) \
-                    and children[0].display:
+            if len(children) == 1 and isinstance(children[0], MathInline) and children[0].display:
                 return MathBlock(children[0].tex)
             return Paragraph(children) if children else None
         if kind == "heading":
             return Heading(int(node.tag[1]), self.inlines(node.children[0].children))
         if kind in ("bullet_list", "ordered_list"):
             items = tuple(self.blocks(item.children) for item in node.children)
-            tight = not any(child.type == "paragraph" and not child.hidden
-                            for item in node.children for child in item.children)
+            tight = not any(
+                child.type == "paragraph" and not child.hidden
+                for item in node.children
+                for child in item.children
+            )
             if kind == "bullet_list":
                 return BulletList(items, tight)
             return OrderedList(items, int(node.attrs.get("start", 1)), tight)
@@ -165,12 +203,13 @@ class _Builder:
         alignments: tuple[str | None, ...] = ()
         for section in node.children:
             for row in section.children:
-                cells = tuple(self.inlines(cell.children[0].children if cell.children else [])
-                              for cell in row.children)
+                cells = tuple(
+                    self.inlines(cell.children[0].children if cell.children else [])
+                    for cell in row.children
+                )
                 if section.type == "thead":
                     header = cells
-                    alignments = tuple(_alignment(cell.attrs.get("style"))
-                                       for cell in row.children)
+                    alignments = tuple(_alignment(cell.attrs.get("style")) for cell in row.children)
                 else:
                     rows.append(cells)
         return Table(header, tuple(rows), alignments)
@@ -210,8 +249,7 @@ class _Builder:
             elif kind == "image":
                 out.append(self.image(node))
             elif kind in ("math_inline", "math_inline_double"):
-                out.append(MathInline(self.tex(node.content.strip()),
-                                      kind == "math_inline_double"))
+                out.append(MathInline(self.tex(node.content.strip()), kind == "math_inline_double"))
             elif kind == "html_inline":
                 out = self.html_tag(node.content, out, stack)
             else:
@@ -223,8 +261,9 @@ class _Builder:
             out = outer
         return self.finish(out)
 
-    def html_tag(self, source: str, out: list[Inline],
-                 stack: list[tuple[str, str, list[Inline]]]) -> list[Inline]:
+    def html_tag(
+        self, source: str, out: list[Inline], stack: list[tuple[str, str, list[Inline]]]
+    ) -> list[Inline]:
         if _COMMENT.fullmatch(source):
             return out
         match = _TAG.fullmatch(source)
@@ -251,7 +290,8 @@ class _Builder:
         if not alt:
             raise RichTextError(
                 f"the image {src!r} has no description: write ![what the picture shows]"
-                f"({src}), for students who cannot see it")
+                f"({src}), for students who cannot see it"
+            )
         return Image(src, alt)
 
     def finish(self, items: list[Inline]) -> tuple[Inline, ...]:
@@ -263,9 +303,13 @@ class _Builder:
             else:
                 out.append(item)
         if self.blank_count:
-            out = [piece for item in out
-                   for piece in (self.split_blanks(item.text, Text) if isinstance(item, Text)
-                                 else (item,))]
+            out = [
+                piece
+                for item in out
+                for piece in (
+                    self.split_blanks(item.text, Text) if isinstance(item, Text) else (item,)
+                )
+            ]
         return tuple(item for item in out if not (isinstance(item, Text) and not item.text))
 
     def split_blanks(self, text: str, kind: type) -> list[Inline]:
@@ -277,7 +321,7 @@ class _Builder:
             if int(match.group(1)) >= self.blank_count:
                 continue  # not one of ours (a character reference spelt it): text
             if match.start() > pos:
-                out.append(kind(text[pos:match.start()]))
+                out.append(kind(text[pos : match.start()]))
             out.append(Blank(int(match.group(1))))
             pos = match.end()
         if pos < len(text):
@@ -288,7 +332,8 @@ class _Builder:
         if _OPEN in tex:
             raise RichTextError(
                 "a blank [[…]] is inside a formula; no format can put an answer box inside "
-                "an equation, so end the formula before the blank and start a new one after it")
+                "an equation, so end the formula before the blank and start a new one after it"
+            )
         return tex
 
     def no_blank(self, text: str, where: str) -> None:

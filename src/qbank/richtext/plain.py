@@ -7,11 +7,32 @@ paragraphs are a blank line apart. List items and table cells become lines.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from .tree import (WRAPPERS, Blank, Block, BlockQuote, BulletList, Code, CodeBlock,
-                   Document, HardBreak, Heading, Image, Inline, Link, MathBlock, MathInline,
-                   OrderedList, Paragraph, Plain, SoftBreak, Table, Text, ThematicBreak)
+from .tree import (
+    WRAPPERS,
+    Blank,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    HardBreak,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    SoftBreak,
+    Table,
+    Text,
+    ThematicBreak,
+)
 
 BlankText = Callable[[int], str]
 
@@ -54,8 +75,10 @@ def _block(block: Block, blank: BlankText) -> str:
     if isinstance(block, MathBlock):
         return block.tex
     if isinstance(block, Table):
-        return "\n".join(" ".join(plain_inlines(cell, blank) for cell in row)
-                         for row in (block.header, *block.rows))
+        return "\n".join(
+            " ".join(plain_inlines(cell, blank) for cell in row)
+            for row in (block.header, *block.rows)
+        )
     if isinstance(block, ThematicBreak):
         return ""
     raise TypeError(block)  # pragma: no cover

@@ -16,20 +16,46 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
-from .tree import (Blank, Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emph,
-                   HardBreak, Heading, Image, Inline, Link, MathBlock, MathInline,
-                   OrderedList, Paragraph, Plain, SoftBreak, Strike, Strong, Sub, Sup, Table,
-                   Text, ThematicBreak, Underline)
+from .tree import (
+    Blank,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emph,
+    HardBreak,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    SoftBreak,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    ThematicBreak,
+    Underline,
+)
 
 
 def _underscores(index: int) -> str:
     return "_____"
 
 
-def to_terminal(doc: Document, *, width: int | None = None,
-                blank: Callable[[int], str] = _underscores) -> str:
+def to_terminal(
+    doc: Document, *, width: int | None = None, blank: Callable[[int], str] = _underscores
+) -> str:
     """The document as lines of text; paragraphs are wrapped to ``width`` if given."""
     return _Writer(width, blank).blocks(doc.blocks, 0)
 
@@ -46,9 +72,19 @@ class _Writer:
         pad = " " * indent
         lines = text.split("\n")
         if self.width:
-            lines = [wrapped for line in lines for wrapped in
-                     (textwrap.wrap(line, max(self.width - indent, 20), break_long_words=False,
-                                    break_on_hyphens=False) or [""])]
+            lines = [
+                wrapped
+                for line in lines
+                for wrapped in (
+                    textwrap.wrap(
+                        line,
+                        max(self.width - indent, 20),
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
+                    or [""]
+                )
+            ]
         out = [(first or pad) + lines[0]] + [pad + line for line in lines[1:]]
         return "\n".join(line.rstrip() for line in out)
 
@@ -60,8 +96,10 @@ class _Writer:
             for number, item in enumerate(block.items, getattr(block, "start", 1)):
                 marker = "- " if isinstance(block, BulletList) else f"{number}. "
                 lead = " " * indent + marker
-                parts = [self.block(b, indent + len(marker), lead if i == 0 else "")
-                         for i, b in enumerate(item)] or [lead.rstrip()]
+                parts = [
+                    self.block(b, indent + len(marker), lead if i == 0 else "")
+                    for i, b in enumerate(item)
+                ] or [lead.rstrip()]
                 items.append(("\n\n" if not block.tight else "\n").join(parts))
             return ("\n\n" if not block.tight else "\n").join(items)
         if isinstance(block, BlockQuote):
@@ -78,8 +116,10 @@ class _Writer:
         raise TypeError(block)  # pragma: no cover
 
     def table(self, table: Table, indent: int) -> str:
-        rows = [[self.inlines(cell).replace("\n", " ") for cell in row]
-                for row in ((table.header,) if table.header else ()) + table.rows]
+        rows = [
+            [self.inlines(cell).replace("\n", " ") for cell in row]
+            for row in ((table.header,) if table.header else ()) + table.rows
+        ]
         columns = max(len(r) for r in rows)
         rows = [r + [""] * (columns - len(r)) for r in rows]
         widths = [max(_width(r[i]) for r in rows) for i in range(columns)]
@@ -137,5 +177,7 @@ def _width(text: str) -> int:
     """Columns a text takes in a terminal: wide East Asian characters take two."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else
-               0 if unicodedata.combining(ch) else 1 for ch in text)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+        for ch in text
+    )

@@ -23,6 +23,7 @@ class RichTextError(QbankError):
 
 # --- inlines ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Text:
     text: str
@@ -111,8 +112,22 @@ class Blank:
     index: int
 
 
-Inline = Union[Text, Strong, Emph, Strike, Underline, Sub, Sup, Code, Link, MathInline,
-               SoftBreak, HardBreak, Image, Blank]
+Inline = Union[
+    Text,
+    Strong,
+    Emph,
+    Strike,
+    Underline,
+    Sub,
+    Sup,
+    Code,
+    Link,
+    MathInline,
+    SoftBreak,
+    HardBreak,
+    Image,
+    Blank,
+]
 #: Inlines that only wrap other inlines, each shown in its own way by each writer.
 WRAPPERS = (Strong, Emph, Strike, Underline, Sub, Sup)
 
@@ -121,6 +136,7 @@ HARD_BREAK = HardBreak()
 
 
 # --- blocks ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -186,8 +202,18 @@ class ThematicBreak:
     """``---`` on a line of its own."""
 
 
-Block = Union[Paragraph, Plain, Heading, BulletList, OrderedList, BlockQuote, CodeBlock,
-              MathBlock, Table, ThematicBreak]
+Block = Union[
+    Paragraph,
+    Plain,
+    Heading,
+    BulletList,
+    OrderedList,
+    BlockQuote,
+    CodeBlock,
+    MathBlock,
+    Table,
+    ThematicBreak,
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,17 +31,42 @@ go into must bind the prefixes ``w``, ``r`` and ``m`` (``omml.M_NS``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 from .html import safe_href
 from .omml import MathConversionError, latex_to_omml
 from .plain import plain_inlines, plain_text
-from .tree import (Blank, Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emph,
-                   HardBreak, Heading, Image, Inline, Link, MathBlock, MathInline,
-                   OrderedList, Paragraph, Plain, SoftBreak, Strike, Strong, Sub, Sup, Table,
-                   Text, ThematicBreak, Underline)
+from .tree import (
+    Blank,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emph,
+    HardBreak,
+    Heading,
+    Image,
+    Inline,
+    Link,
+    MathBlock,
+    MathInline,
+    OrderedList,
+    Paragraph,
+    Plain,
+    SoftBreak,
+    Strike,
+    Strong,
+    Sub,
+    Sup,
+    Table,
+    Text,
+    ThematicBreak,
+    Underline,
+)
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -170,8 +195,14 @@ class _Writer:
         if isinstance(block, (Paragraph, Plain)):
             return self.paragraphs(block.children, left, prefix=prefix, style=o.paragraph_style)
         if isinstance(block, Heading):
-            return self.paragraphs(block.children, left, prefix=prefix, flags=frozenset("b"),
-                                   style=o.paragraph_style, keep_next=True)
+            return self.paragraphs(
+                block.children,
+                left,
+                prefix=prefix,
+                flags=frozenset("b"),
+                style=o.paragraph_style,
+                keep_next=True,
+            )
         if isinstance(block, (BulletList, OrderedList)):
             return self.list(block, left, prefix)
         if isinstance(block, BlockQuote):
@@ -179,10 +210,13 @@ class _Writer:
             return self.paragraph(prefix, left, hanging=True) + inner if prefix else inner
         if isinstance(block, CodeBlock):
             props = frozenset() if o.code_style else frozenset({"code"})
-            shading = "" if o.code_style else '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+            shading = (
+                "" if o.code_style else '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+            )
             lead = self.paragraph(prefix, left, hanging=True) if prefix else ""
-            return lead + self.paragraph(text_run(block.text, props), left,
-                                         style=o.code_style, extra=shading)
+            return lead + self.paragraph(
+                text_run(block.text, props), left, style=o.code_style, extra=shading
+            )
         if isinstance(block, MathBlock):
             lead = self.paragraph(prefix, left, hanging=True) if prefix else ""
             return lead + self.math_paragraph(block.tex, left)
@@ -190,8 +224,12 @@ class _Writer:
             lead = self.paragraph(prefix, left, hanging=True) if prefix else ""
             return lead + self.table(block, left)
         if isinstance(block, ThematicBreak):
-            return self.paragraph("", left, extra='<w:pBdr><w:bottom w:val="single" w:sz="6" '
-                                  'w:space="1" w:color="auto"/></w:pBdr>')
+            return self.paragraph(
+                "",
+                left,
+                extra='<w:pBdr><w:bottom w:val="single" w:sz="6" '
+                'w:space="1" w:color="auto"/></w:pBdr>',
+            )
         raise TypeError(block)  # pragma: no cover
 
     def list(self, block: BulletList | OrderedList, left: int, prefix: str) -> str:
@@ -199,8 +237,9 @@ class _Writer:
         level = (left - self.o.indent) // LIST_INDENT
         inner_left = left + LIST_INDENT
         for number, item in enumerate(block.items, getattr(block, "start", 1)):
-            marker = (_BULLETS[level % len(_BULLETS)] if isinstance(block, BulletList)
-                      else f"{number}.")
+            marker = (
+                _BULLETS[level % len(_BULLETS)] if isinstance(block, BulletList) else f"{number}."
+            )
             marker_run = text_run(marker + "\t")
             if not item:
                 out.append(self.paragraph(marker_run, inner_left, hanging=True))
@@ -208,9 +247,18 @@ class _Writer:
                 out.append(self.block(child, inner_left, marker_run if index == 0 else ""))
         return "".join(out)
 
-    def paragraph(self, content: str, left: int, *, hanging: bool = False,
-                  style: str | None = None, extra: str = "", keep_next: bool = False,
-                  bidi: bool = False, align: str | None = None) -> str:
+    def paragraph(
+        self,
+        content: str,
+        left: int,
+        *,
+        hanging: bool = False,
+        style: str | None = None,
+        extra: str = "",
+        keep_next: bool = False,
+        bidi: bool = False,
+        align: str | None = None,
+    ) -> str:
         ppr = []
         if style:
             ppr.append(f'<w:pStyle w:val="{esc(style)}"/>')
@@ -230,9 +278,17 @@ class _Writer:
         props = f"<w:pPr>{''.join(ppr)}</w:pPr>" if ppr else ""
         return f"<w:p>{props}{content}</w:p>"
 
-    def paragraphs(self, children: tuple[Inline, ...], left: int, *, prefix: str = "",
-                   flags: frozenset[str] = frozenset(), style: str | None = None,
-                   keep_next: bool = False, align: str | None = None) -> str:
+    def paragraphs(
+        self,
+        children: tuple[Inline, ...],
+        left: int,
+        *,
+        prefix: str = "",
+        flags: frozenset[str] = frozenset(),
+        style: str | None = None,
+        keep_next: bool = False,
+        align: str | None = None,
+    ) -> str:
         """One paragraph of inlines, or several when display formulas split it."""
         bidi = _RTL.search(plain_inlines(children)) is not None if children else False
         out: list[str] = []
@@ -242,9 +298,17 @@ class _Writer:
         def flush() -> None:
             nonlocal current, hanging
             if current:
-                out.append(self.paragraph("".join(current), left, hanging=hanging,
-                                          style=style, keep_next=keep_next, bidi=bidi,
-                                          align=align))
+                out.append(
+                    self.paragraph(
+                        "".join(current),
+                        left,
+                        hanging=hanging,
+                        style=style,
+                        keep_next=keep_next,
+                        bidi=bidi,
+                        align=align,
+                    )
+                )
             current, hanging = [], False
 
         for piece in self.inlines(children, flags):
@@ -261,44 +325,59 @@ class _Writer:
             return self.paragraph(latex_to_omml(tex, True), left, style=self.o.paragraph_style)
         except MathConversionError as exc:
             self.warn(_math_warning(tex, exc))
-            return self.paragraph(text_run(tex, frozenset({"code"})), left,
-                                  style=self.o.paragraph_style)
+            return self.paragraph(
+                text_run(tex, frozenset({"code"})), left, style=self.o.paragraph_style
+            )
 
     def table(self, table: Table, left: int) -> str:
         columns = max(len(table.header), *(len(r) for r in table.rows), 1)
         width = max(self.o.width - left, columns * 567)
         widths = [width // columns] * columns
-        style = (f'<w:tblStyle w:val="{esc(self.o.table_style)}"/>' if self.o.table_style
-                 else "")
-        borders = "" if self.o.table_style else (
-            "<w:tblBorders>" + "".join(
-                f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-            + "</w:tblBorders>")
-        out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{width}" w:type="dxa"/>'
-               f'<w:tblInd w:w="{left}" w:type="dxa"/>{borders}<w:tblLayout w:type="fixed"/>'
-               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-               'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
-               + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+        style = f'<w:tblStyle w:val="{esc(self.o.table_style)}"/>' if self.o.table_style else ""
+        borders = (
+            ""
+            if self.o.table_style
+            else (
+                "<w:tblBorders>"
+                + "".join(
+                    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+                )
+                + "</w:tblBorders>"
+            )
+        )
+        out = [
+            f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{width}" w:type="dxa"/>'
+            f'<w:tblInd w:w="{left}" w:type="dxa"/>{borders}<w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+            + "</w:tblGrid>"
+        ]
         rows = ([(table.header, True)] if table.header else []) + [(r, False) for r in table.rows]
         for cells, header in rows:
-            out.append("<w:tr><w:trPr><w:cantSplit/>"
-                       + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+            out.append(
+                "<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
+            )
             for i in range(columns):
                 cell = cells[i] if i < len(cells) else ()
                 align = table.alignments[i] if i < len(table.alignments) else None
-                content = self.paragraphs(cell, 0, flags=frozenset("b") if header
-                                          else frozenset(), align=align)
-                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>'
-                           f"{content}</w:tc>")
+                content = self.paragraphs(
+                    cell, 0, flags=frozenset("b") if header else frozenset(), align=align
+                )
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>'
+                    f"{content}</w:tc>"
+                )
             out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out)
 
     # --- inlines -----------------------------------------------------------------
 
-    def inlines(self, children: tuple[Inline, ...], flags: frozenset[str],
-                display_inline: bool = False) -> list:
+    def inlines(
+        self, children: tuple[Inline, ...], flags: frozenset[str], display_inline: bool = False
+    ) -> list:
         out: list = []
         for node in children:
             if isinstance(node, Text):
@@ -308,8 +387,9 @@ class _Writer:
             elif isinstance(node, HardBreak):
                 out.append("<w:r><w:br/></w:r>")
             elif type(node) in _FLAGS:
-                out.extend(self.inlines(node.children, flags | {_FLAGS[type(node)]},
-                                        display_inline))
+                out.extend(
+                    self.inlines(node.children, flags | {_FLAGS[type(node)]}, display_inline)
+                )
             elif isinstance(node, Code):
                 out.append(text_run(node.text, flags | {"code"}))
             elif isinstance(node, MathInline):
@@ -323,8 +403,11 @@ class _Writer:
                     self.warn(f"the image {node.src!r} is shown as its description here")
                     out.append(text_run(f"[{node.alt}]", flags))
             elif isinstance(node, Blank):
-                out.append(self.o.blank(node.index) if self.o.blank is not None
-                           else text_run("__________", flags))
+                out.append(
+                    self.o.blank(node.index)
+                    if self.o.blank is not None
+                    else text_run("__________", flags)
+                )
             else:  # pragma: no cover
                 raise TypeError(node)
         return out
@@ -342,8 +425,7 @@ class _Writer:
         inner = self.inlines(node.children, flags | {"link"}, display_inline)
         rid = self.o.hyperlink(node.href) if self.o.hyperlink and safe_href(node.href) else None
         if rid and not any(isinstance(p, _Display) for p in inner):
-            return [f'<w:hyperlink r:id="{esc(rid)}" w:history="1">{"".join(inner)}'
-                    "</w:hyperlink>"]
+            return [f'<w:hyperlink r:id="{esc(rid)}" w:history="1">{"".join(inner)}</w:hyperlink>']
         inner = self.inlines(node.children, flags, display_inline)
         shown = plain_inlines(node.children)
         address = node.href.removeprefix("mailto:")
@@ -354,5 +436,7 @@ class _Writer:
 
 def _math_warning(tex: str, exc: Exception) -> str:
     short = tex if len(tex) <= 60 else tex[:57] + "..."
-    return (f"the formula {short!r} cannot be written as a Word equation ({exc}); "
-            "it is shown as LaTeX source")
+    return (
+        f"the formula {short!r} cannot be written as a Word equation ({exc}); "
+        "it is shown as LaTeX source"
+    )

@@ -37,6 +37,18 @@ from .environment import CONTROL_CHARACTERS, ENVIRONMENT, QbankEnvironment
 from .runner import Compiled, compile_formula, compile_template, is_template
 from .words import python_words, unknown_name_message
 
-__all__ = ["CONTROL_CHARACTERS", "Compiled", "ENVIRONMENT", "OutputLimit", "QbankEnvironment",
-           "TimeLimit", "compile_formula", "compile_template", "is_template", "output_limit",
-           "python_words", "time_limit", "unknown_name_message"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "ENVIRONMENT",
+    "Compiled",
+    "OutputLimit",
+    "QbankEnvironment",
+    "TimeLimit",
+    "compile_formula",
+    "compile_template",
+    "is_template",
+    "output_limit",
+    "python_words",
+    "time_limit",
+    "unknown_name_message",
+]

@@ -19,22 +19,46 @@ from ..errors import TemplateProblem
 from .environment import ENVIRONMENT
 from .words import syntax_problem, unknown
 
-
 #: Syntax a question may use. Everything else (for, macro, include, import, attribute
 #: access, ...) is refused when the bank is loaded, before anything runs.
 ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Assign,
-    nodes.Name, nodes.Const, nodes.List, nodes.Tuple, nodes.BinExpr, nodes.UnaryExpr,
-    nodes.Compare, nodes.Operand, nodes.CondExpr, nodes.Call, nodes.Filter, nodes.Test,
-    nodes.Getitem, nodes.Slice, nodes.Concat, nodes.Keyword,
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.If,
+    nodes.Assign,
+    nodes.Name,
+    nodes.Const,
+    nodes.List,
+    nodes.Tuple,
+    nodes.BinExpr,
+    nodes.UnaryExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.CondExpr,
+    nodes.Call,
+    nodes.Filter,
+    nodes.Test,
+    nodes.Getitem,
+    nodes.Slice,
+    nodes.Concat,
+    nodes.Keyword,
 )
 _STATEMENT_WORDS = {
-    nodes.For: "{% for %} loops", nodes.Macro: "{% macro %}", nodes.CallBlock: "{% call %}",
-    nodes.Include: "{% include %}", nodes.Import: "{% import %}",
-    nodes.FromImport: "{% from ... import %}", nodes.Extends: "{% extends %}",
-    nodes.Block: "{% block %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
-    nodes.Getattr: "attribute access with '.'", nodes.Dict: "{...} dictionaries",
-    nodes.AssignBlock: "{% set %}...{% endset %} blocks", nodes.NSRef: "namespace values",
+    nodes.For: "{% for %} loops",
+    nodes.Macro: "{% macro %}",
+    nodes.CallBlock: "{% call %}",
+    nodes.Include: "{% include %}",
+    nodes.Import: "{% import %}",
+    nodes.FromImport: "{% from ... import %}",
+    nodes.Extends: "{% extends %}",
+    nodes.Block: "{% block %}",
+    nodes.FilterBlock: "{% filter %}",
+    nodes.With: "{% with %}",
+    nodes.Getattr: "attribute access with '.'",
+    nodes.Dict: "{...} dictionaries",
+    nodes.AssignBlock: "{% set %}...{% endset %} blocks",
+    nodes.NSRef: "namespace values",
     nodes.Scope: "{% autoescape %} blocks",
 }
 _RESERVED_NAMES = {"self", "loop", "super", "caller", "varargs", "kwargs", "namespace"}
@@ -49,8 +73,9 @@ def _check_brackets(source: str, kind: str) -> None:
             if value in "([{":
                 depth += 1
                 if depth > limits.MAX_BRACKETS:
-                    raise TemplateProblem(f"the {kind} has brackets nested more than "
-                                          f"{limits.MAX_BRACKETS} deep")
+                    raise TemplateProblem(
+                        f"the {kind} has brackets nested more than {limits.MAX_BRACKETS} deep"
+                    )
             elif value in ")]}":
                 depth -= 1
 
@@ -61,8 +86,10 @@ def _check_syntax(tree: nodes.Node) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > limits.MAX_NESTING:
-            raise TemplateProblem(f"it is nested more than {limits.MAX_NESTING} levels deep (long "
-                                  "chains of operators count too); split it with 'let'")
+            raise TemplateProblem(
+                f"it is nested more than {limits.MAX_NESTING} levels deep (long "
+                "chains of operators count too); split it with 'let'"
+            )
         _check_node(node)
         # Reversed, so problems are found in reading order.
         stack.extend(reversed([(child, depth + 1) for child in node.iter_child_nodes()]))
@@ -70,8 +97,10 @@ def _check_syntax(tree: nodes.Node) -> None:
 
 def _check_node(node: nodes.Node) -> None:
     if not isinstance(node, ALLOWED_NODES):
-        words = next((w for t, w in _STATEMENT_WORDS.items() if isinstance(node, t)),
-                     f"'{type(node).__name__}'")
+        words = next(
+            (w for t, w in _STATEMENT_WORDS.items() if isinstance(node, t)),
+            f"'{type(node).__name__}'",
+        )
         raise TemplateProblem(f"{words} cannot be used in a question")
     if isinstance(node, nodes.Name) and node.name in _RESERVED_NAMES:
         raise TemplateProblem(f"the name '{node.name}' cannot be used in a question")
@@ -79,11 +108,14 @@ def _check_node(node: nodes.Node) -> None:
         raise TemplateProblem(f"names starting with '_' are not allowed ('{node.name}')")
     if isinstance(node, nodes.Call):
         if isinstance(node.node, nodes.Getattr):
-            raise TemplateProblem(f"methods such as '.{node.node.attr}()' cannot be called: "
-                                  "attribute access with '.' cannot be used in a question")
+            raise TemplateProblem(
+                f"methods such as '.{node.node.attr}()' cannot be called: "
+                "attribute access with '.' cannot be used in a question"
+            )
         if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
             raise TemplateProblem(
-                "only these functions can be called: " + ", ".join(sorted(FUNCTIONS)))
+                "only these functions can be called: " + ", ".join(sorted(FUNCTIONS))
+            )
     if isinstance(node, (nodes.Call, nodes.Filter, nodes.Test)):
         if node.dyn_args is not None or node.dyn_kwargs is not None:
             raise TemplateProblem("'*' and '**' arguments are not allowed")
@@ -111,9 +143,9 @@ def parse_checked(source: str, kind: str) -> nodes.Template:
             if not parser.stream.eos:
                 raise TemplateSyntaxError(
                     f"unexpected '{parser.stream.current.value}' after the formula",
-                    parser.stream.current.lineno)
-            tree = nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr)],
-                                  lineno=1)
+                    parser.stream.current.lineno,
+                )
+            tree = nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr)], lineno=1)
             tree.set_environment(env)
         else:
             tree = env.parse(source)

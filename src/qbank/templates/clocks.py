@@ -13,11 +13,11 @@ holds the numbers.)
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 
 from .. import limits
 from ..arithmetic import WorkMeter
@@ -73,8 +73,7 @@ class OutputLimit:
         self.left = self.characters
 
 
-_OUTPUT_LIMITS: ContextVar[tuple[OutputLimit, ...]] = ContextVar("qbank_output_limits",
-                                                                 default=())
+_OUTPUT_LIMITS: ContextVar[tuple[OutputLimit, ...]] = ContextVar("qbank_output_limits", default=())
 
 
 @contextmanager

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -28,18 +29,24 @@ from jinja2.lexer import TOKEN_FLOAT, TOKEN_STRING, Lexer, Token
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import arithmetic, limits
-from ..arithmetic import (CONSTANTS, FILTERS, FUNCTIONS, TESTS, FormulaError, charge,
-                          check_list, size_cost)
+from ..arithmetic import (
+    CONSTANTS,
+    FILTERS,
+    FUNCTIONS,
+    TESTS,
+    FormulaError,
+    charge,
+    check_list,
+    size_cost,
+)
 from .words import python_words
-
 
 #: Characters no text of a bank may hold: those XML 1.0 cannot hold at all (C0 controls
 #: other than tab and line breaks, U+FFFE/U+FFFF, lone surrogates), and the invisible DEL
 #: and C1 controls (U+007F-U+009F, usually Windows-1252 text decoded wrongly), which some
 #: formats drop. The bank loader removes them (with a warning); a string literal in a
 #: template may not spell them.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
-                                "\ud800-\udfff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 class _DecimalLexer(Lexer):
@@ -49,8 +56,12 @@ class _DecimalLexer(Lexer):
     spell characters no output format can hold ('\\x07').
     """
 
-    def wrap(self, stream: Iterable[tuple[int, str, str]], name: str | None = None,
-             filename: str | None = None):  # type: ignore[override]
+    def wrap(
+        self,
+        stream: Iterable[tuple[int, str, str]],
+        name: str | None = None,
+        filename: str | None = None,
+    ):  # type: ignore[override]
         # Keep the literal's own digits: going through float would lose the 17th digit.
         float_texts: deque[str] = deque()
 
@@ -58,20 +69,24 @@ class _DecimalLexer(Lexer):
             for lineno, token, value in stream:
                 if token in ("integer", "float") and len(value) > limits.MAX_DIGITS:
                     raise TemplateSyntaxError(
-                        f"a number is longer than {limits.MAX_DIGITS:,} digits", lineno)
+                        f"a number is longer than {limits.MAX_DIGITS:,} digits", lineno
+                    )
                 if token == "float":
                     float_texts.append(value)
                 yield lineno, token, value
 
         for token in super().wrap(checked(), name, filename):
             if token.type == TOKEN_FLOAT:
-                yield Token(token.lineno, token.type,
-                            Decimal(float_texts.popleft().replace("_", "")))
+                yield Token(
+                    token.lineno, token.type, Decimal(float_texts.popleft().replace("_", ""))
+                )
             elif token.type == TOKEN_STRING and CONTROL_CHARACTERS.search(token.value):
                 code = ord(CONTROL_CHARACTERS.search(token.value).group())
                 raise TemplateSyntaxError(
                     f"a text in quotes spells a control character (U+{code:04X}) that no "
-                    "output format can hold", token.lineno)
+                    "output format can hold",
+                    token.lineno,
+                )
             else:
                 yield token
 
@@ -110,15 +125,28 @@ def _join_calls(tree: nodes.Node) -> None:
 
 
 def _join_call(node: nodes.Concat) -> nodes.Call:
-    return nodes.Call(nodes.ImportedName(_JOIN, lineno=node.lineno,
-                                         environment=node.environment),
-                      node.nodes, [], None, None,
-                      lineno=node.lineno, environment=node.environment)
+    return nodes.Call(
+        nodes.ImportedName(_JOIN, lineno=node.lineno, environment=node.environment),
+        node.nodes,
+        [],
+        None,
+        None,
+        lineno=node.lineno,
+        environment=node.environment,
+    )
 
 
 #: Python's operator for each comparison of a ``nodes.Operand`` (as the node documents).
-_COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=",
-                "in": "in", "notin": "not in"}
+_COMPARISONS = {
+    "eq": "==",
+    "ne": "!=",
+    "gt": ">",
+    "gteq": ">=",
+    "lt": "<",
+    "lteq": "<=",
+    "in": "in",
+    "notin": "not in",
+}
 
 
 class _CodeGenerator(CodeGenerator):
@@ -182,8 +210,24 @@ class _CodeGenerator(CodeGenerator):
 
 # Functions that cost tens of microseconds (high-precision decimal maths, formatting a
 # thousand-digit number) are charged more steps than one.
-_HEAVY = {"sqrt", "log", "ln", "log10", "exp", "sin", "cos", "tan", "asin", "acos", "atan",
-          "degrees", "radians", "fixed", "thousands", "round"}
+_HEAVY = {
+    "sqrt",
+    "log",
+    "ln",
+    "log10",
+    "exp",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "degrees",
+    "radians",
+    "fixed",
+    "thousands",
+    "round",
+}
 
 
 def _steps(name: str) -> int:
@@ -271,8 +315,9 @@ class QbankEnvironment(SandboxedEnvironment):
         if not isinstance(obj, (str, list, tuple)):
             raise SecurityError("only lists and texts can be indexed, by a whole number")
         if isinstance(argument, slice):
-            argument = slice(*(_position(p) for p in (argument.start, argument.stop,
-                                                       argument.step)))
+            argument = slice(
+                *(_position(p) for p in (argument.start, argument.stop, argument.step))
+            )
             if argument.step == 0:
                 raise FormulaError("a slice step cannot be 0")
             result = obj[argument]
@@ -282,8 +327,9 @@ class QbankEnvironment(SandboxedEnvironment):
             raise SecurityError("only lists and texts can be indexed, by a whole number")
         position = _position(argument)
         if abs(position) > len(obj):
-            raise FormulaError(f"position {arithmetic.describe(argument).split()[-1]} is past "
-                               "the end")
+            raise FormulaError(
+                f"position {arithmetic.describe(argument).split()[-1]} is past the end"
+            )
         return obj[position]
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -308,7 +354,7 @@ def _position(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         raise FormulaError(f"a position must be a whole number, not {arithmetic.describe(value)}")
     # Python clamps slice ends, so a huge position is harmless; keep it a small int anyway.
-    return max(min(value, 10**9), -10**9)
+    return max(min(value, 10**9), -(10**9))
 
 
 ENVIRONMENT = QbankEnvironment()

@@ -9,9 +9,10 @@ a stranger, nothing else may escape.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -74,8 +75,9 @@ class _Scope(Context):
         globals already copied into its parent dict), keeping the run's assignments."""
         kept = self.vars, self.exported_vars
         template = self._template
-        Context.__init__(self, template.environment, {**_GLOBALS, **self._values},
-                         template.name, template.blocks)
+        Context.__init__(
+            self, template.environment, {**_GLOBALS, **self._values}, template.name, template.blocks
+        )
         self.vars, self.exported_vars = kept
 
 
@@ -87,7 +89,7 @@ _GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
 class _Runner:
     """Runs a compiled template or formula: Jinja's generated code over a :class:`_Scope`."""
 
-    __slots__ = ("_root", "_formula", "_template")
+    __slots__ = ("_formula", "_root", "_template")
 
     def __init__(self, template: Template, formula: bool) -> None:
         self._root = template.root_render_func
@@ -151,8 +153,9 @@ class Compiled:
         except MemoryError:
             raise TemplateProblem(f"{self._prefix()}it needs too much memory") from None
         except Exception as exc:  # a stranger's template must never crash qbank
-            raise TemplateProblem(f"{self._prefix()}it could not be worked out "
-                                  f"({type(exc).__name__}: {exc})") from None
+            raise TemplateProblem(
+                f"{self._prefix()}it could not be worked out ({type(exc).__name__}: {exc})"
+            ) from None
         finally:
             arithmetic.METER.reset(token)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import UndefinedError
@@ -19,9 +19,17 @@ from ..errors import TemplateProblem
 
 
 def _kind(type_name: str) -> str:
-    return {"str": "a text", "int": "a number", "Decimal": "a number", "float": "a number",
-            "ShownNumber": "a number", "list": "a list", "tuple": "a list",
-            "bool": "true/false", "NoneType": "nothing"}.get(type_name, "a value")
+    return {
+        "str": "a text",
+        "int": "a number",
+        "Decimal": "a number",
+        "float": "a number",
+        "ShownNumber": "a number",
+        "list": "a list",
+        "tuple": "a list",
+        "bool": "true/false",
+        "NoneType": "nothing",
+    }.get(type_name, "a value")
 
 
 _COMPARE_WORDS = re.compile(r"'(.+?)' not supported between instances of '(\w+)' and '(\w+)'")
@@ -43,7 +51,7 @@ def python_words(exc: Exception, name: str | None = None) -> str:
 
 
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    """"unknown filter 'fixd' (did you mean 'fixed'?)"."""
+    """ "unknown filter 'fixd' (did you mean 'fixed'?)"."""
     message = f"unknown {kind} '{name}'"
     close = difflib.get_close_matches(name, list(known), n=1)
     if close:
@@ -52,7 +60,7 @@ def unknown(kind: str, name: str, known: Iterable[str]) -> str:
 
 
 def unknown_name_message(name: str, known: Iterable[str]) -> str:
-    """"unknown name 'x'", with the closest of ``known`` suggested (for the generator)."""
+    """ "unknown name 'x'", with the closest of ``known`` suggested (for the generator)."""
     return unknown("name", name, known)
 
 
@@ -66,7 +74,7 @@ def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
 
 
 def undefined_words(exc: UndefinedError) -> str:
-    """"'x' is undefined" as "unknown name 'x'"."""
+    """ "'x' is undefined" as "unknown name 'x'"."""
     text = str(exc)
     if text.startswith("'") and "' is undefined" in text:
         return f"unknown name {text.split(' is undefined')[0]}"

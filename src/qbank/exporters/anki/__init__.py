@@ -12,8 +12,8 @@ from __future__ import annotations
 import gc
 import re
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import genanki
 
@@ -31,8 +31,9 @@ class AnkiExporter(Exporter):
     name = "anki"
     help = "an Anki deck that updates in place when re-imported: OUT/<bank-id>.apkg"
 
-    def __init__(self, clock: Callable[[], float] | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None
+    ) -> None:
         # Tests pass their own clock; the CLI uses the real one.
         self._clock = clock
         self._sleep = sleep
@@ -41,8 +42,9 @@ class AnkiExporter(Exporter):
         return [f"{bank.id}.apkg"]
 
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
-        stamp = Stamp(options.timestamp, clock=self._clock or time.time,
-                      sleep=self._sleep or time.sleep)
+        stamp = Stamp(
+            options.timestamp, clock=self._clock or time.time, sleep=self._sleep or time.sleep
+        )
         with _cyclic_gc_paused():
             package = build_package(generated)
             write_apkg(package, sink.path(self.file_names(generated.bank)[0]), stamp.value)
@@ -72,38 +74,48 @@ def build_package(generated: GeneratedSet) -> genanki.Package:
     """All notes of a generated set, in study order, in their section decks."""
     maker = NoteMaker(generated)
     about = _about(generated)
-    root = genanki.Deck(deck_id_for(generated.bank.id), maker.root_deck,
-                        description=_root_description(generated.bank, about))
+    root = genanki.Deck(
+        deck_id_for(generated.bank.id),
+        maker.root_deck,
+        description=_root_description(generated.bank, about),
+    )
     decks: dict[str, genanki.Deck] = {maker.root_deck: root}
     for position, variant in enumerate(maker.in_study_order(), start=1):
         for spec in maker.notes(variant):
             deck = decks.get(spec.deck)
             if deck is None:
                 deck = decks[spec.deck] = genanki.Deck(
-                    deck_id_for(generated.bank.id, spec.section), spec.deck, description=about)
+                    deck_id_for(generated.bank.id, spec.section), spec.deck, description=about
+                )
             deck.add_note(_note(spec, position))
     return genanki.Package(list(decks.values()))
 
 
 def _note(spec: NoteSpec, position: int) -> genanki.Note:
     # ``due`` is the new-card position: cards come up in the order of the lesson.
-    return genanki.Note(model=spec.note_type.model, fields=list(spec.fields),
-                        tags=list(spec.tags), guid=spec.guid, due=position)
+    return genanki.Note(
+        model=spec.note_type.model,
+        fields=list(spec.fields),
+        tags=list(spec.tags),
+        guid=spec.guid,
+        due=position,
+    )
 
 
 def _about(generated: GeneratedSet) -> str:
     """The deck description line that records how the deck was made (seed included)."""
     versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
-    return (f'<p class="qbank-about">Made by qbank {to_html(__version__)} from the bank '
-            f"“{to_html(generated.bank.id)}” with seed {generated.seed} ({versions}). "
-            "Importing a newer file made from this bank updates these cards and keeps "
-            "your review history.</p>")
+    return (
+        f'<p class="qbank-about">Made by qbank {to_html(__version__)} from the bank '
+        f"“{to_html(generated.bank.id)}” with seed {generated.seed} ({versions}). "
+        "Importing a newer file made from this bank updates these cards and keeps "
+        "your review history.</p>"
+    )
 
 
 def _root_description(bank: Bank, about: str) -> str:
     parts = [f"<p><b>{to_html(bank.subtitle)}</b></p>" if bank.subtitle else ""]
-    parts += [f"<p>{to_html(p)}</p>" for p in re.split(r"\n\s*\n", clean(bank.intro))
-              if p.strip()]
+    parts += [f"<p>{to_html(p)}</p>" for p in re.split(r"\n\s*\n", clean(bank.intro)) if p.strip()]
     return "".join(parts) + about
 
 

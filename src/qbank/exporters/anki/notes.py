@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
-from ...kinds.cloze import ClozeBlank
 from ...model import Bank, GeneratedSet, Question, Variant
 from ...model import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
-from .text import (clean, cloze_field, deck_name, html_list, inline_html, paragraphs,
-                   tags, to_html)
+from .text import clean, cloze_field, deck_name, html_list, inline_html, paragraphs, tags, to_html
 
 # Anki's GUID alphabet (base 91), as Anki itself and genanki write GUIDs.
-_BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-           "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
 
 
 def guid_for_key(key: str) -> str:
@@ -133,15 +132,19 @@ class NoteMaker:
         cached = self._question_cache.get(q.id)
         if cached is None:
             bank_id = self.bank.id
-            note_tags = tuple(tags([bank_id, f"{bank_id}::{q.id}", f"qbank::{q.type}",
-                                    *q.tags, *self.bank.tags]))
+            note_tags = tuple(
+                tags([bank_id, f"{bank_id}::{q.id}", f"qbank::{q.type}", *q.tags, *self.bank.tags])
+            )
             key = f"{bank_id}/{q.id}"
             cached = self._question_cache[q.id] = _QuestionParts(
-                note_tags, self.section_deck(q.section), key,
+                note_tags,
+                self.section_deck(q.section),
+                key,
                 id_head=_html_head(key + "/"),
                 source_head=_html_head(f"{bank_id}{_DOT}{q.id}{_DOT}"),
                 source_end=inline_html(f"{_DOT}seed {self.generated.seed}"),
-                prepared={})
+                prepared={},
+            )
         return cached
 
     def notes(self, variant: Variant) -> list[NoteSpec]:
@@ -151,7 +154,8 @@ class NoteMaker:
         prepared = parts.prepared.get(content)
         if prepared is None:
             prepared = parts.prepared[content] = tuple(
-                _prepare(draft, variant.title) for draft in _RENDERERS[q.type].build(variant))
+                _prepare(draft, variant.title) for draft in _RENDERERS[q.type].build(variant)
+            )
         out = []
         for draft in prepared:
             if q.randomised:
@@ -160,19 +164,31 @@ class NoteMaker:
                 number = variant.number
                 full_key = f"{parts.key}/{number}{draft.suffix}"
                 id_html = f"{parts.id_head}{number}{inline_html(draft.suffix)}"
-                source = (f"{parts.source_head}version {number} of {self.generated.count}"
-                          f"{draft.source_tail}{parts.source_end}")
+                source = (
+                    f"{parts.source_head}version {number} of {self.generated.count}"
+                    f"{draft.source_tail}{parts.source_end}"
+                )
             else:  # one note per draft in the whole deck: the plain way
                 full_key = parts.key + draft.suffix
                 id_html = to_html(full_key)
-                source = to_html(_DOT.join(
-                    [self.bank.id, q.id, *([draft.source_extra] if draft.source_extra else []),
-                     f"seed {self.generated.seed}"]))
+                source = to_html(
+                    _DOT.join(
+                        [
+                            self.bank.id,
+                            q.id,
+                            *([draft.source_extra] if draft.source_extra else []),
+                            f"seed {self.generated.seed}",
+                        ]
+                    )
+                )
             fields = list(draft.fields)
             fields[draft.source_index] = source
             fields[draft.id_index] = id_html
-            out.append(NoteSpec(draft.note_type, full_key, tuple(fields), q.section,
-                                parts.deck, parts.tags))
+            out.append(
+                NoteSpec(
+                    draft.note_type, full_key, tuple(fields), q.section, parts.deck, parts.tags
+                )
+            )
         return out
 
     def in_study_order(self) -> Iterator[Variant]:
@@ -212,8 +228,15 @@ def _prepare(draft: _Draft, title: str) -> _Prepared:
         raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")
     fields = tuple(values.get(name, "") for name in draft.note_type.fields)
     tail = inline_html(clean(_DOT + draft.source_extra)) if draft.source_extra else ""
-    return _Prepared(draft.note_type, fields, draft.suffix, draft.source_extra, tail,
-                     draft.note_type.index("Source"), draft.note_type.index("Id"))
+    return _Prepared(
+        draft.note_type,
+        fields,
+        draft.suffix,
+        draft.source_extra,
+        tail,
+        draft.note_type.index("Source"),
+        draft.note_type.index("Id"),
+    )
 
 
 def _content_key(v: Variant) -> tuple:
@@ -233,10 +256,15 @@ def _content_key(v: Variant) -> tuple:
 
 def _vocabulary(v: Variant) -> list[_Draft]:
     notes = paragraphs(v.solution, v.feedback)
-    return [_Draft(VOCABULARY, {"Term": to_html(term), "Definition": to_html(definition),
-                                "Notes": notes},
-                   suffix=f"/term-{n}", source_extra=f"term {n}")
-            for n, (term, definition) in enumerate(v.payload.pairs, start=1)]
+    return [
+        _Draft(
+            VOCABULARY,
+            {"Term": to_html(term), "Definition": to_html(definition), "Notes": notes},
+            suffix=f"/term-{n}",
+            source_extra=f"term {n}",
+        )
+        for n, (term, definition) in enumerate(v.payload.pairs, start=1)
+    ]
 
 
 def _cloze(v: Variant) -> list[_Draft]:
@@ -245,8 +273,11 @@ def _cloze(v: Variant) -> list[_Draft]:
         if len(blank.answers) > 1:
             others = "; ".join(inline_html(a) for a in blank.answers[1:])
             also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
-    extra = [part for part in (html_list(also, css_class="qbank-also"),
-                               paragraphs(v.solution, v.feedback)) if part]
+    extra = [
+        part
+        for part in (html_list(also, css_class="qbank-also"), paragraphs(v.solution, v.feedback))
+        if part
+    ]
     return [_Draft(CLOZE, {"Text": cloze_field(v.payload.parts), "Back Extra": "".join(extra)})]
 
 
@@ -258,19 +289,39 @@ def _problem(v: Variant) -> list[_Draft]:
         prompt = "Give the answer as a whole number."
     else:
         prompt = f"Give the answer to {decimals} decimal place{'s' if decimals > 1 else ''}."
-    return [_Draft(PROBLEM, {"Question": to_html(v.text), "Prompt": prompt,
-                             "Answer": to_html(v.payload.answer_text), "Solution": to_html(v.solution),
-                             "Feedback": to_html(v.feedback)})]
+    return [
+        _Draft(
+            PROBLEM,
+            {
+                "Question": to_html(v.text),
+                "Prompt": prompt,
+                "Answer": to_html(v.payload.answer_text),
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
 
 
 def _truefalse(v: Variant) -> list[_Draft]:
     answer = "True" if v.answer else "False"
-    labelled = [f"If you answered {word}: {text}"
-                for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
-                if text.strip()]
-    return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": "True or false?",
-                              "Answer": answer, "Solution": to_html(v.solution),
-                              "Feedback": paragraphs(v.feedback, *labelled)})]
+    labelled = [
+        f"If you answered {word}: {text}"
+        for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
+        if text.strip()
+    ]
+    return [
+        _Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "True or false?",
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": paragraphs(v.feedback, *labelled),
+            },
+        )
+    ]
 
 
 def choice_order(v: Variant) -> list[int]:
@@ -284,44 +335,84 @@ def choice_order(v: Variant) -> list[int]:
 
 def _multichoice(v: Variant) -> list[_Draft]:
     shown = [v.payload.choices[i] for i in choice_order(v)]
-    choices = html_list((inline_html(c.text) for c in shown), ordered=True,
-                        css_class="qbank-options")
-    answer = "<br>".join(f"{letter(i)}. {inline_html(c.text)}"
-                         for i, c in enumerate(shown) if c.correct)
-    why = [(f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {inline_html(c.text)}</span>"
-            f" — {to_html(c.feedback)}", "qbank-correct" if c.correct else "qbank-wrong")
-           for i, c in enumerate(shown) if c.feedback.strip()]
-    feedback = "".join(part for part in (
-        paragraphs(v.feedback),
-        html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
-    ) if part)
+    choices = html_list(
+        (inline_html(c.text) for c in shown), ordered=True, css_class="qbank-options"
+    )
+    answer = "<br>".join(
+        f"{letter(i)}. {inline_html(c.text)}" for i, c in enumerate(shown) if c.correct
+    )
+    why = [
+        (
+            f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {inline_html(c.text)}</span>"
+            f" — {to_html(c.feedback)}",
+            "qbank-correct" if c.correct else "qbank-wrong",
+        )
+        for i, c in enumerate(shown)
+        if c.feedback.strip()
+    ]
+    feedback = "".join(
+        part
+        for part in (
+            paragraphs(v.feedback),
+            html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
+        )
+        if part
+    )
     prompt = "Choose one." if v.question.spec.single else "Choose all that apply."
-    return [_Draft(QUESTION, {"Question": to_html(v.text), "Prompt": prompt,
-                              "Choices": choices, "Answer": answer,
-                              "Solution": to_html(v.solution), "Feedback": feedback})]
+    return [
+        _Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": prompt,
+                "Choices": choices,
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": feedback,
+            },
+        )
+    ]
 
 
 def _shortanswer(v: Variant) -> list[_Draft]:
     first, *others = v.payload.accepted or ("",)
     answer = to_html(first)
     if others:
-        answer += ('<br><span class="qbank-prompt">Also accepted: '
-                   + "; ".join(to_html(a) for a in others) + "</span>")
-    return [_Draft(QUESTION, {"Question": to_html(v.text),
-                              "Prompt": "Answer in a word or a short phrase.",
-                              "Answer": answer, "Solution": to_html(v.solution),
-                              "Feedback": to_html(v.feedback)})]
+        answer += (
+            '<br><span class="qbank-prompt">Also accepted: '
+            + "; ".join(to_html(a) for a in others)
+            + "</span>"
+        )
+    return [
+        _Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Answer in a word or a short phrase.",
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
 
 
 def _essay(v: Variant) -> list[_Draft]:
     # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
     model_answer = to_html(v.payload.model_answer) or "No model answer is given for this question."
     model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
-    return [_Draft(QUESTION, {"Question": to_html(v.text),
-                              "Prompt": "Write or say your answer, then compare it with the "
-                                        "model answer.",
-                              "Answer": model_answer, "Solution": to_html(v.solution),
-                              "Feedback": to_html(v.feedback)})]
+    return [
+        _Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Write or say your answer, then compare it with the model answer.",
+                "Answer": model_answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
 
 
 def _ordering(v: Variant) -> list[_Draft]:
@@ -329,17 +420,29 @@ def _ordering(v: Variant) -> list[_Draft]:
     # then the items numbered 1, 2, 3… (letters again would read as a second order). No
     # partial credit: the learner compares the whole order.
     payload = v.payload
-    choices = html_list((inline_html(item) for item in payload.shown), ordered=True,
-                        css_class="qbank-options")
+    choices = html_list(
+        (inline_html(item) for item in payload.shown), ordered=True, css_class="qbank-options"
+    )
     letters = [letter(payload.order.index(i)) for i in range(len(payload.items))]
     sequence = " → ".join(letters)
-    steps = "<br>".join(f"{n}. {inline_html(item)} ({ltr})"
-                        for n, (item, ltr) in enumerate(zip(payload.items, letters), start=1))
-    answer = f"{sequence}<br><span class=\"qbank-prompt\">{steps}</span>"
-    return [_Draft(QUESTION, {"Question": to_html(v.text),
-                              "Prompt": "Put these in the right order.",
-                              "Choices": choices, "Answer": answer,
-                              "Solution": to_html(v.solution), "Feedback": to_html(v.feedback)})]
+    steps = "<br>".join(
+        f"{n}. {inline_html(item)} ({ltr})"
+        for n, (item, ltr) in enumerate(zip(payload.items, letters), start=1)
+    )
+    answer = f'{sequence}<br><span class="qbank-prompt">{steps}</span>'
+    return [
+        _Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Put these in the right order.",
+                "Choices": choices,
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,10 @@ _TITLE = '{{#Title}}<div class="qbank-title" dir="auto">{{Title}}</div>{{/Title}
 def _block(field: str, css_class: str, label: str | None = None) -> str:
     """A field shown only when it is not empty, optionally under a small label."""
     head = f'<div class="qbank-label">{label}</div>' if label else ""
-    return (f"{{{{#{field}}}}}{head}<div class=\"{css_class}\" dir=\"auto\">{{{{{field}}}}}</div>"
-            f"{{{{/{field}}}}}")
+    return (
+        f'{{{{#{field}}}}}{head}<div class="{css_class}" dir="auto">{{{{{field}}}}}</div>'
+        f"{{{{/{field}}}}}"
+    )
 
 
 def _side(kind: str, *parts: str) -> str:
@@ -56,10 +58,18 @@ class NoteType:
         return self.fields.index(field)
 
 
-def _note_type(key: str, model_id: int, name: str, fields: tuple[str, ...],
-               templates: list[dict[str, str]], *, cloze: bool = False) -> NoteType:
+def _note_type(
+    key: str,
+    model_id: int,
+    name: str,
+    fields: tuple[str, ...],
+    templates: list[dict[str, str]],
+    *,
+    cloze: bool = False,
+) -> NoteType:
     model = genanki.Model(
-        model_id, name,
+        model_id,
+        name,
         fields=[{"name": f} for f in fields],
         templates=templates,
         css=CSS,
@@ -73,28 +83,50 @@ def _note_type(key: str, model_id: int, name: str, fields: tuple[str, ...],
 _VOCAB_BACK_TAIL = [_block("Notes", "qbank-notes"), _SOURCE]
 
 VOCABULARY = _note_type(
-    "vocabulary", 1538984076, "qbank Vocabulary",
+    "vocabulary",
+    1538984076,
+    "qbank Vocabulary",
     ("Term", "Definition", "Notes", "Title", "Source", "Id"),
     [
         {
             "name": "Term → Definition",
-            "qfmt": _side("vocab", '<div class="qbank-label">Term</div>',
-                          '<div class="qbank-term" dir="auto">{{Term}}</div>'),
-            "afmt": "\n".join([
-                "{{FrontSide}}", _ANSWER_RULE,
-                _side("vocab", '<div class="qbank-label">Definition</div>',
-                      '<div class="qbank-definition" dir="auto">{{Definition}}</div>',
-                      *_VOCAB_BACK_TAIL)]),
+            "qfmt": _side(
+                "vocab",
+                '<div class="qbank-label">Term</div>',
+                '<div class="qbank-term" dir="auto">{{Term}}</div>',
+            ),
+            "afmt": "\n".join(
+                [
+                    "{{FrontSide}}",
+                    _ANSWER_RULE,
+                    _side(
+                        "vocab",
+                        '<div class="qbank-label">Definition</div>',
+                        '<div class="qbank-definition" dir="auto">{{Definition}}</div>',
+                        *_VOCAB_BACK_TAIL,
+                    ),
+                ]
+            ),
         },
         {
             "name": "Definition → Term",
-            "qfmt": _side("vocab", '<div class="qbank-label">Definition</div>',
-                          '<div class="qbank-definition" dir="auto">{{Definition}}</div>'),
-            "afmt": "\n".join([
-                "{{FrontSide}}", _ANSWER_RULE,
-                _side("vocab", '<div class="qbank-label">Term</div>',
-                      '<div class="qbank-term" dir="auto">{{Term}}</div>',
-                      *_VOCAB_BACK_TAIL)]),
+            "qfmt": _side(
+                "vocab",
+                '<div class="qbank-label">Definition</div>',
+                '<div class="qbank-definition" dir="auto">{{Definition}}</div>',
+            ),
+            "afmt": "\n".join(
+                [
+                    "{{FrontSide}}",
+                    _ANSWER_RULE,
+                    _side(
+                        "vocab",
+                        '<div class="qbank-label">Term</div>',
+                        '<div class="qbank-term" dir="auto">{{Term}}</div>',
+                        *_VOCAB_BACK_TAIL,
+                    ),
+                ]
+            ),
         },
     ],
 )
@@ -104,13 +136,19 @@ VOCABULARY = _note_type(
 _CLOZE_TEXT = '<div class="qbank-text" dir="auto">{{cloze:Text}}</div>'
 
 CLOZE = _note_type(
-    "cloze", 2134895730, "qbank Cloze",
+    "cloze",
+    2134895730,
+    "qbank Cloze",
     ("Text", "Back Extra", "Title", "Source", "Id"),
-    [{
-        "name": "Cloze",
-        "qfmt": _side("cloze", _TITLE, _CLOZE_TEXT),
-        "afmt": _side("cloze", _TITLE, _CLOZE_TEXT, _block("Back Extra", "qbank-extra"), _SOURCE),
-    }],
+    [
+        {
+            "name": "Cloze",
+            "qfmt": _side("cloze", _TITLE, _CLOZE_TEXT),
+            "afmt": _side(
+                "cloze", _TITLE, _CLOZE_TEXT, _block("Back Extra", "qbank-extra"), _SOURCE
+            ),
+        }
+    ],
     cloze=True,
 )
 
@@ -127,28 +165,39 @@ _ANSWER_TAIL = [
 ]
 
 PROBLEM = _note_type(
-    "problem", 1325394863, "qbank Problem",
+    "problem",
+    1325394863,
+    "qbank Problem",
     ("Question", "Prompt", "Answer", "Solution", "Feedback", "Title", "Source", "Id"),
-    [{
-        "name": "Problem",
-        "qfmt": _side("problem", _TITLE, _QUESTION_TEXT, _PROMPT),
-        "afmt": "\n".join(["{{FrontSide}}", _ANSWER_RULE, _side("problem", *_ANSWER_TAIL)]),
-    }],
+    [
+        {
+            "name": "Problem",
+            "qfmt": _side("problem", _TITLE, _QUESTION_TEXT, _PROMPT),
+            "afmt": "\n".join(["{{FrontSide}}", _ANSWER_RULE, _side("problem", *_ANSWER_TAIL)]),
+        }
+    ],
 )
 
 # --- true/false, multiple choice, short answer, essay ---------------------------------
 
 QUESTION = _note_type(
-    "question", 1899423370, "qbank Question",
+    "question",
+    1899423370,
+    "qbank Question",
     ("Question", "Prompt", "Choices", "Answer", "Solution", "Feedback", "Title", "Source", "Id"),
-    [{
-        "name": "Question",
-        "qfmt": _side("question", _TITLE, _QUESTION_TEXT,
-                      '{{#Choices}}<div class="qbank-choices" dir="auto">{{Choices}}</div>'
-                      '{{/Choices}}',
-                      _PROMPT),
-        "afmt": "\n".join(["{{FrontSide}}", _ANSWER_RULE, _side("question", *_ANSWER_TAIL)]),
-    }],
+    [
+        {
+            "name": "Question",
+            "qfmt": _side(
+                "question",
+                _TITLE,
+                _QUESTION_TEXT,
+                '{{#Choices}}<div class="qbank-choices" dir="auto">{{Choices}}</div>{{/Choices}}',
+                _PROMPT,
+            ),
+            "afmt": "\n".join(["{{FrontSide}}", _ANSWER_RULE, _side("question", *_ANSWER_TAIL)]),
+        }
+    ],
 )
 
 NOTE_TYPES: tuple[NoteType, ...] = (VOCABULARY, CLOZE, PROBLEM, QUESTION)

@@ -14,8 +14,8 @@ import json
 import sqlite3
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import genanki
 
@@ -63,8 +63,12 @@ class Stamp:
     on a correct clock would look older and be skipped.
     """
 
-    def __init__(self, timestamp: float | None, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        timestamp: float | None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.reproducible = timestamp is not None
         self.value = int(timestamp if timestamp is not None else clock())
         self._clock = clock

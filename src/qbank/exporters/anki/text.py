@@ -11,8 +11,8 @@ cloze answer ``:`` is escaped too, so ``std::vector`` is not read as answer plus
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from ...kinds.cloze import ClozeBlank
 
@@ -20,12 +20,18 @@ from ...kinds.cloze import ClozeBlank
 # escapes, the Anki syntax characters, newlines to <br>, and the invisible C0 controls
 # (except tab) and DEL removed. "\x1f" in particular is Anki's field separator in the
 # database: left in, it would split a field in two.
-_FIELD = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;",
-    "{": "&#123;", "}": "&#125;", "[": "&#91;",
-    "\n": "<br>",
-    **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f)},
-})
+_FIELD = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "[": "&#91;",
+        "\n": "<br>",
+        **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)},
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CLOZE_ANSWER_SYNTAX = str.maketrans({":": "&#58;"})
 
@@ -70,8 +76,13 @@ def cloze_field(parts: Iterable[str | ClozeBlank]) -> str:
     return "".join(out)
 
 
-def html_list(items: Iterable[str], *, ordered: bool = False, css_class: str = "",
-              item_classes: Iterable[str] | None = None) -> str:
+def html_list(
+    items: Iterable[str],
+    *,
+    ordered: bool = False,
+    css_class: str = "",
+    item_classes: Iterable[str] | None = None,
+) -> str:
     """An HTML list of already-escaped items (``ordered`` lists are lettered A, B, C...)."""
     items = list(items)
     if not items:
@@ -83,8 +94,10 @@ def html_list(items: Iterable[str], *, ordered: bool = False, css_class: str = "
         head += ' type="A"'
     if css_class:
         head += f' class="{css_class}"'
-    body = "".join(f'<li class="{c}">{i}</li>' if c else f"<li>{i}</li>"
-                   for i, c in zip(items, classes, strict=True))
+    body = "".join(
+        f'<li class="{c}">{i}</li>' if c else f"<li>{i}</li>"
+        for i, c in zip(items, classes, strict=True)
+    )
     return f"{head}>{body}</{tag}>"
 
 

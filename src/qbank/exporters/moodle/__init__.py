@@ -19,8 +19,12 @@ from ..base import Exporter, ExportOptions, Option, OutputSink
 from .writer import write_moodle_xml
 
 MOODLE_CALCULATED = Option(
-    "moodle_calculated", "--moodle-calculated", is_flag=True, default=False,
-    help="Moodle: write numerical templates as Moodle 'calculated' questions.")
+    "moodle_calculated",
+    "--moodle-calculated",
+    is_flag=True,
+    default=False,
+    help="Moodle: write numerical templates as Moodle 'calculated' questions.",
+)
 
 
 @register
@@ -34,8 +38,7 @@ class MoodleExporter(Exporter):
 
     def write(self, generated: GeneratedSet, sink: OutputSink, options: ExportOptions) -> None:
         with sink.open(self.file_names(generated.bank)[0], "wb") as fh:
-            write_moodle_xml(generated, fh, calculated=options[MOODLE_CALCULATED],
-                             warn=sink.warn)
+            write_moodle_xml(generated, fh, calculated=options[MOODLE_CALCULATED], warn=sink.warn)
 
 
 __all__ = ["MoodleExporter", "write_moodle_xml"]

@@ -17,9 +17,9 @@ else (text parameters, ``{% if %}``, ``answer_text``, list functions...) raises
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from ...kinds.numerical import DEFAULT_MAX_PLACES
 from ...model import Number, Question, Variant
@@ -40,11 +40,14 @@ class NotExpressible(Exception):
 Node = tuple  # ("num", Decimal) | ("name", str) | ("neg", Node) | ("bin", op, Node, Node)
 #               | ("call", name, [Node]) | ("filter", name, Node, [Node])
 
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
       (?P<number>\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?)
     | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<op>\*\*|//|[-+*/%|(),])
-    )""", re.X)
+    )""",
+    re.X,
+)
 
 
 def _tokens(source: str) -> list[tuple[str, str]]:
@@ -52,7 +55,7 @@ def _tokens(source: str) -> list[tuple[str, str]]:
     while pos < len(source):
         match = _TOKEN.match(source, pos)
         if match is None or match.end() == pos:
-            raise NotExpressible(f"'{source[pos:pos + 10]}' in '{source}'")
+            raise NotExpressible(f"'{source[pos : pos + 10]}' in '{source}'")
         kind = match.lastgroup or "op"
         tokens.append((kind, match.group(kind)))
         pos = match.end()
@@ -154,11 +157,30 @@ class _Parser:
 
 # qbank function -> (Moodle function, how many arguments it may take)
 _FUNCTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
-    **{name: (name, (1,)) for name in ("abs", "sqrt", "floor", "ceil", "exp", "sin", "cos",
-                                       "tan", "asin", "acos", "atan", "log10")},
-    "log": ("log", (1, 2)), "ln": ("log", (1, 2)), "round": ("round", (1, 2)),
-    "degrees": ("rad2deg", (1,)), "radians": ("deg2rad", (1,)),
-    "min": ("min", tuple(range(2, 100))), "max": ("max", tuple(range(2, 100))),
+    **{
+        name: (name, (1,))
+        for name in (
+            "abs",
+            "sqrt",
+            "floor",
+            "ceil",
+            "exp",
+            "sin",
+            "cos",
+            "tan",
+            "asin",
+            "acos",
+            "atan",
+            "log10",
+        )
+    },
+    "log": ("log", (1, 2)),
+    "ln": ("log", (1, 2)),
+    "round": ("round", (1, 2)),
+    "degrees": ("rad2deg", (1,)),
+    "radians": ("deg2rad", (1,)),
+    "min": ("min", tuple(range(2, 100))),
+    "max": ("max", tuple(range(2, 100))),
 }
 _CONSTANTS = {"pi": "pi()", "e": "exp(1)"}
 
@@ -170,7 +192,7 @@ class Translator:
         self.params = {p.name for p in question.params}
         self.lets = dict(question.let)
         self.extra = dict(extra or {})  # names already translated (e.g. 'answer')
-        self.used: list[str] = []       # parameters the translations refer to, in order
+        self.used: list[str] = []  # parameters the translations refer to, in order
         self._let_cache: dict[str, str] = {}
 
     def formula(self, source: str) -> str:
@@ -251,7 +273,7 @@ def translate_template(source: str, translator: Translator) -> list[str]:
     segments: list[str] = []
     pos = 0
     for match in _TEMPLATE_PART.finditer(source):
-        segments.append(source[pos:match.start()])
+        segments.append(source[pos : match.start()])
         expression = match.group(1)
         if expression is None:
             raise NotExpressible("the text uses {% ... %} or {# ... #}")
@@ -265,6 +287,7 @@ def translate_template(source: str, translator: Translator) -> list[str]:
 
 # --- the calculated question of one numerical template ---------------------------------
 
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
@@ -276,12 +299,12 @@ class Dataset:
 
 @dataclass(frozen=True)
 class CalculatedQuestion:
-    text: list[str]        # segments for the question text
-    feedback: list[str]    # segments for the general feedback (feedback, then solution)
-    answer: str            # Moodle formula
+    text: list[str]  # segments for the question text
+    feedback: list[str]  # segments for the general feedback (feedback, then solution)
+    answer: str  # Moodle formula
     tolerance: str
-    tolerance_type: str    # "1" relative, "2" nominal (absolute)
-    places: int            # decimals of the correct answer Moodle shows and grades
+    tolerance_type: str  # "1" relative, "2" nominal (absolute)
+    places: int  # decimals of the correct answer Moodle shows and grades
     datasets: tuple[Dataset, ...]
 
 
@@ -332,9 +355,15 @@ def _dataset(question: Question, name: str, variants: Sequence[Variant]) -> Data
     values = [v.params[name] for v in variants]
     if not all(is_number(x) for x in values) or any(isinstance(c, str) for c in param.choices):
         raise NotExpressible(f"the parameter '{name}' is not a number")
-    possible: list[Number] = (list(param.choices) if param.choices else
-                              [param.minimum, param.maximum, param.step])  # type: ignore[list-item]
+    possible: list[Number] = (
+        list(param.choices) if param.choices else [param.minimum, param.maximum, param.step]
+    )  # type: ignore[list-item]
     low = min(param.choices) if param.choices else param.minimum
     high = max(param.choices) if param.choices else param.maximum
-    return Dataset(name, plain(low), plain(high), max(_decimals(x) for x in possible),
-                   tuple(plain(x) for x in values))
+    return Dataset(
+        name,
+        plain(low),
+        plain(high),
+        max(_decimals(x) for x in possible),
+        tuple(plain(x) for x in values),
+    )

@@ -12,21 +12,23 @@ references, which the importer decodes and its delimiters never match.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .markup import escape
 
-_ANSWER_CHARACTERS = str.maketrans({
-    "}": "\\}",
-    "#": "\\#",
-    "~": "&#126;",
-    "\\": "&#92;",
-    "{": "&#123;",
-    "&": "&#38;",   # '&' right before a delimiter would hide the delimiter from Moodle
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-})
+_ANSWER_CHARACTERS = str.maketrans(
+    {
+        "}": "\\}",
+        "#": "\\#",
+        "~": "&#126;",
+        "\\": "&#92;",
+        "{": "&#123;",
+        "&": "&#38;",  # '&' right before a delimiter would hide the delimiter from Moodle
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+    }
+)
 
 
 def wildcard_pattern(answer: str) -> str:
@@ -39,8 +41,9 @@ def encode_answer(answer: str) -> str:
     return answer.translate(_ANSWER_CHARACTERS)
 
 
-def choice_blank(choices: Iterable[str], correct: str, *, weight: int = 1,
-                 shuffle: bool = True) -> str:
+def choice_blank(
+    choices: Iterable[str], correct: str, *, weight: int = 1, shuffle: bool = True
+) -> str:
     """A drop-down blank; ``correct`` is the right one of the plain-text ``choices``.
 
     Moodle keeps drop-down choices as HTML, so each is HTML-escaped before the cloze
@@ -48,13 +51,15 @@ def choice_blank(choices: Iterable[str], correct: str, *, weight: int = 1,
     choice that starts with ``=`` or ``%`` is not read as a grade.
     """
     kind = "MULTICHOICE_S" if shuffle else "MULTICHOICE"
-    alternatives = "~".join(("=" if choice == correct else "%0%") + encode_answer(escape(choice))
-                            for choice in choices)
+    alternatives = "~".join(
+        ("=" if choice == correct else "%0%") + encode_answer(escape(choice)) for choice in choices
+    )
     return f"{{{weight}:{kind}:{alternatives}}}"
 
 
-def shortanswer_blank(answers: Iterable[str], *, weight: int = 1,
-                      case_sensitive: bool = False) -> str:
+def shortanswer_blank(
+    answers: Iterable[str], *, weight: int = 1, case_sensitive: bool = False
+) -> str:
     """The cloze markup of a blank that accepts each of ``answers`` for full marks."""
     kind = "SHORTANSWER_C" if case_sensitive else "SHORTANSWER"
     alternatives = "~".join("=" + encode_answer(wildcard_pattern(a)) for a in answers)

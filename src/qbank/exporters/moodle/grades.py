@@ -12,9 +12,31 @@ from decimal import Decimal
 from itertools import combinations_with_replacement
 
 #: Moodle's grades in percent, highest first; their negatives (and 0) are also allowed.
-ALLOWED_PERCENTS: tuple[Decimal, ...] = tuple(Decimal(p) for p in (
-    "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333",
-    "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5"))
+ALLOWED_PERCENTS: tuple[Decimal, ...] = tuple(
+    Decimal(p)
+    for p in (
+        "100",
+        "90",
+        "83.33333",
+        "80",
+        "75",
+        "70",
+        "66.66667",
+        "60",
+        "50",
+        "40",
+        "33.33333",
+        "30",
+        "25",
+        "20",
+        "16.66667",
+        "14.28571",
+        "12.5",
+        "11.11111",
+        "10",
+        "5",
+    )
+)
 #: Closest a sum may come to 100 and still count as 100 (Moodle rounds the total fraction
 #: to two decimals; the recurring grades such as 33.33333 need a little room).
 _SUM_SLACK = Decimal("0.001")

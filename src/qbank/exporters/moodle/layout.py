@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ...model import Bank, Question, Variant
 from .markup import MAX_NAME, plain_name
@@ -117,8 +117,7 @@ class Layout:
 
     def question_category(self, question: Question, info: str) -> Category:
         path = category_path(self.bank_name, self.names[question.id])
-        return Category(path, self._category_idnumber(f"{self.bank.id}:{question.id}", path),
-                        info)
+        return Category(path, self._category_idnumber(f"{self.bank.id}:{question.id}", path), info)
 
     def variant_idnumbers(self, question: Question, count: int) -> Callable[[Variant], str]:
         """``question_idnumber(question, v)`` for each of a question's ``count`` variants,

@@ -8,8 +8,8 @@ dropped, because one of them makes the whole file unreadable, and the teacher is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
 # Characters allowed in XML 1.0 documents; everything else is removed.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -62,8 +62,9 @@ def escape_braces(text: str) -> str:
     return escape(text).replace("{", "&#123;")
 
 
-def html_paragraphs(segments: Iterable[str], *, literal: Callable[[str], str] = escape,
-                    inline: bool = False) -> str:
+def html_paragraphs(
+    segments: Iterable[str], *, literal: Callable[[str], str] = escape, inline: bool = False
+) -> str:
     """HTML for text made of plain-text segments and :class:`Markup` segments.
 
     A blank line starts a new ``<p>``; a single line break becomes ``<br>``. With
@@ -84,8 +85,9 @@ def html_paragraphs(segments: Iterable[str], *, literal: Callable[[str], str] = 
     rendered = [(html, rtl) for html, rtl in rendered if html]
     if inline and len(rendered) == 1:
         return rendered[0][0]
-    return "\n".join(f'<p dir="auto">{html}</p>' if rtl else f"<p>{html}</p>"
-                     for html, rtl in rendered)
+    return "\n".join(
+        f'<p dir="auto">{html}</p>' if rtl else f"<p>{html}</p>" for html, rtl in rendered
+    )
 
 
 def _paragraph(parts: list[str], literal: Callable[[str], str]) -> tuple[str, bool]:

@@ -7,8 +7,8 @@ type it becomes and the methods that write it. Texts are HTML (``format="html"``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import ceil
-from typing import Callable
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
@@ -49,8 +49,9 @@ def cloze_weight(points: object, blanks: int) -> int:
     return int(whole) if whole >= 1 and left == 0 else 1
 
 
-def text_field(parent: _Element, tag: str, text: str, fmt: str | None = "html",
-               **attributes: str) -> _Element:
+def text_field(
+    parent: _Element, tag: str, text: str, fmt: str | None = "html", **attributes: str
+) -> _Element:
     """``<tag format="..."><text>text</text></tag>``, as Moodle writes every text.
 
     HTML goes in a CDATA section, as Moodle's own exporter does, so the file stays readable
@@ -60,8 +61,9 @@ def text_field(parent: _Element, tag: str, text: str, fmt: str | None = "html",
     if fmt:
         attributes["format"] = fmt
     element = SubElement(parent, tag, attributes)
-    SubElement(element, "text").text = (CDATA(text) if fmt == "html" and text and "]]>" not in text
-                                        else text)
+    SubElement(element, "text").text = (
+        CDATA(text) if fmt == "html" and text and "]]>" not in text else text
+    )
     return element
 
 
@@ -92,8 +94,16 @@ class QuestionWriter:
         """The feedback every student sees after answering, then the worked solution."""
         return "\n".join(filter(None, (self.html(v.feedback), self.html(v.solution))))
 
-    def header(self, moodle_type: str, q: Question, name: str, idnumber: str,
-               question_html: str, feedback_html: str, grade: str) -> _Element:
+    def header(
+        self,
+        moodle_type: str,
+        q: Question,
+        name: str,
+        idnumber: str,
+        question_html: str,
+        feedback_html: str,
+        grade: str,
+    ) -> _Element:
         element = Element("question", type=moodle_type)
         text_field(element, "name", self.clean(name), fmt=None)
         text_field(element, "questiontext", question_html)
@@ -109,8 +119,14 @@ class QuestionWriter:
         for tag in q.tags:
             text_field(tags, "tag", self.clean(tag), fmt=None)
 
-    def answer(self, parent: _Element, fraction: str, text: str, feedback_html: str = "",
-               fmt: str = "moodle_auto_format") -> _Element:
+    def answer(
+        self,
+        parent: _Element,
+        fraction: str,
+        text: str,
+        feedback_html: str = "",
+        fmt: str = "moodle_auto_format",
+    ) -> _Element:
         element = text_field(parent, "answer", text, fmt=fmt, fraction=fraction)
         text_field(element, "feedback", feedback_html)
         return element
@@ -122,22 +138,29 @@ class QuestionWriter:
         # variant's answer, which is what Moodle's numerical type wants.
         self.numerical_answer(element, v.question, plain(v.answer), plain(v.payload.tolerance))
 
-    def numerical_answer(self, element: _Element, q: Question, answer_text: str,
-                         tolerance_text: str) -> None:
+    def numerical_answer(
+        self, element: _Element, q: Question, answer_text: str, tolerance_text: str
+    ) -> None:
         """The answer, tolerance and units of a numerical question (also used by
         :class:`.stencil.NumericalStencil`, which passes placeholders)."""
         answer = self.answer(element, "100", answer_text)
         simple(answer, "tolerance", tolerance_text)
         self.units(element, q.spec.unit, q.spec.unit_position)
 
-    def calculated(self, q: Question, calc: CalculatedQuestion, name: str,
-                   idnumber: str) -> _Element:
+    def calculated(
+        self, q: Question, calc: CalculatedQuestion, name: str, idnumber: str
+    ) -> _Element:
         """One Moodle calculated question for all the variants of a numerical template."""
         self.clean.current = q.id
-        element = self.header("calculated", q, name, idnumber,
-                              self.clean(html_paragraphs(calc.text, literal=escape_braces)),
-                              self.clean(html_paragraphs(calc.feedback, literal=escape_braces)),
-                              plain(q.points))
+        element = self.header(
+            "calculated",
+            q,
+            name,
+            idnumber,
+            self.clean(html_paragraphs(calc.text, literal=escape_braces)),
+            self.clean(html_paragraphs(calc.feedback, literal=escape_braces)),
+            plain(q.points),
+        )
         simple(element, "synchronize", "0")
         simple(element, "single", "0")
         simple(element, "answernumbering", "abc")
@@ -192,18 +215,34 @@ class QuestionWriter:
             SubElement(element, "shownumcorrect")
         correct = [c.correct for c in v.payload.choices]
         if not spec.single and max(sum(correct), len(correct) - sum(correct)) > MAX_SHARES:
-            self.warn_once(q.id, f"Moodle cannot share the marks among more than {MAX_SHARES} "
-                                 "right (or wrong) choices; the extra ones are worth 0")
+            self.warn_once(
+                q.id,
+                f"Moodle cannot share the marks among more than {MAX_SHARES} "
+                "right (or wrong) choices; the extra ones are worth 0",
+            )
         for choice, grade in zip(v.payload.choices, multichoice_grades(correct, spec.single)):
-            self.answer(element, percent_text(grade), self.html(choice.text, inline=True),
-                        self.html(choice.feedback, inline=True), fmt="html")
+            self.answer(
+                element,
+                percent_text(grade),
+                self.html(choice.text, inline=True),
+                self.html(choice.feedback, inline=True),
+                fmt="html",
+            )
 
     def truefalse(self, element: _Element, v: Variant) -> None:
         # Moodle matches the answers by the words 'true' and 'false'.
-        self.answer(element, "100" if v.answer else "0", "true",
-                    self.html(v.payload.feedback_true, inline=True))
-        self.answer(element, "0" if v.answer else "100", "false",
-                    self.html(v.payload.feedback_false, inline=True))
+        self.answer(
+            element,
+            "100" if v.answer else "0",
+            "true",
+            self.html(v.payload.feedback_true, inline=True),
+        )
+        self.answer(
+            element,
+            "0" if v.answer else "100",
+            "false",
+            self.html(v.payload.feedback_false, inline=True),
+        )
 
     def shortanswer(self, element: _Element, v: Variant) -> None:
         simple(element, "usecase", "1" if v.question.spec.case_sensitive else "0")
@@ -233,18 +272,31 @@ class QuestionWriter:
         q = v.question
         if len(v.payload.pairs) >= MIN_MATCHING_PAIRS:
             return None
-        self.warn_once(q.id, f"Moodle's matching questions need at least {MIN_MATCHING_PAIRS} "
-                             "pairs; written as an embedded-answers (cloze) question with a "
-                             "drop-down menu for each definition")
+        self.warn_once(
+            q.id,
+            f"Moodle's matching questions need at least {MIN_MATCHING_PAIRS} "
+            "pairs; written as an embedded-answers (cloze) question with a "
+            "drop-down menu for each definition",
+        )
         terms = [term for term, _ in v.payload.pairs]
         weight = cloze_weight(q.points, len(terms))
         segments: list[str] = [v.text]
         for term, definition in v.payload.pairs:
-            segments += ["\n\n", definition, " ",
-                         Markup(choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle))]
-        element = self.header("cloze", q, name, idnumber,
-                              self.clean(html_paragraphs(segments, literal=escape_braces)),
-                              self.general_feedback(v), str(weight * len(terms)))
+            segments += [
+                "\n\n",
+                definition,
+                " ",
+                Markup(choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle)),
+            ]
+        element = self.header(
+            "cloze",
+            q,
+            name,
+            idnumber,
+            self.clean(html_paragraphs(segments, literal=escape_braces)),
+            self.general_feedback(v),
+            str(weight * len(terms)),
+        )
         self.tags(element, q)
         return element
 
@@ -271,9 +323,15 @@ class QuestionWriter:
         """The question text with the blanks in Moodle's syntax, and the question's marks."""
         blanks = v.payload.blanks
         weight = cloze_weight(v.question.points, len(blanks))
-        segments = [part if isinstance(part, str) else
-                    Markup(shortanswer_blank(part.answers, weight=weight,
-                                             case_sensitive=v.question.spec.case_sensitive))
-                    for part in v.payload.parts]
+        segments = [
+            part
+            if isinstance(part, str)
+            else Markup(
+                shortanswer_blank(
+                    part.answers, weight=weight, case_sensitive=v.question.spec.case_sensitive
+                )
+            )
+            for part in v.payload.parts
+        ]
         html = self.clean(html_paragraphs(segments, literal=escape_braces))
         return html, str(weight * len(blanks))

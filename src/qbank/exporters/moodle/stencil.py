@@ -17,7 +17,7 @@ puts it in one. The strings are the ones the lxml path computes, through the sam
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -69,7 +69,7 @@ class Stencil:
             before, after = text.split(placeholder)
             is_html = before.endswith(_CDATA_OPEN) and after.startswith(_CDATA_CLOSE)
             if is_html:
-                before, after = before[:-len(_CDATA_OPEN)], after[len(_CDATA_CLOSE):]
+                before, after = before[: -len(_CDATA_OPEN)], after[len(_CDATA_CLOSE) :]
             self.pieces.append(before)
             self.html_slots.append(is_html)
             text = after
@@ -97,14 +97,23 @@ class NumericalStencil:
     def __init__(self, writer: QuestionWriter, question: Question) -> None:
         self.writer = writer
         name, question_html, feedback_html, idnumber, answer, tolerance = (
-            _placeholder(i) for i in range(6))
+            _placeholder(i) for i in range(6)
+        )
         writer.clean.current = question.id
-        element = writer.header("numerical", question, name,
-                                idnumber, question_html, feedback_html, plain(question.points))
+        element = writer.header(
+            "numerical",
+            question,
+            name,
+            idnumber,
+            question_html,
+            feedback_html,
+            plain(question.points),
+        )
         writer.numerical_answer(element, question, answer, tolerance)
         writer.tags(element, question)
-        self.stencil = Stencil(element, (name, question_html, feedback_html, idnumber, answer,
-                                         tolerance))
+        self.stencil = Stencil(
+            element, (name, question_html, feedback_html, idnumber, answer, tolerance)
+        )
         if self.stencil.html_slots != [False, True, True, False, False, False]:
             raise StencilError("the HTML texts are not where they were expected")
         self._tolerances: dict[object, str] = {}
@@ -112,9 +121,16 @@ class NumericalStencil:
     def variant(self, v: Variant, name: str, idnumber: str) -> str:
         writer = self.writer
         writer.clean.current = v.id
-        return self.stencil.fill((
-            writer.clean(name), writer.html(v.text), writer.general_feedback(v), idnumber,
-            plain(v.answer), self._tolerance(v.payload.tolerance)))
+        return self.stencil.fill(
+            (
+                writer.clean(name),
+                writer.html(v.text),
+                writer.general_feedback(v),
+                idnumber,
+                plain(v.answer),
+                self._tolerance(v.payload.tolerance),
+            )
+        )
 
     def _tolerance(self, tolerance: object) -> str:
         # One question's variants mostly share a tolerance (an absolute one always), and

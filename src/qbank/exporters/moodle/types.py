@@ -6,8 +6,8 @@ method of :class:`.questions.QuestionWriter` for its own elements).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from lxml.etree import _Element
 
@@ -34,14 +34,16 @@ class MoodleRenderer:
 
 
 RENDERERS: dict[str, MoodleRenderer] = {
-    "numerical": MoodleRenderer("numerical", QuestionWriter.numerical,
-                                stencil=NumericalStencil, calculated=True),
+    "numerical": MoodleRenderer(
+        "numerical", QuestionWriter.numerical, stencil=NumericalStencil, calculated=True
+    ),
     "multichoice": MoodleRenderer("multichoice", QuestionWriter.multichoice),
     "truefalse": MoodleRenderer("truefalse", QuestionWriter.truefalse),
     "shortanswer": MoodleRenderer("shortanswer", QuestionWriter.shortanswer),
     "essay": MoodleRenderer("essay", QuestionWriter.essay),
-    "matching": MoodleRenderer("matching", QuestionWriter.matching,
-                               instead=QuestionWriter.matching_as_cloze),
+    "matching": MoodleRenderer(
+        "matching", QuestionWriter.matching, instead=QuestionWriter.matching_as_cloze
+    ),
     "cloze": MoodleRenderer("cloze", QuestionWriter.cloze, text=QuestionWriter.cloze_text),
     "ordering": MoodleRenderer("ordering", QuestionWriter.ordering),
 }
@@ -60,8 +62,9 @@ def write_question(writer: QuestionWriter, v: Variant, name: str, idnumber: str)
         question_html, grade = renderer.text(writer, v)
     else:
         question_html, grade = writer.html(v.text), plain(q.points)
-    element = writer.header(renderer.moodle_type, q, name, idnumber, question_html,
-                            writer.general_feedback(v), grade)
+    element = writer.header(
+        renderer.moodle_type, q, name, idnumber, question_html, writer.general_feedback(v), grade
+    )
     renderer.body(writer, element, v)
     writer.tags(element, q)
     return element

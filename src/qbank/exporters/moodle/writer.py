@@ -8,7 +8,8 @@ question (:mod:`.stencil`): the same bytes, without building a tree per variant.
 
 from __future__ import annotations
 
-from typing import IO, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import IO
 
 from lxml import etree
 
@@ -61,8 +62,13 @@ class VariantNames:
 
 
 class MoodleFile:
-    def __init__(self, generated: GeneratedSet, *, calculated: bool = False,
-                 warn: Callable[[str], None] = lambda message: None) -> None:
+    def __init__(
+        self,
+        generated: GeneratedSet,
+        *,
+        calculated: bool = False,
+        warn: Callable[[str], None] = lambda message: None,
+    ) -> None:
         self.generated = generated
         self.bank = generated.bank
         self.calculated = calculated
@@ -71,80 +77,133 @@ class MoodleFile:
         self.questions = QuestionWriter(self.clean, warn)
         self.randomised = [q for q in self.bank.questions if q.randomised]
         self.fixed = [q for q in self.bank.questions if not q.randomised]
-        self.layout = Layout(self.bank, {q.id: category_title(q, generated.variants[q.id])
-                                         for q in self.randomised})
+        self.layout = Layout(
+            self.bank, {q.id: category_title(q, generated.variants[q.id]) for q in self.randomised}
+        )
 
     def write(self, fh: IO[bytes]) -> None:
         generated, bank = self.generated, self.bank
         fh.write(XML_DECLARATION)
-        fh.write(etree.tostring(_comment(
-            f"Moodle XML written by qbank {__version__} from the bank '{bank.id}' with seed "
-            f"{generated.seed}, {generated.count} variant(s) per randomised question. Import it in "
-            "Moodle: Question bank > Import > Moodle XML format, with 'Get category from file' "
-            "ticked. "
-            "Importing the same file again adds a second copy of every question."),
-            encoding="utf-8") + b"\n")
+        fh.write(
+            etree.tostring(
+                _comment(
+                    f"Moodle XML written by qbank {__version__} from the bank '{bank.id}' with seed "
+                    f"{generated.seed}, {generated.count} variant(s) per randomised question. Import it in "
+                    "Moodle: Question bank > Import > Moodle XML format, with 'Get category from file' "
+                    "ticked. "
+                    "Importing the same file again adds a second copy of every question."
+                ),
+                encoding="utf-8",
+            )
+            + b"\n"
+        )
         # What etree.xmlfile writes for a <quiz> holding pretty-printed elements.
         fh.write(b"<quiz>\n")
         self.category(fh, self.layout.bank_category(self.bank_info()))
         if self.fixed:
-            self.category(fh, self.layout.fixed_category(
-                f"The {len(self.fixed)} questions of the bank that are the same for "
-                "every student."))
+            self.category(
+                fh,
+                self.layout.fixed_category(
+                    f"The {len(self.fixed)} questions of the bank that are the same for "
+                    "every student."
+                ),
+            )
             for q in self.fixed:
                 v = generated.variants[q.id][0]
-                self.element(fh, write_question(self.questions, v, plain_name(v.title),
-                                                self.layout.question_idnumber(q, None)))
+                self.element(
+                    fh,
+                    write_question(
+                        self.questions,
+                        v,
+                        plain_name(v.title),
+                        self.layout.question_idnumber(q, None),
+                    ),
+                )
         for q in self.randomised:
             self.randomised_question(fh, q, generated.variants[q.id])
         fh.write(b"</quiz>\n")
         if self.clean.changed:
-            self.warn("Moodle XML: removed control characters that XML files cannot hold, "
-                      f"in {', '.join(repr(c) for c in self.clean.changed)}")
+            self.warn(
+                "Moodle XML: removed control characters that XML files cannot hold, "
+                f"in {', '.join(repr(c) for c in self.clean.changed)}"
+            )
 
     def bank_info(self) -> str:
         bank, generated = self.bank, self.generated
         title = bank.title + (f": {bank.subtitle}" if bank.subtitle else "")
-        return (f"Questions from the qbank bank '{bank.id}' ({title}), drawn with seed "
-                f"{generated.seed}: {generated.count} variant(s) of each randomised question. "
-                f"Running qbank again with --seed {generated.seed} and -n {generated.count} "
-                "makes the same questions.")
+        return (
+            f"Questions from the qbank bank '{bank.id}' ({title}), drawn with seed "
+            f"{generated.seed}: {generated.count} variant(s) of each randomised question. "
+            f"Running qbank again with --seed {generated.seed} and -n {generated.count} "
+            "makes the same questions."
+        )
 
-    def randomised_question(self, fh: IO[bytes], q: Question,
-                            variants: Sequence[Variant]) -> None:
+    def randomised_question(self, fh: IO[bytes], q: Question, variants: Sequence[Variant]) -> None:
         title = self.layout.names[q.id]
         if self.calculated and RENDERERS[q.type].calculated:
             try:
                 calc = translate(q, variants)
             except NotExpressible as exc:
-                self.warn(f"question '{q.id}': written as {len(variants)} numerical variants, "
-                          f"not as a Moodle calculated question: {exc}")
+                self.warn(
+                    f"question '{q.id}': written as {len(variants)} numerical variants, "
+                    f"not as a Moodle calculated question: {exc}"
+                )
             else:
                 if len(variants) > MAX_DATASET_ITEMS:
-                    self.warn(f"question '{q.id}': Moodle keeps at most {MAX_DATASET_ITEMS} sets "
-                              f"of values in a calculated question; the first "
-                              f"{MAX_DATASET_ITEMS} of {len(variants)} are used")
-                self.category(fh, self.layout.question_category(q, (
-                    f"One calculated question: Moodle picks one of its "
-                    f"{len(calc.datasets[0].values)} sets of values for each attempt.")))
-                self.element(fh, self.questions.calculated(
-                    q, calc, title, self.layout.question_idnumber(q, None)))
+                    self.warn(
+                        f"question '{q.id}': Moodle keeps at most {MAX_DATASET_ITEMS} sets "
+                        f"of values in a calculated question; the first "
+                        f"{MAX_DATASET_ITEMS} of {len(variants)} are used"
+                    )
+                self.category(
+                    fh,
+                    self.layout.question_category(
+                        q,
+                        (
+                            f"One calculated question: Moodle picks one of its "
+                            f"{len(calc.datasets[0].values)} sets of values for each attempt."
+                        ),
+                    ),
+                )
+                self.element(
+                    fh,
+                    self.questions.calculated(
+                        q, calc, title, self.layout.question_idnumber(q, None)
+                    ),
+                )
                 return
-        self.category(fh, self.layout.question_category(q, (
-            f"{len(variants)} variants of the question '{title}', each with its own numbers. "
-            "In a quiz, add a random question from this category: each student gets one "
-            "of the variants.")))
+        self.category(
+            fh,
+            self.layout.question_category(
+                q,
+                (
+                    f"{len(variants)} variants of the question '{title}', each with its own numbers. "
+                    "In a quiz, add a random question from this category: each student gets one "
+                    "of the variants."
+                ),
+            ),
+        )
         names = VariantNames(len(variants))
         stencil = self.stencil(q)
         if stencil is None:
             for v in variants:
-                self.element(fh, write_question(self.questions, v, names(v),
-                                                self.layout.question_idnumber(q, v)))
+                self.element(
+                    fh,
+                    write_question(
+                        self.questions, v, names(v), self.layout.question_idnumber(q, v)
+                    ),
+                )
             return
         idnumbers = self.layout.variant_idnumbers(q, len(variants))
         for start in range(0, len(variants), _BATCH):  # a few large writes, not many small
-            fh.write("".join([stencil.variant(v, names(v), idnumbers(v))
-                              for v in variants[start:start + _BATCH]]).encode("utf-8"))
+            fh.write(
+                "".join(
+                    [
+                        stencil.variant(v, names(v), idnumbers(v))
+                        for v in variants[start : start + _BATCH]
+                    ]
+                ).encode("utf-8")
+            )
 
     def stencil(self, q: Question) -> NumericalStencil | None:
         """The text all variants of a question are written into, if its type has one."""
@@ -169,6 +228,11 @@ class MoodleFile:
         fh.write(etree.tostring(element, pretty_print=True, encoding="utf-8"))
 
 
-def write_moodle_xml(generated: GeneratedSet, fh: IO[bytes], *, calculated: bool = False,
-                     warn: Callable[[str], None] = lambda message: None) -> None:
+def write_moodle_xml(
+    generated: GeneratedSet,
+    fh: IO[bytes],
+    *,
+    calculated: bool = False,
+    warn: Callable[[str], None] = lambda message: None,
+) -> None:
     MoodleFile(generated, calculated=calculated, warn=warn).write(fh)

@@ -12,8 +12,8 @@ modules of this package, in the order data flows through them:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ...model import Bank, GeneratedSet
 from .. import register
@@ -40,7 +40,7 @@ def paper_choice(bank: Bank, options: ExportOptions) -> PaperChoice:
 
 
 def paper_summary(bank: Bank, options: ExportOptions) -> list[str]:
-    """"Paper: A4 (210 × 297 mm)" and why, for the run's summary."""
+    """ "Paper: A4 (210 × 297 mm)" and why, for the run's summary."""
     choice = paper_choice(bank, options)
     size = None
     if choice.paper is None:  # the template's own size
@@ -48,31 +48,54 @@ def paper_summary(bank: Bank, options: ExportOptions) -> list[str]:
     return [choice.summary(size)]
 
 
-def write_documents(generated: GeneratedSet, worksheets: Path, key: Path,
-                    options: ExportOptions, warn: Callable[[str], None]) -> None:
+def write_documents(
+    generated: GeneratedSet,
+    worksheets: Path,
+    key: Path,
+    options: ExportOptions,
+    warn: Callable[[str], None],
+) -> None:
     """The worksheets and the answer key of ``generated``, as .docx files at these paths."""
     roster = tuple(options.roster)
-    left_out = roster[generated.count:]
+    left_out = roster[generated.count :]
     if left_out:
-        warn(f"the class list has {len(roster)} names but only {generated.count} "
-             f"versions were made: {', '.join(left_out)} "
-             f"{'gets' if len(left_out) == 1 else 'get'} no worksheet")
+        warn(
+            f"the class list has {len(roster)} names but only {generated.count} "
+            f"versions were made: {', '.join(left_out)} "
+            f"{'gets' if len(left_out) == 1 else 'get'} no worksheet"
+        )
     template = Path(options[DOCX_TEMPLATE]) if options[DOCX_TEMPLATE] else None
     paper = paper_choice(generated.bank, options).paper
-    write_worksheets(generated, worksheets, template=template,
-                     roster=roster, duplex=options[DUPLEX], shuffle=options[SHUFFLE],
-                     timestamp=options.timestamp, paper=paper,
-                     classes=tuple(options.classes))
-    write_answer_key(generated, key, template=template, roster=roster,
-                     shuffle=options[SHUFFLE], timestamp=options.timestamp, paper=paper,
-                     compact=options[KEY] == "compact")
+    write_worksheets(
+        generated,
+        worksheets,
+        template=template,
+        roster=roster,
+        duplex=options[DUPLEX],
+        shuffle=options[SHUFFLE],
+        timestamp=options.timestamp,
+        paper=paper,
+        classes=tuple(options.classes),
+    )
+    write_answer_key(
+        generated,
+        key,
+        template=template,
+        roster=roster,
+        shuffle=options[SHUFFLE],
+        timestamp=options.timestamp,
+        paper=paper,
+        compact=options[KEY] == "compact",
+    )
 
 
 @register
 class DocxExporter(Exporter):
     name = "docx"
-    help = ("Word worksheets, one version per student, and an answer key: "
-            "OUT/<bank-id>-worksheets.docx and OUT/<bank-id>-answer-key.docx")
+    help = (
+        "Word worksheets, one version per student, and an answer key: "
+        "OUT/<bank-id>-worksheets.docx and OUT/<bank-id>-answer-key.docx"
+    )
     options = WORKSHEET_OPTIONS
 
     def file_names(self, bank: Bank) -> list[str]:

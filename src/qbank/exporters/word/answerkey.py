@@ -17,13 +17,12 @@ from ... import __version__
 from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
-from .compactkey import compact_answers
 from .common import footer_ids, points_label, section_end, styled
+from .compactkey import compact_answers
 from .package import BaseDocument, DocxWriter, made_with
 from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
 from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
-
 
 #: Rows of the marking grid: 4 mm, room for a handwritten mark; 30 fit on a landscape
 #: page of A4 (the shorter) or Letter, below the title.
@@ -57,10 +56,16 @@ class AnswerKeyWriter:
         self.styles = base.styles
         self._fixed: dict[tuple, KeyEntry] = {}
         self._answers: dict[KeyEntry, str] = {}
-        self._types = {"numerical": self._numerical, "multichoice": self._multichoice,
-                       "truefalse": self._truefalse, "shortanswer": self._shortanswer,
-                       "essay": self._essay, "matching": self._matching, "cloze": self._cloze,
-                       "ordering": self._ordering}
+        self._types = {
+            "numerical": self._numerical,
+            "multichoice": self._multichoice,
+            "truefalse": self._truefalse,
+            "shortanswer": self._shortanswer,
+            "essay": self._essay,
+            "matching": self._matching,
+            "cloze": self._cloze,
+            "ordering": self._ordering,
+        }
 
     # --- the front: title and marking grid -----------------------------------------------
 
@@ -69,14 +74,20 @@ class AnswerKeyWriter:
         g = self.generated
         by_position = self._points_by_position(plans)
         # Kept short, so the grid for a class of 30 fits on the first page.
-        out = [text_paragraph(self.bank.title, s["Title"]),
-               text_paragraph("Answer key and marking grid", s["Subtitle"]),
-               paragraph(run(f"{g.count} version{'s' if g.count != 1 else ''}  ·  seed {g.seed}"
-                             f"  ·  made with qbank {__version__}"), s["Version Line"]),
-               text_paragraph(self._grid_instructions(by_position), s["Instructions"]),
-               self._grid(plans, by_position)]
-        footers = footer_ids(writer, self.base, f"{self.bank.title}  ·  Answer key",
-                             landscape=True)
+        out = [
+            text_paragraph(self.bank.title, s["Title"]),
+            text_paragraph("Answer key and marking grid", s["Subtitle"]),
+            paragraph(
+                run(
+                    f"{g.count} version{'s' if g.count != 1 else ''}  ·  seed {g.seed}"
+                    f"  ·  made with qbank {__version__}"
+                ),
+                s["Version Line"],
+            ),
+            text_paragraph(self._grid_instructions(by_position), s["Instructions"]),
+            self._grid(plans, by_position),
+        ]
+        footers = footer_ids(writer, self.base, f"{self.bank.title}  ·  Answer key", landscape=True)
         frame = self.base.frame.xml(footers, restart_numbering=True, landscape=True)
         out.append(section_end(frame, last=last))
         return "".join(out)
@@ -84,8 +95,9 @@ class AnswerKeyWriter:
     @staticmethod
     def _points_by_position(plans: list[VersionPlan]) -> list[set]:
         columns = max(len(p.questions) for p in plans)
-        return [{p.questions[i].points for p in plans if i < len(p.questions)}
-                for i in range(columns)]
+        return [
+            {p.questions[i].points for p in plans if i < len(p.questions)} for i in range(columns)
+        ]
 
     @staticmethod
     def _grid_instructions(by_position: list[set]) -> str:
@@ -105,46 +117,64 @@ class AnswerKeyWriter:
         def cell(text: str, bold: bool = False) -> str:
             return paragraph(run(text, run_props(bold=bold)) if text else "", s["Marking Grid"])
 
-        header = [cell(text, bold=True) for text in
-                  ["Version", "Student", *(str(i + 1) for i in range(columns)), "Total"]]
+        header = [
+            cell(text, bold=True)
+            for text in ["Version", "Student", *(str(i + 1) for i in range(columns)), "Total"]
+        ]
         points_row = [cell("Points"), cell("")] + [
-            cell(plain(next(iter(by_position[i]))) if same[i] else "") for i in range(columns)]
+            cell(plain(next(iter(by_position[i]))) if same[i] else "") for i in range(columns)
+        ]
         totals = {p.total_points for p in plans}
         points_row.append(cell(plain(totals.pop()) if len(totals) == 1 else ""))
         rows = [header, points_row]
         for plan in plans:
-            marks = [cell("" if same[i] else f"/{plain(q.points)}")
-                     for i, q in enumerate(plan.questions)]
+            marks = [
+                cell("" if same[i] else f"/{plain(q.points)}") for i, q in enumerate(plan.questions)
+            ]
             marks += [cell("")] * (columns - len(marks))
-            rows.append([cell(plan.code), paragraph(run(plan.student), s["Marking Grid"])]
-                        + marks + [cell(f"/{plain(plan.total_points)}")])
+            rows.append(
+                [cell(plan.code), paragraph(run(plan.student), s["Marking Grid"])]
+                + marks
+                + [cell(f"/{plain(plan.total_points)}")]
+            )
         width = self.base.geometry.landscape().text_width
         code_width, total_width = 1250, 800
         name_width = max(1400, min(3000, width - code_width - total_width - 380 * columns))
         question_width = max(260, (width - code_width - name_width - total_width) // columns)
         widths = [code_width, name_width] + [question_width] * columns + [total_width]
-        return table(rows, widths, s["Table Grid"], header_rows=2, row_height=GRID_ROW_HEIGHT,
-                     compact=True)
+        return table(
+            rows, widths, s["Table Grid"], header_rows=2, row_height=GRID_ROW_HEIGHT, compact=True
+        )
 
     # --- one version's key -------------------------------------------------------------
 
     def version(self, plan: VersionPlan, writer: DocxWriter, *, last: bool) -> str:
         s = self.styles
-        title = f"Version {plan.number}  ·  {plan.code}" + (f"  ·  {plan.student}"
-                                                            if plan.student else "")
+        title = f"Version {plan.number}  ·  {plan.code}" + (
+            f"  ·  {plan.student}" if plan.student else ""
+        )
         questions = plan.questions
-        out = [text_paragraph(title, s["Heading 1"]),
-               paragraph(run(f"{len(questions)} questions  ·  {points_label(plan.total_points)}"),
-                         s["Version Line"])]
+        out = [
+            text_paragraph(title, s["Heading 1"]),
+            paragraph(
+                run(f"{len(questions)} questions  ·  {points_label(plan.total_points)}"),
+                s["Version Line"],
+            ),
+        ]
         width = self.base.geometry.text_width
         widths = [700, width - 700 - 1000, 1000]
-        rows = [[paragraph(run("#"), s["Table Heading"]),
-                 paragraph(run("Answer and working"), s["Table Heading"]),
-                 paragraph(run("Points"), s["Table Heading"])]]
+        rows = [
+            [
+                paragraph(run("#"), s["Table Heading"]),
+                paragraph(run("Answer and working"), s["Table Heading"]),
+                paragraph(run("Points"), s["Table Heading"]),
+            ]
+        ]
         rows.extend(self.row(q) for q in questions)
         out.append(table(rows, widths, s["Table Grid"], header_rows=1))
         footer = f"{self.bank.title}  ·  Answer key  ·  {plan.code}" + (
-            f"  ·  {plan.student}" if plan.student else "")
+            f"  ·  {plan.student}" if plan.student else ""
+        )
         frame = self.base.frame.xml(footer_ids(writer, self.base, footer))
         out.append(section_end(frame, last=last))
         return "".join(out)
@@ -168,21 +198,34 @@ class AnswerKeyWriter:
             answer = self._answer(entry)
             if not q.variant.randomised:
                 self._answers[entry] = answer
-        return [paragraph(styled(f"{q.number}.", s["Question Number"]), s["Table Text"]),
-                answer, paragraph(run(plain(q.points)), s["Table Text"])]
+        return [
+            paragraph(styled(f"{q.number}.", s["Question Number"]), s["Table Text"]),
+            answer,
+            paragraph(run(plain(q.points)), s["Table Text"]),
+        ]
 
     def _answer(self, entry: KeyEntry) -> str:
         """The answer in bold, then the working (one paragraph per line), greyed."""
         s = self.styles
         text = entry.answer
-        out = [paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text))
-               if text else ""]
+        out = [
+            paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text))
+            if text
+            else ""
+        ]
         if entry.filled:
-            out.append(paragraph("".join(styled(part, s["Key Answer"]) if bold
-                                         else run(part.replace("\n\n", "\n"))
-                                         for part, bold in entry.filled), s["Key Working"]))
-        out.extend(text_paragraph(para, s["Key Working"])
-                   for para in split_paragraphs(entry.working))
+            out.append(
+                paragraph(
+                    "".join(
+                        styled(part, s["Key Answer"]) if bold else run(part.replace("\n\n", "\n"))
+                        for part, bold in entry.filled
+                    ),
+                    s["Key Working"],
+                )
+            )
+        out.extend(
+            text_paragraph(para, s["Key Working"]) for para in split_paragraphs(entry.working)
+        )
         return "".join(out) or paragraph("", s["Table Text"])
 
     # --- one renderer per question type ---------------------------------------------------
@@ -194,9 +237,11 @@ class AnswerKeyWriter:
     def _multichoice(self, q: PlannedQuestion) -> KeyEntry:
         correct = [(letter(i), c) for i, c in enumerate(q.choices) if c.correct]
         explain = "\n".join(c.feedback for _, c in correct if c.feedback)
-        return KeyEntry("\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
-                        q.variant.solution or q.variant.feedback or explain,
-                        compact=", ".join(ltr for ltr, _ in correct))
+        return KeyEntry(
+            "\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
+            q.variant.solution or q.variant.feedback or explain,
+            compact=", ".join(ltr for ltr, _ in correct),
+        )
 
     def _truefalse(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
@@ -210,14 +255,19 @@ class AnswerKeyWriter:
     def _essay(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
         model = v.answer or ""
-        return KeyEntry("Model answer", "\n\n".join([model, v.solution]).strip()
-                        if v.solution else model, compact="essay: see the full key")
+        return KeyEntry(
+            "Model answer",
+            "\n\n".join([model, v.solution]).strip() if v.solution else model,
+            compact="essay: see the full key",
+        )
 
     def _matching(self, q: PlannedQuestion) -> KeyEntry:
         letters = q.matching_letters()
         summary = "   ".join(f"{i + 1} {ltr}" for i, ltr in enumerate(letters))
-        details = [f"{i + 1}. {term}  →  {ltr}. {definition}"
-                   for i, ((term, definition), ltr) in enumerate(zip(q.variant.payload.pairs, letters))]
+        details = [
+            f"{i + 1}. {term}  →  {ltr}. {definition}"
+            for i, ((term, definition), ltr) in enumerate(zip(q.variant.payload.pairs, letters))
+        ]
         working = "\n".join(details)
         if q.variant.solution:
             working += "\n\n" + q.variant.solution
@@ -228,8 +278,10 @@ class AnswerKeyWriter:
         """What each box holds (letter: number), then the items in the right order."""
         payload = q.variant.payload
         boxes = "   ".join(f"{letter(i)} {rank}" for i, rank in enumerate(payload.ranks))
-        right = [f"{n}. {payload.items[index]}  ({letter(payload.order.index(index))})"
-                 for n, index in enumerate(range(len(payload.items)), start=1)]
+        right = [
+            f"{n}. {payload.items[index]}  ({letter(payload.order.index(index))})"
+            for n, index in enumerate(range(len(payload.items)), start=1)
+        ]
         working = "\n".join(right)
         if q.variant.solution:
             working += "\n\n" + q.variant.solution
@@ -240,20 +292,36 @@ class AnswerKeyWriter:
         blanks = q.variant.payload.blanks
         summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
         # The text with its blanks filled in, the answers in bold: read it to mark.
-        filled = tuple((part.answer, True) if isinstance(part, ClozeBlank) else (part, False)
-                       for part in q.variant.payload.parts)
+        filled = tuple(
+            (part.answer, True) if isinstance(part, ClozeBlank) else (part, False)
+            for part in q.variant.payload.parts
+        )
         # Compact: each blank's first answer ("(1) weights"), its number kept with it.
         first = "   ".join(f"({i + 1}){NBSP}{b.answers[0]}" for i, b in enumerate(blanks))
         return KeyEntry(summary, q.variant.solution, filled=filled, compact=first)
 
 
-def write_answer_key(generated: GeneratedSet, path: Path, *, template: Path | None,
-                     roster: tuple[str, ...], shuffle: bool, timestamp: float | None,
-                     paper: Paper | None = None, compact: bool = False) -> None:
+def write_answer_key(
+    generated: GeneratedSet,
+    path: Path,
+    *,
+    template: Path | None,
+    roster: tuple[str, ...],
+    shuffle: bool,
+    timestamp: float | None,
+    paper: Paper | None = None,
+    compact: bool = False,
+) -> None:
     bank = generated.bank
-    base = BaseDocument(template, title=f"{bank.title}: answer key", subject=bank.subtitle,
-                        timestamp=timestamp, keywords=", ".join(bank.tags),
-                        comments=made_with(generated), paper=paper)
+    base = BaseDocument(
+        template,
+        title=f"{bank.title}: answer key",
+        subject=bank.subtitle,
+        timestamp=timestamp,
+        keywords=", ".join(bank.tags),
+        comments=made_with(generated),
+        paper=paper,
+    )
     key = AnswerKeyWriter(base, generated)
     with DocxWriter(base, path) as writer:
         plans = plan_versions(generated, shuffle=shuffle, roster=roster)

@@ -9,12 +9,14 @@ from .wordml import esc, field_run, paragraph, run, run_props, tab_run
 
 #: Paragraph mark of the empty paragraph that carries a section break: 1 pt, no spacing,
 #: so it never pushes a full page over onto a page of its own.
-_TINY_MARK = ('<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>',
-              '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
+_TINY_MARK = (
+    '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>',
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>',
+)
 
 
 def points_label(points: Number, *, joined: bool = False) -> str:
-    """"2 points"; ``joined`` keeps the number and the word on one line."""
+    """ "2 points"; ``joined`` keeps the number and the word on one line."""
     space = "\u00a0" if joined else " "
     return f"{plain(points)}{space}point" + ("" if points == 1 else "s")
 
@@ -29,8 +31,9 @@ def section_end(section_xml: str, *, last: bool = False) -> str:
     return paragraph("", None, spacing=spacing, mark_props=mark, section=section_xml)
 
 
-def footer_ids(writer: DocxWriter, base: BaseDocument, left_text: str, *,
-               landscape: bool = False) -> dict[str, str]:
+def footer_ids(
+    writer: DocxWriter, base: BaseDocument, left_text: str, *, landscape: bool = False
+) -> dict[str, str]:
     """Footer parts for one section: ``left_text`` on the left, "Page N" on the right.
 
     The page number is a PAGE field, so Word and LibreOffice fill it in on every page;
@@ -40,11 +43,17 @@ def footer_ids(writer: DocxWriter, base: BaseDocument, left_text: str, *,
     styles = base.styles
     page = base.geometry.landscape() if landscape else base.geometry
     right = str(page.text_width)
-    clears = "".join(f'<w:tab w:val="clear" w:pos="{esc(pos)}"/>'
-                     for pos in styles.tab_positions("Footer") if pos != right)
+    clears = "".join(
+        f'<w:tab w:val="clear" w:pos="{esc(pos)}"/>'
+        for pos in styles.tab_positions("Footer")
+        if pos != right
+    )
     tabs = f'<w:tabs>{clears}<w:tab w:val="right" w:pos="{right}"/></w:tabs>'
-    xml = paragraph(run(left_text) + tab_run() + run("Page ") + field_run("PAGE", "1"),
-                    styles["Footer"], tabs=tabs)
+    xml = paragraph(
+        run(left_text) + tab_run() + run("Page ") + field_run("PAGE", "1"),
+        styles["Footer"],
+        tabs=tabs,
+    )
     return {kind: writer.add_footer(xml) for kind in base.frame.footer_kinds}
 
 

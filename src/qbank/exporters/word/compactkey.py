@@ -27,9 +27,11 @@ NUMBER_WIDTH = 567
 VERSION_WIDTH = 1400
 #: At most this many versions side by side on a page.
 MOST_PER_PAGE = 10
-NOTE = ("A row per question number as printed on the worksheets, a column per version; an "
-        "answer that every version shares fills its row. The worked solutions are in the "
-        "full key (made without --key compact).")
+NOTE = (
+    "A row per question number as printed on the worksheets, a column per version; an "
+    "answer that every version shares fills its row. The worked solutions are in the "
+    "full key (made without --key compact)."
+)
 
 
 def versions_per_page(text_width: int, count: int) -> int:
@@ -48,9 +50,12 @@ def compact_answers(key: AnswerKeyWriter, plans: list[VersionPlan], writer: Docx
     column = (width - NUMBER_WIDTH) // per_page
     out = []
     for first in range(0, len(plans), per_page):
-        group = plans[first:first + per_page]
-        heading = (f"Answers: version {group[0].number}" if len(group) == 1 else
-                   f"Answers: versions {group[0].number} to {group[-1].number}")
+        group = plans[first : first + per_page]
+        heading = (
+            f"Answers: version {group[0].number}"
+            if len(group) == 1
+            else f"Answers: versions {group[0].number} to {group[-1].number}"
+        )
         out.append(paragraph(run(heading), s["Heading 2"], page_break_before=first > 0))
         if first == 0:
             out.append(paragraph(run(NOTE), s["Instructions"]))

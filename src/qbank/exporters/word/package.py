@@ -15,7 +15,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -42,10 +42,28 @@ _DEFAULT_MARGIN = 1080
 
 # Where the children of w:sectPr go (ECMA-376 CT_SectPr sequence); qbank writes the
 # references, type, page size, margins and page numbering, and keeps the template's rest.
-_SECT_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type",
-               "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols",
-               "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
-               "rtlGutter", "docGrid"]
+_SECT_ORDER = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+]
 _WRITTEN_HERE = {"headerReference", "footerReference", "type", "pgSz", "pgMar", "pgNumType"}
 
 
@@ -91,16 +109,23 @@ class SectionFrame:
         size = sect_pr.find(_W + "pgSz")
         margins = sect_pr.find(_W + "pgMar")
         self.geometry = PageGeometry(
-            width=number(size, "w", 12240), height=number(size, "h", 15840),
-            top=number(margins, "top", 1440), right=number(margins, "right", 1440),
-            bottom=number(margins, "bottom", 1440), left=number(margins, "left", 1440),
-            header=number(margins, "header", 720), footer=number(margins, "footer", 720),
-            gutter=number(margins, "gutter", 0), code=number(size, "code", 0))
+            width=number(size, "w", 12240),
+            height=number(size, "h", 15840),
+            top=number(margins, "top", 1440),
+            right=number(margins, "right", 1440),
+            bottom=number(margins, "bottom", 1440),
+            left=number(margins, "left", 1440),
+            header=number(margins, "header", 720),
+            footer=number(margins, "footer", 720),
+            gutter=number(margins, "gutter", 0),
+            code=number(size, "code", 0),
+        )
         # Header references stay (a letterhead lives in the header); footers are qbank's.
         self.headers = "".join(
             f'<w:headerReference w:type="{ref.get(_W + "type", "default")}" '
             f'r:id="{ref.get(f"{{{R_NS}}}id")}"/>'
-            for ref in sect_pr.findall(_W + "headerReference"))
+            for ref in sect_pr.findall(_W + "headerReference")
+        )
         self.footer_kinds = footer_kinds
         kept: dict[str, str] = {}
         for child in sect_pr:
@@ -108,25 +133,35 @@ class SectionFrame:
             if tag in _SECT_ORDER and tag not in _WRITTEN_HERE:
                 kept[tag] = kept.get(tag, "") + _plain_xml(child)
         self._before_type = kept.get("footnotePr", "") + kept.get("endnotePr", "")
-        self._after_margins = "".join(kept.get(t, "")
-                                      for t in ("paperSrc", "pgBorders", "lnNumType"))
+        self._after_margins = "".join(
+            kept.get(t, "") for t in ("paperSrc", "pgBorders", "lnNumType")
+        )
         self._after_numbering = "".join(kept.get(t, "") for t in _SECT_ORDER[11:])
 
-    def xml(self, footer_ids: dict[str, str], *, start: str = "nextPage",
-            restart_numbering: bool = False, landscape: bool = False) -> str:
+    def xml(
+        self,
+        footer_ids: dict[str, str],
+        *,
+        start: str = "nextPage",
+        restart_numbering: bool = False,
+        landscape: bool = False,
+    ) -> str:
         """A ``w:sectPr``; ``start`` is nextPage or oddPage (Word's section start types)."""
         page = self.geometry.landscape() if landscape else self.geometry
         orient = ' w:orient="landscape"' if landscape else ""
         code = f' w:code="{page.code}"' if page.code else ""
-        footers = "".join(f'<w:footerReference w:type="{kind}" r:id="{rid}"/>'
-                          for kind, rid in footer_ids.items())
+        footers = "".join(
+            f'<w:footerReference w:type="{kind}" r:id="{rid}"/>' for kind, rid in footer_ids.items()
+        )
         numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
-        return (f"<w:sectPr>{self.headers}{footers}{self._before_type}"
-                f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}{code}/>'
-                f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
-                f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" '
-                f'w:gutter="{page.gutter}"/>{self._after_margins}{numbering}'
-                f"{self._after_numbering}</w:sectPr>")
+        return (
+            f"<w:sectPr>{self.headers}{footers}{self._before_type}"
+            f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}{code}/>'
+            f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
+            f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" '
+            f'w:gutter="{page.gutter}"/>{self._after_margins}{numbering}'
+            f"{self._after_numbering}</w:sectPr>"
+        )
 
 
 def _plain_xml(element) -> str:
@@ -142,34 +177,47 @@ def _open_template(path: Path):
     try:
         return docx.Document(io.BytesIO(checked.data))
     except Exception:  # python-docx raises many kinds for a file that is not a Word document
-        raise QbankError("the Word template is not a .docx or .dotx file that Word saved "
-                         "(open it in Word and save it as a Word Document)",
-                         file=str(path)) from None
+        raise QbankError(
+            "the Word template is not a .docx or .dotx file that Word saved "
+            "(open it in Word and save it as a Word Document)",
+            file=str(path),
+        ) from None
 
 
 def template_page_size(template: Path) -> tuple[int, int]:
     """The page width and height (twips) of a teacher's template."""
     body = _open_template(Path(template)).element.body
     sect_pr = body.find(_W + "sectPr")
-    geometry = SectionFrame(sect_pr if sect_pr is not None else etree.Element(_W + "sectPr"),
-                            []).geometry
+    geometry = SectionFrame(
+        sect_pr if sect_pr is not None else etree.Element(_W + "sectPr"), []
+    ).geometry
     return geometry.width, geometry.height
 
 
 def made_with(generated: GeneratedSet) -> str:
     """The document comment that records how the file was made, so it can be made again."""
     versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
-    return (f"Made by qbank {__version__} from the bank '{generated.bank.id}' with seed "
-            f"{generated.seed} ({versions}); 'qbank generate --seed {generated.seed} "
-            f"-n {generated.count}' makes the same set again.")
+    return (
+        f"Made by qbank {__version__} from the bank '{generated.bank.id}' with seed "
+        f"{generated.seed} ({versions}); 'qbank generate --seed {generated.seed} "
+        f"-n {generated.count}' makes the same set again."
+    )
 
 
 class BaseDocument:
     """The frame of one output file: styles, page set-up, headers, document properties."""
 
-    def __init__(self, template: Path | None, *, title: str, subject: str,
-                 timestamp: float | None, keywords: str = "", comments: str = "",
-                 paper: Paper | None = None) -> None:
+    def __init__(
+        self,
+        template: Path | None,
+        *,
+        title: str,
+        subject: str,
+        timestamp: float | None,
+        keywords: str = "",
+        comments: str = "",
+        paper: Paper | None = None,
+    ) -> None:
         """``paper`` None keeps the page size of the template (of python-docx's default
         document, Letter, when there is no template: callers choose, see ``paper.py``)."""
         document = _open_template(Path(template)) if template else docx.Document()
@@ -201,7 +249,7 @@ class BaseDocument:
         self._document_open, self._document_close = _split_root(document.element)
         self.timestamp = timestamp if timestamp is not None else time.time()
         props = document.core_properties
-        when = datetime.fromtimestamp(self.timestamp, timezone.utc).replace(tzinfo=None)
+        when = datetime.fromtimestamp(self.timestamp, UTC).replace(tzinfo=None)
         props.title, props.subject, props.keywords = title, subject, keywords
         props.author = props.last_modified_by = "qbank"
         props.created = props.modified = when
@@ -290,8 +338,7 @@ class DocxWriter:
     def add_footer(self, paragraphs_xml: str) -> str:
         """Register a footer part; returns its relationship id for a ``w:footerReference``."""
         number = len(self._footers) + 1
-        xml = (f'{_XML_DECLARATION}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
-               f"{paragraphs_xml}</w:ftr>")
+        xml = f'{_XML_DECLARATION}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{paragraphs_xml}</w:ftr>'
         self._footers.append((f"qbank-footer{number}.xml", xml))
         return f"rIdQbankFooter{number}"
 
@@ -324,14 +371,19 @@ class DocxWriter:
     def _with_footer_relationships(self, data: bytes) -> bytes:
         root = parse_xml(data)
         for number, (name, _) in enumerate(self._footers, start=1):
-            etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=f"rIdQbankFooter{number}",
-                             Type=RT.FOOTER, Target=name)
+            etree.SubElement(
+                root,
+                f"{{{_RELS_NS}}}Relationship",
+                Id=f"rIdQbankFooter{number}",
+                Type=RT.FOOTER,
+                Target=name,
+            )
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _with_footer_types(self, data: bytes) -> bytes:
         root = parse_xml(data)
         for name, _ in self._footers:
-            etree.SubElement(root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}",
-                             ContentType=_FOOTER_TYPE)
+            etree.SubElement(
+                root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}", ContentType=_FOOTER_TYPE
+            )
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-

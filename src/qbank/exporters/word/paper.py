@@ -36,7 +36,7 @@ PAPERS = {paper.name: paper for paper in (A4, LETTER)}
 
 #: The regions that print on US Letter, from CLDR's supplementalData.xml
 #: (``<paperSize type="US-Letter" territories="...">``, CLDR 44-46); everywhere else uses A4.
-LETTER_REGIONS = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
+LETTER_REGIONS = frozenset(["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
 
 _REGION = re.compile(r"^(?:[A-Za-z]{2}|\d{3})$")
 
@@ -71,14 +71,15 @@ class PaperChoice:
     reason: str
 
     def summary(self, template_size: tuple[int, int] | None = None) -> str:
-        """"Paper: A4 (210 × 297 mm)", and where that came from unless the teacher said so."""
+        """ "Paper: A4 (210 × 297 mm)", and where that came from unless the teacher said so."""
         if self.paper is not None:
             text = f"Paper: {self.paper.describe()}"
         else:
             width, height = sorted(template_size or (0, 0))
             known = template_paper(width, height)
-            text = (f"Paper: {known.describe()}" if known else
-                    f"Paper: {_mm(width)} × {_mm(height)} mm")
+            text = (
+                f"Paper: {known.describe()}" if known else f"Paper: {_mm(width)} × {_mm(height)} mm"
+            )
         return f"{text}{self.reason}"
 
 
@@ -96,6 +97,7 @@ def choose_paper(option: str | None, bank: Bank, *, template: bool) -> PaperChoi
         return PaperChoice(None, ", as in the Word template")
     paper = paper_of_language(bank.language)
     if paper is LETTER:
-        return PaperChoice(paper, f", usual for the bank's language {bank.language}; "
-                                  "--paper a4 for A4")
+        return PaperChoice(
+            paper, f", usual for the bank's language {bank.language}; --paper a4 for A4"
+        )
     return PaperChoice(paper, "; --paper letter for US Letter")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ...content import variant_digest
 from ...kinds.multichoice import RenderedChoice
@@ -74,8 +75,7 @@ class VersionPlan:
         return int(total) if isinstance(total, Decimal) and total == int(total) else total
 
 
-def version_code(generated: GeneratedSet, number: int,
-                 printed: Sequence[PlannedQuestion]) -> str:
+def version_code(generated: GeneratedSet, number: int, printed: Sequence[PlannedQuestion]) -> str:
     """A short code printed on version ``number`` and its key, e.g. ``V03-7F2A``.
 
     The four hex digits hash what the version prints: each question's content (drawn
@@ -127,8 +127,14 @@ _LAYOUTS: dict[str, Callable[[Variant, int, bool], dict[str, Any]]] = {
 }
 
 
-def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
-                 roster: Sequence[str] = (), classes: Sequence[str] = ()) -> VersionPlan:
+def plan_version(
+    generated: GeneratedSet,
+    number: int,
+    *,
+    shuffle: bool = False,
+    roster: Sequence[str] = (),
+    classes: Sequence[str] = (),
+) -> VersionPlan:
     """Version ``number``: questions grouped by section (in bank order), numbered 1..n.
 
     With ``shuffle``, questions are shuffled within each section, so the worksheet keeps
@@ -149,19 +155,31 @@ def plan_version(generated: GeneratedSet, number: int, *, shuffle: bool = False,
         for v in members:
             counter += 1
             layout = _LAYOUTS.get(v.type)
-            planned.append(PlannedQuestion(number=counter, variant=v,
-                                           **(layout(v, number, shuffle) if layout else {})))
+            planned.append(
+                PlannedQuestion(
+                    number=counter, variant=v, **(layout(v, number, shuffle) if layout else {})
+                )
+            )
         planned_sections.append(PlannedSection(title, tuple(planned)))
     student = roster[number - 1] if number <= len(roster) else ""
     printed = [q for s in planned_sections for q in s.questions]
     school_class = classes[number - 1] if number <= len(classes) else ""
-    return VersionPlan(number=number, code=version_code(generated, number, printed),
-                       student=student, sections=tuple(planned_sections),
-                       school_class=school_class)
+    return VersionPlan(
+        number=number,
+        code=version_code(generated, number, printed),
+        student=student,
+        sections=tuple(planned_sections),
+        school_class=school_class,
+    )
 
 
-def plan_versions(generated: GeneratedSet, *, shuffle: bool = False,
-                  roster: Sequence[str] = (), classes: Sequence[str] = ()):
+def plan_versions(
+    generated: GeneratedSet,
+    *,
+    shuffle: bool = False,
+    roster: Sequence[str] = (),
+    classes: Sequence[str] = (),
+):
     """Every version's plan, one at a time (memory stays flat for large runs)."""
     for number in range(1, generated.count + 1):
         yield plan_version(generated, number, shuffle=shuffle, roster=roster, classes=classes)

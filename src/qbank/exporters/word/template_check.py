@@ -53,8 +53,10 @@ _RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "open it in Word and save it as a Word Document (.docx)"
-_MACRO_SUFFIXES = {".docm": "macro-enabled Word document (.docm)",
-                   ".dotm": "macro-enabled Word template (.dotm)"}
+_MACRO_SUFFIXES = {
+    ".docm": "macro-enabled Word document (.docm)",
+    ".dotm": "macro-enabled Word template (.dotm)",
+}
 _MACRO_PARTS = {"vbaproject.bin", "vbadata.xml"}
 #: Bytes one entry of a zip's directory may take on average: far more than a part name
 #: of a Word file needs. Bounds the directory zipfile is allowed to read.
@@ -63,21 +65,43 @@ _DIRECTORY_ENTRY_BYTES = 1024
 _CHUNK = 64 * 1024
 
 #: Fields that fetch a file, a picture or data, or start a program, when Word updates them.
-_FETCHING_FIELDS = {"DDE", "DDEAUTO", "INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK",
-                    "IMPORT", "DATABASE", "RD"}
+_FETCHING_FIELDS = {
+    "DDE",
+    "DDEAUTO",
+    "INCLUDEPICTURE",
+    "INCLUDETEXT",
+    "INCLUDE",
+    "LINK",
+    "IMPORT",
+    "DATABASE",
+    "RD",
+}
 #: Elements that stay when the relationship they name is dropped (only the reference
 #: goes: a link's text stays as text, a picture that was linked *and* embedded keeps the
 #: embedded copy). Any other element naming a dropped relationship is removed.
 _KEEP_WITHOUT_REFERENCE = {"hyperlink", "blip", "imagedata"}
 #: How the teacher reads a relationship type (its last path segment).
-_WHAT = {"attachedTemplate": "an attached template", "image": "a picture",
-         "hyperlink": "a link", "oleObject": "linked data",
-         "package": "an embedded file", "subDocument": "a subdocument", "frame": "a frame",
-         "aFChunk": "a document to merge in", "mailMergeSource": "mail merge data",
-         "mailMergeHeaderSource": "mail merge data", "recipientData": "mail merge data",
-         "transform": "an XSLT transform", "font": "a font", "video": "a video",
-         "audio": "a sound", "media": "a video or sound", "externalLinkPath": "linked data",
-         "oleObjectLink": "linked data", "chart": "a chart"}
+_WHAT = {
+    "attachedTemplate": "an attached template",
+    "image": "a picture",
+    "hyperlink": "a link",
+    "oleObject": "linked data",
+    "package": "an embedded file",
+    "subDocument": "a subdocument",
+    "frame": "a frame",
+    "aFChunk": "a document to merge in",
+    "mailMergeSource": "mail merge data",
+    "mailMergeHeaderSource": "mail merge data",
+    "recipientData": "mail merge data",
+    "transform": "an XSLT transform",
+    "font": "a font",
+    "video": "a video",
+    "audio": "a sound",
+    "media": "a video or sound",
+    "externalLinkPath": "linked data",
+    "oleObjectLink": "linked data",
+    "chart": "a chart",
+}
 
 
 @dataclass(frozen=True)
@@ -103,10 +127,13 @@ def check_template(path: Path | str) -> CheckedTemplate:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _MACRO_SUFFIXES:
-        raise _refuse(path, f"the Word template is a {_MACRO_SUFFIXES[suffix]}: qbank does "
-                      "not use templates with macros, so that none reach the worksheets. "
-                      "Open it in Word and save it as a Word Document (.docx) or Word "
-                      "Template (.dotx)")
+        raise _refuse(
+            path,
+            f"the Word template is a {_MACRO_SUFFIXES[suffix]}: qbank does "
+            "not use templates with macros, so that none reach the worksheets. "
+            "Open it in Word and save it as a Word Document (.docx) or Word "
+            "Template (.dotx)",
+        )
     data = _read(path)
     key = (str(path), hashlib.sha256(data).digest(), _limits())
     if key not in _CACHE:
@@ -118,9 +145,14 @@ def check_template(path: Path | str) -> CheckedTemplate:
 
 
 def _limits() -> tuple:
-    return (limits.MAX_TEMPLATE_BYTES, limits.MAX_TEMPLATE_PARTS,
-            limits.MAX_TEMPLATE_PART_BYTES, limits.MAX_TEMPLATE_UNPACKED_BYTES,
-            limits.MAX_TEMPLATE_RATIO, limits.TEMPLATE_RATIO_FROM_BYTES)
+    return (
+        limits.MAX_TEMPLATE_BYTES,
+        limits.MAX_TEMPLATE_PARTS,
+        limits.MAX_TEMPLATE_PART_BYTES,
+        limits.MAX_TEMPLATE_UNPACKED_BYTES,
+        limits.MAX_TEMPLATE_RATIO,
+        limits.TEMPLATE_RATIO_FROM_BYTES,
+    )
 
 
 def _refuse(path: Path, message: str) -> QbankError:
@@ -138,22 +170,27 @@ def _size(n: int) -> str:
 def _shown(text: str, longest: int = 80) -> str:
     """A name or address from the file, safe to print: no control characters, not too long."""
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return text if len(text) <= longest else text[:longest - 1] + "…"
+    return text if len(text) <= longest else text[: longest - 1] + "…"
 
 
 def _read(path: Path) -> bytes:
     """The file's bytes; only a regular file, and never more than the limit."""
-    too_big = (f"the Word template is larger than {_size(limits.MAX_TEMPLATE_BYTES)}; a "
-               "letterhead template is far smaller: save it again in Word with compressed "
-               "pictures, or use another one")
+    too_big = (
+        f"the Word template is larger than {_size(limits.MAX_TEMPLATE_BYTES)}; a "
+        "letterhead template is far smaller: save it again in Word with compressed "
+        "pictures, or use another one"
+    )
     try:
         # O_NONBLOCK: opening a pipe must not wait for a writer (it is refused just after).
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
             info = os.fstat(fh.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise _refuse(path, "the Word template is not a file (a folder, a device or "
-                              "a pipe?): give the path of a .docx or .dotx file")
+                raise _refuse(
+                    path,
+                    "the Word template is not a file (a folder, a device or "
+                    "a pipe?): give the path of a .docx or .dotx file",
+                )
             if info.st_size > limits.MAX_TEMPLATE_BYTES:
                 raise _refuse(path, too_big)
             data = fh.read(limits.MAX_TEMPLATE_BYTES + 1)
@@ -169,8 +206,10 @@ def _what_it_is(head: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return None
     if head.startswith(_OLE):
-        return ("an old-format Office file (a Word 97-2003 .doc or .dot, or a document "
-                "protected with a password)")
+        return (
+            "an old-format Office file (a Word 97-2003 .doc or .dot, or a document "
+            "protected with a password)"
+        )
     if head.startswith(b"%PDF"):
         return "a PDF file"
     if head.startswith(b"{\\rtf"):
@@ -203,20 +242,25 @@ class _Check:
         return _refuse(self.path, message)
 
     def damaged(self, why: str) -> QbankError:
-        return self.refuse(f"the Word template is damaged or is not a file Word saved ({why}): "
-                           f"{_SAVE_AS}, or use another one")
+        return self.refuse(
+            f"the Word template is damaged or is not a file Word saved ({why}): "
+            f"{_SAVE_AS}, or use another one"
+        )
 
     def bomb(self, what: str, limit: int) -> QbankError:
-        return self.refuse(f"{what} would unpack to more than {_size(limit)} (a zip bomb?); "
-                           "qbank did not unpack it. A letterhead template is far smaller: "
-                           "use one saved by Word")
+        return self.refuse(
+            f"{what} would unpack to more than {_size(limit)} (a zip bomb?); "
+            "qbank did not unpack it. A letterhead template is far smaller: "
+            "use one saved by Word"
+        )
 
     def run(self) -> CheckedTemplate:
         what = _what_it_is(self.data[:8])
         if what:
             extra = ", without a password" if self.data.startswith(_OLE) else ""
-            raise self.refuse(f"the Word template is {what}, not a .docx or .dotx file: "
-                              f"{_SAVE_AS}{extra}")
+            raise self.refuse(
+                f"the Word template is {what}, not a .docx or .dotx file: {_SAVE_AS}{extra}"
+            )
         infos = self.directory()
         self.check_kind(infos)
         parts = {info.filename: self.unpack(info) for info in infos}
@@ -226,9 +270,11 @@ class _Check:
 
     def directory(self) -> list[zipfile.ZipInfo]:
         most = limits.MAX_TEMPLATE_PARTS
-        too_many = (f"the Word template has more than {most:,} parts (Word writes a few "
-                    "dozen), so it is not a file Word saved; qbank did not unpack it. Use "
-                    "another template, or save this one again in Word")
+        too_many = (
+            f"the Word template has more than {most:,} parts (Word writes a few "
+            "dozen), so it is not a file Word saved; qbank did not unpack it. Use "
+            "another template, or save this one again in Word"
+        )
         entries, size = self.end_record()
         if entries > most:
             raise self.refuse(too_many)
@@ -249,14 +295,18 @@ class _Check:
         for info in infos:
             name = _shown(info.filename)
             if info.file_size > limits.MAX_TEMPLATE_PART_BYTES:
-                raise self.bomb(f"the part '{name}' of the Word template",
-                                limits.MAX_TEMPLATE_PART_BYTES)
-            if (info.file_size > limits.TEMPLATE_RATIO_FROM_BYTES
-                    and info.file_size > limits.MAX_TEMPLATE_RATIO * info.compress_size):
+                raise self.bomb(
+                    f"the part '{name}' of the Word template", limits.MAX_TEMPLATE_PART_BYTES
+                )
+            if (
+                info.file_size > limits.TEMPLATE_RATIO_FROM_BYTES
+                and info.file_size > limits.MAX_TEMPLATE_RATIO * info.compress_size
+            ):
                 raise self.refuse(
                     f"the part '{name}' of the Word template would unpack to more than "
                     f"{limits.MAX_TEMPLATE_RATIO} times its packed size (a zip bomb?); qbank "
-                    "did not unpack it. Use a template saved by Word")
+                    "did not unpack it. Use a template saved by Word"
+                )
             if info.flag_bits & 0x1:
                 raise self.damaged(f"the part '{name}' is encrypted")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -273,17 +323,18 @@ class _Check:
         if end < 0 or end + 22 > len(data):
             raise self.damaged("it has no zip directory")
         _, disk, cd_disk, _, entries, size, offset, _ = struct.unpack(
-            "<4s4H2LH", data[end:end + 22])
+            "<4s4H2LH", data[end : end + 22]
+        )
         if disk or cd_disk:
             raise self.damaged("it is one piece of a zip split into several files")
         if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:  # zip64
             locator = end - 20
-            if locator < 0 or data[locator:locator + 4] != b"PK\x06\x07":
+            if locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
                 raise self.damaged("its zip directory cannot be read")
-            record = struct.unpack("<4sLQL", data[locator:locator + 20])[2]
-            if record + 56 > len(data) or data[record:record + 4] != b"PK\x06\x06":
+            record = struct.unpack("<4sLQL", data[locator : locator + 20])[2]
+            if record + 56 > len(data) or data[record : record + 4] != b"PK\x06\x06":
                 raise self.damaged("its zip directory cannot be read")
-            entries, size = struct.unpack("<4sQ2H2L4Q", data[record:record + 56])[7:9]
+            entries, size = struct.unpack("<4sQ2H2L4Q", data[record : record + 56])[7:9]
         return entries, size
 
     # -- 4. what kind of file, from the names of its parts ---------------------------------
@@ -293,27 +344,35 @@ class _Check:
         lower = {name.lower() for name in names}
         suffix = self.path.suffix.lower()
         if "content.xml" in lower and "meta-inf/manifest.xml" in lower:
-            raise self.refuse("the Word template is an OpenDocument file (LibreOffice or "
-                              f"OpenOffice), not a .docx or .dotx file: {_SAVE_AS}")
+            raise self.refuse(
+                "the Word template is an OpenDocument file (LibreOffice or "
+                f"OpenOffice), not a .docx or .dotx file: {_SAVE_AS}"
+            )
         for name in names:
             if PurePosixPath(name).name.lower() in _MACRO_PARTS:
                 raise self.refuse(
                     f"the Word template holds macros ('{_shown(name)}') although its name "
                     f"ends in '{_shown(suffix) or 'nothing'}': it is a macro-enabled Word "
                     "file (.docm) under another name. qbank does not use templates with "
-                    f"macros: {_SAVE_AS}, which leaves the macros out")
+                    f"macros: {_SAVE_AS}, which leaves the macros out"
+                )
         if any(name.startswith("xl/") for name in lower):
-            raise self.refuse("the Word template is an Excel workbook, not a Word document: "
-                              "give a .docx or .dotx file")
+            raise self.refuse(
+                "the Word template is an Excel workbook, not a Word document: "
+                "give a .docx or .dotx file"
+            )
         if any(name.startswith("ppt/") for name in lower):
-            raise self.refuse("the Word template is a PowerPoint presentation, not a Word "
-                              "document: give a .docx or .dotx file")
+            raise self.refuse(
+                "the Word template is a PowerPoint presentation, not a Word "
+                "document: give a .docx or .dotx file"
+            )
         if "[content_types].xml" not in lower:
             raise self.refuse(
                 f"the Word template is a plain zip archive ({len(names)} "
                 f"file{'s' if len(names) != 1 else ''}), not a Word document: a .docx or "
                 "a .dotx is a zip too, but one with [Content_Types].xml and "
-                f"word/document.xml inside. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}")
+                f"word/document.xml inside. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}"
+            )
 
     # -- 5. unpacking, counted --------------------------------------------------------------
 
@@ -322,7 +381,7 @@ class _Check:
         name = _shown(info.filename)
         start = self.data_start(info)
         if info.compress_type == zipfile.ZIP_STORED:
-            blob = bytes(self.view[start:start + info.compress_size])
+            blob = bytes(self.view[start : start + info.compress_size])
             if len(blob) != info.compress_size or info.compress_size != info.file_size:
                 raise self.damaged(f"the part '{name}' is cut short")
             self.count(info, len(blob))
@@ -336,18 +395,20 @@ class _Check:
     def count(self, info: zipfile.ZipInfo, size: int) -> None:
         """Stop when a part, or all parts so far, pass their limit."""
         if size > limits.MAX_TEMPLATE_PART_BYTES:
-            raise self.bomb(f"the part '{_shown(info.filename)}' of the Word template",
-                            limits.MAX_TEMPLATE_PART_BYTES)
+            raise self.bomb(
+                f"the part '{_shown(info.filename)}' of the Word template",
+                limits.MAX_TEMPLATE_PART_BYTES,
+            )
         if self.unpacked + size > limits.MAX_TEMPLATE_UNPACKED_BYTES:
             raise self.bomb("the Word template", limits.MAX_TEMPLATE_UNPACKED_BYTES)
 
     def data_start(self, info: zipfile.ZipInfo) -> int:
         offset = info.header_offset
-        head = self.data[offset:offset + 30]
+        head = self.data[offset : offset + 30]
         if len(head) < 30 or head[:4] != b"PK\x03\x04":
             raise self.damaged(f"the part '{_shown(info.filename)}' is missing")
         name_length, extra_length = struct.unpack("<2H", head[26:30])
-        raw_name = self.data[offset + 30:offset + 30 + name_length]
+        raw_name = self.data[offset + 30 : offset + 30 + name_length]
         name = raw_name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
         if name != info.orig_filename:
             raise self.damaged(f"the part '{_shown(info.filename)}' has two names")
@@ -364,7 +425,7 @@ class _Check:
             while not inflater.eof:
                 chunk = inflater.unconsumed_tail
                 if not chunk:
-                    chunk = self.view[position:position + _CHUNK]
+                    chunk = self.view[position : position + _CHUNK]
                     position += len(chunk)
                 piece = inflater.decompress(chunk, _CHUNK)
                 if not piece and not chunk:
@@ -387,10 +448,14 @@ class _Check:
         by_lower = {name.lower(): name for name in parts}
         types_name = by_lower["[content_types].xml"]
         types = self.xml(types_name, parts[types_name], found, strict=True)
-        defaults = {(e.get("Extension") or "").lower(): e.get("ContentType") or ""
-                    for e in types.iter(f"{{{_TYPES_NS}}}Default")}
-        overrides = {(e.get("PartName") or "").lstrip("/").lower(): e
-                     for e in types.iter(f"{{{_TYPES_NS}}}Override")}
+        defaults = {
+            (e.get("Extension") or "").lower(): e.get("ContentType") or ""
+            for e in types.iter(f"{{{_TYPES_NS}}}Default")
+        }
+        overrides = {
+            (e.get("PartName") or "").lstrip("/").lower(): e
+            for e in types.iter(f"{{{_TYPES_NS}}}Override")
+        }
         self.check_main_part([e.get("ContentType") or "" for e in overrides.values()])
         for element in overrides.values():
             if element.get("ContentType") == _TEMPLATE_TYPE:
@@ -414,8 +479,10 @@ class _Check:
                 if external or kind == "attachedTemplate":
                     source = _source_of(name).lower()
                     dropped.setdefault(by_lower.get(source, source), set()).add(rel.get("Id"))
-                    found.external.append(f"{_WHAT.get(kind, 'a file outside it')} "
-                                          f"({_shown(rel.get('Target') or '', 60)})")
+                    found.external.append(
+                        f"{_WHAT.get(kind, 'a file outside it')} "
+                        f"({_shown(rel.get('Target') or '', 60)})"
+                    )
                     _remove(rel)
         for name, root in done.items():
             parts[name] = _xml_bytes(root)
@@ -431,15 +498,15 @@ class _Check:
             parts[name] = _xml_bytes(root)
         return CheckedTemplate(_zip(infos, parts), self.notes(found))
 
-    def xml(self, name: str, blob: bytes, found: _Found, *,
-            strict: bool) -> etree._Element | None:
+    def xml(self, name: str, blob: bytes, found: _Found, *, strict: bool) -> etree._Element | None:
         """The part's root, without a DOCTYPE; None (or, if ``strict``, an error) for bad XML."""
         try:
             root = parse_xml(blob)
         except etree.XMLSyntaxError as exc:
             if strict:
-                raise self.damaged(f"its part '{_shown(name)}' is not readable XML: "
-                                   f"{_shown(str(exc))}") from None
+                raise self.damaged(
+                    f"its part '{_shown(name)}' is not readable XML: {_shown(str(exc))}"
+                ) from None
             return None
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
@@ -454,15 +521,22 @@ class _Check:
             raise self.refuse(
                 "the Word template is a macro-enabled Word file (.docm or .dotm) although "
                 f"its name ends in '{_shown(self.path.suffix) or 'nothing'}'. qbank does not "
-                f"use templates with macros: {_SAVE_AS}, which leaves the macros out")
+                f"use templates with macros: {_SAVE_AS}, which leaves the macros out"
+            )
         if any("spreadsheetml" in t or "ms-excel" in t for t in types):
-            raise self.refuse("the Word template is an Excel workbook, not a Word document: "
-                              "give a .docx or .dotx file")
+            raise self.refuse(
+                "the Word template is an Excel workbook, not a Word document: "
+                "give a .docx or .dotx file"
+            )
         if any("presentationml" in t or "ms-powerpoint" in t for t in types):
-            raise self.refuse("the Word template is a PowerPoint presentation, not a Word "
-                              "document: give a .docx or .dotx file")
-        raise self.refuse(f"the Word template is not a Word document (.docx or .dotx), "
-                          f"though it is packed like one: {_SAVE_AS}")
+            raise self.refuse(
+                "the Word template is a PowerPoint presentation, not a Word "
+                "document: give a .docx or .dotx file"
+            )
+        raise self.refuse(
+            f"the Word template is not a Word document (.docx or .dotx), "
+            f"though it is packed like one: {_SAVE_AS}"
+        )
 
     def notes(self, found: _Found) -> tuple[str, ...]:
         notes = []
@@ -473,16 +547,21 @@ class _Check:
             notes.append(
                 f"{where}the Word template points to files outside it, which Word could "
                 "fetch when a worksheet is opened; qbank left them out of the worksheets and "
-                f"the answer key: {', '.join(listed[:5])}{more}")
+                f"the answer key: {', '.join(listed[:5])}{more}"
+            )
         if found.fields:
             names = ", ".join(dict.fromkeys(found.fields))
-            notes.append(f"{where}the Word template has fields that fetch files or start "
-                         f"programs ({names}); qbank kept only their text")
+            notes.append(
+                f"{where}the Word template has fields that fetch files or start "
+                f"programs ({names}); qbank kept only their text"
+            )
         if found.doctypes:
             verb = "declare" if len(found.doctypes) > 1 else "declares"
-            notes.append(f"{where}the Word template's {', '.join(found.doctypes)} {verb} "
-                         "entities (<!DOCTYPE>), which Word never writes and which can be "
-                         "used to read files on this computer; qbank ignored them")
+            notes.append(
+                f"{where}the Word template's {', '.join(found.doctypes)} {verb} "
+                "entities (<!DOCTYPE>), which Word never writes and which can be "
+                "used to read files on this computer; qbank ignored them"
+            )
         return tuple(notes)
 
 
@@ -490,7 +569,7 @@ def _source_of(rels_name: str) -> str:
     """The part a relationships part belongs to: word/_rels/x.xml.rels is word/x.xml."""
     rels = PurePosixPath(rels_name)
     folder = rels.parent.parent
-    source = rels.name[:-len(".rels")] if rels.name.lower().endswith(".rels") else rels.name
+    source = rels.name[: -len(".rels")] if rels.name.lower().endswith(".rels") else rels.name
     return source if str(folder) == "." else f"{folder}/{source}"
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -23,8 +23,9 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Any character from a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...,
 # their presentation forms, and the RTL blocks of the supplementary planes).
-_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
-                       "\U0001e800-\U0001efff]")
+_RTL_CHAR = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
@@ -57,8 +58,14 @@ def is_rtl(text: str) -> bool:
 
 
 @lru_cache(maxsize=256)  # a handful of distinct formats, asked for millions of times
-def run_props(style: str | None = None, *, bold: bool = False, italic: bool = False,
-              size_pt: float | None = None, color: str | None = None) -> str:
+def run_props(
+    style: str | None = None,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size_pt: float | None = None,
+    color: str | None = None,
+) -> str:
     """``w:rPr`` for a run (empty when nothing is set). Children in schema order."""
     parts = []
     if style:
@@ -98,26 +105,42 @@ def tab_run(props: str = "") -> str:
 
 def field_run(instruction: str, shown: str, props: str = "") -> str:
     """A field (``PAGE``) as Word writes it, with ``shown`` as the cached result."""
-    return (f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r>{props}<w:instrText xml:space="preserve"> {esc(instruction)} '
-            "</w:instrText></w:r>"
-            f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
-            f"{run(shown, props)}"
-            f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
+    return (
+        f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{props}<w:instrText xml:space="preserve"> {esc(instruction)} '
+        "</w:instrText></w:r>"
+        f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{run(shown, props)}"
+        f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
 
 
 def tab_stops(stops: Iterable[tuple[str, int, str]]) -> str:
     """``w:tabs`` from (alignment, position in twips, leader) triples."""
-    inner = "".join(f'<w:tab w:val="{align}"'
-                    + (f' w:leader="{leader}"' if leader and leader != "none" else "")
-                    + f' w:pos="{pos}"/>' for align, pos, leader in stops)
+    inner = "".join(
+        f'<w:tab w:val="{align}"'
+        + (f' w:leader="{leader}"' if leader and leader != "none" else "")
+        + f' w:pos="{pos}"/>'
+        for align, pos, leader in stops
+    )
     return f"<w:tabs>{inner}</w:tabs>" if inner else ""
 
 
-def paragraph(content: str = "", style: str | None = None, *, keep_next: bool | None = None,
-              keep_lines: bool = False, page_break_before: bool = False, tabs: str = "",
-              bidi: bool = False, spacing: str = "", indent: str = "", align: str | None = None,
-              mark_props: str = "", section: str = "") -> str:
+def paragraph(
+    content: str = "",
+    style: str | None = None,
+    *,
+    keep_next: bool | None = None,
+    keep_lines: bool = False,
+    page_break_before: bool = False,
+    tabs: str = "",
+    bidi: bool = False,
+    spacing: str = "",
+    indent: str = "",
+    align: str | None = None,
+    mark_props: str = "",
+    section: str = "",
+) -> str:
     """One ``w:p``; ``content`` is run XML. pPr children are written in schema order.
 
     ``keep_next`` None leaves "keep with next" to the style; True or False overrides it.
@@ -154,8 +177,9 @@ def _style_reference(style: str) -> str:
     return f'<w:pStyle w:val="{esc(style)}"/>'
 
 
-def text_paragraph(text: str, style: str | None = None, *, before: str = "", after: str = "",
-                   **kwargs) -> str:
+def text_paragraph(
+    text: str, style: str | None = None, *, before: str = "", after: str = "", **kwargs
+) -> str:
     """A paragraph of bank text (escaped), between optional run XML ``before``/``after``.
 
     A paragraph whose text reads right to left gets Word's right-to-left paragraph
@@ -173,9 +197,17 @@ def split_paragraphs(text: str) -> list[str]:
     return [b.strip("\n").rstrip() for b in blocks if b.strip()]
 
 
-def table(rows: Sequence[Sequence[str | tuple[str, int]]], widths: Sequence[int],
-          style: str | None, *, header_rows: int = 0, indent: int = 0, row_height: int = 0,
-          compact: bool = False, look: str = "04A0") -> str:
+def table(
+    rows: Sequence[Sequence[str | tuple[str, int]]],
+    widths: Sequence[int],
+    style: str | None,
+    *,
+    header_rows: int = 0,
+    indent: int = 0,
+    row_height: int = 0,
+    compact: bool = False,
+    look: str = "04A0",
+) -> str:
     """A fixed-layout table: column widths hold however long the words in the cells are.
 
     ``rows`` holds cell contents (paragraph XML; an empty cell gets an empty paragraph);
@@ -185,14 +217,20 @@ def table(rows: Sequence[Sequence[str | tuple[str, int]]], widths: Sequence[int]
     padding above and below and centres the cells vertically (the marking grid).
     """
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    margins = ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-               "</w:tblCellMar>" if compact else "")
-    ppr = [f'<w:tblStyle w:val="{esc(style)}"/>' if style else "",
-           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
-           f'<w:tblInd w:w="{indent}" w:type="dxa"/>',
-           '<w:tblLayout w:type="fixed"/>', margins,
-           f'<w:tblLook w:val="{look}" w:firstRow="{1 if header_rows else 0}" w:lastRow="0" '
-           'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>']
+    margins = (
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/></w:tblCellMar>'
+        if compact
+        else ""
+    )
+    ppr = [
+        f'<w:tblStyle w:val="{esc(style)}"/>' if style else "",
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
+        f'<w:tblInd w:w="{indent}" w:type="dxa"/>',
+        '<w:tblLayout w:type="fixed"/>',
+        margins,
+        f'<w:tblLook w:val="{look}" w:firstRow="{1 if header_rows else 0}" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
+    ]
     height = f'<w:trHeight w:val="{row_height}" w:hRule="atLeast"/>' if row_height else ""
     valign = '<w:vAlign w:val="center"/>' if compact else ""
     out = [f"<w:tbl><w:tblPr>{''.join(ppr)}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"]
@@ -204,11 +242,13 @@ def table(rows: Sequence[Sequence[str | tuple[str, int]]], widths: Sequence[int]
             span = 1
             if isinstance(content, tuple):
                 content, span = content
-            width = sum(widths[column:column + span])
+            width = sum(widths[column : column + span])
             merge = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
             column += span
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}{valign}'
-                       f'</w:tcPr>{content or "<w:p/>"}</w:tc>')
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}{valign}'
+                f"</w:tcPr>{content or '<w:p/>'}</w:tc>"
+            )
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
