@@ -79,7 +79,7 @@ def _registry(extra_modules: list[str]) -> dict:
 
 def _count_compiles() -> dict[str, int]:
     """Count template and formula compilations: they must not grow with N."""
-    import qbank.generator as generator
+    import qbank.compiling as generator  # where templates and formulas are compiled
 
     counts = {"compiled": 0}
     for name in ("compile_template", "compile_formula"):

@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+import qbank.compiling as compiling
 import qbank.generator as generator
 import qbank.limits as limits
 from conftest import bank_from_text
@@ -108,13 +109,13 @@ def test_fast_paths_change_no_variant(seed, use_validation):
 def test_templates_and_formulas_are_compiled_once_per_run_whatever_n(monkeypatch):
     counts = {"compiled": 0}
     for name in ("compile_template", "compile_formula"):
-        original = getattr(generator, name)
+        original = getattr(compiling, name)
 
         def counting(source, _original=original):
             counts["compiled"] += 1
             return _original(source)
 
-        monkeypatch.setattr(generator, name, counting)
+        monkeypatch.setattr(compiling, name, counting)
     bank = bank_from_text(BANK)
     per_run = []
     for count in (1, 30, 300):
@@ -182,7 +183,7 @@ def test_validation_keeps_a_bounded_number_of_variants(monkeypatch):
     ],
 )
 def test_parameter_grid_equals_param_value(spec, monkeypatch):
-    monkeypatch.setattr(generator, "LISTED_GRID_LIMIT", 10)  # both paths: listed, computed
+    monkeypatch.setattr(compiling, "LISTED_GRID_LIMIT", 10)  # both paths: listed, computed
     q = bank_from_text(f"""
 id: g
 title: G
