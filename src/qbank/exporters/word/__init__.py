@@ -22,6 +22,7 @@ from .answerkey import write_answer_key
 from .options import DOCX_TEMPLATE, DUPLEX, KEY, PAPER, SHUFFLE, WORKSHEET_OPTIONS
 from .package import template_page_size
 from .paper import PaperChoice, choose_paper
+from .plan import plan_versions
 from .template_check import check_template
 from .worksheet import write_worksheets
 
@@ -66,6 +67,12 @@ def write_documents(
         )
     template = Path(options[DOCX_TEMPLATE]) if options[DOCX_TEMPLATE] else None
     paper = paper_choice(generated.bank, options).paper
+    # Both documents print the same plans (numbering, orders, codes): made once.
+    plans = list(
+        plan_versions(
+            generated, shuffle=options[SHUFFLE], roster=roster, classes=tuple(options.classes)
+        )
+    )
     write_worksheets(
         generated,
         worksheets,
@@ -76,6 +83,7 @@ def write_documents(
         timestamp=options.timestamp,
         paper=paper,
         classes=tuple(options.classes),
+        plans=plans,
     )
     write_answer_key(
         generated,
@@ -86,6 +94,7 @@ def write_documents(
         timestamp=options.timestamp,
         paper=paper,
         compact=options[KEY] == "compact",
+        plans=plans,
     )
 
 

@@ -311,7 +311,9 @@ def write_answer_key(
     timestamp: float | None,
     paper: Paper | None = None,
     compact: bool = False,
+    plans: list[VersionPlan] | None = None,
 ) -> None:
+    """``plans``: the versions as the worksheets print them, when already made."""
     bank = generated.bank
     base = BaseDocument(
         template,
@@ -324,9 +326,12 @@ def write_answer_key(
     )
     key = AnswerKeyWriter(base, generated)
     with DocxWriter(base, path) as writer:
-        plans = plan_versions(generated, shuffle=shuffle, roster=roster)
         # The grid needs every version's points and codes; the plans are small records.
-        all_plans = list(plans)
+        all_plans = (
+            plans
+            if plans is not None
+            else list(plan_versions(generated, shuffle=shuffle, roster=roster))
+        )
         writer.write(key.front(all_plans, writer, last=False))
         if compact:
             writer.write(compact_answers(key, all_plans, writer))

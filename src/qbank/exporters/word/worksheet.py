@@ -326,7 +326,9 @@ def write_worksheets(
     timestamp: float | None,
     classes: tuple[str, ...] = (),
     paper: Paper | None = None,
+    plans: list[VersionPlan] | None = None,
 ) -> None:
+    """``plans``: the versions to print, when already made (the answer key reads them too)."""
     bank = generated.bank
     base = BaseDocument(
         template,
@@ -339,5 +341,7 @@ def write_worksheets(
     )
     sheets = WorksheetWriter(base, generated, duplex=duplex)
     with DocxWriter(base, path) as writer:
-        for plan in plan_versions(generated, shuffle=shuffle, roster=roster, classes=classes):
+        if plans is None:
+            plans = plan_versions(generated, shuffle=shuffle, roster=roster, classes=classes)
+        for plan in plans:
             writer.write(sheets.version(plan, writer, last=plan.number == generated.count))
