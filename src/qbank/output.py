@@ -328,7 +328,7 @@ def _questions(ids: list[str]) -> str:
     quoted = [f"'{q}'" for q in ids]
     if len(quoted) == 1:
         return f"question {quoted[0]}"
-    shown = quoted if len(quoted) <= 6 else quoted[:5] + [f"{len(quoted) - 5} more"]
+    shown = quoted if len(quoted) <= 6 else [*quoted[:5], f"{len(quoted) - 5} more"]
     return f"questions {', '.join(shown[:-1])} and {shown[-1]}"
 
 

@@ -36,7 +36,9 @@ PAPERS = {paper.name: paper for paper in (A4, LETTER)}
 
 #: The regions that print on US Letter, from CLDR's supplementalData.xml
 #: (``<paperSize type="US-Letter" territories="...">``, CLDR 44-46); everywhere else uses A4.
-LETTER_REGIONS = frozenset(["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"])
+LETTER_REGIONS = frozenset(
+    ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"]
+)
 
 _REGION = re.compile(r"^(?:[A-Za-z]{2}|\d{3})$")
 
