@@ -253,6 +253,7 @@ class AtomicOutputSet:
                 f"(seed {new.seed}) does not overwrite it"
             )
             return
+        assert earlier is not None  # the seed came from it
         self.warn(
             f"{_what_changed(earlier, new, self.out_dir)}; moved that set (seed {seed}, "
             f"{count}) to {folder}{os.sep} so that this run does not overwrite it "

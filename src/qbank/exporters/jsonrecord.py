@@ -18,7 +18,7 @@ from ..numeric import plain
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def dump(value: Any, out: list[str]) -> None:
