@@ -67,8 +67,8 @@ _ARCHETYPES: list[dict] = [
         params={"old": "range 40 400 4 s", "new": "range 40 400 4 s"},
         let={"diff": "new - old"},
         where=["new != old"],
-        text="A price goes from ${{ old }} to ${{ new }} (a change of {{ diff }} dollars). What is the "
-        "percentage change?",
+        text="A price goes from ${{ old }} to ${{ new }} (a change of {{ diff }} dollars). "
+        "What is the percentage change?",
         answer="diff / old * 100",
         unit="%",
         decimals=1,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
 import json
 import resource
 import shutil
@@ -42,7 +43,7 @@ def _now() -> tuple[float, float]:
 def _phases(marks: list[tuple[str, tuple[float, float]]]) -> tuple[dict, dict]:
     """Wall and CPU seconds of each phase between consecutive marks, plus 'total'."""
     wall, cpu = {}, {}
-    for (_, (w0, c0)), (name, (w1, c1)) in zip(marks, marks[1:]):
+    for (_, (w0, c0)), (name, (w1, c1)) in itertools.pairwise(marks):
         wall[name], cpu[name] = w1 - w0, c1 - c0
     wall["total"] = marks[-1][1][0] - marks[0][1][0]
     cpu["total"] = marks[-1][1][1] - marks[0][1][1]
@@ -135,7 +136,7 @@ class _PhaseClock:
         marks = [("start", start)]
         for phase, key in names:
             marks.append((phase, self.marks.get(key, marks[-1][1])))
-        return marks + [("commit", end)]
+        return [*marks, ("commit", end)]
 
 
 def measure_qbank(spec: dict) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import platform
@@ -107,10 +108,8 @@ def machine() -> str:
         pass
     versions = []
     for package in ("jinja2", "lxml", "genanki", "python-docx", "PyYAML"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            pass
     return (
         f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; {', '.join(versions)}"
@@ -162,7 +161,7 @@ def main_table(rows: list[dict], bank: str) -> list[str]:
                     "—",
                 ]
             lines.append("| " + " | ".join(cells + floor_cells + [mb(q.get("peak_mb"))]) + " |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def phases_table(rows: list[dict]) -> list[str]:
@@ -219,7 +218,7 @@ def docx_table(rows: list[dict]) -> list[str]:
             f"{_floor_cell(naive) if naive and not _ok(naive) else seconds(t(naive))} | "
             f"{ratio(t(naive), t(q, 'export'))} | {mb(q['peak_mb'])} |"
         )
-    return lines + [""]
+    return [*lines, ""]
 
 
 # --- targets ---------------------------------------------------------------------------
@@ -370,7 +369,7 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
                 mb(peak),
                 peak < MEMORY_LIMIT_MB,
             )
-    return out + [""]
+    return [*out, ""]
 
 
 def render(rows: list[dict], formats: list[str], elapsed: float, load: tuple[float, float]) -> str:
@@ -382,7 +381,8 @@ def render(rows: list[dict], formats: list[str], elapsed: float, load: tuple[flo
     )
     lines = [
         f"Measured {today} on {machine()}.",
-        f"Formats measured (from the exporter registry): {', '.join(formats)}. Seed 2026. Times are {clock}. "
+        f"Formats measured (from the exporter registry): {', '.join(formats)}. Seed 2026. "
+        f"Times are {clock}. "
         f"Load average before / after: {load[0]:.2f} / {load[1]:.2f}. This run took "
         f"{elapsed:.0f} s.",
         "",

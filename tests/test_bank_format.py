@@ -86,44 +86,54 @@ HEAD = "id: t\ntitle: T\nquestions:\n"
         ),
         (
             "  - {id: a, type: numerica, text: x, answer: 1}\n",
-            "test.yaml:4: question 'a': unknown question type 'numerica' (did you mean 'numerical'?)",
+            "test.yaml:4: question 'a': unknown question type 'numerica' (did you mean "
+            "'numerical'?)",
         ),
         (
             "  - id: a\n    type: shortanswer\n    text: Is it?\n    answer: no\n",
             "test.yaml:7: question 'a': YAML read the answer as false",
         ),
         (
-            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 5, max: 1}\n    answer: p\n",
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 5, max: 1}\n"
+            "    answer: p\n",
             "test.yaml:8: question 'a': parameter 'p': min (5) is above max (1)",
         ),
         (
-            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 1, max: 5, step: 0}\n    answer: p\n",
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 1, max: 5, "
+            "step: 0}\n    answer: p\n",
             "test.yaml:8: question 'a': parameter 'p': step must be more than 0",
         ),
         (
-            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {choices: []}\n    answer: p\n",
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {choices: []}\n   "
+            " answer: p\n",
             "test.yaml:8: question 'a': parameter 'p' has an empty list of choices",
         ),
         (
-            "  - id: a\n    type: numerical\n    text: '{{ prcie }}'\n    params:\n      price: {min: 1, max: 5}\n    answer: price\n",
+            "  - id: a\n    type: numerical\n    text: '{{ prcie }}'\n    params:\n      price: "
+            "{min: 1, max: 5}\n    answer: price\n",
             "test.yaml:6: question 'a': in 'text': unknown name 'prcie' (did you mean 'price'?)",
         ),
         (
-            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 0, max: 5}\n    answer: 10 / p\n",
+            "  - id: a\n    type: numerical\n    text: x\n    params:\n      p: {min: 0, max: 5}\n"
+            "    answer: 10 / p\n",
             "test.yaml:9: question 'a': in 'answer': division by zero in '10 / p' (with p = 0)",
         ),
         (
-            "  - id: a\n    type: multichoice\n    text: x\n    choices:\n      - {text: a}\n      - {text: b}\n",
+            "  - id: a\n    type: multichoice\n    text: x\n    choices:\n      - {text: a}\n     "
+            " - {text: b}\n",
             "test.yaml:7: question 'a': no choice is marked 'correct: true'",
         ),
         (
-            "  - {id: a, type: truefalse, text: x, answer: true}\n  - {id: a, type: truefalse, text: y, answer: true}\n",
+            "  - {id: a, type: truefalse, text: x, answer: true}\n  - {id: a, type: truefalse, "
+            "text: y, answer: true}\n",
             "test.yaml:5: question 'a': the id 'a' is used twice (first on line 4)",
         ),
         (
-            "  - id: a\n    type: multichoice\n    params:\n      p: {min: 1, max: 3}\n    text: x\n    choices:\n"
+            "  - id: a\n    type: multichoice\n    params:\n      p: {min: 1, max: 3}\n    text: "
+            "x\n    choices:\n"
             "      - {text: '{{ p * 2 }}', correct: true}\n      - {text: '{{ p + 2 }}'}\n",
-            "question 'a': in 'choices': a wrong choice equals the correct answer ('4') (with p = 2)",
+            "question 'a': in 'choices': a wrong choice equals the correct answer ('4') (with p = "
+            "2)",
         ),
     ],
 )

@@ -1,4 +1,5 @@
-"""The command line: help with examples, version, seeds, preview, list, errors without tracebacks."""
+"""The command line: help with examples, version, seeds, preview, list, errors without
+tracebacks."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_python_dash_m_works():
 
 def test_without_seed_a_seed_is_chosen_printed_and_recorded(tmp_path):
     result = run_cli("generate", "-f", "json", "-o", tmp_path)
-    line = next(l for l in result.output.splitlines() if l.startswith("Seed: "))
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("Seed: "))
     seed = int(line.split()[1])
     record = json.loads((tmp_path / "open-vs-closed-ai.json").read_text())
     assert record["seed"] == seed

@@ -318,7 +318,7 @@ def check_question(q: PrintedQuestion, r: dict, question_lines: int) -> None:
 
 def versions_of(run: Run):
     """(version number, printed version, its records in printed order) for every version."""
-    document, sections = read_sections(run.worksheets)
+    _document, sections = read_sections(run.worksheets)
     assert len(sections) == run.record["count"]
     for k, (blocks, version) in enumerate(zip(sections, run.record["versions"]), start=1):
         printed = parse_worksheet(blocks)
@@ -346,7 +346,7 @@ def test_hostile_text_comes_out_as_written(hostile_run):
     loaded = load_bank(HOSTILE)
     lines = {q.id: getattr(q.spec, "lines", 8) for q in loaded.questions}
     seen = set()
-    for k, printed, records in versions_of(hostile_run):
+    for _k, printed, records in versions_of(hostile_run):
         assert printed.title == bank["title"] == "Tom & Jerry's <Quiz> “2025” 🙂"
         assert printed.subtitle == bank["subtitle"]
         assert printed.instructions == loaded.instructions
@@ -413,7 +413,7 @@ def check_key_row(row, r: dict, printed: PrintedQuestion) -> None:
         assert first == "Model answer"
         assert squash(r["answer"]) in squash(whole)
     elif r["type"] == "matching":
-        header, *rows = printed.table
+        _header, *rows = printed.table
         definition_letter = {
             row[1][0][1].split("  ", 1)[1]: row[1][0][1].split("  ", 1)[0] for row in rows
         }
@@ -428,7 +428,7 @@ def check_key_row(row, r: dict, printed: PrintedQuestion) -> None:
 
 
 def check_key(run: Run) -> None:
-    document, sections = read_sections(run.key)
+    _document, sections = read_sections(run.key)
     grid_section, *version_sections = sections
     assert len(version_sections) == run.record["count"]
     grid = next(b for b in grid_section if b.style == "table").rows
@@ -442,7 +442,7 @@ def check_key(run: Run) -> None:
         assert grid_row[0][0][1] == printed.code and grid_row[1][0][1] == student
         total = sum(Decimal(str(r["points"])) for r in records)
         assert grid_row[-1][0][1] == f"/{plain(total)}"
-        header, *rows = next(b for b in blocks if b.style == "table").rows
+        _header, *rows = next(b for b in blocks if b.style == "table").rows
         for row, r, q in zip(rows, records, printed.questions, strict=True):
             check_key_row(row, r, q)
 
@@ -525,7 +525,7 @@ def test_repeatable_and_reads_dotx_templates(hostile_run, tmp_path):
     assert base.geometry.width == 11906  # A4 in twips
     not_word = tmp_path / "notes.docx"
     not_word.write_text("just text")
-    with pytest.raises(QbankError, match="not a .docx or .dotx"):
+    with pytest.raises(QbankError, match=r"not a \.docx or \.dotx"):
         BaseDocument(not_word, title="t", subject="", timestamp=0)
 
 
@@ -593,7 +593,7 @@ def version_pages(pages: list[str], count: int) -> list[list[str]]:
         for k in range(1, count + 1)
     ]
     assert starts == sorted(starts) and starts[0] == 0
-    return [pages[a:b] for a, b in zip(starts, starts[1:] + [len(pages)])]
+    return [pages[a:b] for a, b in zip(starts, [*starts[1:], len(pages)])]
 
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")

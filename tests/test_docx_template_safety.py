@@ -393,7 +393,7 @@ def test_each_declared_limit(tmp_path):
     big, crc = deflated_zeros(25 * MB)
     one_big = write_zip(
         tmp_path / "big.docx",
-        honest + [Member("word/media/image9.png", raw=big, crc=crc, size=25 * MB)],
+        [*honest, Member("word/media/image9.png", raw=big, crc=crc, size=25 * MB)],
     )
     with pytest.raises(
         QbankError,
@@ -405,7 +405,7 @@ def test_each_declared_limit(tmp_path):
     dense, crc = deflated_zeros(5 * MB)
     ratio = write_zip(
         tmp_path / "ratio.docx",
-        honest + [Member("word/media/image9.png", raw=dense, crc=crc, size=5 * MB)],
+        [*honest, Member("word/media/image9.png", raw=dense, crc=crc, size=5 * MB)],
     )
     with pytest.raises(
         QbankError,

@@ -267,9 +267,9 @@ def test_the_scope_is_a_context_and_refuses_unknown_attributes():
     assert isinstance(scope, Context)
     assert scope.resolve_or_missing("a") == 1
     with pytest.raises(AttributeError):
-        scope.no_such_attribute
+        _ = scope.no_such_attribute
     with pytest.raises(AttributeError):
-        scope.__no_such_dunder__
+        _ = scope.__no_such_dunder__
     assert scope.parent["a"] == 1  # completed by the first lookup above
 
 

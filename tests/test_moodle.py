@@ -663,7 +663,7 @@ def test_any_cloze_answer_survives_moodles_parser(answers):
 
 
 def test_cloze_text_braces_do_not_become_blanks(exported):
-    xml, generated, _ = exported(HOSTILE)
+    xml, _generated, _ = exported(HOSTILE)
     element = next(e for _, i, e in read_moodle(xml) if i == "hostile-text:cloze-hostile")
     _, blanks = moodle_extract_cloze(field(element, "questiontext/text"))
     assert len(blanks) == 4  # the literal {1:SHORTANSWER:=trap} and {#1} stayed text
@@ -808,7 +808,7 @@ questions:
 
 
 def test_calculated_keeps_moodles_limit_of_100_value_sets(exported):
-    xml, generated, warnings = exported(None, count=120, calculated=True)
+    xml, _generated, warnings = exported(None, count=120, calculated=True)
     element = next(e for _, _, e in read_moodle(xml) if e.get("type") == "calculated")
     assert {field(d, "itemcount") for d in element.findall(".//dataset_definition")} == {"100"}
     assert any("at most 100" in w for w in warnings)

@@ -114,7 +114,7 @@ def test_an_exporter_that_forgets_a_file_fails_the_run(tmp_path):
     with AtomicOutputSet(tmp_path / "out") as sink:
         sink.begin_set("b", seed=1, count=1)
         sink.path("b.docx")  # claimed, never written
-        with pytest.raises(OutputError, match="the exporter did not write 'b.docx'"):
+        with pytest.raises(OutputError, match=r"the exporter did not write 'b\.docx'"):
             sink.commit()
     assert snapshot(tmp_path / "out") == {}
 
@@ -135,9 +135,11 @@ def test_an_exporter_that_forgets_a_file_fails_the_run(tmp_path):
     ],
 )
 def test_unsafe_output_names_are_refused(tmp_path, name):
-    with AtomicOutputSet(tmp_path / "out") as sink:
-        with pytest.raises(OutputError, match="is not a safe file name"):
-            sink.open(name)
+    with (
+        AtomicOutputSet(tmp_path / "out") as sink,
+        pytest.raises(OutputError, match="is not a safe file name"),
+    ):
+        sink.open(name)
     assert not (tmp_path / "escape.json").exists()
 
 

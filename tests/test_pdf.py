@@ -297,7 +297,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-for f in $files; do echo "%PDF-1.4 made from $(basename "$f")" > "$out/$(basename "$f" .docx).pdf"; done
+for f in $files; do
+  echo "%PDF-1.4 made from $(basename "$f")" > "$out/$(basename "$f" .docx).pdf"
+done
 """
 
 

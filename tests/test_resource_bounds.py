@@ -318,12 +318,15 @@ def test_a_million_question_bank_is_refused_quickly(tmp_path, work):
         load_bank_text(text, "million.yaml")
     assert work.yaml_events == 0  # refused by its size, before parsing
     # The largest count that fits the size limit is stopped as soon as it passes 10,000.
-    text = HEAD + "".join("  - {id: q%d}\n" % i for i in range(150_000))  # 4 events each
+    text = HEAD + "".join(f"  - {{id: q{i}}}\n" for i in range(150_000))  # 4 events each
     assert len(text.encode()) < MAX_FILE_BYTES
     work.reset()
     with pytest.raises(
         QbankError,
-        match="million.yaml:10004: the bank has more than 10,000 questions; a bank may hold 5,000",
+        match=(
+            r"million\.yaml:10004: the bank has more than 10,000 questions; "
+            "a bank may hold 5,000"
+        ),
     ):
         load_bank_text(text, "million.yaml")
     # Parsing stopped at question 10,001, not at the end of the 150,000.
@@ -332,7 +335,7 @@ def test_a_million_question_bank_is_refused_quickly(tmp_path, work):
     work.reset()
     with pytest.raises(
         QbankError,
-        match="million.yaml:3: the bank has 5,001 questions, more than the 5,000 a bank may hold",
+        match=r"million\.yaml:3: the bank has 5,001 questions, more than the 5,000 a bank may hold",
     ):
         load_bank_text(text, "million.yaml")
     # Parsed once (the closing events: list, mapping, document, stream), nothing run.
@@ -497,7 +500,7 @@ def test_drawing_a_variant_is_bounded_in_time(tmp_path, monkeypatch, work):
         cq.tried.clear()  # as for a space too large to keep what validation built
     work.reset()
     with pytest.raises(
-        QbankError, match="drawing one version of this question took longer than 0.3 seconds"
+        QbankError, match=r"drawing one version of this question took longer than 0\.3 seconds"
     ):
         pipeline.generate_within_limits(loaded, 2, 1, compiled)
     # Stopped part-way through the first variant's 80 choices.

@@ -18,8 +18,8 @@ def literal(value: str) -> str:
 
 # Markdown's syntax characters and the sequences that start blocks, mixed with any text.
 SYNTAX = st.sampled_from(
-    list("\\`*_{}[]()#+-.!|<>&$~:=\n\t \r;\"'@%^/019aZ")
-    + [
+    [
+        *list("\\`*_{}[]()#+-.!|<>&$~:=\n\t \r;\"'@%^/019aZ"),
         "[[",
         "]]",
         "  ",
@@ -39,7 +39,7 @@ SYNTAX = st.sampled_from(
         "</sub>",
         "<!--",
         "-->",
-        "\u00a0",
+        "\xa0",
         "\u2028",
         "\x85",
         "\x0c",

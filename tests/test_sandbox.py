@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+from jinja2.exceptions import SecurityError
 
 from qbank import arithmetic, limits
 from qbank.cli import cli
@@ -137,9 +138,9 @@ def test_values_are_never_reachable_through_attributes_at_run_time():
     with pytest.raises(Exception) as err:
         ENVIRONMENT.getattr("", "__class__")
     assert "attribute access is switched off" in str(err.value)
-    with pytest.raises(Exception):
+    with pytest.raises(SecurityError):
         ENVIRONMENT.call(None, print, "hello")  # not a listed function
-    with pytest.raises(Exception):
+    with pytest.raises(SecurityError):
         ENVIRONMENT.getitem({"a": 1}, "a")  # only lists and texts can be indexed
 
 

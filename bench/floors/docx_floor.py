@@ -290,7 +290,13 @@ class NaivePythonDocxFloor(_DocxFloor):
             doc = docx.Document()
             known = {s.name for s in doc.styles}
 
-            def style_name(style_id: str | None, kind: Any) -> str | None:
+            def style_name(
+                style_id: str | None,
+                kind: Any,
+                source: Any = source,
+                doc: Any = doc,
+                known: set[str] = known,
+            ) -> str | None:
                 if style_id is None:
                     return None
                 name = BabelFish.internal2ui(source.style_names.get(style_id, style_id))

@@ -91,12 +91,14 @@ class LxmlFloor(Floor):
                 fh.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
                 for comment in prolog:
                     fh.write(etree.tostring(etree.Comment(comment), encoding="utf-8") + b"\n")
-                with etree.xmlfile(fh, encoding="utf-8") as xf:
-                    with xf.element(tag, attributes or {}):
-                        if text:
-                            xf.write(text)
-                        for child in children:
-                            xf.write(_element(child))
+                with (
+                    etree.xmlfile(fh, encoding="utf-8") as xf,
+                    xf.element(tag, attributes or {}),
+                ):
+                    if text:
+                        xf.write(text)
+                    for child in children:
+                        xf.write(_element(child))
             paths.append(path)
         return paths
 

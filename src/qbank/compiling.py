@@ -85,7 +85,8 @@ class CompiledQuestion:
     #: What the question's kind compiled of its own fields (see Kind.compile).
     own: Any = None
     grids: tuple[ParamGrid, ...] = ()
-    #: Variants built while validating, by grid positions (see :func:`qbank.pipeline.validate_bank`).
+    #: Variants built while validating, by grid positions
+    #: (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def draw_positions(self, rng: random.Random) -> tuple[int, ...]:

@@ -60,7 +60,7 @@ def version_digests(generated: GeneratedSet) -> list[str]:
     """One digest per version: its questions' digests, in the bank's order."""
     digests = variant_digests(generated)
     out = []
-    for k, variants in generated.versions():
+    for _k, variants in generated.versions():
         parts = [f"{v.id}={digests[v.id][v.number - 1]}" for v in variants]
         out.append(_hex("\x1f".join(parts).encode()))
     return out

@@ -9,6 +9,7 @@ Display is always positional (never ``5e-05``) and rounds half-up, as taught in 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from decimal import (
     ROUND_CEILING,
@@ -124,10 +125,8 @@ def fixed(value: object, places: int = 2, *, thousands: bool = False) -> str:
     """``value`` with exactly ``places`` decimals, rounded half-up (``21.60``)."""
     places = _check_places(places)
     dec = to_decimal(canonical(value))
-    try:
+    with contextlib.suppress(InvalidOperation):
         dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
-    except InvalidOperation:
-        pass
     text = format(dec, ",f" if thousands else "f")
     if text.startswith("-") and dec == 0:
         text = text[1:]

@@ -253,6 +253,7 @@ class AtomicOutputSet:
                 f"(seed {new.seed}) does not overwrite it"
             )
             return
+        assert earlier is not None  # the seed came from it
         self.warn(
             f"{_what_changed(earlier, new, self.out_dir)}; moved that set (seed {seed}, "
             f"{count}) to {folder}{os.sep} so that this run does not overwrite it "
@@ -328,7 +329,7 @@ def _questions(ids: list[str]) -> str:
     quoted = [f"'{q}'" for q in ids]
     if len(quoted) == 1:
         return f"question {quoted[0]}"
-    shown = quoted if len(quoted) <= 6 else quoted[:5] + [f"{len(quoted) - 5} more"]
+    shown = quoted if len(quoted) <= 6 else [*quoted[:5], f"{len(quoted) - 5} more"]
     return f"questions {', '.join(shown[:-1])} and {shown[-1]}"
 
 

@@ -106,7 +106,8 @@ def load_and_validate(
 def _load_each(paths: Sequence[str | Path], warn: Warn | None) -> tuple[list[Bank], list[Problem]]:
     problems: list[Problem] = []
     banks = []
-    for path in paths or [None]:
+    each: Sequence[str | Path | None] = paths or [None]
+    for path in each:
         try:
             bank = load_bank(path)
         except BankInvalid as exc:
@@ -116,8 +117,9 @@ def _load_each(paths: Sequence[str | Path], warn: Warn | None) -> tuple[list[Ban
             problems.append(exc.problem)
             continue
         banks.append(bank)
-        for message in bank.warnings if warn is not None else ():
-            warn(message)
+        if warn is not None:
+            for message in bank.warnings:
+                warn(message)
     return banks, problems
 
 
@@ -353,6 +355,7 @@ def set_content(
     options of the formats written that change it (``--shuffle``) when not their default."""
     shown = {}
     for option in format_options() if options is not None else ():
+        assert options is not None  # the loop runs only with options
         value = options[option]
         if option.content and value != option.default and set(formats_using(option)) & set(formats):
             shown[option.flag] = value

@@ -40,7 +40,10 @@ class LastSet:
     def differs(self, generated: GeneratedSet, number: int) -> str | None:
         """Why version ``number`` as drawn now is not the one in the folder, if it is not."""
         if self.count is not None and number > self.count:
-            return f"the set in {self.folder} has {self.count:,} versions; version {number} is not one of them"
+            return (
+                f"the set in {self.folder} has {self.count:,} versions; "
+                f"version {number} is not one of them"
+            )
         if (
             number <= len(self.versions)
             and content.version_digests(generated)[number - 1] != self.versions[number - 1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 import click
 
@@ -39,7 +39,10 @@ class TerminalProgress:
     def begin(self, total: int, variants: int) -> None:
         if self.enabled and variants >= SHOW_FROM_VARIANTS and is_terminal(self.stream):
             self._bar = click.progressbar(
-                length=total, label="Drawing versions", file=self.stream, show_pos=False
+                length=total,
+                label="Drawing versions",
+                file=cast(TextIO, self.stream),
+                show_pos=False,
             )
             self._bar.__enter__()
 

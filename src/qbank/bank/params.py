@@ -52,7 +52,7 @@ def read_params(
         sub = raw_params.get(name) if isinstance(raw_params, dict) else None
         line = raw_params.key_lines.get(name) if isinstance(raw_params, LineDict) else None
 
-        def say(message: str) -> None:
+        def say(message: str, line: int | None = line) -> None:
             problem(message, line, spec.id)
 
         if not _check_name(name, say, "parameter"):
@@ -137,7 +137,7 @@ def read_let(
     for name, formula in spec.let.items():
         line = raw_let.key_lines.get(name) if isinstance(raw_let, LineDict) else None
 
-        def say(message: str) -> None:
+        def say(message: str, line: int | None = line) -> None:
             problem(message, line, spec.id)
 
         if not _check_name(name, say, "derived value"):

@@ -241,7 +241,10 @@ class CommonFields(FieldModel):
 
 #: A question's fields as pydantic reads them: the common ones, then every type's own
 #: (from the kind modules, so the schema and the kinds cannot drift apart).
-QuestionFields = create_model("QuestionFields", __base__=CommonFields, **type_fields())
+# mypy cannot match pydantic's create_model overloads to fields built at run time.
+QuestionFields = create_model(  # type: ignore[call-overload]
+    "QuestionFields", __base__=CommonFields, **type_fields()
+)
 
 
 class BankSpec(FieldModel):

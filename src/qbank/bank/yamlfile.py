@@ -133,12 +133,10 @@ def _plain_scalar(value: str) -> Any:
         return number if number.bit_length() <= _MAX_INT_BITS else value
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         try:
-            number = Decimal(value.replace("_", ""))
+            dec = Decimal(value.replace("_", ""))
         except InvalidOperation:
             return value
-        return (
-            number if -limits.MAX_INT_DIGITS < number.adjusted() < limits.MAX_INT_DIGITS else value
-        )
+        return dec if -limits.MAX_INT_DIGITS < dec.adjusted() < limits.MAX_INT_DIGITS else value
     # .inf and .nan are no number a question can use: they stay text, and a field that
     # needs a number says so.
     return value
@@ -150,7 +148,12 @@ def _tagged_scalar(tag: str, value: str, line: int) -> Any:
         return value
     if name in ("int", "float", "bool", "null"):
         result = _plain_scalar(value)
-        ok = {"int": int, "float": (Decimal, float, int), "bool": bool, "null": type(None)}[name]
+        ok: Any = {
+            "int": int,
+            "float": (Decimal, float, int),
+            "bool": bool,
+            "null": type(None),
+        }[name]
         if isinstance(result, ok) and not (name == "int" and isinstance(result, bool)):
             return result
         raise BankError(f"'{value}' is not a valid !!{name}", line=line)

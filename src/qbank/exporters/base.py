@@ -98,7 +98,8 @@ class Exporter(ABC):
     def file_names(self, bank: Bank) -> list[str]:
         """The names of the files this format writes for ``bank``."""
 
-    def check(self, options: ExportOptions, warn: Callable[[str], None]) -> None:
+    # A hook with a default (accept everything), not an abstract method: most formats have none.
+    def check(self, options: ExportOptions, warn: Callable[[str], None]) -> None:  # noqa: B027
         """Refuse (raise QbankError) options this format cannot use, before anything is
         drawn or written; ``warn`` what will be changed. Called once per run."""
 

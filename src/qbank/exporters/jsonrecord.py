@@ -18,7 +18,7 @@ from ..numeric import plain
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def dump(value: Any, out: list[str]) -> None:
@@ -31,7 +31,7 @@ def dump(value: Any, out: list[str]) -> None:
         out.append("true")
     elif value is False:
         out.append("false")
-    elif isinstance(value, (int, Decimal)) or isinstance(value, float):
+    elif isinstance(value, (int, Decimal, float)):
         out.append(plain(value))
     elif isinstance(value, dict):
         out.append("{")

@@ -190,7 +190,8 @@ class PdfExporter(Exporter):
         with tempfile.TemporaryDirectory(prefix="qbank-pdf-") as folder:
             work = Path(folder)
             documents = [work / Path(name).with_suffix(".docx").name for name in names]
-            write_documents(generated, *documents, options, sink.warn)
+            worksheets, key = documents
+            write_documents(generated, worksheets, key, options, sink.warn)
             pdfs = convert(
                 soffice, documents, work, keep_blank_pages=bool(options[DUPLEX]), timeout=timeout
             )

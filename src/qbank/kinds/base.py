@@ -21,7 +21,8 @@ from ..model import Question, Variant
 class Renderable(Protocol):
     """A compiled template or formula (see :mod:`qbank.generator`)."""
 
-    source: str
+    @property
+    def source(self) -> str: ...
 
     def run(self, values: Mapping[str, Any]) -> Any: ...
 

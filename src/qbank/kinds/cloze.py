@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..errors import TemplateProblem
 from ..model import Question, Variant
@@ -44,7 +44,7 @@ class Payload:
 class Cloze(Kind):
     name = "cloze"
     default_section = "Key facts"
-    text_field = {
+    text_field: ClassVar[dict[str, Any]] = {
         "description": "The text with its blanks, a template. Each blank is written "
         "`[[answer]]`; `|` separates other accepted answers, the first being "
         "the main one: `[[colour|color]]`. Blanks may hold template values: "
@@ -55,7 +55,7 @@ class Cloze(Kind):
         ],
         "pattern": r"\[\[[\s\S]*?\]\]",
     }
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "case_sensitive": (
             documented(
                 Flag,

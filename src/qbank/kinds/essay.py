@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step, yaml_bool_hint
@@ -25,7 +25,7 @@ class Payload:
 
 class Essay(Kind):
     name = "essay"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "answer": (
             documented(
                 Any,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import limits, numeric
 from ..model import Question, Variant
@@ -52,7 +52,7 @@ class Payload:
 class Matching(Kind):
     name = "matching"
     default_section = "Vocabulary"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "shuffle": (
             documented(Flag, "Whether Moodle shuffles the definitions (default `true`).", False),
             True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
@@ -77,7 +77,7 @@ class Payload:
 
 class Multichoice(Kind):
     name = "multichoice"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "choices": (
             documented(
                 bounded_list(ChoiceFields) | None,

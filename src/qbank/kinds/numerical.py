@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from .. import numeric
 from ..arithmetic import ShownNumber, describe
@@ -25,7 +25,10 @@ TOLERANCE_SCHEMA = {
         {"type": "number", "minimum": 0},
         {
             "type": "string",
-            "pattern": r"^\s*[+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?\s*%?\s*$",
+            "pattern": (
+                r"^\s*[+]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9][0-9_]*)"
+                r"([eE][-+]?[0-9]+)?\s*%?\s*$"
+            ),
         },
     ]
 }
@@ -64,7 +67,7 @@ class Payload:
 
 class Numerical(Kind):
     name = "numerical"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "answer": (
             documented(
                 Any,

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from .. import limits, numeric
 from ..errors import TemplateProblem
@@ -59,7 +59,7 @@ class Payload:
 class Ordering(Kind):
     name = "ordering"
     seeded = True
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "items": (
             documented(
                 bounded_list(Any) | None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import numeric
 from ..model import Question, Variant
@@ -26,7 +26,7 @@ class Payload:
 
 class ShortAnswer(Kind):
     name = "shortanswer"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "answer": (
             documented(
                 Any,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
@@ -28,7 +28,7 @@ class Payload:
 class TrueFalse(Kind):
     name = "truefalse"
     default_section = "Practice"
-    fields = {
+    fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "answer": (
             documented(
                 Any,

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 
 from .tree import (
+    WRAPPERS,
     Blank,
     Block,
     BlockQuote,
@@ -167,7 +168,7 @@ class _Writer:
         if isinstance(node, HardBreak):
             return "<br>"
         tag = _TAGS.get(type(node))
-        if tag:
+        if tag and isinstance(node, WRAPPERS):
             return f"<{tag}>{self.inlines(node.children)}</{tag}>"
         if isinstance(node, Code):
             return f"<code>{self.text(node.text)}</code>"

@@ -278,7 +278,9 @@ class _Builder:
                 return []
             if closing and not self_closing and stack and stack[-1][0] == name:
                 _, _, outer = stack.pop()
-                outer.append(ALLOWED_TAGS[name](self.finish(out)))
+                wrapper = ALLOWED_TAGS[name]
+                assert wrapper is not None  # 'br' is never on the stack
+                outer.append(wrapper(self.finish(out)))
                 return outer
         out.append(Text(source))
         return out

@@ -50,7 +50,7 @@ def plain_inlines(inlines: Iterable[Inline], blank: BlankText = _blank) -> str:
     for node in inlines:
         if isinstance(node, (Text, Code)):
             out.append(node.text)
-        elif isinstance(node, WRAPPERS) or isinstance(node, Link):
+        elif isinstance(node, (WRAPPERS, Link)):
             out.append(plain_inlines(node.children, blank))
         elif isinstance(node, MathInline):
             out.append(node.tex)

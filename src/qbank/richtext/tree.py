@@ -11,7 +11,6 @@ wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from ..errors import QbankError
 
@@ -112,22 +111,22 @@ class Blank:
     index: int
 
 
-Inline = Union[
-    Text,
-    Strong,
-    Emph,
-    Strike,
-    Underline,
-    Sub,
-    Sup,
-    Code,
-    Link,
-    MathInline,
-    SoftBreak,
-    HardBreak,
-    Image,
-    Blank,
-]
+Inline = (
+    Text
+    | Strong
+    | Emph
+    | Strike
+    | Underline
+    | Sub
+    | Sup
+    | Code
+    | Link
+    | MathInline
+    | SoftBreak
+    | HardBreak
+    | Image
+    | Blank
+)
 #: Inlines that only wrap other inlines, each shown in its own way by each writer.
 WRAPPERS = (Strong, Emph, Strike, Underline, Sub, Sup)
 
@@ -202,18 +201,18 @@ class ThematicBreak:
     """``---`` on a line of its own."""
 
 
-Block = Union[
-    Paragraph,
-    Plain,
-    Heading,
-    BulletList,
-    OrderedList,
-    BlockQuote,
-    CodeBlock,
-    MathBlock,
-    Table,
-    ThematicBreak,
-]
+Block = (
+    Paragraph
+    | Plain
+    | Heading
+    | BulletList
+    | OrderedList
+    | BlockQuote
+    | CodeBlock
+    | MathBlock
+    | Table
+    | ThematicBreak
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ go into must bind the prefixes ``w``, ``r`` and ``m`` (``omml.M_NS``).
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from .html import safe_href
 from .omml import MathConversionError, latex_to_omml
 from .plain import plain_inlines, plain_text
 from .tree import (
+    WRAPPERS,
     Blank,
     Block,
     BlockQuote,
@@ -291,8 +293,8 @@ class _Writer:
     ) -> str:
         """One paragraph of inlines, or several when display formulas split it."""
         bidi = _RTL.search(plain_inlines(children)) is not None if children else False
-        out: list[str] = []
-        current: list[str] = [prefix] if prefix else []
+        out: builtins.list[str] = []
+        current: builtins.list[str] = [prefix] if prefix else []
         hanging = bool(prefix)
 
         def flush() -> None:
@@ -377,8 +379,8 @@ class _Writer:
 
     def inlines(
         self, children: tuple[Inline, ...], flags: frozenset[str], display_inline: bool = False
-    ) -> list:
-        out: list = []
+    ) -> builtins.list:
+        out: builtins.list = []
         for node in children:
             if isinstance(node, Text):
                 out.append(text_run(node.text, flags))
@@ -386,7 +388,7 @@ class _Writer:
                 out.append(text_run(" ", flags))
             elif isinstance(node, HardBreak):
                 out.append("<w:r><w:br/></w:r>")
-            elif type(node) in _FLAGS:
+            elif isinstance(node, WRAPPERS):
                 out.extend(
                     self.inlines(node.children, flags | {_FLAGS[type(node)]}, display_inline)
                 )
@@ -421,7 +423,7 @@ class _Writer:
             self.warn(_math_warning(node.tex, exc))
             return text_run(node.tex, flags | {"code"})
 
-    def link(self, node: Link, flags: frozenset[str], display_inline: bool) -> list:
+    def link(self, node: Link, flags: frozenset[str], display_inline: bool) -> builtins.list:
         inner = self.inlines(node.children, flags | {"link"}, display_inline)
         rid = self.o.hyperlink(node.href) if self.o.hyperlink and safe_href(node.href) else None
         if rid and not any(isinstance(p, _Display) for p in inner):

@@ -116,9 +116,10 @@ def _check_node(node: nodes.Node) -> None:
             raise TemplateProblem(
                 "only these functions can be called: " + ", ".join(sorted(FUNCTIONS))
             )
-    if isinstance(node, (nodes.Call, nodes.Filter, nodes.Test)):
-        if node.dyn_args is not None or node.dyn_kwargs is not None:
-            raise TemplateProblem("'*' and '**' arguments are not allowed")
+    if isinstance(node, (nodes.Call, nodes.Filter, nodes.Test)) and (
+        node.dyn_args is not None or node.dyn_kwargs is not None
+    ):
+        raise TemplateProblem("'*' and '**' arguments are not allowed")
     if isinstance(node, nodes.Filter) and node.name not in FILTERS:
         raise TemplateProblem(unknown("filter", node.name, FILTERS))
     if isinstance(node, nodes.Test) and node.name not in TESTS:

@@ -53,7 +53,7 @@ def time_limit(seconds: float, message: str) -> Iterator[TimeLimit]:
     """
     limit = TimeLimit(seconds, message)
     limit.renew()
-    token = _LIMITS.set(_LIMITS.get() + (limit,))
+    token = _LIMITS.set((*_LIMITS.get(), limit))
     try:
         yield limit
     finally:
@@ -85,7 +85,7 @@ def output_limit(characters: int, message: str) -> Iterator[OutputLimit]:
     """
     limit = OutputLimit(characters, message)
     limit.renew()
-    token = _OUTPUT_LIMITS.set(_OUTPUT_LIMITS.get() + (limit,))
+    token = _OUTPUT_LIMITS.set((*_OUTPUT_LIMITS.get(), limit))
     try:
         yield limit
     finally:

@@ -61,7 +61,7 @@ class _DecimalLexer(Lexer):
         stream: Iterable[tuple[int, str, str]],
         name: str | None = None,
         filename: str | None = None,
-    ):  # type: ignore[override]
+    ):
         # Keep the literal's own digits: going through float would lose the 17th digit.
         float_texts: deque[str] = deque()
 
@@ -78,10 +78,13 @@ class _DecimalLexer(Lexer):
         for token in super().wrap(checked(), name, filename):
             if token.type == TOKEN_FLOAT:
                 yield Token(
-                    token.lineno, token.type, Decimal(float_texts.popleft().replace("_", ""))
+                    token.lineno,
+                    token.type,
+                    # Jinja's Token holds any value; a Decimal keeps the literal's digits.
+                    Decimal(float_texts.popleft().replace("_", "")),  # type: ignore[arg-type]
                 )
-            elif token.type == TOKEN_STRING and CONTROL_CHARACTERS.search(token.value):
-                code = ord(CONTROL_CHARACTERS.search(token.value).group())
+            elif token.type == TOKEN_STRING and (control := CONTROL_CHARACTERS.search(token.value)):
+                code = ord(control.group())
                 raise TemplateSyntaxError(
                     f"a text in quotes spells a control character (U+{code:04X}) that no "
                     "output format can hold",
@@ -281,7 +284,7 @@ class QbankEnvironment(SandboxedEnvironment):
         self._lexer = _DecimalLexer(self)
 
     @property
-    def lexer(self) -> Lexer:  # type: ignore[override]
+    def lexer(self) -> Lexer:
         return self._lexer
 
     def number(self, text: str) -> Decimal:

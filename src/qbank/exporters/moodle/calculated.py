@@ -355,9 +355,10 @@ def _dataset(question: Question, name: str, variants: Sequence[Variant]) -> Data
     values = [v.params[name] for v in variants]
     if not all(is_number(x) for x in values) or any(isinstance(c, str) for c in param.choices):
         raise NotExpressible(f"the parameter '{name}' is not a number")
+    # Without choices, a numeric parameter has its minimum, maximum and step (the loader's check).
     possible: list[Number] = (
-        list(param.choices) if param.choices else [param.minimum, param.maximum, param.step]
-    )  # type: ignore[list-item]
+        list(param.choices) if param.choices else [param.minimum, param.maximum, param.step]  # type: ignore[list-item]
+    )
     low = min(param.choices) if param.choices else param.minimum
     high = max(param.choices) if param.choices else param.maximum
     return Dataset(

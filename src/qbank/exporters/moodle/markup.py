@@ -95,7 +95,7 @@ def _paragraph(parts: list[str], literal: Callable[[str], str]) -> tuple[str, bo
         parts[0] = parts[0].lstrip()
     if parts and not isinstance(parts[-1], Markup):
         parts[-1] = parts[-1].rstrip()
-    out = []
+    out: list[str] = []
     rtl = False
     for part in parts:
         if isinstance(part, Markup):

@@ -1,8 +1,9 @@
 """One ``<question>`` element per variant, with the elements Moodle's XML importer reads.
 
 Each question type has one method here; :mod:`.types` maps each qbank type to the Moodle
-type it becomes and the methods that write it. Texts are HTML (``format="html"``); answers Moodle keeps as plain text
-(short answers, true/false, numbers, matching choices) are written as plain text.
+type it becomes and the methods that write it. Texts are HTML (``format="html"``); answers
+Moodle keeps as plain text (short answers, true/false, numbers, matching choices) are written
+as plain text.
 """
 
 from __future__ import annotations

@@ -87,10 +87,10 @@ class MoodleFile:
         fh.write(
             etree.tostring(
                 _comment(
-                    f"Moodle XML written by qbank {__version__} from the bank '{bank.id}' with seed "
-                    f"{generated.seed}, {generated.count} variant(s) per randomised question. Import it in "
-                    "Moodle: Question bank > Import > Moodle XML format, with 'Get category from file' "
-                    "ticked. "
+                    f"Moodle XML written by qbank {__version__} from the bank '{bank.id}' "
+                    f"with seed {generated.seed}, {generated.count} variant(s) per randomised "
+                    "question. Import it in Moodle: Question bank > Import > Moodle XML format, "
+                    "with 'Get category from file' ticked. "
                     "Importing the same file again adds a second copy of every question."
                 ),
                 encoding="utf-8",
@@ -177,9 +177,9 @@ class MoodleFile:
             self.layout.question_category(
                 q,
                 (
-                    f"{len(variants)} variants of the question '{title}', each with its own numbers. "
-                    "In a quiz, add a random question from this category: each student gets one "
-                    "of the variants."
+                    f"{len(variants)} variants of the question '{title}', each with its own "
+                    "numbers. In a quiz, add a random question from this category: each student "
+                    "gets one of the variants."
                 ),
             ),
         )

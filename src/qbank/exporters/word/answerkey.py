@@ -133,9 +133,12 @@ class AnswerKeyWriter:
             ]
             marks += [cell("")] * (columns - len(marks))
             rows.append(
-                [cell(plan.code), paragraph(run(plan.student), s["Marking Grid"])]
-                + marks
-                + [cell(f"/{plain(plan.total_points)}")]
+                [
+                    cell(plan.code),
+                    paragraph(run(plan.student), s["Marking Grid"]),
+                    *marks,
+                    cell(f"/{plain(plan.total_points)}"),
+                ]
             )
         width = self.base.geometry.landscape().text_width
         code_width, total_width = 1250, 800

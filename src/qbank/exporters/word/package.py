@@ -156,7 +156,8 @@ class SectionFrame:
         numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
         return (
             f"<w:sectPr>{self.headers}{footers}{self._before_type}"
-            f'<w:type w:val="{start}"/><w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}{code}/>'
+            f'<w:type w:val="{start}"/>'
+            f'<w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}{code}/>'
             f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
             f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" '
             f'w:gutter="{page.gutter}"/>{self._after_margins}{numbering}'

@@ -38,7 +38,8 @@ SPECS: tuple[StyleSpec, ...] = (
             '<w:basedOn w:val="{Normal}"/><w:next w:val="{Normal}"/><w:uiPriority w:val="10"/>'
             '<w:qFormat/><w:pPr><w:spacing w:before="0" w:after="40" w:line="240" '
             'w:lineRule="auto"/><w:contextualSpacing/></w:pPr>'
-            '<w:rPr><w:b/><w:bCs/><w:kern w:val="28"/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr>'
+            '<w:rPr><w:b/><w:bCs/><w:kern w:val="28"/>'
+            '<w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr>'
         ),
     ),
     StyleSpec(
@@ -151,7 +152,8 @@ SPECS: tuple[StyleSpec, ...] = (
         "Question",
         "paragraph",
         body=(
-            '<w:basedOn w:val="{Normal}"/><w:next w:val="{QuestionText}"/><w:uiPriority w:val="20"/>'
+            '<w:basedOn w:val="{Normal}"/><w:next w:val="{QuestionText}"/>'
+            '<w:uiPriority w:val="20"/>'
             "<w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>"
             '<w:tabs><w:tab w:val="left" w:pos="454"/></w:tabs>'
             '<w:spacing w:before="220" w:after="80"/><w:ind w:left="454" w:hanging="454"/></w:pPr>'

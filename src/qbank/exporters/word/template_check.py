@@ -36,6 +36,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Literal, overload
 
 from lxml import etree
 
@@ -415,7 +416,7 @@ class _Check:
         position = start
         try:
             while not inflater.eof:
-                chunk = inflater.unconsumed_tail
+                chunk: bytes | memoryview = inflater.unconsumed_tail
                 if not chunk:
                     chunk = self.view[position : position + _CHUNK]
                     position += len(chunk)
@@ -460,7 +461,7 @@ class _Check:
 
         done = {types_name: types}
         # Relationships to anything outside the file, and attached templates, are dropped.
-        dropped: dict[str, set[str]] = {}
+        dropped: dict[str, set[str | None]] = {}
         for name in parts:
             if content_type(name) != _RELS_TYPE and not name.lower().endswith(".rels"):
                 continue
@@ -476,8 +477,8 @@ class _Check:
                         f"({_shown(rel.get('Target') or '', 60)})"
                     )
                     _remove(rel)
-        for name, root in done.items():
-            parts[name] = _xml_bytes(root)
+        for name, done_root in done.items():
+            parts[name] = _xml_bytes(done_root)
         # Every other XML part, one at a time: references to what was dropped, fields.
         for name in parts:
             if name in done or not content_type(name).endswith("xml"):
@@ -490,6 +491,14 @@ class _Check:
             parts[name] = _xml_bytes(root)
         return CheckedTemplate(_zip(infos, parts), self.notes(found))
 
+    @overload
+    def xml(
+        self, name: str, blob: bytes, found: _Found, *, strict: Literal[True]
+    ) -> etree._Element: ...
+    @overload
+    def xml(
+        self, name: str, blob: bytes, found: _Found, *, strict: bool
+    ) -> etree._Element | None: ...
     def xml(self, name: str, blob: bytes, found: _Found, *, strict: bool) -> etree._Element | None:
         """The part's root, without a DOCTYPE; None (or, if ``strict``, an error) for bad XML."""
         try:
@@ -501,7 +510,9 @@ class _Check:
                 ) from None
             return None
         info = root.getroottree().docinfo
-        if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        # lxml-stubs lack DocInfo.doctype, which lxml has.
+        doctype = info.doctype  # type: ignore[attr-defined]
+        if doctype or info.internalDTD is not None or info.externalDTD is not None:
             _drop_entities(root)
             found.doctypes.append(_shown(name))
         return root

@@ -71,7 +71,7 @@ def _drop_entities(root) -> None:
             element.set(key, value)
 
 
-def _drop_references(root, ids: set[str]) -> None:
+def _drop_references(root, ids: set[str | None]) -> None:
     if not ids:
         return
     doomed = []

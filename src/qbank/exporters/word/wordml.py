@@ -77,7 +77,7 @@ def run_props(
     if color:
         parts.append(f'<w:color w:val="{color}"/>')
     if size_pt:
-        half_points = int(round(size_pt * 2))
+        half_points = round(size_pt * 2)
         parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
