@@ -121,7 +121,8 @@ def test_an_unknown_name_is_named(source):
 # --- the run's context: a Context built only as far as the generated code needs ----------
 #
 # templates.runner._Scope makes only resolve_or_missing, vars and exported_vars; anything
-# else generated code asks for completes it into a full Context (slower, still right).
+# else of a Context that generated code asks for completes it into a full Context
+# (slower, still right).
 
 #: Templates and formulas that between them use every node type of the whitelist, in
 #: the places where Jinja generates different code (top level, inside {% if %}, tuple
@@ -262,15 +263,24 @@ def test_a_formula_whose_code_needs_more_keeps_its_result(completions):
     assert len(completions) == 1
 
 
-def test_the_scope_is_a_context_and_refuses_unknown_attributes():
+def test_the_scope_is_a_context_completed_by_what_context_makes(completions):
     scope = runner._Scope({"a": 1}, ENVIRONMENT.from_string("x"))
     assert isinstance(scope, Context)
     assert scope.resolve_or_missing("a") == 1
     with pytest.raises(AttributeError):
         _ = scope.no_such_attribute
-    with pytest.raises(AttributeError):
-        _ = scope.__no_such_dunder__
-    assert scope.parent["a"] == 1  # completed by the first lookup above
+    assert completions == []  # nothing a Context has was asked for yet
+    assert scope.parent["a"] == 1 and scope.parent["pi"] is not None
+    assert len(completions) == 1
+    # Every attribute Context's constructor makes is made on first use.
+    made = set(vars(Context(ENVIRONMENT, {}, None, {}))) - {"vars", "exported_vars"}
+    assert made == {n for n, v in vars(runner._Scope).items() if isinstance(v, property)}
+
+
+def test_the_scope_keeps_fast_attribute_access():
+    # A __getattr__ on the class would slow every context.vars of every run.
+    assert "__getattr__" not in vars(runner._Scope)
+    assert "__getattribute__" not in vars(runner._Scope)
 
 
 def test_jinja_render_still_works_with_the_environment():

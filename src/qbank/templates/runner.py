@@ -42,48 +42,73 @@ class _Scope(Context):
     operator, item access and output goes through the environment's sandboxed hooks,
     which do not use the context.
 
-    Should generated code ask for anything else (none does with Jinja 3.1: see
-    tests/test_jinja_reliance.py), Python calls :meth:`__getattr__`, which completes the
-    object with ``Context``'s own constructor, keeping what the run assigned so far:
-    that run is slower, never wrong. Nothing is decided by reading the generated code.
+    Should generated code (or a ``Context`` method) ask for anything else ``Context``'s
+    constructor makes (none does with Jinja 3.1: see tests/test_jinja_reliance.py), that
+    attribute is a property (see :func:`_made_on_first_use`) which completes the object
+    with ``Context``'s own constructor, keeping what the run assigned so far: that run is
+    slower, never wrong. Nothing is decided by reading the generated code. (Not
+    ``__getattr__``: a class with one loses CPython's fast attribute access on every
+    ``context.vars`` of every run.)
     """
 
     def __init__(self, values: Mapping[str, Any], template: Template) -> None:
-        # Context.__init__ is deliberately not called here: see __getattr__.
+        # Context.__init__ is deliberately not called here: see _made_on_first_use.
         self.vars: dict[str, Any] = {}
         self.exported_vars: set[str] = set()
-        self._values = values
-        self._template = template
+        self._qbank_values = values
+        self._qbank_template = template
 
     def resolve_or_missing(self, key: str) -> Any:
         if key in self.vars:
             return self.vars[key]
-        if key in self._values:
-            return self._values[key]
+        if key in self._qbank_values:
+            return self._qbank_values[key]
         return _GLOBALS.get(key, missing)
-
-    def __getattr__(self, name: str) -> Any:
-        # Python calls this only for an attribute the object does not have (yet).
-        if name.startswith("__") or "_completed" in self.__dict__:
-            raise AttributeError(name)
-        self._completed = True
-        self._complete()
-        return getattr(self, name)
 
     def _complete(self) -> None:
         """Make this a full ``Context``, as ``Template.render`` would have made it (with the
         globals already copied into its parent dict), keeping the run's assignments."""
         kept = self.vars, self.exported_vars
-        template = self._template
+        template = self._qbank_template
         Context.__init__(
-            self, template.environment, {**_GLOBALS, **self._values}, template.name, template.blocks
+            self,
+            template.environment,
+            {**_GLOBALS, **self._qbank_values},
+            template.name,
+            template.blocks,
         )
         self.vars, self.exported_vars = kept
+
+
+def _made_on_first_use(name: str) -> property:
+    """The ``Context`` attribute ``name`` of a :class:`_Scope`: the first read completes
+    the scope; writes (by ``Context``'s constructor) go to the instance."""
+
+    def get(scope: _Scope) -> Any:
+        state = scope.__dict__
+        if name not in state and "_qbank_complete" not in state:
+            state["_qbank_complete"] = True
+            scope._complete()
+        try:
+            return state[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def put(scope: _Scope, value: Any) -> None:
+        scope.__dict__[name] = value
+
+    return property(get, put)
 
 
 #: The functions and constants every template and formula may use (fixed once the
 #: environment is made).
 _GLOBALS: dict[str, Any] = dict(ENVIRONMENT.globals)
+
+# What Context's constructor makes beyond vars and exported_vars, read from a Context
+# made once, so that whatever this version of Jinja adds is covered too.
+for _name in vars(Context(ENVIRONMENT, {}, None, {})):
+    if _name not in ("vars", "exported_vars"):
+        setattr(_Scope, _name, _made_on_first_use(_name))
 
 
 class _Runner:
