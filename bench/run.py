@@ -34,13 +34,16 @@ from floors import floors_for  # noqa: E402
 
 SEED = 2026
 #: The cases of the issue: the default bank at 30, 1,000 and 10,000 versions and the
-#: 50-template numerical bank at 30 and 1,000.
+#: 50-template numerical bank at 30 and 1,000; a statistics bank drawing rnorm(50) samples
+#: (bench/statistics.yaml, issue 12) at 30 and 1,000.
 MAIN_CASES = [
     ("default", 30),
     ("default", 1_000),
     ("default", 10_000),
     ("numerical-50", 30),
     ("numerical-50", 1_000),
+    ("statistics", 30),
+    ("statistics", 1_000),
 ]
 #: Worksheets of 1,000 and 10,000 numbered questions (50 per version): the docx target.
 DOCX_SCALING = [("numerical-50", 20), ("numerical-50", 200)]
@@ -165,7 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="qbank-bench-"))
     started = time.perf_counter()
     try:
-        banks = {"default": None, "numerical-50": str(bankgen.write_bank(work))}
+        banks = {
+            "default": None,
+            "numerical-50": str(bankgen.write_bank(work)),
+            "statistics": str(HERE / "statistics.yaml"),
+        }
         cases = [c for c in MAIN_CASES if not (args.quick and c[1] >= 10_000)]
         rows = []
         for bank_key, count in cases:

@@ -122,7 +122,7 @@ def test_a_huge_number_in_the_yaml_stays_text_and_is_refused_as_a_number(tmp_pat
     [
         ("{{ 'a' * 10**9 }}", f"the text would be longer than {MAX_TEXT:,} characters"),
         ("{{ 'a' * 1000000000.0 }}", "the text would be longer"),
-        ("{{ [0] * 10**9 }}", f"the list would have more than {MAX_ITEMS:,} items"),
+        ("{{ rep(0, 10**9) }}", f"the list would have more than {MAX_ITEMS:,} items"),
         ("{{ range(10**9) }}", "only these functions can be called"),
         ("{{ '{:>999999999}'.format(1) }}", "'.format()' cannot be called"),
         ("{{ 'x'.center(10**9) }}", "'.center()' cannot be called"),
@@ -140,7 +140,8 @@ def test_a_huge_number_in_the_yaml_stays_text_and_is_refused_as_a_number(tmp_pat
             "the text would be longer",
         ),
         (
-            "{% set l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}"
+            # (lists of numbers add item by item, as in R; lists of texts join)
+            "{% set l = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] %}"
             + "{% set l = l + l %}" * 10
             + "{{ l }}",
             "the list would have more than",
@@ -167,7 +168,7 @@ def test_work_is_bounded_in_steps(tmp_path):
         tmp_path,
         question(
             '"' + "{{ sum(L) }}" * 40 + '"',
-            'params:\n  x: {min: 1, max: 3}\nlet:\n  L: "[x] * 1000"',
+            'params:\n  x: {min: 1, max: 3}\nlet:\n  L: "rep(x, 1000)"',
         ),
     )
     assert f"it does too much work (more than {MAX_STEPS:,} steps" in err
@@ -432,7 +433,7 @@ def slow_multichoice(qid: str, choices: int) -> str:
         "    params:",
         "      x: {min: 1, max: 2000}",
         "    let:",
-        '      L: "[x] * 1000"',
+        '      L: "rep(x, 1000)"',
         "    choices:",
     ]
     lines += [

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
+from .arithmetic.draws import DRAW_NAMES
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
 from .kinds import KINDS
 from .model import Bank, Param, Question
@@ -34,11 +35,12 @@ LISTED_GRID_LIMIT = 4_096
 class _Static:
     """A text with no template markers: rendering is the identity (the common case)."""
 
-    __slots__ = ("names", "source")
+    __slots__ = ("calls", "names", "source")
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.names: frozenset[str] = frozenset()
+        self.calls: frozenset[str] = frozenset()
 
     def run(self, values: Mapping[str, Any]) -> str:
         return self.source
@@ -85,6 +87,9 @@ class CompiledQuestion:
     #: What the question's kind compiled of its own fields (see Kind.compile).
     own: Any = None
     grids: tuple[ParamGrid, ...] = ()
+    #: Whether its 'let' draws random data (rnorm, sample...): then no two variants are
+    #: shared (memo, validation's kept variants), as their data differs.
+    draws: bool = False
     #: Variants built while validating, by grid positions
     #: (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -131,6 +136,11 @@ class _Compiler:
                 compiled = compile_template(source)
             else:
                 return _Static(source)
+            if not field_name.startswith("let") and compiled.calls & DRAW_NAMES:
+                raise TemplateProblem(
+                    f"{', '.join(sorted(compiled.calls & DRAW_NAMES))}() draws random data, "
+                    "which only 'let' can do: draw it there and use its name here"
+                )
             for name in sorted(compiled.names - known):
                 message = unknown_name_message(name, [*known, *FUNCTIONS, *CONSTANTS])
                 later = [n for n, _ in q.let if n == name]
@@ -173,6 +183,7 @@ def compile_question(q: Question) -> CompiledQuestion:
         let=let,
         where=[w for w in (c.formula(w, "where", c.known) for w in q.where) if w],
         grids=tuple(ParamGrid(p) for p in q.params),
+        draws=any(compiled.calls & DRAW_NAMES for _, compiled in let),
     )
     cq.own = KINDS[q.type].compile(q, c)
     if c.problems:

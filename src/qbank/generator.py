@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import limits, numeric
+from .arithmetic.draws import DATA_RANDOM
 from .compiling import (  # noqa: F401  (re-exported: the generator's public API)
     CompiledQuestion,
     ParamGrid,
@@ -52,10 +53,22 @@ def variant_seed(seed: int, bank_id: str, question_id: str, number: int) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+def data_seed(vseed: int) -> int:
+    """The seed of a variant's random data (rnorm, sample...): from the variant's seed, and
+    apart from the stream that drew its parameters, which stays as it was."""
+    return int.from_bytes(hashlib.sha256(f"data\x1f{vseed}".encode()).digest()[:8], "big")
+
+
 def _shown_values(values: Mapping[str, Any]) -> str:
-    return ", ".join(
-        f"{k} = {plain(v) if numeric.is_number(v) else repr(v)}" for k, v in values.items()
-    )
+    def shown(v: Any) -> str:
+        if numeric.is_number(v):
+            return plain(v)
+        if isinstance(v, (list, tuple)):
+            text = "[" + ", ".join(shown(x) for x in v) + "]"
+            return text if len(text) <= 200 else text[:196] + " ...]"
+        return repr(v)
+
+    return ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
 
 
 class _DrawFailed(Exception):
@@ -77,8 +90,19 @@ def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int = 0
     """What the drawn values make of a question: texts, answer and the type's payload.
 
     ``seed`` (the variant's) matters only to kinds whose payload is drawn per variant
-    (``Kind.seeded``). Raises as :func:`build_variant` does.
+    (``Kind.seeded``) and to a question whose 'let' draws random data (its own stream,
+    seeded by :func:`data_seed`). Raises as :func:`build_variant` does.
     """
+    if cq.draws:
+        token = DATA_RANDOM.set(random.Random(data_seed(seed)))
+        try:
+            return _render(cq, drawn, seed)
+        finally:
+            DATA_RANDOM.reset(token)
+    return _render(cq, drawn, seed)
+
+
+def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
     q = cq.question
     kind = KINDS[q.type]
     values: dict[str, Any] = dict(drawn)
@@ -107,7 +131,9 @@ def render_variant(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int = 0
         step = "feedback"
         feedback = cq.feedback.run(answer_values)
     except TemplateProblem as exc:
-        detail = f" (with {_shown_values(drawn)})" if drawn else ""
+        # with random data, the data drawn so far too: the values that made it fail
+        shown = {**drawn, **{n: values[n] for n, _ in cq.let if n in values}} if cq.draws else drawn
+        detail = f" (with {_shown_values(shown)})" if shown else ""
         raise TemplateProblem(
             f"in '{step}': {exc.message}{detail}", **_where(q, step.split(".")[0])
         ) from None
@@ -170,7 +196,7 @@ def _draw(
     unique: UniqueDraws | None = None,
 ) -> tuple[Variant, tuple[int, ...]]:
     q = cq.question
-    if KINDS[q.type].seeded:
+    if KINDS[q.type].seeded or cq.draws:
         memo = None
     vseed = variant_seed(seed, bank_id, q.id, number)
     rng = random.Random(vseed)
@@ -226,7 +252,7 @@ class UniqueDraws:
         """Every draw 'where' allows, in grid order; empty for a space too large to list."""
         if self._valid is None:
             self._valid = []
-            if KINDS[cq.question.type].seeded:
+            if KINDS[cq.question.type].seeded or cq.draws:
                 memo = None  # built here with seed 0, only to try 'where'
             if space_size(cq) <= limits.EXHAUSTIVE_LIMIT:
                 for positions in itertools.product(*[range(g.size) for g in cq.grids]):
@@ -290,7 +316,7 @@ def generate(
                 if progress is not None:
                     progress(1)
             variants[q.id] = tuple(out)
-            if q.randomised and len(drawn.taken) < n:
+            if q.randomised and not cq.draws and len(drawn.taken) < n:
                 possible, exact = drawn.possible(cq, memo)
                 repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
             del draws[q.id]
@@ -314,6 +340,8 @@ def _check_unique(
         if not q.randomised:
             continue
         cq = compiled[q.id]
+        if cq.draws:
+            continue  # its data differs in every version
         if space_size(cq) >= count and (not q.where or space_size(cq) > limits.EXHAUSTIVE_LIMIT):
             continue  # enough, or too large to list (a shortfall is found while drawing)
         memo = None if KINDS[q.type].seeded else memos[q.id]

@@ -69,6 +69,9 @@ MAX_DRAWS = 1_000
 EXHAUSTIVE_LIMIT = 2_000
 #: How many draws `validate` tries for a large parameter space (after its corners).
 VALIDATION_SAMPLES = 500
+#: How many draws `validate` tries of a question whose 'let' draws random data (rnorm...),
+#: each with its own data (after the corners of its parameters).
+DATA_SAMPLES = 300
 #: Most versions one run may make (-n).
 MAX_VARIANTS = 100_000
 #: Wall-clock limits, in seconds: trying one question's parameter space; checking a whole

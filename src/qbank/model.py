@@ -7,12 +7,18 @@ exporters read :class:`GeneratedSet` and never render templates or evaluate form
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 Number = int | Decimal
+
+#: A call of a function that draws random data (qbank.arithmetic.draws.DRAW_NAMES), which
+#: no bank name may shadow: a question whose 'let' makes one differs in every version.
+_DRAW_CALL = re.compile(r"\b(?:rnorm|runif|rbinom|rpois|sample|shuffle)\s*\(")
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,10 @@ class Question:
     file: str | None = None
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def randomised(self) -> bool:
-        return bool(self.params)
+        """Drawn anew in every version: parameters, or random data drawn in 'let'."""
+        return bool(self.params) or any(_DRAW_CALL.search(f) for _, f in self.let)
 
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name, self.line)
@@ -174,7 +181,7 @@ class Variant:
 
     @property
     def randomised(self) -> bool:
-        return bool(self.drawn.question.params)
+        return self.drawn.question.randomised
 
     @property
     def tags(self) -> tuple[str, ...]:

@@ -30,6 +30,14 @@ def _space(q: Question) -> int:
 def _trial_draws(cq: CompiledQuestion) -> Iterator[tuple[tuple[int, ...], bool]]:
     """The grid positions validation tries, each with whether it is part of a full sweep."""
     q = cq.question
+    if cq.draws:  # random data: sample it (each try its own data), never a full sweep
+        rng = random.Random(f"validate:{q.id}")
+        corners = [(0, grid.size - 1) for grid in cq.grids]
+        for combo in itertools.islice(itertools.product(*corners), 64 if q.params else 0):
+            yield combo, False
+        for _ in range(limits.DATA_SAMPLES):
+            yield cq.draw_positions(rng), False
+        return
     if not q.params:
         yield (), True
         return
@@ -55,13 +63,14 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     q = cq.question
     held = 0
     tried = 0
-    keep = 0 if KINDS[q.type].seeded else keep
+    keep = 0 if KINDS[q.type].seeded or cq.draws else keep
     for positions, sweep in _trial_draws(cq):
         tried += 1
         kept = sweep and len(cq.tried) < keep
         drawn = cq.values_at(positions)
         try:
-            made: Any = render_variant(cq, drawn)
+            # a question drawing random data gets other data in every try
+            made: Any = render_variant(cq, drawn, tried if cq.draws else 0)
             held += 1
         except _DrawFailed:
             made = _REJECTED

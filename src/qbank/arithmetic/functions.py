@@ -13,15 +13,63 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .. import numeric
+from .. import limits, numeric
 from ..numeric import CONTEXT, Number, canonical
+from .draws import DRAWS
 from .meter import FormulaError, charge, check_list, check_size
 from .operators import binop, modulo, operand, remembered
+from .stats import STATISTICS
 from .text import concat, describe, display
 
 
-def _round(value: Any, places: Any = 0) -> Number:
+def _round(value: Any, places: Any = 0) -> Any:
+    if isinstance(value, (list, tuple)):  # R's round(x, 1) on a list: item by item
+        check_list(value)
+        charge(len(value))
+        return [numeric.round_half_up(operand(v, "round"), places) for v in value]
     return numeric.round_half_up(operand(value, "round"), places)
+
+
+def _rep(value: Any, times: Any) -> list[Any]:
+    """R's rep(x, times): a value or list repeated (what ``[x] * n`` did before lists
+    computed item by item)."""
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    count = operand(times, "repeat")
+    if count != count.to_integral_value():
+        raise FormulaError("rep() repeats a whole number of times")
+    if count > 0 and len(items) * count > limits.MAX_ITEMS:
+        raise FormulaError(f"the list would have more than {limits.MAX_ITEMS:,} items")
+    result = check_list(items) * max(int(count), 0)
+    charge(len(result))
+    return list(result)
+
+
+def _table(*columns: Any, **named: Any) -> str:
+    """Named columns (lists of equal length) as a Markdown pipe table:
+    ``table(x=x, y=y)``; a column may also be a single value repeated on every row."""
+    if columns:
+        raise FormulaError("table() takes named columns, e.g. table(x=x, y=y)")
+    if not named:
+        raise FormulaError("table() needs at least one named column, e.g. table(x=x)")
+    rows = max((len(v) for v in named.values() if isinstance(v, (list, tuple))), default=1)
+    cells = []
+    for name, col in named.items():
+        if isinstance(col, (list, tuple)):
+            check_list(col)
+            if len(col) != rows:
+                raise FormulaError(
+                    f"table() needs columns of the same length; '{name}' has {len(col)}, not {rows}"
+                )
+            cells.append([display(v).replace("|", "\\|") for v in col])
+        else:
+            cells.append([display(col).replace("|", "\\|")] * rows)
+    charge(rows * len(cells))
+    lines = [
+        "| " + " | ".join(named) + " |",
+        "|" + "|".join("---:" for _ in named) + "|",
+        *("| " + " | ".join(c[i] for c in cells) + " |" for i in range(rows)),
+    ]
+    return check_size("\n".join(lines))
 
 
 def _sqrt(value: Any) -> Number:
@@ -157,6 +205,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "number": _number,
     "fixed": _fixed,
     "thousands": _thousands,
+    "rep": _rep,
+    "table": _table,
+    **STATISTICS,
+    **DRAWS,
 }
 CONSTANTS: dict[str, Number] = {"pi": PI, "e": E}
 

@@ -9,7 +9,7 @@ are the hot path of every run (see the fast paths below).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, DivisionByZero
 from typing import Any
 
@@ -140,6 +140,8 @@ def binop(operator: str, left: Any, right: Any) -> Any:
         b = _fast_operand(right)
         if b is not None:  # two numbers: what the general path below does, without detours
             return _fast_canonical(_NUMBER_OPS[operator][1](a, b))
+    if _numeric_list(left) or _numeric_list(right):
+        return _elementwise(operator, left, right)
     if operator == "+" and isinstance(left, str) and isinstance(right, str):
         charge((len(left) + len(right)) >> 6)
         return check_size(left + right)
@@ -170,7 +172,38 @@ def binop(operator: str, left: Any, right: Any) -> Any:
     return canonical(fn(a, b))
 
 
+def _numeric_list(value: Any) -> bool:
+    """A non-empty list of numbers only: the operators compute on it item by item, as R."""
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(numeric.is_number(v) and not isinstance(v, bool) for v in value)
+    )
+
+
+def _elementwise(operator: str, left: Any, right: Any) -> list[Any]:
+    """R's vector arithmetic: list with list of the same length, or list with one number
+    (``2.5 * x + y``). Texts and lists of texts keep Python's meaning (join, repeat)."""
+    pairs: Iterable[tuple[Any, Any]]
+    if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
+        if not (_numeric_list(left) and _numeric_list(right)) or len(left) != len(right):
+            raise FormulaError(
+                f"cannot {_NUMBER_OPS[operator][0]} a list of {len(left)} and a list of "
+                f"{len(right)} item by item; they need the same length and numbers only"
+            )
+        pairs = zip(left, right, strict=True)
+    elif isinstance(left, (list, tuple)):
+        pairs = ((v, right) for v in left)
+    else:
+        pairs = ((left, v) for v in right)
+    check_list(left if isinstance(left, (list, tuple)) else right)
+    return [binop(operator, a, b) for a, b in pairs]
+
+
 def unop(operator: str, value: Any) -> Any:
+    if _numeric_list(value):
+        check_list(value)
+        return [unop(operator, v) for v in value]
     charge(1)
     if operator == "-":
         return canonical(CONTEXT.minus(operand(value, "negate")))

@@ -74,11 +74,15 @@ class _BankReader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.warnings: list[str] = []
 
     # -- problem collection ------------------------------------------------------------
 
     def problem(self, message: str, line: int | None, question: str | None = None) -> None:
         self.problems.append(Problem(message, self.file, line, question))
+
+    def warning(self, message: str, line: int | None, question: str | None = None) -> None:
+        self.warnings.append(str(Problem(message, self.file, line, question)))
 
     # -- bank --------------------------------------------------------------------------
 
@@ -136,6 +140,7 @@ class _BankReader:
             paper=spec.paper,
             questions=tuple(questions),
             file=self.file,
+            warnings=tuple(self.warnings),
         )
 
     # -- one question ------------------------------------------------------------------
@@ -186,8 +191,10 @@ class _BankReader:
             )
         if not fields.text.strip():
             reader.bad("'text' is empty", "text")
-        params = read_params(fields, raw, reader.bad, self.problem)
-        let = read_let(fields, raw, reader.bad, self.problem, {p.name for p in params})
+        params = read_params(fields, raw, reader.bad, self.problem, self.warning)
+        let = read_let(
+            fields, raw, reader.bad, self.problem, {p.name for p in params}, self.warning
+        )
         where = read_where(fields, reader.bad)
         spec = None
         if not dropped & kind.fields.keys():  # else its problem is already reported

@@ -38,7 +38,11 @@ Problem = Callable[[str, int | None, str | None], None]
 
 
 def read_params(
-    spec: QuestionFields, raw: LineDict, bad: Callable[..., None], problem: Problem
+    spec: QuestionFields,
+    raw: LineDict,
+    bad: Callable[..., None],
+    problem: Problem,
+    warn: Problem | None = None,
 ) -> tuple[Param, ...]:
     out: list[Param] = []
     if len(spec.params) > limits.MAX_PARAMS:
@@ -55,7 +59,11 @@ def read_params(
         def say(message: str, line: int | None = line) -> None:
             problem(message, line, spec.id)
 
-        if not _check_name(name, say, "parameter"):
+        def caution(message: str, line: int | None = line) -> None:
+            if warn is not None:
+                warn(message, line, spec.id)
+
+        if not _check_name(name, say, "parameter", caution):
             continue
         if not isinstance(value, dict):
             if isinstance(value, list):
@@ -125,6 +133,7 @@ def read_let(
     bad: Callable[..., None],
     problem: Problem,
     param_names: set[str],
+    warn: Problem | None = None,
 ) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     if len(spec.let) > limits.MAX_LET:
@@ -140,7 +149,11 @@ def read_let(
         def say(message: str, line: int | None = line) -> None:
             problem(message, line, spec.id)
 
-        if not _check_name(name, say, "derived value"):
+        def caution(message: str, line: int | None = line) -> None:
+            if warn is not None:
+                warn(message, line, spec.id)
+
+        if not _check_name(name, say, "derived value", caution):
             continue
         if name in param_names:
             say(f"'{name}' is both a parameter and a derived value in 'let'")
@@ -170,8 +183,11 @@ def read_where(spec: QuestionFields, bad: Callable[..., None]) -> tuple[str, ...
     return tuple(out)
 
 
-def _check_name(name: Any, say: Callable[[str], None], what: str) -> bool:
+def _check_name(
+    name: Any, say: Callable[[str], None], what: str, warn: Callable[[str], None] | None = None
+) -> bool:
     from ..arithmetic import CONSTANTS, FUNCTIONS
+    from ..arithmetic.stats import STATISTICS
 
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         say(
@@ -179,7 +195,16 @@ def _check_name(name: Any, say: Callable[[str], None], what: str) -> bool:
             "starting with a letter"
         )
         return False
-    if name in RESERVED_NAMES or name in FUNCTIONS or name in CONSTANTS:
+    if (
+        name in RESERVED_NAMES
+        or (name in FUNCTIONS and name not in STATISTICS)
+        or name in CONSTANTS
+    ):
         say(f"'{name}' cannot be a {what} name: it already means something in formulas")
         return False
+    if name in STATISTICS and warn is not None:
+        warn(
+            f"{what} '{name}' hides the statistics function {name}() in this question: "
+            f"its formulas and texts read '{name}' as this value"
+        )
     return True

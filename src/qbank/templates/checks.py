@@ -167,3 +167,8 @@ def names_read(tree: nodes.Template) -> frozenset[str]:
     constant lists skipped the list checks).
     """
     return frozenset(find_undeclared_variables(tree)) - FUNCTIONS.keys() - CONSTANTS.keys()
+
+
+def functions_read(tree: nodes.Template) -> frozenset[str]:
+    """The names of whitelisted functions a template or formula reads (calls)."""
+    return frozenset(node.name for node in tree.find_all(nodes.Name) if node.name in FUNCTIONS)

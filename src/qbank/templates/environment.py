@@ -39,6 +39,7 @@ from ..arithmetic import (
     check_list,
     size_cost,
 )
+from ..arithmetic.stats import HEAVY as STATS_HEAVY
 from .words import python_words
 
 #: Characters no text of a bank may hold: those XML 1.0 cannot hold at all (C0 controls
@@ -241,6 +242,7 @@ _HEAVY = {
     "fixed",
     "thousands",
     "round",
+    *STATS_HEAVY,
 }
 
 

@@ -21,7 +21,7 @@ from jinja2.runtime import Context, missing
 from .. import arithmetic, numeric
 from ..arithmetic import FormulaError, TooMuchText, TooSlow
 from ..errors import TemplateProblem
-from .checks import names_read, parse_checked
+from .checks import functions_read, names_read, parse_checked
 from .clocks import start_meter
 from .environment import ENVIRONMENT
 from .words import decimal_words, python_words, syntax_problem, undefined_words
@@ -138,6 +138,8 @@ class Compiled:
     kind: str  # "template" or "formula"
     names: frozenset[str]  # the names it reads (beyond functions and constants)
     _runner: Any
+    #: The names of functions it may call (a question's own value of the same name wins).
+    calls: frozenset[str] = frozenset()
 
     def run(self, values: Mapping[str, Any]) -> Any:
         """Run once with ``values``, within the work budget and time limits.
@@ -220,7 +222,8 @@ def compile_formula(source: str | int | float | Decimal) -> Compiled:
 def _compiled(source: str, kind: str) -> Compiled:
     tree = parse_checked(source, kind)
     runner = _compile(tree, kind)
-    return Compiled(source, kind, names_read(tree), runner)  # names_read: after compiling
+    names = names_read(tree)  # after compiling: see names_read
+    return Compiled(source, kind, names, runner, functions_read(tree))
 
 
 def is_template(text: str) -> bool:
