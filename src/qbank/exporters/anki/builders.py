@@ -1,0 +1,238 @@
+"""One note builder per question type: what each type's notes hold, as Anki field values.
+
+The table :data:`RENDERERS` is this format's one table type -> renderer; :mod:`.notes`
+turns what a builder returns into notes with stable identities, tags and decks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...model import Variant
+from ...model import option_letter as letter
+from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
+from .text import cloze_field, html_list, inline_html, paragraphs, to_html
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a type's builder returns: field values by name, and the key suffix if any."""
+
+    note_type: NoteType
+    fields: dict[str, str]
+    suffix: str = ""
+    source_extra: str = ""
+
+
+def _vocabulary(v: Variant) -> list[Draft]:
+    notes = paragraphs(v.solution, v.feedback)
+    return [
+        Draft(
+            VOCABULARY,
+            {"Term": to_html(term), "Definition": to_html(definition), "Notes": notes},
+            suffix=f"/term-{n}",
+            source_extra=f"term {n}",
+        )
+        for n, (term, definition) in enumerate(v.payload.pairs, start=1)
+    ]
+
+
+def _cloze(v: Variant) -> list[Draft]:
+    also = []
+    for blank in v.payload.blanks:
+        if len(blank.answers) > 1:
+            others = "; ".join(inline_html(a) for a in blank.answers[1:])
+            also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
+    extra = [
+        part
+        for part in (html_list(also, css_class="qbank-also"), paragraphs(v.solution, v.feedback))
+        if part
+    ]
+    return [Draft(CLOZE, {"Text": cloze_field(v.payload.parts), "Back Extra": "".join(extra)})]
+
+
+def _problem(v: Variant) -> list[Draft]:
+    decimals = v.question.spec.decimals
+    if decimals is None:
+        prompt = ""
+    elif decimals == 0:
+        prompt = "Give the answer as a whole number."
+    else:
+        prompt = f"Give the answer to {decimals} decimal place{'s' if decimals > 1 else ''}."
+    return [
+        Draft(
+            PROBLEM,
+            {
+                "Question": to_html(v.text),
+                "Prompt": prompt,
+                "Answer": to_html(v.payload.answer_text),
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
+
+
+def _truefalse(v: Variant) -> list[Draft]:
+    answer = "True" if v.answer else "False"
+    labelled = [
+        f"If you answered {word}: {text}"
+        for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
+        if text.strip()
+    ]
+    return [
+        Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "True or false?",
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": paragraphs(v.feedback, *labelled),
+            },
+        )
+    ]
+
+
+def choice_order(v: Variant) -> list[int]:
+    """The order options are shown in: shuffled by the variant's own seed unless the
+    question says ``shuffle: false`` (banks often list the right answer first)."""
+    order = list(range(len(v.payload.choices)))
+    if v.question.spec.shuffle:
+        random.Random(v.seed).shuffle(order)
+    return order
+
+
+def _multichoice(v: Variant) -> list[Draft]:
+    shown = [v.payload.choices[i] for i in choice_order(v)]
+    choices = html_list(
+        (inline_html(c.text) for c in shown), ordered=True, css_class="qbank-options"
+    )
+    answer = "<br>".join(
+        f"{letter(i)}. {inline_html(c.text)}" for i, c in enumerate(shown) if c.correct
+    )
+    why = [
+        (
+            f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {inline_html(c.text)}</span>"
+            f" — {to_html(c.feedback)}",
+            "qbank-correct" if c.correct else "qbank-wrong",
+        )
+        for i, c in enumerate(shown)
+        if c.feedback.strip()
+    ]
+    feedback = "".join(
+        part
+        for part in (
+            paragraphs(v.feedback),
+            html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
+        )
+        if part
+    )
+    prompt = "Choose one." if v.question.spec.single else "Choose all that apply."
+    return [
+        Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": prompt,
+                "Choices": choices,
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": feedback,
+            },
+        )
+    ]
+
+
+def _shortanswer(v: Variant) -> list[Draft]:
+    first, *others = v.payload.accepted or ("",)
+    answer = to_html(first)
+    if others:
+        answer += (
+            '<br><span class="qbank-prompt">Also accepted: '
+            + "; ".join(to_html(a) for a in others)
+            + "</span>"
+        )
+    return [
+        Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Answer in a word or a short phrase.",
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
+
+
+def _essay(v: Variant) -> list[Draft]:
+    # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
+    model_answer = to_html(v.payload.model_answer) or "No model answer is given for this question."
+    model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
+    return [
+        Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Write or say your answer, then compare it with the model answer.",
+                "Answer": model_answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
+
+
+def _ordering(v: Variant) -> list[Draft]:
+    # Front: the items lettered as on the worksheet; back: the letters in the right order,
+    # then the items numbered 1, 2, 3… (letters again would read as a second order). No
+    # partial credit: the learner compares the whole order.
+    payload = v.payload
+    choices = html_list(
+        (inline_html(item) for item in payload.shown), ordered=True, css_class="qbank-options"
+    )
+    letters = [letter(payload.order.index(i)) for i in range(len(payload.items))]
+    sequence = " → ".join(letters)
+    steps = "<br>".join(
+        f"{n}. {inline_html(item)} ({ltr})"
+        for n, (item, ltr) in enumerate(zip(payload.items, letters), start=1)
+    )
+    answer = f'{sequence}<br><span class="qbank-prompt">{steps}</span>'
+    return [
+        Draft(
+            QUESTION,
+            {
+                "Question": to_html(v.text),
+                "Prompt": "Put these in the right order.",
+                "Choices": choices,
+                "Answer": answer,
+                "Solution": to_html(v.solution),
+                "Feedback": to_html(v.feedback),
+            },
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    """How one question type becomes notes: its builder, and what else its notes depend
+    on beyond the variant's texts and payload (see _content_key)."""
+
+    build: Callable[[Variant], list[Draft]]
+    key: Callable[[Variant], object] | None = None
+
+
+RENDERERS: dict[str, _Renderer] = {
+    "matching": _Renderer(_vocabulary),
+    "cloze": _Renderer(_cloze),
+    "numerical": _Renderer(_problem),
+    "truefalse": _Renderer(_truefalse),
+    "multichoice": _Renderer(_multichoice, key=lambda v: tuple(choice_order(v))),
+    "shortanswer": _Renderer(_shortanswer),
+    "essay": _Renderer(_essay),
+    "ordering": _Renderer(_ordering),
+}
