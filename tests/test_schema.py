@@ -66,6 +66,9 @@ NOT_STRUCTURAL = {
 NOT_DATA = {
     "billion-laughs": "anchors and aliases",
     "binary-garbage": "not text",
+    "colon-in-text": "not YAML (a colon in an unquoted text)",
+    "percent-unit": "not YAML (a value that starts with %)",
+    "star-text": "not YAML (a value that starts with *)",
     "duplicate-key": "a key given twice (editors' YAML parsers flag it too)",
     "not-utf8": "not UTF-8",
     "python-object": "a Python tag",

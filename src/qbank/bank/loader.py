@@ -26,7 +26,7 @@ from ..model import Bank, Question
 from .messages import did_you_mean, report, salvage
 from .params import read_let, read_params, read_where
 from .schema import BANK_FIELDS, COMMON_FIELDS, QUESTION_FIELDS, BankSpec, QuestionFields
-from .yamlfile import LineDict, LineList, read_text, read_yaml
+from .yamlfile import LineDict, LineList, TrailingComment, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 
@@ -47,13 +47,40 @@ def load_bank(path: str | Path | None = None) -> Bank:
 def load_bank_text(text: str, file: str = "<bank>") -> Bank:
     parsed = read_yaml(text, file)
     bank = _BankReader(file).read(parsed.data)
-    if not parsed.removals:
+    found = [(r.line, r.describe()) for r in parsed.removals]
+    found += [(c.line, _comment_words(c)) for c in parsed.comments if _is_text_field(c.key)]
+    if not found:
         return bank
     warnings = tuple(
-        str(Problem(r.describe(), file, r.line, _question_at(parsed.data, r.line)))
-        for r in parsed.removals
+        str(Problem(message, file, line, _question_at(parsed.data, line)))
+        for line, message in sorted(found, key=lambda f: f[0])
     )
     return replace(bank, warnings=bank.warnings + warnings)
+
+
+#: Fields whose values are texts students read, where a '#' is more likely part of the text
+#: than a comment. Formula fields (answer, tolerance, let, where, params) are left out, where
+#: "answer: price * requests  # formula" is a real comment, and so are short labels such as
+#: 'title' and 'section', which the starter bank annotates with comments.
+_TEXT_FIELDS = frozenset({"text", "intro", "instructions", "solution"})
+
+
+def _is_text_field(key: str | None) -> bool:
+    return key is not None and (key in _TEXT_FIELDS or "feedback" in key or key == "choices")
+
+
+def _comment_words(comment: TrailingComment) -> str:
+    """The warning for a text a '#' cut short."""
+    value = " ".join(comment.value.split())
+    cut = comment.comment if len(comment.comment) <= 40 else comment.comment[:37] + " …"
+    whole = f"{value} {comment.comment}"
+    whole = whole if len(whole) <= 50 else whole[:47] + " …"
+    quote = "'" if '"' in whole and "'" not in whole else '"'
+    return (
+        f"'{comment.key}' reads only \"{value}\": the rest of the line, \"{cut}\", is a YAML "
+        "comment (a '#' after a space starts one); if it is part of the text, put the whole "
+        f"value in quotes ({comment.key}: {quote}{whole}{quote}) or use a '|' block"
+    )
 
 
 def _question_at(raw: Any, line: int) -> str | None:
