@@ -26,7 +26,7 @@ from ..model import Bank, Question
 from .messages import did_you_mean, report, salvage
 from .params import read_let, read_params, read_where
 from .schema import BANK_FIELDS, COMMON_FIELDS, QUESTION_FIELDS, BankSpec, QuestionFields
-from .yamlfile import LineDict, LineList, TrailingComment, read_text, read_yaml
+from .yamlfile import LineDict, LineList, ParsedYaml, TrailingComment, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 
@@ -45,8 +45,19 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 
 def load_bank_text(text: str, file: str = "<bank>") -> Bank:
+    """The bank in ``text``; :class:`BankInvalid` lists every problem the loader found, with
+    ``partial``: the bank of the questions that have none (for ``validate`` to check)."""
     parsed = read_yaml(text, file)
-    bank = _BankReader(file).read(parsed.data)
+    try:
+        bank = _BankReader(file).read(parsed.data)
+    except BankInvalid as exc:
+        if isinstance(exc.partial, Bank):
+            exc.partial = _with_warnings(exc.partial, parsed, file)
+        raise
+    return _with_warnings(bank, parsed, file)
+
+
+def _with_warnings(bank: Bank, parsed: ParsedYaml, file: str) -> Bank:
     found = [(r.line, r.describe()) for r in parsed.removals]
     found += [(c.line, _comment_words(c)) for c in parsed.comments if _is_text_field(c.key)]
     if not found:
@@ -137,21 +148,39 @@ class _BankReader:
                     raw_questions.item_lines[index] if isinstance(raw_questions, LineList) else None
                 )
                 question = self.question(item, line, bank_tags)
-                if question is None:
+                # The id as written, so a question with problems still claims its id.
+                qid = item.get("id") if isinstance(item, LineDict) else None
+                qid = question.id if question is not None else qid
+                if not isinstance(qid, str):
                     continue
-                if question.id in seen:
+                if qid in seen:
                     self.problem(
-                        f"the id '{question.id}' is used twice (first on line "
-                        f"{seen[question.id]}); every question needs its own id",
-                        question.line,
-                        question.id,
+                        f"the id '{qid}' is used twice (first on line "
+                        f"{seen[qid]}); every question needs its own id",
+                        item.line,
+                        qid,
                     )
                     continue
-                seen[question.id] = question.line
-                questions.append(question)
+                seen[qid] = item.line
+                if question is not None:
+                    questions.append(question)
         if self.problems or spec is None:
             self.problems.sort(key=lambda p: p.line or 0)
-            raise BankInvalid(self.problems or [Problem("the bank is not valid", self.file)])
+            raise BankInvalid(
+                self.problems or [Problem("the bank is not valid", self.file)],
+                partial=self._bank(spec, raw, questions),
+            )
+        return self._bank(spec, raw, questions)
+
+    def _bank(self, spec: BankSpec | None, raw: LineDict, questions: list[Question]) -> Bank:
+        """The bank; without ``spec`` (its own fields have problems), only what ``validate``
+        needs to check its questions."""
+        if spec is None:
+            rid = raw.get("id")
+            return Bank(
+                id=rid if isinstance(rid, str) else "", title="", questions=tuple(questions),
+                file=self.file,
+            )
         return Bank(
             id=spec.id,
             title=spec.title.strip(),
