@@ -69,6 +69,9 @@ class BankError(QbankError):
 class TemplateProblem(QbankError):
     """A template or formula is wrong, unsafe, or failed for some drawn values."""
 
+    #: For a syntax error, its line within the template (1 is the template's first line).
+    template_line: int | None = None
+
 
 class OutputError(QbankError):
     """Outputs could not be written."""

@@ -269,7 +269,19 @@ class _BankReader:
             where=where,
             spec=spec,
             field_lines=dict(raw.key_lines),
+            block_lines=_block_lines(raw),
         )
+
+
+def _block_lines(raw: LineDict) -> dict[str, int]:
+    """Where the text of each '|' block starts, as the question keeps it (leading blank
+    lines are stripped from texts)."""
+    lines = {}
+    for key, start in raw.block_lines.items():
+        value = raw.get(key)
+        if isinstance(value, str):
+            lines[key] = start + len(value) - len(value.lstrip("\n"))
+    return lines
 
 
 class _FieldReader:

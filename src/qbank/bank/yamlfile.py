@@ -57,6 +57,9 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict[Any, int]
+    #: The line of the first line of text of each value written as a '|' block (the
+    #: line after its key): the lines of such a text are the file's lines, one for one.
+    block_lines: dict[Any, int]
 
 
 class LineList(list):
@@ -224,6 +227,7 @@ class _Builder:
             container.line = line
             if mapping:
                 container.key_lines = {}  # type: ignore[union-attr]
+                container.block_lines = {}  # type: ignore[union-attr]
             else:
                 container.item_lines = []  # type: ignore[union-attr]
             self.stack.append([container, _NO_KEY, 0])
@@ -234,6 +238,10 @@ class _Builder:
             self._count(line)
             if not event.style and event.end_mark is not None:
                 self._note_comment(event)
+            top = self.stack[-1] if self.stack else None
+            if event.style == "|" and top and isinstance(top[0], LineDict) and top[1] != _NO_KEY:
+                # '|' is on the key's line (or below it): its text starts on the next line.
+                top[0].block_lines[top[1]] = line + 1
             self._add(self._scalar(event, line), line)
 
     def _hint(self, event: yaml.Event) -> str:

@@ -70,7 +70,9 @@ def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
     message = message.replace("end of template", f"end of {what}").rstrip(".")
     if message.startswith("unexpected char"):
         message = message.replace("unexpected char", "unexpected character")
-    return TemplateProblem(f"{what} has a syntax error: {message}")
+    problem = TemplateProblem(f"{what} has a syntax error: {message}")
+    problem.template_line = exc.lineno  # the line within the template, from 1
+    return problem
 
 
 def undefined_words(exc: UndefinedError) -> str:
