@@ -29,7 +29,10 @@ def test_a_syntax_error_on_the_third_line_of_a_block_names_that_line():
     bank = load_bank_text(BANK, "b.yaml")
     with pytest.raises(BankInvalid) as caught:
         validate_bank(bank)
-    assert str(caught.value).startswith("b.yaml:13: question 'speed': in 'solution': ")
+    assert str(caught.value) == (
+        "b.yaml:13: question 'speed': in 'solution': the text has a syntax error: "
+        "unexpected '}}'"
+    )
 
 
 def test_leading_blank_lines_of_a_block_are_counted():

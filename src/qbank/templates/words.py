@@ -64,12 +64,22 @@ def unknown_name_message(name: str, known: Iterable[str]) -> str:
     return unknown("name", name, known)
 
 
+_TOKENS = {
+    "begin of print statement": "{{",
+    "end of print statement": "}}",
+    "begin of statement block": "{%",
+    "end of statement block": "%}",
+}
+
+
 def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
     """Jinja's syntax error as a problem with ``what`` ("the formula", "the text")."""
     message = exc.message or "syntax error"
     message = message.replace("end of template", f"end of {what}").rstrip(".")
     if message.startswith("unexpected char"):
         message = message.replace("unexpected char", "unexpected character")
+    for jinja, written in _TOKENS.items():  # Jinja's names of "{{", "}}", "{%", "%}"
+        message = message.replace(f"'{jinja}'", f"'{written}'")
     problem = TemplateProblem(f"{what} has a syntax error: {message}")
     problem.template_line = exc.lineno  # the line within the template, from 1
     return problem
