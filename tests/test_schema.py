@@ -52,6 +52,8 @@ STRUCTURAL = {
 }
 NOT_STRUCTURAL = {
     "bad-formulas": "formulas and templates that do not compile or compute",
+    "braces-in-formula": "a formula written as a template: JSON Schema cannot tell",
+    "zero-over-zero": "a formula that has no value for some draws",
     "distractor-equals-answer": "a computed choice that equals the answer for some draws",
     "divide-by-zero": "a formula that fails for some draws",
     "duplicate-ids": "two questions with one id: JSON Schema cannot compare items by a field",
@@ -64,6 +66,9 @@ NOT_STRUCTURAL = {
 NOT_DATA = {
     "billion-laughs": "anchors and aliases",
     "binary-garbage": "not text",
+    "colon-in-text": "not YAML (a colon in an unquoted text)",
+    "percent-unit": "not YAML (a value that starts with %)",
+    "star-text": "not YAML (a value that starts with *)",
     "duplicate-key": "a key given twice (editors' YAML parsers flag it too)",
     "not-utf8": "not UTF-8",
     "python-object": "a Python tag",

@@ -155,6 +155,10 @@ class _Compiler:
             return compiled
         except QbankError as exc:
             loc = _where(q, field_name.split(".")[0])
+            # A syntax error on a line of a '|' block names that line of the file.
+            within = getattr(exc, "template_line", None)
+            if line is None and within and field_name in q.block_lines:
+                line = q.block_lines[field_name] + within - 1
             self.problems.append(
                 Problem(f"in '{field_name}': {exc.message}", loc["file"], line or loc["line"], q.id)
             )

@@ -69,6 +69,9 @@ class BankError(QbankError):
 class TemplateProblem(QbankError):
     """A template or formula is wrong, unsafe, or failed for some drawn values."""
 
+    #: For a syntax error, its line within the template (1 is the template's first line).
+    template_line: int | None = None
+
 
 class OutputError(QbankError):
     """Outputs could not be written."""
@@ -77,8 +80,11 @@ class OutputError(QbankError):
 class BankInvalid(QbankError):
     """Several problems found at once (``qbank validate`` reports them all)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], partial: object = None) -> None:
         self.problems = list(problems)
+        #: What could be read in spite of the problems (the loader's :class:`Bank` of the
+        #: questions without problems), so ``validate`` can go on checking those.
+        self.partial = partial
         first = self.problems[0] if self.problems else Problem("bank is not valid")
         super().__init__(first.message, file=first.file, line=first.line, question=first.question)
 

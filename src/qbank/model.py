@@ -66,6 +66,9 @@ class Question:
     # where the question came from, for error messages
     file: str | None = None
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    #: The line of the first line of each field written as a '|' block, where a line of
+    #: its text is a line of the file (a problem on the template's 3rd line names it).
+    block_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @cached_property
     def randomised(self) -> bool:

@@ -92,18 +92,27 @@ def load_and_validate(
     The banks that load are validated even when another bank does not load, so one run
     lists everything to fix.
     """
-    banks, problems = _load_each(paths, warn)
+    partial: list[Bank] = []
+    banks, problems = _load_each(paths, warn, partial)
     _check_distinct(banks)
     try:
-        compiled = validate_banks(banks)
+        # The questions without problems of the banks that have some are tried too: one
+        # question's missing field never hides another's division by zero.
+        compiled = validate_banks(banks + partial)
     except BankInvalid as exc:
         problems.extend(exc.problems)
     if problems:
+        files = {p.file: rank for rank, p in reversed(list(enumerate(problems)))}
+        problems.sort(key=lambda p: (files[p.file], p.line or 0))
         raise BankInvalid(problems)
     return banks, compiled
 
 
-def _load_each(paths: Sequence[str | Path], warn: Warn | None) -> tuple[list[Bank], list[Problem]]:
+def _load_each(
+    paths: Sequence[str | Path], warn: Warn | None, partial: list[Bank] | None = None
+) -> tuple[list[Bank], list[Problem]]:
+    """The banks that load, and every problem of the others; with ``partial``, the part of
+    each bank with problems that could be read goes there (its warnings are given too)."""
     problems: list[Problem] = []
     banks = []
     each: Sequence[str | Path | None] = paths or [None]
@@ -112,6 +121,11 @@ def _load_each(paths: Sequence[str | Path], warn: Warn | None) -> tuple[list[Ban
             bank = load_bank(path)
         except BankInvalid as exc:
             problems.extend(exc.problems)
+            if partial is not None and isinstance(exc.partial, Bank):
+                partial.append(exc.partial)
+                if warn is not None:
+                    for message in exc.partial.warnings:
+                        warn(message)
             continue
         except QbankError as exc:
             problems.append(exc.problem)

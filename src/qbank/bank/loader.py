@@ -26,7 +26,7 @@ from ..model import Bank, Question
 from .messages import did_you_mean, report, salvage
 from .params import read_let, read_params, read_where
 from .schema import BANK_FIELDS, COMMON_FIELDS, QUESTION_FIELDS, BankSpec, QuestionFields
-from .yamlfile import LineDict, LineList, read_text, read_yaml
+from .yamlfile import LineDict, LineList, ParsedYaml, TrailingComment, read_text, read_yaml
 
 DEFAULT_BANK_ID = "open-vs-closed-ai"
 
@@ -45,15 +45,53 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 
 def load_bank_text(text: str, file: str = "<bank>") -> Bank:
+    """The bank in ``text``; :class:`BankInvalid` lists every problem the loader found, with
+    ``partial``: the bank of the questions that have none (for ``validate`` to check)."""
     parsed = read_yaml(text, file)
-    bank = _BankReader(file).read(parsed.data)
-    if not parsed.removals:
+    try:
+        bank = _BankReader(file).read(parsed.data)
+    except BankInvalid as exc:
+        if isinstance(exc.partial, Bank):
+            exc.partial = _with_warnings(exc.partial, parsed, file)
+        raise
+    return _with_warnings(bank, parsed, file)
+
+
+def _with_warnings(bank: Bank, parsed: ParsedYaml, file: str) -> Bank:
+    found = [(r.line, r.describe()) for r in parsed.removals]
+    found += [(c.line, _comment_words(c)) for c in parsed.comments if _is_text_field(c.key)]
+    if not found:
         return bank
     warnings = tuple(
-        str(Problem(r.describe(), file, r.line, _question_at(parsed.data, r.line)))
-        for r in parsed.removals
+        str(Problem(message, file, line, _question_at(parsed.data, line)))
+        for line, message in sorted(found, key=lambda f: f[0])
     )
     return replace(bank, warnings=bank.warnings + warnings)
+
+
+#: Fields whose values are texts students read, where a '#' is more likely part of the text
+#: than a comment. Formula fields (answer, tolerance, let, where, params) are left out, where
+#: "answer: price * requests  # formula" is a real comment, and so are short labels such as
+#: 'title' and 'section', which the starter bank annotates with comments.
+_TEXT_FIELDS = frozenset({"text", "intro", "instructions", "solution"})
+
+
+def _is_text_field(key: str | None) -> bool:
+    return key is not None and (key in _TEXT_FIELDS or "feedback" in key or key == "choices")
+
+
+def _comment_words(comment: TrailingComment) -> str:
+    """The warning for a text a '#' cut short."""
+    value = " ".join(comment.value.split())
+    cut = comment.comment if len(comment.comment) <= 40 else comment.comment[:37] + " …"
+    whole = f"{value} {comment.comment}"
+    whole = whole if len(whole) <= 50 else whole[:47] + " …"
+    quote = "'" if '"' in whole and "'" not in whole else '"'
+    return (
+        f'\'{comment.key}\' reads only "{value}": the rest of the line, "{cut}", is a YAML '
+        "comment (a '#' after a space starts one); if it is part of the text, put the whole "
+        f"value in quotes ({comment.key}: {quote}{whole}{quote}) or use a '|' block"
+    )
 
 
 def _question_at(raw: Any, line: int) -> str | None:
@@ -114,21 +152,41 @@ class _BankReader:
                     raw_questions.item_lines[index] if isinstance(raw_questions, LineList) else None
                 )
                 question = self.question(item, line, bank_tags)
-                if question is None:
+                # The id as written, so a question with problems still claims its id.
+                qid = item.get("id") if isinstance(item, LineDict) else None
+                qid = question.id if question is not None else qid
+                if not isinstance(qid, str):
                     continue
-                if question.id in seen:
+                if qid in seen:
                     self.problem(
-                        f"the id '{question.id}' is used twice (first on line "
-                        f"{seen[question.id]}); every question needs its own id",
-                        question.line,
-                        question.id,
+                        f"the id '{qid}' is used twice (first on line "
+                        f"{seen[qid]}); every question needs its own id",
+                        item.line,
+                        qid,
                     )
                     continue
-                seen[question.id] = question.line
-                questions.append(question)
+                seen[qid] = item.line
+                if question is not None:
+                    questions.append(question)
         if self.problems or spec is None:
             self.problems.sort(key=lambda p: p.line or 0)
-            raise BankInvalid(self.problems or [Problem("the bank is not valid", self.file)])
+            raise BankInvalid(
+                self.problems or [Problem("the bank is not valid", self.file)],
+                partial=self._bank(spec, raw, questions),
+            )
+        return self._bank(spec, raw, questions)
+
+    def _bank(self, spec: BankSpec | None, raw: LineDict, questions: list[Question]) -> Bank:
+        """The bank; without ``spec`` (its own fields have problems), only what ``validate``
+        needs to check its questions."""
+        if spec is None:
+            rid = raw.get("id")
+            return Bank(
+                id=rid if isinstance(rid, str) else "",
+                title="",
+                questions=tuple(questions),
+                file=self.file,
+            )
         return Bank(
             id=spec.id,
             title=spec.title.strip(),
@@ -220,7 +278,19 @@ class _BankReader:
             where=where,
             spec=spec,
             field_lines=dict(raw.key_lines),
+            block_lines=_block_lines(raw),
         )
+
+
+def _block_lines(raw: LineDict) -> dict[str, int]:
+    """Where the text of each '|' block starts, as the question keeps it (leading blank
+    lines are stripped from texts)."""
+    lines = {}
+    for key, start in raw.block_lines.items():
+        value = raw.get(key)
+        if isinstance(value, str):
+            lines[key] = start + len(value) - len(value.lstrip("\n"))
+    return lines
 
 
 class _FieldReader:

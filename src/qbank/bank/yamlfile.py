@@ -23,7 +23,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,6 +41,8 @@ _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 # controls but NEL, U+FFFE/U+FFFF, surrogates). They are removed before parsing.
 _YAML_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# "\f", "\b", "\v" in a double-quoted YAML string: control characters, not LaTeX's \frac.
+_LATEX_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\[fbv]")
 
 _TAG = "tag:yaml.org,2002:"
 _BOOL = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
@@ -55,6 +57,9 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict[Any, int]
+    #: The line of the first line of text of each value written as a '|' block (the
+    #: line after its key): the lines of such a text are the file's lines, one for one.
+    block_lines: dict[Any, int]
 
 
 class LineList(list):
@@ -70,18 +75,37 @@ class Removal:
 
     line: int
     characters: tuple[str, ...]  # as "U+0007", each once, in order of appearance
+    latex_escapes: bool = False  # from a "..." string that spells \f, \b or \v (\frac, \beta)
 
     def describe(self) -> str:
         shown = ", ".join(self.characters[:5]) + (", ..." if len(self.characters) > 5 else "")
-        return (
+        message = (
             f"removed invisible characters ({shown}) that Word, Anki and Moodle files cannot hold"
         )
+        if self.latex_escapes:
+            message += (
+                '; in a double-quoted "..." text YAML reads \\f, \\b, \\v (as in \\frac, '
+                "\\beta, \\vec) as control characters: use a '|' block or single quotes "
+                "for LaTeX"
+            )
+        return message
+
+
+@dataclass(frozen=True)
+class TrailingComment:
+    """A ``#`` one space after an unquoted value: YAML left the rest of the line out of it."""
+
+    line: int
+    key: str | None  # the key of the value (of its list, for a list item)
+    value: str  # what YAML read
+    comment: str  # the rest of the line, from '#'
 
 
 @dataclass
 class ParsedYaml:
     data: Any
     removals: list[Removal]
+    comments: list[TrailingComment] = field(default_factory=list)
 
 
 def _codes(chars: Iterator[str]) -> tuple[str, ...]:
@@ -170,13 +194,20 @@ class _Builder:
         self.documents = 0
         self.result: Any = None
         self.removals: list[Removal] = []  # from escapes such as "\x07"
+        self.text = ""  # the file, for hints
+        self.lines: list[str] = []  # its lines
+        self.comments: list[TrailingComment] = []
 
     def feed(self, event: yaml.Event) -> None:
         line = event.start_mark.line + 1 if event.start_mark else 0
-        if isinstance(event, yaml.AliasEvent):
+        # An anchor on an unquoted text is a text that starts with '&' ("&copy; 2024"):
+        # refused with the hint to quote it. Other anchors are refused at their first alias.
+        if isinstance(event, yaml.AliasEvent) or (
+            isinstance(event, yaml.ScalarEvent) and event.anchor is not None and not event.style
+        ):
             raise BankError(
                 "YAML anchors and aliases ('&name', '*name') are not supported "
-                "in bank files; write the value out in full",
+                "in bank files; write the value out in full" + self._hint(event),
                 line=line,
             )
         if isinstance(event, yaml.DocumentStartEvent):
@@ -199,6 +230,7 @@ class _Builder:
             container.line = line
             if mapping:
                 container.key_lines = {}  # type: ignore[union-attr]
+                container.block_lines = {}  # type: ignore[union-attr]
             else:
                 container.item_lines = []  # type: ignore[union-attr]
             self.stack.append([container, _NO_KEY, 0])
@@ -207,7 +239,44 @@ class _Builder:
             self._add(container, container.line)
         elif isinstance(event, yaml.ScalarEvent):
             self._count(line)
+            if not event.style and event.end_mark is not None:
+                self._note_comment(event)
+            top = self.stack[-1] if self.stack else None
+            if event.style == "|" and top and isinstance(top[0], LineDict) and top[1] != _NO_KEY:
+                # '|' is on the key's line (or below it): its text starts on the next line.
+                top[0].block_lines[top[1]] = line + 1
             self._add(self._scalar(event, line), line)
+
+    def _hint(self, event: yaml.Event) -> str:
+        """A hint when ``event`` is the whole value of a ``key: value`` line."""
+        mark = event.start_mark
+        if mark is None or not 0 <= mark.line < len(self.lines):
+            return ""
+        source_line = self.lines[mark.line]
+        match = _KEY_VALUE.match(source_line)
+        return value_hint(source_line) if match and match.start("value") == mark.column else ""
+
+    def _note_comment(self, event: yaml.ScalarEvent) -> None:
+        """Remember a comment after an unquoted value on the line where it ends."""
+        assert event.end_mark is not None  # the parser marks every event
+        end = event.end_mark.index
+        # One space before '#': a text cut short ("Question #1 is about C#"). A comment set
+        # apart by more (aligned, as in the starter bank and the docs) is deliberate.
+        if not self.text.startswith(" #", end) or not self.stack:
+            return  # (checked first: a file of one long line must not cost n² here)
+        eol = self.text.find("\n", end)
+        rest = self.text[end : eol if eol >= 0 else len(self.text)].rstrip("\r")
+        top = self.stack[-1]
+        if isinstance(top[0], LineDict):
+            if top[1] is _NO_KEY:
+                return  # a key, not a value
+            key = top[1]
+        else:
+            parent = self.stack[-2] if len(self.stack) > 1 else None
+            key = parent[1] if parent and isinstance(parent[0], LineDict) else None
+        comment = rest[1:].strip()
+        end_line = event.end_mark.line
+        self.comments.append(TrailingComment(end_line + 1, key, event.value, comment))
 
     def _count(self, line: int) -> None:
         self.nodes += 1
@@ -230,9 +299,22 @@ class _Builder:
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         value, removed = clean_text(event.value)
         if removed:
-            self.removals.append(Removal(line, removed))
+            marks = (event.start_mark, event.end_mark)
+            latex = (
+                event.style == '"'
+                and all(marks)
+                and bool(
+                    _LATEX_ESCAPE.search(self.text, marks[0].index, marks[1].index)  # type: ignore[union-attr]
+                )
+            )
+            self.removals.append(Removal(line, removed, latex_escapes=latex))
         if event.tag not in (None, "!"):
-            return _tagged_scalar(event.tag, value, line)
+            try:
+                return _tagged_scalar(event.tag, value, line)
+            except BankError as exc:
+                if not event.tag.startswith(_TAG):  # '!word' is the text's first word
+                    exc.message += self._hint(event)
+                raise
         if not event.style and event.implicit[0]:  # plain: libyaml says '', PyYAML None
             return _plain_scalar(value)
         return value
@@ -305,6 +387,48 @@ def _hint(source_line: str) -> str:
     return ""
 
 
+# "key: value" on one line of a mapping, possibly an item of a list ("- id: q1").
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_][\w-]*):\s+(?P<value>\S.*)$")
+# Characters YAML gives a meaning at the start of an unquoted value.
+_SPECIAL_START = "%*&!@`|>"
+
+
+def _quoted_example(key: str, value: str) -> str:
+    """``key: "value"`` as the teacher could write it (long values cut)."""
+    shown = value if len(value) <= 40 else value[:37].rstrip() + " …"
+    if '"' in shown and "'" not in shown:
+        return f"{key}: '{shown}'"
+    return f'{key}: "{shown}"'
+
+
+def value_hint(source_line: str, problem: str = "") -> str:
+    """Why an unquoted value on ``source_line`` confused YAML, and how to write it.
+
+    "" when the line is not a ``key: value`` line with one of the common mistakes: a colon
+    followed by a space inside a text, or a value that starts with a character YAML reads
+    as syntax (``%``, ``*``, ``&``, ``!``, ``@``, a backquote, ``|``, ``>``).
+    """
+    match = _KEY_VALUE.match(source_line)
+    if not match:
+        return ""
+    key, value = match["key"], match["value"].rstrip()
+    if value[0] in "'\"{[":
+        return ""
+    if value[0] in _SPECIAL_START:
+        if value[0] in "|>" and "block scalar" not in problem and len(value) == 1:
+            return ""
+        return (
+            f" — a value that starts with '{value[0]}' must be in quotes, "
+            f"e.g. {_quoted_example(key, value)}"
+        )
+    if "mapping values" in problem and (": " in value or value.endswith(":")):
+        return (
+            " — a text that contains a colon followed by a space must be in quotes or in a "
+            f"'|' block, e.g. {_quoted_example(key, value)}"
+        )
+    return ""
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> BankError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
@@ -325,9 +449,33 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> Ban
     if "{{" not in source_line and line and line >= 2:
         prev = lines[line - 2]
         source_line = prev if "{{" in prev else source_line
+    hint = _hint(source_line)
+    if not hint and line and line <= len(lines):
+        hint = value_hint(lines[line - 1], problem)
     return BankError(
-        f"the file is not valid YAML: {problem}{_hint(source_line)}", file=file, line=line
+        f"the file is not valid YAML: {problem}{hint}",
+        file=file,
+        line=line,
+        question=_question_above(lines, line),
     )
+
+
+_ID_LINE = re.compile(r"""^\s+(?:-\s+)?id:\s*(['"]?)([\w.-]+)\1\s*(?:#.*)?$""")
+
+
+def _question_above(lines: list[str], line: int | None) -> str | None:
+    """The id of the question a line that YAML could not read belongs to, if written above it.
+
+    The file could not be read, so this looks at the text: the nearest indented ``id:``
+    above the line, below ``questions:``.
+    """
+    for source_line in reversed(lines[: line or 0]):
+        if source_line.startswith("questions:"):
+            return None
+        match = _ID_LINE.match(source_line)
+        if match:
+            return match[2]
+    return None
 
 
 def read_yaml(text: str, file: str | None = None) -> ParsedYaml:
@@ -352,24 +500,28 @@ def read_yaml(text: str, file: str | None = None) -> ParsedYaml:
             # PyYAML reads them, and clean_text() mends pairs and removes lone ones.
             builder = _build(text, yaml.SafeLoader)
     except BankError as exc:
-        raise exc.locate(file=file) from None
+        raise exc.locate(file=file, question=_question_above(text.splitlines(), exc.line)) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, file) from None
     except yaml.YAMLError as exc:
         raise BankError(f"the file is not valid YAML: {exc}", file=file) from None
-    return ParsedYaml(builder.result, _merge(removals + builder.removals))
+    return ParsedYaml(builder.result, _merge(removals + builder.removals), builder.comments)
 
 
 def _merge(removals: list[Removal]) -> list[Removal]:
     """One removal per line, in line order."""
     by_line: dict[int, tuple[str, ...]] = {}
+    quoted: set[int] = set()
     for r in removals:
         by_line[r.line] = tuple(dict.fromkeys(by_line.get(r.line, ()) + r.characters))
-    return [Removal(line, chars) for line, chars in sorted(by_line.items())]
+        if r.latex_escapes:
+            quoted.add(r.line)
+    return [Removal(line, chars, line in quoted) for line, chars in sorted(by_line.items())]
 
 
 def _build(text: str, parser: type) -> _Builder:
     builder = _Builder()
+    builder.text, builder.lines = text, text.splitlines()
     loader = parser(text)
     try:
         while loader.check_event():

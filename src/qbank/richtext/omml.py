@@ -131,7 +131,7 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
         root = safe_xml.parse(mathml.encode("utf-8"))
     except Exception as exc:  # latex2mathml raises many kinds, RecursionError included
         raise MathConversionError(
-            f"LaTeX not understood ({type(exc).__name__}" + (f": {exc}" if str(exc) else "") + ")"
+            "LaTeX not understood" + (f" ({exc})" if str(exc) else "")
         ) from exc
     try:
         body = _Converter(display).row(list(root))

@@ -24,7 +24,7 @@ from ..errors import TemplateProblem
 from .checks import functions_read, names_read, parse_checked
 from .clocks import start_meter
 from .environment import ENVIRONMENT
-from .words import decimal_words, python_words, syntax_problem, undefined_words
+from .words import decimal_words, formula_braces, python_words, syntax_problem, undefined_words
 
 
 class _Scope(Context):
@@ -180,9 +180,8 @@ class Compiled:
         except MemoryError:
             raise TemplateProblem(f"{self._prefix()}it needs too much memory") from None
         except Exception as exc:  # a stranger's template must never crash qbank
-            raise TemplateProblem(
-                f"{self._prefix()}it could not be worked out ({type(exc).__name__}: {exc})"
-            ) from None
+            detail = f" ({exc})" if str(exc) else ""
+            raise TemplateProblem(f"{self._prefix()}it could not be worked out{detail}") from None
         finally:
             arithmetic.METER.reset(token)
 
@@ -216,6 +215,9 @@ def compile_formula(source: str | int | float | Decimal) -> Compiled:
         source = numeric.plain(source)
     if not source.strip():
         raise TemplateProblem("the formula is empty")
+    braces = formula_braces(source)
+    if braces:
+        raise TemplateProblem(braces)
     return _compiled(source, "formula")
 
 

@@ -64,13 +64,25 @@ def unknown_name_message(name: str, known: Iterable[str]) -> str:
     return unknown("name", name, known)
 
 
+_TOKENS = {
+    "begin of print statement": "{{",
+    "end of print statement": "}}",
+    "begin of statement block": "{%",
+    "end of statement block": "%}",
+}
+
+
 def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
     """Jinja's syntax error as a problem with ``what`` ("the formula", "the text")."""
     message = exc.message or "syntax error"
     message = message.replace("end of template", f"end of {what}").rstrip(".")
     if message.startswith("unexpected char"):
         message = message.replace("unexpected char", "unexpected character")
-    return TemplateProblem(f"{what} has a syntax error: {message}")
+    for jinja, written in _TOKENS.items():  # Jinja's names of "{{", "}}", "{%", "%}"
+        message = message.replace(f"'{jinja}'", f"'{written}'")
+    problem = TemplateProblem(f"{what} has a syntax error: {message}")
+    problem.template_line = exc.lineno  # the line within the template, from 1
+    return problem
 
 
 def undefined_words(exc: UndefinedError) -> str:
@@ -85,9 +97,22 @@ def decimal_words(exc: Exception, source: str) -> str:
     """A decimal signal (division by zero, overflow, ...) naming the source it came from."""
     source = source.strip()
     source = source if len(source) <= 60 else source[:57] + "..."
-    name = type(exc).__name__
-    if "DivisionByZero" in name or "ZeroDivision" in name or "DivisionUndefined" in name:
-        return f"division by zero in '{source.strip()}'"
-    if "Overflow" in name:
-        return f"a number in '{source.strip()}' grows too large"
-    return f"'{source.strip()}' has no numeric answer here ({name})"
+    # The C decimal module raises InvalidOperation for 0/0, naming the signal in args[0].
+    signals = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+    names = {type(exc).__name__, *(getattr(s, "__name__", "") for s in signals)}
+    if "DivisionUndefined" in names:
+        return f"'{source}' has no numeric answer: 0 / 0"
+    if names & {"DivisionByZero", "ZeroDivisionError"}:
+        return f"division by zero in '{source}'"
+    if any("Overflow" in name for name in names):
+        return f"a number in '{source}' grows too large"
+    return f"'{source}' has no numeric answer for these values"
+
+
+def formula_braces(source: str) -> str | None:
+    """The message for a formula written like a text template (``{{ d }}``), else None."""
+    if "{{" not in source and "{%" not in source:
+        return None
+    bare = re.sub(r"\{\{\s*(.*?)\s*\}\}", r"\1", source.strip())
+    example = f": write {bare}, not {source.strip()}" if "{" not in bare and len(bare) <= 60 else ""
+    return f"formulas are written without {{{{ }}}}{example}"
