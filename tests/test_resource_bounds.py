@@ -545,3 +545,19 @@ def test_keeping_fewer_validated_variants_changes_no_output(tmp_path, monkeypatc
         tmp_path / "b" / "every-type.json"
     ).read_bytes()
     assert first.seed == second.seed
+
+
+def test_a_list_of_long_texts_is_refused_before_it_is_joined():
+    import tracemalloc
+
+    from qbank.errors import TemplateProblem
+
+    template = compile_template("{{ ['ab' * 50000] * 1000 }}")
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateProblem, match="longer than 100,000 characters"):
+            template.run({})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # joined first, it took 100 MB

@@ -91,10 +91,17 @@ def display(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         check_list(value)
         charge(len(value))
-        text = ", ".join(display(v) for v in value)
-        if len(text) > limits.MAX_TEXT:
-            raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
-        return text
+        # Measured piece by piece: a list of a thousand long texts must be refused before
+        # it is joined into one text of a hundred million characters.
+        pieces = []
+        total = -2
+        for item in value:
+            piece = display(item)
+            total += len(piece) + 2
+            if total > limits.MAX_TEXT:
+                raise FormulaError(f"the text would be longer than {limits.MAX_TEXT:,} characters")
+            pieces.append(piece)
+        return ", ".join(pieces)
     return str(value)
 
 
