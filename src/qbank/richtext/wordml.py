@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..ooxml import esc, run_xml
 from .html import safe_href
 from .omml import MathConversionError, latex_to_omml
 from .plain import plain_inlines, plain_text
@@ -70,7 +71,6 @@ from .tree import (
     Underline,
 )
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _FLAGS = {Strong: "b", Emph: "i", Strike: "s", Underline: "u", Sub: "sub", Sup: "sup"}
 _BULLETS = ("•", "◦", "▪")
@@ -132,10 +132,6 @@ def to_runs(doc: Document, options: WordOptions = WordOptions()) -> WordFragment
     return WordFragment("".join(parts), tuple(writer.warnings))
 
 
-def esc(text: str) -> str:
-    return text.translate(_ESCAPES)
-
-
 @lru_cache(maxsize=128)
 def run_props(flags: frozenset[str]) -> str:
     """``w:rPr`` for a set of flags, children in schema order."""
@@ -159,19 +155,7 @@ def run_props(flags: frozenset[str]) -> str:
 
 def text_run(text: str, flags: frozenset[str] = frozenset()) -> str:
     """One run; a newline in the text is a line break and a tab a tab."""
-    props = run_props(flags)
-    if "\n" not in text and "\t" not in text:
-        return f'<w:r>{props}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
-    pieces = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            pieces.append("<w:br/>")
-        for j, chunk in enumerate(line.split("\t")):
-            if j:
-                pieces.append("<w:tab/>")
-            if chunk:
-                pieces.append(f'<w:t xml:space="preserve">{esc(chunk)}</w:t>')
-    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+    return run_xml(text, run_props(flags))
 
 
 class _Display:

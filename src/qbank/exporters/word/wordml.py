@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from ...ooxml import run_xml
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -84,19 +86,7 @@ def run_props(
 
 def run(text: str, props: str = "") -> str:
     """One run of text; a newline becomes a line break and a tab a tab character."""
-    text = clean(text)
-    if "\n" not in text and "\t" not in text:
-        return f'<w:r>{props}<w:t xml:space="preserve">{text.translate(_ESCAPES)}</w:t></w:r>'
-    pieces = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            pieces.append("<w:br/>")
-        for j, chunk in enumerate(line.split("\t")):
-            if j:
-                pieces.append("<w:tab/>")
-            if chunk:
-                pieces.append(f'<w:t xml:space="preserve">{chunk.translate(_ESCAPES)}</w:t>')
-    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+    return run_xml(clean(text), props)
 
 
 def tab_run(props: str = "") -> str:
