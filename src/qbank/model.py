@@ -91,6 +91,8 @@ class Bank:
     language: str = "en"
     #: "a4" or "letter" when the bank sets its paper; None: chosen by its language.
     paper: str | None = None
+    #: Whether ``$…$`` and ``\\(…\\)`` in texts are formulas (bank field ``math``).
+    math: bool = True
     file: str | None = None
     #: Things the loader changed to make the bank safe to export, as
     #: "FILE:LINE: question 'ID': message" lines (the CLI prints them).
@@ -201,6 +203,24 @@ def option_letter(index: int) -> str:
     return label
 
 
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    """One image a text shows, read from the bank's folder and checked (:mod:`qbank.media`).
+
+    ``name`` is made from a hash of the content (``qbank-<hash>.<ext>``): the same picture
+    has the same name in every run, so Anki keeps one copy of it on re-import.
+    """
+
+    src: str  #: the path as written in the text, relative to the bank file's folder
+    name: str  #: file name in the outputs, from the content's hash, with its extension
+    data: bytes  #: the file's bytes
+    media_type: str  #: image/png, image/jpeg, image/gif or image/svg+xml
+    width: int  #: in pixels (an SVG: its size in CSS pixels)
+    height: int
+    #: For an SVG: the same picture as PNG, for Word (which cannot show SVG alone).
+    png: bytes | None = None
+
+
 @dataclass(frozen=True)
 class Repeats:
     """A randomised question some of whose versions drew the same values."""
@@ -232,6 +252,9 @@ class GeneratedSet:
     #: Per question id, the digest of each variant: filled on first use by
     #: :func:`qbank.content.variant_digests` (what students see, as short hashes).
     digests: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    #: Every image the texts show, by its path as written in the text (``![alt](path)``),
+    #: loaded and checked before anything is written (:mod:`qbank.media`).
+    media: Mapping[str, ImageFile] = field(default_factory=dict, compare=False, repr=False)
 
     def version(self, k: int) -> list[Variant]:
         """Version k (1-based) of the worksheet: variant k of every randomised question."""

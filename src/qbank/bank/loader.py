@@ -196,6 +196,7 @@ class _BankReader:
             instructions=spec.instructions.strip(),
             language=spec.language,
             paper=spec.paper,
+            math=spec.math,
             questions=tuple(questions),
             file=self.file,
             warnings=tuple(self.warnings),

@@ -64,6 +64,15 @@ def _paper(value: Any) -> Any:
     raise ValueError("should be a4 or letter")
 
 
+def _math(value: Any) -> Any:
+    # YAML reads on/off/yes/no as booleans already; words in quotes are accepted too.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("on", "off", "true", "false"):
+        return value.strip().lower() in ("on", "true")
+    raise ValueError("should be on or off")
+
+
 def _any_case(word: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
 
@@ -309,6 +318,17 @@ class BankSpec(FieldModel):
             examples=["a4", "letter"],
         ),
     ] = None
+    math: Annotated[
+        bool,
+        BeforeValidator(_math),
+        WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": ["on", "off"]}]}),
+        Field(
+            description="Whether `$…$`, `$$…$$`, `\\(…\\)` and `\\[…\\]` in texts are "
+            "formulas (`on`, the default) or plain text (`off`, for a bank about money "
+            "that never writes math).",
+            examples=["on", "off"],
+        ),
+    ] = True
     tags: Annotated[
         Tags,
         Field(
