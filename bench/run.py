@@ -35,7 +35,8 @@ from floors import floors_for  # noqa: E402
 SEED = 2026
 #: The cases of the issue: the default bank at 30, 1,000 and 10,000 versions and the
 #: 50-template numerical bank at 30 and 1,000; a statistics bank drawing rnorm(50) samples
-#: (bench/statistics.yaml, issue 12) at 30 and 1,000.
+#: (bench/statistics.yaml, issue 12) at 30 and 1,000; a math-heavy bank (bench/math.yaml,
+#: issue 11) at 30 and 1,000, and the same with `math: off`.
 MAIN_CASES = [
     ("default", 30),
     ("default", 1_000),
@@ -44,9 +45,22 @@ MAIN_CASES = [
     ("numerical-50", 1_000),
     ("statistics", 30),
     ("statistics", 1_000),
+    ("math", 30),
+    ("math", 1_000),
+    ("math-off", 30),
+    ("math-off", 1_000),
 ]
 #: Worksheets of 1,000 and 10,000 numbered questions (50 per version): the docx target.
 DOCX_SCALING = [("numerical-50", 20), ("numerical-50", 200)]
+
+
+def _math_off(work: Path) -> Path:
+    """bench/math.yaml with ``math: off``: the same texts, formulas read as plain text, to
+    show what typesetting math costs per variant."""
+    path = work / "math-off.yaml"
+    text = (HERE / "math.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("\nid: bench-math\n", "\nid: bench-math\nmath: off\n", 1))
+    return path
 
 
 def run_child(spec: dict, timeout: float) -> dict:
@@ -172,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             "default": None,
             "numerical-50": str(bankgen.write_bank(work)),
             "statistics": str(HERE / "statistics.yaml"),
+            "math": str(HERE / "math.yaml"),
+            "math-off": str(_math_off(work)),
         }
         cases = [c for c in MAIN_CASES if not (args.quick and c[1] >= 10_000)]
         rows = []

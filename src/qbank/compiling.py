@@ -117,9 +117,18 @@ class _Compiler:
         self.with_answer: set[str] = set()
 
     def template(
-        self, source: str, field: str, known: set[str], line: int | None = None
+        self,
+        source: str,
+        field: str,
+        known: set[str],
+        line: int | None = None,
+        *,
+        plain: bool = False,
     ) -> Renderable:
-        compiled = self._compile(source, field, "template", known, line)
+        """A text template. Texts are Markdown, so the values it inserts are escaped to show
+        as they are; a ``plain`` text (a title, an accepted answer) inserts them as they are."""
+        kind = "plain" if plain else "template"
+        compiled = self._compile(source, field, kind, known, line)
         return compiled if compiled is not None else _Static(source)
 
     def formula(self, source: str, field: str, known: set[str]) -> Compiled | None:
@@ -133,7 +142,7 @@ class _Compiler:
             if kind == "formula":
                 compiled: Renderable = compile_formula(source)
             elif is_template(source):
-                compiled = compile_template(source)
+                compiled = compile_template(source, markdown=kind == "template")
             else:
                 return _Static(source)
             if not field_name.startswith("let") and compiled.calls & DRAW_NAMES:
@@ -180,14 +189,15 @@ def compile_question(q: Question) -> CompiledQuestion:
     c.with_answer = c.known | {"answer", "answer_text"}
     cq = CompiledQuestion(
         question=q,
-        title=c.template(q.title, "title", c.known),
+        title=c.template(q.title, "title", c.known, plain=True),
         text=c.template(q.text, "text", c.known),
         solution=c.template(q.solution, "solution", c.with_answer),
         feedback=c.template(q.feedback, "feedback", c.with_answer),
         let=let,
         where=[w for w in (c.formula(w, "where", c.known) for w in q.where) if w],
         grids=tuple(ParamGrid(p) for p in q.params),
-        draws=any(compiled.calls & DRAW_NAMES for _, compiled in let),
+        draws=any(compiled.calls & DRAW_NAMES for _, compiled in let)
+        or getattr(q.spec, "varies", False),
     )
     cq.own = KINDS[q.type].compile(q, c)
     if c.problems:

@@ -43,7 +43,7 @@ def variant_digests(generated: GeneratedSet) -> Mapping[str, tuple[str, ...]]:
         for v in generated.variants[q.id]:
             base = by_drawn.get(id(v.drawn))
             if base is None:
-                record = question_record(v)
+                record = question_record(v, html=False)  # the HTML follows from the text
                 del record["variant"]  # added below, with the seed
                 base = by_drawn[id(v.drawn)] = hashlib.sha256(dumps(record).encode()).digest()
             digests.append(_hex(base + f"\x1f{v.number}\x1f{v.seed}".encode()))

@@ -91,6 +91,13 @@ RUN_CHARACTERS = 500_000_000
 #: together stay under this many characters, and this many variants.
 KEPT_CHARACTERS = 50_000_000
 VALIDATION_KEEP_LIMIT = 20_000
+#: Wrong numeric options a multichoice question may ask for ('distractors'), and how many
+#: numbers are drawn to find them.
+MAX_DISTRACTORS = 25
+DISTRACTOR_TRIES = 1_000
+#: How many of a question's versions tried by ``validate`` have their texts parsed as
+#: Markdown and their images checked (a run checks every version it writes).
+TEXT_CHECK_DRAWS = 50
 #: How many distinct draws of one question a run remembers (see qbank.generator).
 MEMO_LIMIT = 20_000
 

@@ -73,7 +73,12 @@ class Question:
     @cached_property
     def randomised(self) -> bool:
         """Drawn anew in every version: parameters, or random data drawn in 'let'."""
-        return bool(self.params) or any(_DRAW_CALL.search(f) for _, f in self.let)
+        return (
+            bool(self.params)
+            or any(_DRAW_CALL.search(f) for _, f in self.let)
+            # a kind may draw per version itself (multichoice 'pick' and 'distractors')
+            or getattr(self.spec, "varies", False)
+        )
 
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name, self.line)

@@ -143,6 +143,66 @@ def with_thousands(value: object, places: int | None = None) -> str:
     return format(CONTEXT.normalize(num), ",f")
 
 
+_SUPERSCRIPT = str.maketrans(
+    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+
+
+def significant(value: object, digits: int = 3) -> Decimal:
+    """``value`` rounded half-up to ``digits`` significant figures, keeping them all
+    (``0.0012346`` to 3 is ``0.00123``; ``1.5`` to 3 is ``1.50``)."""
+    digits = _check_digits(digits)
+    dec = to_decimal(canonical(value))
+    if dec == 0:
+        return Decimal(0).scaleb(-(digits - 1)) if digits > 1 else Decimal(0)
+    exp = Decimal(1).scaleb(dec.adjusted() - digits + 1)
+    rounded = dec.quantize(exp, rounding=ROUND_HALF_UP, context=_WIDE)
+    if rounded.adjusted() > dec.adjusted():  # 9.99 to 2 figures is 10, not 10.0
+        rounded = rounded.quantize(exp.scaleb(1), rounding=ROUND_HALF_UP, context=_WIDE)
+    return rounded
+
+
+def scientific(value: object, digits: int = 3) -> tuple[str, int]:
+    """``value`` as (mantissa with ``digits`` significant figures, power of ten):
+    ``0.0015`` to 2 figures is ``("1.5", -3)``."""
+    dec = significant(value, digits)
+    if dec == 0:
+        return format(dec, "f"), 0
+    power = dec.adjusted()
+    mantissa = dec.scaleb(-power)
+    return format(mantissa, "f"), power
+
+
+def scientific_text(value: object, digits: int = 3) -> str:
+    """``1.5 × 10⁻³``: scientific notation as text (no exponent when it is 0)."""
+    mantissa, power = scientific(value, digits)
+    if power == 0:
+        return mantissa
+    return f"{mantissa} \u00d7 10{str(power).translate(_SUPERSCRIPT)}"
+
+
+def scientific_tex(value: object, digits: int = 3) -> str:
+    """``1.5 \\times 10^{-3}``: scientific notation for a formula."""
+    mantissa, power = scientific(value, digits)
+    if power == 0:
+        return mantissa
+    return f"{mantissa} \\times 10^{{{power}}}"
+
+
+def thousands_tex(value: object, places: int | None = None) -> str:
+    """``1\\,000\\,000.5``: digits grouped by thin spaces, as formulas write them (a comma
+    in a formula is punctuation, and would be followed by a space)."""
+    return with_thousands(value, places).replace(",", "\\,")
+
+
+def _check_digits(digits: object) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, (int, Decimal)):
+        raise TypeError("the number of significant figures must be a whole number")
+    if digits != int(digits) or not 1 <= int(digits) <= MAX_PLACES:
+        raise ValueError(f"the number of significant figures must be between 1 and {MAX_PLACES}")
+    return int(digits)
+
+
 def floor(value: object) -> int:
     return int(to_decimal(canonical(value)).to_integral_value(rounding=ROUND_FLOOR))
 

@@ -16,8 +16,8 @@ from dataclasses import replace as with_changes
 from pathlib import Path
 from typing import Protocol
 
-from . import content, limits
-from .errors import Problem, QbankError
+from . import content, limits, textcheck
+from .errors import BankInvalid, Problem, QbankError
 from .exporters import (
     ExportOptions,
     default_formats,
@@ -240,6 +240,8 @@ def run(
                 generate_within_limits(b, count, seed, compiled[b.id], progress.advance, unique)
                 for b in banks
             ]
+        progress.stage("Checking texts and images")
+        sets = _checked_texts(sets)
         for generated in sets:
             for repeats in generated.repeats:
                 note(repeats_message(repeats))
@@ -267,6 +269,20 @@ def run(
         moved_aside=outputs.moved_aside,
         summary=_summary(banks, names, options),
     )
+
+
+def _checked_texts(sets: list[GeneratedSet]) -> list[GeneratedSet]:
+    """Every set with its images loaded (:func:`qbank.textcheck.check_set`); every
+    problem of every set's texts at once."""
+    checked, problems = [], []
+    for generated in sets:
+        try:
+            checked.append(textcheck.check_set(generated))
+        except BankInvalid as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise BankInvalid(problems)
+    return checked
 
 
 def _summary(banks: list[Bank], formats: list[str], options: ExportOptions) -> list[str]:

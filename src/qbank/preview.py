@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .kinds import KINDS
 from .model import Bank, GeneratedSet, Variant
 from .numeric import plain
 from .output import read_manifest
+from .richtext import RichTextError, parse_block, to_terminal
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,25 @@ def _wrap(text: str, indent: str = "   ") -> str:
     )
 
 
-def _question_lines(n: int, v: Variant) -> list[str]:
+def _markdown(math: bool) -> Callable[..., str]:
+    """Shows a Markdown text in the terminal: paragraphs wrapped, lists and tables laid out,
+    math as its source; a cloze text's blanks as ``_____``."""
+
+    def wrap(text: str, indent: str = "   ", *, blanks: bool = False) -> str:
+        try:
+            doc = parse_block(text, blanks=blanks, math=math)
+        except RichTextError:  # shown as written; validate and generate say what is wrong
+            return _wrap(text, indent)
+        shown = to_terminal(doc, width=88 - len(indent))
+        return "\n".join(indent + line if line else "" for line in shown.split("\n"))
+
+    return wrap
+
+
+def _question_lines(n: int, v: Variant, wrap: Callable[..., str] = _wrap) -> list[str]:
     return [
         f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
-        *KINDS[v.type].preview(v, _wrap),
+        *KINDS[v.type].preview(v, wrap),
     ]
 
 
@@ -91,8 +108,9 @@ def render_version(generated: GeneratedSet, number: int) -> str:
     bank = generated.bank
     out = [bank.title, bank.subtitle, f"Version {number} (seed {generated.seed})", ""]
     variants = generated.version(number)
+    wrap = _markdown(bank.math)
     for n, v in enumerate(variants, start=1):
-        out.extend(_question_lines(n, v))
+        out.extend(_question_lines(n, v, wrap))
         out.append("")
     out.append("ANSWER KEY")
     out.append("")
@@ -100,7 +118,7 @@ def render_version(generated: GeneratedSet, number: int) -> str:
         out.append(f"{n}. {v.title}")
         out.append(_wrap(answer_line(v)))
         if v.solution:
-            out.append(_wrap(v.solution, "   Working: "[:3]))
+            out.append(wrap(v.solution))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import generator, limits, trials
+from . import generator, limits, textcheck, trials
 from .bank import load_bank
 from .errors import BankInvalid, Problem, QbankError
 from .generator import CompiledQuestion
@@ -129,6 +129,8 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
     problems: list[Problem] = []
     compiled: dict[str, CompiledQuestion] = {}
     keep, kept_characters = limits.VALIDATION_KEEP_LIMIT, 0
+    texts = textcheck.TextChecker(bank)
+    texts.bank_texts()
     with time_limit(limits.BANK_CHECK_SECONDS, _bank_too_slow()) as bank_limit:
         for question in bank.questions:
             if bank_limit.expired:
@@ -160,6 +162,8 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
             problem = problem or _too_long_variant(cq)
             if problem is not None:
                 problems.append(problem)
+            else:  # the texts of the versions tried parse, their images load
+                _check_texts(texts, cq)
             written = text.characters - text.left  # at least what cq.tried holds
             if kept_characters + written > limits.KEPT_CHARACTERS:
                 cq.tried.clear()  # the run builds them again, within its own limits
@@ -176,9 +180,17 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
                 bank_limit.message = (
                     f"checking stopped early because question '{question.id}' was too slow to check"
                 )
+    problems.extend(texts.problems)
     if problems:
         raise BankInvalid(problems)
     return compiled
+
+
+def _check_texts(texts: textcheck.TextChecker, cq: CompiledQuestion) -> None:
+    """Markdown, math and image problems in the versions tried (a run checks them all)."""
+    draws = [made for made in cq.tried.values() if isinstance(made, Drawn)]
+    for drawn in draws[: limits.TEXT_CHECK_DRAWS]:
+        texts.drawn(drawn)
 
 
 def _too_long_variant(cq: CompiledQuestion) -> Problem | None:

@@ -32,7 +32,7 @@ from .meter import (
     size_cost,
 )
 from .operators import binop, unop
-from .text import ShownNumber, concat, describe, display, finalize
+from .text import Markdown, ShownNumber, concat, describe, display, finalize, finalize_markdown
 
 __all__ = [
     "CONSTANTS",
@@ -43,6 +43,7 @@ __all__ = [
     "TESTS",
     "E",
     "FormulaError",
+    "Markdown",
     "ShownNumber",
     "TooMuchText",
     "TooSlow",
@@ -55,6 +56,7 @@ __all__ = [
     "describe",
     "display",
     "finalize",
+    "finalize_markdown",
     "size_cost",
     "unop",
 ]

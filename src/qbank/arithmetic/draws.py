@@ -129,7 +129,7 @@ def _rpois(n: Any, lam: Any) -> list[int]:
     return out
 
 
-def _choose_positions(rng: random.Random, n: int, k: int) -> list[int]:
+def choose_positions(rng: random.Random, n: int, k: int) -> list[int]:
     pool = list(range(n))
     for i in range(k):  # a partial Fisher–Yates shuffle on random() alone
         j = i + int(rng.random() * (n - i))
@@ -150,12 +150,12 @@ def _sample(x: Any, k: Any = None) -> list[Any]:
     size = len(items) if k is None else _count(k, "sample")
     if size > len(items):
         raise FormulaError(f"sample() cannot take {size} values from a list of {len(items)}")
-    return [items[i] for i in _choose_positions(_rng("sample"), len(items), size)]
+    return [items[i] for i in choose_positions(_rng("sample"), len(items), size)]
 
 
 def _shuffle(x: Any) -> list[Any]:
     items = _items(x, "shuffle")
-    return [items[i] for i in _choose_positions(_rng("shuffle"), len(items), len(items))]
+    return [items[i] for i in choose_positions(_rng("shuffle"), len(items), len(items))]
 
 
 DRAWS: dict[str, Any] = {

@@ -19,7 +19,7 @@ from .draws import DRAWS
 from .meter import FormulaError, charge, check_list, check_size
 from .operators import binop, modulo, operand, remembered
 from .stats import STATISTICS
-from .text import concat, describe, display
+from .text import Markdown, ShownNumber, concat, describe, display
 
 
 def _round(value: Any, places: Any = 0) -> Any:
@@ -69,7 +69,7 @@ def _table(*columns: Any, **named: Any) -> str:
         "|" + "|".join("---:" for _ in named) + "|",
         *("| " + " | ".join(c[i] for c in cells) + " |" for i in range(rows)),
     ]
-    return check_size("\n".join(lines))
+    return Markdown(check_size("\n".join(lines)))
 
 
 def _sqrt(value: Any) -> Number:
@@ -228,7 +228,41 @@ def _join(values: Any, separator: Any = ", ") -> str:
     )
 
 
+def _sig(value: Any, digits: Any = 3) -> ShownNumber:
+    """``{{ x | sig(3) }}``: rounded to 3 significant figures, shown with all of them."""
+    dec = numeric.significant(operand(value, "round"), digits)
+    return ShownNumber(canonical(dec), format(dec, "f"))
+
+
+def _sci(value: Any, digits: Any = 3) -> str:
+    """``{{ x | sci(2) }}``: ``1.5 × 10⁻³``, scientific notation as text."""
+    return numeric.scientific_text(operand(value, "format"), digits)
+
+
+def _sci_tex(value: Any, digits: Any = 3) -> Markdown:
+    """``$x = {{ x | sci_tex(2) }}$``: ``1.5 \\times 10^{-3}``, for a formula."""
+    return Markdown(numeric.scientific_tex(operand(value, "format"), digits))
+
+
+def _thousands_tex(value: Any, places: Any = None) -> Markdown:
+    """``$n = {{ n | thousands_tex }}$``: ``1\\,000\\,000``, thin spaces for a formula."""
+    return Markdown(numeric.thousands_tex(operand(value, "format"), places))
+
+
+def _markdown(value: Any) -> Markdown:
+    """``{{ value | markdown }}``: insert a text as Markdown, not escaped (a drawn
+    ``**bold**`` is bold; a TeX snippet with ``\\,`` or ``|`` goes into a formula as it is)."""
+    text = display(value)
+    charge(1 + (len(text) >> 6))
+    return Markdown(text)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "markdown": _markdown,
+    "sig": _sig,
+    "sci": _sci,
+    "sci_tex": _sci_tex,
+    "thousands_tex": _thousands_tex,
     "fixed": _fixed,
     "thousands": _thousands,
     "round": _round,

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import limits, numeric
 from ..numeric import Number, to_decimal
+from ..richtext.escape import escape_markdown
 from .meter import METER, FormulaError, charge, check_list
 
 
@@ -103,6 +104,24 @@ def display(value: Any) -> str:
             pieces.append(piece)
         return ", ".join(pieces)
     return str(value)
+
+
+class Markdown(str):
+    """A text already written as Markdown (``table()``, the ``markdown`` filter): a
+    Markdown field inserts it as it is, where any other value is escaped
+    (:func:`finalize_markdown`)."""
+
+    __slots__ = ()
+
+
+def finalize_markdown(value: Any) -> str:
+    """What ``{{ value }}`` writes into a Markdown field (text, solution, choices...): the
+    value shown exactly as it is, its Markdown characters escaped (a drawn ``*`` stays a
+    star; see :func:`qbank.richtext.escape_markdown`), unless it is :class:`Markdown`."""
+    text = finalize(value)
+    if type(value) is Markdown:
+        return str(text)
+    return escape_markdown(text)
 
 
 def finalize(value: Any) -> str:

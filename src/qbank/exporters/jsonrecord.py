@@ -7,14 +7,17 @@ The file is streamed version by version, so memory stays flat however many versi
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import IO, Any
 
-from .. import __version__
+from .. import __version__, textcheck
 from ..kinds import KINDS
-from ..model import Bank, GeneratedSet, Variant
+from ..model import Bank, GeneratedSet, ImageFile, Variant
 from ..numeric import plain
+from ..richtext import to_html
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 
@@ -59,7 +62,13 @@ def dumps(value: Any) -> str:
     return "".join(out)
 
 
-def question_record(v: Variant) -> dict[str, Any]:
+def question_record(
+    v: Variant,
+    media: Mapping[str, ImageFile] | None = None,
+    *,
+    math: bool = True,
+    html: bool = True,
+) -> dict[str, Any]:
     """The JSON record of one variant: the keys every question has, then its type's own
     (added by its kind module, see docs/json-format.md)."""
     q = v.question
@@ -83,7 +92,49 @@ def question_record(v: Variant) -> dict[str, Any]:
     if v.derived:
         record["derived"] = dict(v.derived)
     KINDS[q.type].record(v, record)
+    if html:
+        _add_html(v, record, media or {}, math)
     return record
+
+
+def _add_html(
+    v: Variant, record: dict[str, Any], media: Mapping[str, ImageFile], math: bool
+) -> None:
+    """The Markdown texts of a record as HTML too (``html``, ``solution_html``...), and the
+    images they show (``images``). In the HTML, math is ``\\(…\\)``/``\\[…\\]`` (for
+    MathJax or KaTeX), an image's ``src`` its path as written, a cloze blank a
+    ``<span class="blank">``."""
+    shown: dict[str, ImageFile] = {}
+
+    def html(text: str, *, inline: bool = False, blanks: bool = False) -> str:
+        doc = textcheck.parse(text, inline=inline, blanks=blanks, math=math)
+        for image in textcheck.images(doc):
+            if image.src in media:
+                shown.setdefault(image.src, media[image.src])
+        return to_html(doc, blank=_blank)
+
+    record["html"] = html(v.text, blanks=v.type == "cloze")
+    for key in ("solution", "feedback"):
+        record[f"{key}_html"] = html(record[key]) if record[key] else ""
+    for choice in record.get("choices", ()):
+        choice["html"] = html(choice["text"], inline=True)
+        choice["feedback_html"] = html(choice["feedback"]) if choice["feedback"] else ""
+    if shown:
+        record["images"] = [
+            {
+                "src": image.src,
+                "name": image.name,
+                "sha256": hashlib.sha256(image.data).hexdigest(),
+                "type": image.media_type,
+                "width": image.width,
+                "height": image.height,
+            }
+            for image in shown.values()
+        ]
+
+
+def _blank(index: int) -> str:
+    return f'<span class="blank" data-blank="{index + 1}">_____</span>'
 
 
 @register
@@ -117,7 +168,7 @@ def write_record(generated: GeneratedSet, fh: IO[str]) -> None:
             key = (v.id, v.number)
             text = records.get(key) if not v.randomised else None
             if text is None:
-                text = dumps(question_record(v))
+                text = dumps(question_record(v, generated.media, math=bank.math))
                 if not v.randomised:
                     records[key] = text
             parts.append(text)

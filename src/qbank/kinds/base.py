@@ -40,7 +40,13 @@ class Compiler(Protocol):
     with_answer: set[str]
 
     def template(
-        self, source: str, field: str, known: set[str], line: int | None = None
+        self,
+        source: str,
+        field: str,
+        known: set[str],
+        line: int | None = None,
+        *,
+        plain: bool = False,
     ) -> Renderable: ...
 
     def formula(self, source: str, field: str, known: set[str]) -> Renderable | None: ...
@@ -130,10 +136,16 @@ class Kind:
         """Every text in the payload (what a variant's memory grows with)."""
         return ()
 
+    def markdown(self, payload: Any) -> Iterable[tuple[str, str, bool]]:
+        """The payload's Markdown texts as ``(field, text, inline)``: a choice, a matching
+        term, an ordering item is ``inline`` (no paragraphs, lists or tables); a feedback or
+        model answer is a block. Plain texts (accepted answers, units) are not listed."""
+        return ()
+
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         """Add the type's own keys to the JSON record of ``v`` (see docs/json-format.md)."""
 
-    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
+    def preview(self, v: Variant, wrap: Callable[..., str]) -> list[str]:
         """The question as ``qbank preview`` prints it, under its title line."""
         return [wrap(v.text)]
 

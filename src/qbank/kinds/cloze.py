@@ -9,10 +9,13 @@ from typing import Any, ClassVar
 
 from ..errors import TemplateProblem
 from ..model import Question, Variant
+from ..richtext.escape import unescape_markdown
+from ..richtext.parse import CLOZE_BLANK
 from .base import FieldReader, Kind, Rendered, Step
 from .fields import Flag, documented
 
-CLOZE_BLANK = re.compile(r"\[\[(.*?)\]\]", re.S)
+# A '|' separates accepted answers; an escaped one ('\|', from a value {{ }} inserted) does not.
+_ALTERNATIVES = re.compile(r"(?<!\\)\|")
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,8 @@ class Cloze(Kind):
             p if isinstance(p, str) else {"blank": list(p.answers)} for p in v.payload.parts
         ]
 
-    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
-        return [wrap("".join(p if isinstance(p, str) else "_____" for p in v.payload.parts))]
+    def preview(self, v: Variant, wrap: Callable[..., str]) -> list[str]:
+        return [wrap(v.text, blanks=True)]
 
     def answer_line(self, v: Variant) -> str:
         return "; ".join(" / ".join(b.answers) for b in v.payload.blanks)
@@ -117,7 +120,10 @@ def split_cloze(text: str) -> list[str | tuple[str, ...]]:
     pos = 0
     for match in CLOZE_BLANK.finditer(text):
         parts.append(text[pos : match.start()])
-        answers = tuple(a.strip() for a in match.group(1).split("|") if a.strip())
+        # The answers are plain text: what {{ }} inserted was escaped for Markdown.
+        answers = tuple(
+            unescape_markdown(a.strip()) for a in _ALTERNATIVES.split(match.group(1)) if a.strip()
+        )
         parts.append(answers)
         pos = match.end()
     parts.append(text[pos:])

@@ -80,6 +80,9 @@ class Essay(Kind):
     def texts(self, payload: Payload) -> list[str]:
         return [payload.model_answer]
 
+    def markdown(self, payload: Payload) -> list[tuple[str, str, bool]]:
+        return [("answer", payload.model_answer, False)]
+
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         pass
 

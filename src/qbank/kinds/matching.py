@@ -146,10 +146,13 @@ class Matching(Kind):
     def texts(self, payload: Payload) -> list[str]:
         return [text for pair in payload.pairs for text in pair]
 
+    def markdown(self, payload: Payload) -> list[tuple[str, str, bool]]:
+        return [("pairs", text, True) for pair in payload.pairs for text in pair]
+
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         record["pairs"] = [list(p) for p in v.payload.pairs]
 
-    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
+    def preview(self, v: Variant, wrap: Callable[..., str]) -> list[str]:
         return [wrap(v.text), *(f"   - {term}" for term, _ in v.payload.pairs)]
 
     def answer_line(self, v: Variant) -> str:

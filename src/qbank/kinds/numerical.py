@@ -223,7 +223,7 @@ class Numerical(Kind):
         if spec.tolerance.relative:
             record["tolerance_relative_percent"] = spec.tolerance.value
 
-    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
+    def preview(self, v: Variant, wrap: Callable[..., str]) -> list[str]:
         return [wrap(v.text)]
 
     def answer_line(self, v: Variant) -> str:

@@ -181,13 +181,16 @@ class Ordering(Kind):
     def texts(self, payload: Payload) -> tuple[str, ...]:
         return payload.items
 
+    def markdown(self, payload: Payload) -> list[tuple[str, str, bool]]:
+        return [("items", item, True) for item in payload.items]
+
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         record["items"] = list(v.payload.items)
         record["shown"] = list(v.payload.shown)
         record["layout"] = v.question.spec.layout
         record["grading"] = v.question.spec.grading
 
-    def preview(self, v: Variant, wrap: Callable[[str], str]) -> list[str]:
+    def preview(self, v: Variant, wrap: Callable[..., str]) -> list[str]:
         return [
             wrap(v.text),
             *(f"   [ ] {option_letter(i)}) {item}" for i, item in enumerate(v.payload.shown)),

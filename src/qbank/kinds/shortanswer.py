@@ -75,7 +75,7 @@ class ShortAnswer(Kind):
         return Spec(tuple(dict.fromkeys(out)), f.case_sensitive)
 
     def compile(self, q: Question, c: Compiler) -> Any:
-        return [c.template(a, "answer", c.known) for a in q.spec.accepted]
+        return [c.template(a, "answer", c.known, plain=True) for a in q.spec.accepted]
 
     def render(
         self,

@@ -87,6 +87,12 @@ class TrueFalse(Kind):
     def texts(self, payload: Payload) -> list[str]:
         return [payload.feedback_true, payload.feedback_false]
 
+    def markdown(self, payload: Payload) -> list[tuple[str, str, bool]]:
+        return [
+            ("feedback_true", payload.feedback_true, False),
+            ("feedback_false", payload.feedback_false, False),
+        ]
+
     def record(self, v: Variant, record: dict[str, Any]) -> None:
         record["feedback_true"] = v.payload.feedback_true
         record["feedback_false"] = v.payload.feedback_false

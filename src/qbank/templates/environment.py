@@ -277,11 +277,12 @@ class QbankEnvironment(SandboxedEnvironment):
     intercepted_unops = frozenset(("-", "+"))
     code_generator_class = _CodeGenerator
 
-    def __init__(self) -> None:
+    def __init__(self, *, markdown: bool = False) -> None:
         super().__init__(
             undefined=StrictUndefined,
             autoescape=False,
-            finalize=arithmetic.finalize,
+            # A value inserted into a Markdown field is escaped so that it shows as it is.
+            finalize=arithmetic.finalize_markdown if markdown else arithmetic.finalize,
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
@@ -373,3 +374,6 @@ def _position(value: Any) -> Any:
 
 
 ENVIRONMENT = QbankEnvironment()
+#: The same sandbox for Markdown fields (text, solution, choices...): what ``{{ }}``
+#: inserts is escaped, so a drawn ``*`` stays a star (:func:`qbank.arithmetic.finalize_markdown`).
+MARKDOWN_ENVIRONMENT = QbankEnvironment(markdown=True)

@@ -9,6 +9,7 @@ a stranger, nothing else may escape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
@@ -23,7 +24,7 @@ from ..arithmetic import FormulaError, TooMuchText, TooSlow
 from ..errors import TemplateProblem
 from .checks import functions_read, names_read, parse_checked
 from .clocks import start_meter
-from .environment import ENVIRONMENT
+from .environment import ENVIRONMENT, MARKDOWN_ENVIRONMENT
 from .words import decimal_words, formula_braces, python_words, syntax_problem, undefined_words
 
 
@@ -191,9 +192,10 @@ class Compiled:
         return f"formula '{src}': " if self.kind == "formula" and len(src) <= 60 else ""
 
 
-def _compile(tree: nodes.Template, kind: str) -> _Runner:
+def _compile(tree: nodes.Template, kind: str, markdown: bool = False) -> _Runner:
+    env = MARKDOWN_ENVIRONMENT if markdown else ENVIRONMENT
     try:
-        return _Runner(ENVIRONMENT.from_string(tree), formula=kind == "formula")
+        return _Runner(env.from_string(tree), formula=kind == "formula")
     except TemplateSyntaxError as exc:
         raise syntax_problem(exc, f"the {kind}") from None
     except (RecursionError, SyntaxError, MemoryError):
@@ -201,9 +203,14 @@ def _compile(tree: nodes.Template, kind: str) -> _Runner:
         raise TemplateProblem(f"the {kind} is nested too deeply") from None
 
 
-def compile_template(source: str) -> Compiled:
-    """Check and compile a text template; raises :class:`TemplateProblem` if refused."""
-    return _compiled(source, "template")
+def compile_template(source: str, *, markdown: bool = False) -> Compiled:
+    """Check and compile a text template; raises :class:`TemplateProblem` if refused.
+
+    ``markdown``: the text is Markdown, so every value ``{{ }}`` inserts is escaped to show
+    as it is (see :func:`qbank.arithmetic.finalize_markdown`). A ``{{{ v }}}`` is a LaTeX
+    group around a value, ``{`` + value + ``}`` (``$x^{{{ a }}}$``), in every text.
+    """
+    return _compiled(latex_groups(source), "template", markdown, shown=source)
 
 
 def compile_formula(source: str | int | float | Decimal) -> Compiled:
@@ -221,11 +228,23 @@ def compile_formula(source: str | int | float | Decimal) -> Compiled:
     return _compiled(source, "formula")
 
 
-def _compiled(source: str, kind: str) -> Compiled:
+def _compiled(source: str, kind: str, markdown: bool = False, shown: str | None = None) -> Compiled:
     tree = parse_checked(source, kind)
-    runner = _compile(tree, kind)
+    runner = _compile(tree, kind, markdown)
     names = names_read(tree)  # after compiling: see names_read
-    return Compiled(source, kind, names, runner, functions_read(tree))
+    return Compiled(source if shown is None else shown, kind, names, runner, functions_read(tree))
+
+
+# "{{{ v }}}" (not "{{{{"): Jinja would read "{{" and then a "{" opening a dictionary.
+_LATEX_GROUP = re.compile(r"(?<!\{)\{\{\{(?!\{)(.*?)\}\}\}", re.S)
+
+
+def latex_groups(source: str) -> str:
+    """``{{{ v }}}`` as ``{`` + ``{{ v }}`` + ``}``: the braces written as template strings,
+    so the line numbers of the source stay the same."""
+    if "{{{" not in source:
+        return source
+    return _LATEX_GROUP.sub(lambda m: "{{ '{' }}{{" + m.group(1) + "}}{{ '}' }}", source)
 
 
 def is_template(text: str) -> bool:

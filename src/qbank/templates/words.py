@@ -80,6 +80,11 @@ def syntax_problem(exc: TemplateSyntaxError, what: str) -> TemplateProblem:
         message = message.replace("unexpected char", "unexpected character")
     for jinja, written in _TOKENS.items():  # Jinja's names of "{{", "}}", "{%", "%}"
         message = message.replace(f"'{jinja}'", f"'{written}'")
+    if "comment" in message:
+        # "{#" opens a Jinja comment; in LaTeX it is rare ("\\def\\f{#1}") and written "{ #".
+        message += (
+            " ('{#' starts a comment that '#}' ends; to write '{#' in a formula, write '{ #')"
+        )
     problem = TemplateProblem(f"{what} has a syntax error: {message}")
     problem.template_line = exc.lineno  # the line within the template, from 1
     return problem
