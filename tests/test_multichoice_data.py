@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from decimal import Decimal
@@ -121,7 +122,7 @@ def test_distractors_are_different_numbers_around_the_answer(generated):
             value = _number(text)
             assert answer / 2 <= value <= answer * 3 / 2
         values = sorted(_number(t) for t in texts)
-        gaps = [b - a for a, b in zip(values, values[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(values)]
         assert min(gaps) >= answer * Decimal("0.05") - Decimal("0.01")
         letters.add(choices.index(right))
     assert letters == {0, 1, 2, 3, 4}  # the key letter changes between versions

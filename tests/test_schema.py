@@ -332,13 +332,18 @@ def _bank(question: dict[str, Any], **bank: Any) -> dict[str, Any]:
     return {"id": "b", "title": "B", **bank, "questions": [question]}
 
 
+#: Fields whose examples need other fields to be valid: what they are given besides.
+_WITH = {("multichoice", "distractors"): {"choices": [{"text": "$42.50", "correct": True}]}}
+
+
 def _examples():
     for name, definition in SCHEMA["definitions"].items():
         if name not in KINDS:
             continue
         for field, spec in definition["properties"].items():
             for example in spec.get("examples", []):
-                yield f"{name}.{field}", _bank({**_base_question(name), field: example})
+                question = {**_base_question(name), **_WITH.get((name, field), {}), field: example}
+                yield f"{name}.{field}", _bank(question)
     base = _base_question("multichoice")
     choice_fields = SCHEMA["definitions"]["multichoice"]["properties"]["choices"]
     item = choice_fields["anyOf"][0]["items"]

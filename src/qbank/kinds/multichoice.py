@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from .. import limits
 from ..arithmetic import describe
@@ -17,8 +17,40 @@ from ..arithmetic.draws import choose_positions
 from ..errors import TemplateProblem
 from ..model import Question, Variant, option_letter
 from ..numeric import plain
+from ..templates import compile_formula
 from .base import Compiler, FieldReader, Kind, Rendered, Step
-from .fields import TRUE_SCHEMA, FieldModel, Flag, Text, bounded_list, documented
+from .fields import (
+    FLAG_SCHEMA,
+    FORMULA_SCHEMA,
+    TRUE_SCHEMA,
+    FieldModel,
+    Flag,
+    Text,
+    bounded_list,
+    documented,
+)
+
+
+def _flag_or_formula(value: Any) -> Any:
+    # true/false (also yes/no/on/off), or a formula that is true or false for each draw.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value.strip().lower() in _WORDS:
+            return _WORDS[value.strip().lower()]
+        problem = _formula_problem(value)
+        if problem is None:
+            return value
+        raise ValueError(
+            f"should be true or false, or a formula that is true or false (such as "
+            f"mean(x) > 50); '{value}' is neither: {problem}"
+        )
+    raise ValueError("should be true or false")
+
+
+_WORDS = {w: True for w in ("true", "yes", "on", "y", "1")} | {
+    w: False for w in ("false", "no", "off", "n", "0")
+}
 
 
 class ChoiceFields(FieldModel):
@@ -33,13 +65,15 @@ class ChoiceFields(FieldModel):
         ),
     ]
     correct: Annotated[
-        Flag | str,
+        bool | str,
+        BeforeValidator(_flag_or_formula),
+        WithJsonSchema({"anyOf": [FLAG_SCHEMA, FORMULA_SCHEMA]}),
         Field(
             description="`true` for a right choice; at least one choice must be right. "
             "Or a formula that is true or false for the drawn values, so that whether the "
             "choice is right depends on the data: `mean(x) > 50` (the question then says "
             "`single: true` or `false`).",
-            examples=[True, "mean(x) > 50"],
+            examples=[True],
         ),
     ] = False
     feedback: Annotated[
@@ -138,7 +172,7 @@ class Multichoice(Kind):
                 Annotated[int, Field(ge=1, le=limits.MAX_LIST)] | None,
                 "Show every right choice and this many wrong ones, drawn at random for each "
                 "version (in an order drawn for each version): `pick: 3` of 6 wrong answers.",
-                3,
+                1,
             ),
             None,
         ),
@@ -175,9 +209,6 @@ class Multichoice(Kind):
             )
             return None
         formulas = [c for c in choices if isinstance(c.correct, str)]
-        for c in formulas:
-            if not str(c.correct).strip():
-                r.problem("'correct' is empty: write true, false or a formula", c.line)
         fixed_right = sum(c.correct is True for c in choices)
         if f.distractors is not None:
             self._read_distractors(r, choices, formulas, f.pick)
@@ -300,6 +331,17 @@ class Multichoice(Kind):
         return ", ".join(
             f"{option_letter(i)}) {c.text}" for i, c in enumerate(v.payload.choices) if c.correct
         )
+
+
+def _formula_problem(source: str) -> str | None:
+    """Why ``source`` cannot be a formula (its syntax), or None."""
+    if not source.strip():
+        return "it is empty"
+    try:
+        compile_formula(source)
+    except TemplateProblem as exc:
+        return exc.message
+    return None
 
 
 def _is_right(right: Any, values: Mapping[str, Any]) -> bool:
