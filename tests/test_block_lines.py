@@ -46,3 +46,37 @@ def test_a_folded_or_quoted_text_names_its_key_line():
     with pytest.raises(BankInvalid) as caught:
         validate_bank(load_bank_text(text, "b.yaml"))
     assert str(caught.value).startswith("b.yaml:10: question 'speed': in 'solution': ")
+
+
+LET = """\
+id: lets
+title: Lets
+questions:
+  - id: q
+    type: numerical
+    params:
+      a: {min: 0, max: 3}
+    let:
+      b: a + 1
+      c: 10 / (a - 2)
+      d: b * 2
+    text: "{{ c }} {{ d }}"
+    answer: c
+"""
+
+
+def test_a_failing_let_value_names_its_own_line():
+    with pytest.raises(BankInvalid) as caught:
+        validate_bank(load_bank_text(LET, "l.yaml"))
+    (problem,) = caught.value.problems
+    assert "'let.c'" in problem.message and "a = 2" in problem.message
+    assert LET.splitlines()[problem.line - 1].strip() == "c: 10 / (a - 2)"
+
+
+def test_an_unknown_name_in_let_names_its_own_line():
+    text = LET.replace("d: b * 2", "d: e * 2")
+    with pytest.raises(BankInvalid) as caught:
+        validate_bank(load_bank_text(text, "l.yaml"))
+    (problem,) = caught.value.problems
+    assert "unknown name 'e'" in problem.message
+    assert text.splitlines()[problem.line - 1].strip() == "d: e * 2"

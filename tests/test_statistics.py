@@ -266,7 +266,8 @@ def test_validation_reports_a_formula_failing_for_some_data(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("validate", str(bank), expect=1)
-    assert "bank.yaml:9: question 'small': in 'let.s': formula 'sd(x)': sd() needs at least 2" in (
+    # line 11 is "s: sd(x)", the failing 'let' value's own line
+    assert "bank.yaml:11: question 'small': in 'let.s': formula 'sd(x)': sd() needs at least 2" in (
         result.output
     )
     assert "(with n = 1, x = [" in result.output

@@ -163,7 +163,7 @@ class _Compiler:
                 raise TemplateProblem(message)
             return compiled
         except QbankError as exc:
-            loc = _where(q, field_name.split(".")[0])
+            loc = _where(q, field_name)
             # A syntax error on a line of a '|' block names that line of the file.
             within = getattr(exc, "template_line", None)
             if line is None and within and field_name in q.block_lines:

@@ -81,7 +81,11 @@ class Question:
         )
 
     def line_of(self, field_name: str) -> int:
-        return self.field_lines.get(field_name, self.line)
+        """The line of a field (``text``), or of one 'let' value (``let.total``)."""
+        line = self.field_lines.get(field_name)
+        if line is None and "." in field_name:
+            line = self.field_lines.get(field_name.split(".")[0])
+        return self.line if line is None else line
 
 
 @dataclass(frozen=True)

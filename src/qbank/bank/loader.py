@@ -278,9 +278,17 @@ class _BankReader:
             let=let,
             where=where,
             spec=spec,
-            field_lines=dict(raw.key_lines),
+            field_lines={**raw.key_lines, **_let_lines(raw)},
             block_lines=_block_lines(raw),
         )
+
+
+def _let_lines(raw: LineDict) -> dict[str, int]:
+    """``let.NAME`` → the line of that 'let' value: a formula that fails names its own line."""
+    let = raw.get("let")
+    if not isinstance(let, LineDict):
+        return {}
+    return {f"let.{name}": line for name, line in let.key_lines.items() if isinstance(name, str)}
 
 
 def _block_lines(raw: LineDict) -> dict[str, int]:
