@@ -134,9 +134,7 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         # with random data, the data drawn so far too: the values that made it fail
         shown = {**drawn, **{n: values[n] for n, _ in cq.let if n in values}} if cq.draws else drawn
         detail = f" (with {_shown_values(shown)})" if shown else ""
-        raise TemplateProblem(
-            f"in '{step}': {exc.message}{detail}", **_where(q, step)
-        ) from None
+        raise TemplateProblem(f"in '{step}': {exc.message}{detail}", **_where(q, step)) from None
     derived = {name: values[name] for name, _ in cq.let}
     return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload)
 

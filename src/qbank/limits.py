@@ -94,6 +94,9 @@ VALIDATION_KEEP_LIMIT = 20_000
 #: Wrong numeric options a multichoice question may ask for ('distractors'), and how many
 #: numbers are drawn to find them.
 MAX_DISTRACTORS = 25
+#: Different formulas the numeric blanks [[= …]] of one cloze question may hold (a
+#: template can write a new formula for each draw; each is compiled once).
+MAX_CLOZE_FORMULAS = 200
 DISTRACTOR_TRIES = 1_000
 #: How many of a question's versions tried by ``validate`` have their texts parsed as
 #: Markdown and their images checked (a run checks every version it writes).

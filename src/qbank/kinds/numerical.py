@@ -184,25 +184,7 @@ class Numerical(Kind):
         if not numeric.is_number(result):
             raise TemplateProblem(f"the answer formula gave {describe(result)}, not a number")
         answer = canonical(result)
-        if spec.decimals is not None:
-            places = spec.decimals
-        else:
-            shown = plain(answer)
-            places = min(len(shown.split(".")[1]) if "." in shown else 0, DEFAULT_MAX_PLACES)
-        number_text = numeric.fixed(answer, places, thousands=spec.thousands)
-        if spec.tolerance.value is None:
-            tolerance: Number = _half_unit(places)
-        elif spec.tolerance.relative:
-            tolerance = canonical(
-                CONTEXT.divide(
-                    CONTEXT.multiply(
-                        abs(numeric.to_decimal(answer)), numeric.to_decimal(spec.tolerance.value)
-                    ),
-                    100,
-                )
-            )
-        else:
-            tolerance = spec.tolerance.value
+        number_text, tolerance = shown_number(answer, spec.decimals, spec.tolerance, spec.thousands)
         answer_text = with_unit(number_text, spec.unit, spec.unit_position)
         return Rendered(
             answer,
@@ -228,6 +210,33 @@ class Numerical(Kind):
 
     def answer_line(self, v: Variant) -> str:
         return v.payload.answer_text
+
+
+def shown_number(
+    answer: Number, decimals: int | None, tolerance: Tolerance, thousands: bool = False
+) -> tuple[str, Number]:
+    """A numeric answer as shown (``decimals`` places, or its own up to 6) and its absolute
+    tolerance (a relative one worked out; none given: half a unit of the last place)."""
+    if decimals is not None:
+        places = decimals
+    else:
+        shown = plain(answer)
+        places = min(len(shown.split(".")[1]) if "." in shown else 0, DEFAULT_MAX_PLACES)
+    number_text = numeric.fixed(answer, places, thousands=thousands)
+    if tolerance.value is None:
+        absolute: Number = _half_unit(places)
+    elif tolerance.relative:
+        absolute = canonical(
+            CONTEXT.divide(
+                CONTEXT.multiply(
+                    abs(numeric.to_decimal(answer)), numeric.to_decimal(tolerance.value)
+                ),
+                100,
+            )
+        )
+    else:
+        absolute = tolerance.value
+    return number_text, absolute
 
 
 def read_tolerance(value: Any) -> Tolerance:
@@ -302,6 +311,7 @@ __all__ = [
     "Spec",
     "Tolerance",
     "read_tolerance",
+    "shown_number",
     "unit_is_glued",
     "with_unit",
 ]

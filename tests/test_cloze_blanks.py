@@ -1,0 +1,102 @@
+"""Numeric blanks [[= formula]] and drop-down blanks [[? right | wrong]] (issue 12)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import bank_from_text
+from qbank.errors import BankInvalid
+from qbank.exporters.jsonrecord import question_record
+from qbank.generator import generate
+from qbank.validation import validate_bank
+
+BANK = """
+id: cz
+title: Blanks
+questions:
+  - id: q
+    type: cloze
+    params:
+      a: {min: 2, max: 9}
+    let:
+      x: round(rnorm(5, 10, 2), 1)
+    decimals: 2
+    unit: m
+    tolerance: 0.01
+    text: |
+      Half of {{ a }} is [[= a / 2]], a third [[= a / 3 ± 0.05]], a tenth [[= a / 10 ± 5%]];
+      the mean of {{ x | join(', ') }} is [[= mean(x)]].
+      The median is [[? less than | equal to | greater than]] the mean.
+      The sign is [[\\=]], the index [[= [1, 2][[0, 1][1] ] ]] and a word [[colour|color]].
+"""
+
+
+@pytest.fixture(scope="module")
+def records():
+    bank = bank_from_text(BANK)
+    generated = generate(bank, 60, 5, compiled=validate_bank(bank))
+    return [question_record(v) for v in generated.variants["q"]]
+
+
+def blanks(record):
+    return [p for p in record["parts"] if isinstance(p, dict)]
+
+
+def test_numeric_blanks_carry_value_and_tolerance(records):
+    for record in records:
+        a = record["params"]["a"]
+        x = [Decimal(str(v)) for v in record["derived"]["x"]]
+        half, third, tenth, mean, _, _, index, _ = blanks(record)
+        assert half["numeric"] == {"value": Decimal(a) / 2, "tolerance": Decimal("0.01")}
+        assert half["blank"] == [f"{Decimal(a) / 2:.2f} m"]
+        assert third["numeric"]["tolerance"] == Decimal("0.05")  # its own '± 0.05'
+        assert abs(third["numeric"]["value"] - Decimal(a) / 3) < Decimal("1e-25")  # 34 digits
+        assert tenth["numeric"]["tolerance"] == Decimal(a) / 10 * 5 / 100  # 5 % of it
+        assert mean["numeric"]["value"] == sum(x) / len(x)
+        assert index["numeric"]["value"] == 2  # a ']]' in a formula is written '] ]'
+
+
+def test_a_drop_down_keeps_the_right_option_and_shuffles_per_version(records):
+    orders = set()
+    for record in records:
+        choice = blanks(record)[4]
+        assert choice["blank"] == ["less than"]
+        assert sorted(choice["options"]) == ["equal to", "greater than", "less than"]
+        orders.add(tuple(choice["options"]))
+    assert len(orders) == 6
+
+
+def test_escaped_signs_and_text_blanks_stay_text_blanks(records):
+    sign, word = blanks(records[0])[5], blanks(records[0])[7]
+    assert sign == {"blank": ["="]}
+    assert word == {"blank": ["colour", "color"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("It is [[= b * 2]].", "unknown name 'b'"),
+        ("It is [[=]].", "needs a formula after '='"),
+        ("It is [[?]].", "needs its options after '?'"),
+        ("It is [[? yes]].", "needs at least two options"),
+        ("It is [[? yes | yes]].", "lists an option twice"),
+        ("It is [[= a > 1]].", "not a number"),
+        ("It is [[= a ± lots]].", "'tolerance' must be a number"),
+    ],
+)
+def test_broken_blanks_are_found_by_validation(text, message):
+    bank = f"""
+id: b
+title: B
+questions:
+  - id: q
+    type: cloze
+    params: {{a: {{min: 1, max: 3}}}}
+    text: "{text}"
+"""
+    with pytest.raises(BankInvalid) as caught:
+        validate_bank(bank_from_text(bank))
+    assert message in str(caught.value)
+    assert "question 'q'" in str(caught.value)
