@@ -277,3 +277,40 @@ def test_a_significant_figures_value_stays_a_number():
 def test_sig_refuses_nonsense_figures():
     with pytest.raises(QbankError, match="significant figures"):
         one("{{ 1 | sig(0) }}")
+
+
+# --- preview and titles ------------------------------------------------------------------
+
+PREVIEW_BANK = """\
+id: pv
+title: P
+questions:
+  - id: t
+    type: essay
+    text: |
+      Look at **this** table, with $\\frac{a}{b}$:
+
+      | x | y |
+      |---|---|
+      | 1 | 2 |
+
+      - one
+      - two
+    answer: ok
+"""
+
+
+def test_preview_lays_markdown_out_and_shows_formulas_as_source(tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pv.yaml").write_text(PREVIEW_BANK, encoding="utf-8")
+    out = run_cli("preview", "pv.yaml").output
+    assert "Look at this table, with \\(\\frac{a}{b}\\):" in out  # no ** left
+    assert "   x | y\n" in out and "   1 | 2\n" in out
+    assert "   - one\n   - two\n" in out
+
+
+def test_a_title_made_from_a_markdown_text_is_plain_text():
+    bank = bank_from_text(PREVIEW_BANK)
+    assert bank.questions[0].title == "Look at this table, with \\frac{a}{b}"

@@ -8,6 +8,7 @@ question has are read here; a question's own type's fields are read by its kind 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -341,11 +342,15 @@ def _not_a_bank(raw: Any) -> str:
 
 
 def _title_from(qid: str, text: str) -> str:
+    from ..richtext import RichTextError, parse_inline, plain_text
     from ..templates import is_template
 
     first = text.strip().split("\n", 1)[0]
     first = CLOZE_BLANK.sub("…", first)
     if first and not is_template(first):
+        # A title is plain text: the first line's Markdown as it reads (formulas as source).
+        with contextlib.suppress(RichTextError):
+            first = plain_text(parse_inline(first)).strip()
         if len(first) <= 70:
             return first.rstrip(".:")
         cut = first[:67].rsplit(" ", 1)[0]
