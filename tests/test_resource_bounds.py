@@ -530,8 +530,9 @@ def test_the_text_of_a_whole_run_is_bounded(tmp_path, monkeypatch):
         '"{{ s }} {{ x }}"', "params:\n  x: {min: 1, max: 100000}\nlet:\n  s: \"'a' * 2000\""
     )
     err = refused(tmp_path, content, command="generate")
+    # line 10 is "s: ...", the let value being worked out when the run ran out
     assert err.startswith(
-        "Error: bank.yaml:9: question 'q': in 'let.s': the texts of this run "
+        "Error: bank.yaml:10: question 'q': in 'let.s': the texts of this run "
         "would be longer than 5,000 characters; make fewer versions (-n)"
     )
 
