@@ -172,6 +172,7 @@ def test_the_name_depends_on_the_content_only(bank, loader, tmp_path):
     (bank / "c.png").write_bytes(png_bytes(6, 5))
     a, b, c = loader.load("a.png"), loader.load("pictures/b.png"), loader.load("c.png")
     assert a.name == b.name != c.name
+    assert loader.total_bytes == len(data) + len(c.data)  # one copy in the outputs
     # another run (a new loader) gives the same name: Anki keeps one copy on re-import
     again = ImageLoader(str(bank / "physics.yaml")).load("a.png")
     assert again.name == a.name == "qbank-" + hashlib.sha256(data).hexdigest()[:16] + ".png"
@@ -378,6 +379,7 @@ LAUGHS = (
         (svg("<style>@import url(http://x/s.css);</style>"), ["@import"]),
         (svg('<image href="data:image/svg+xml;base64,PHN2Zy8+" width="9" height="9"/>'), []),
         (svg("<script>alert(1)</script>"), ["<script>"]),
+        (svg('<a><set attributeName="href" to="javascript:alert(1)"/>x</a>'), ["href="]),
         (svg('<script href="http://x/evil.js"/>'), ["<script>"]),
         (svg("", 'onload="alert(1)"'), ["onload="]),
         (svg('<rect width="9" height="9" onclick="alert(1)"/>'), ["onclick="]),
@@ -421,6 +423,12 @@ def use_bomb(levels: int = 9) -> str:
             ["refer to themselves"],
         ),
         (
+            "<defs>"
+            + "".join(f'<g id="g{i}"><use href="#g{i + 1}"/></g>' for i in range(150))
+            + '<rect id="g150" width="1" height="1"/></defs><use href="#g0"/>',
+            ["nested too deep"],
+        ),
+        (
             '<defs><pattern id="p" width="4" height="4">'
             + '<rect width="1" height="1"/>' * 200
             + "</pattern></defs>"
@@ -439,6 +447,16 @@ def test_svg_that_would_take_minutes_to_draw_is_refused_at_once(bank, loader, bo
     start = time.perf_counter()
     refused(loader, "x.svg", "'x.svg'", *words)
     assert time.perf_counter() - start < 1
+
+
+def test_embedded_pictures_together_are_limited(bank, loader, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_IMAGE_PIXELS", 100)
+    dot = base64.b64encode(png_bytes(6, 6)).decode()  # 36 pixels each
+    image = f'<image href="data:image/png;base64,{dot}" width="6" height="6"/>'
+    (bank / "two.svg").write_text(svg(image * 2).replace('"100" height="50"', '"9" height="9"'))
+    assert loader.load("two.svg").width == 9
+    (bank / "three.svg").write_text(svg(image * 3).replace('"100" height="50"', '"9" height="9"'))
+    refused(loader, "three.svg", "'three.svg'", "pictures of more than")
 
 
 def test_too_many_svg_elements_are_refused(bank, loader, monkeypatch):

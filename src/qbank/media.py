@@ -87,8 +87,11 @@ _UNITS = {
     "ex": 8.0,
 }
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-#: How long a chain of references (a <use> of a <use> of …) is followed.
-_MAX_REFERENCE_DEPTH = 100
+#: How long a chain of references (a <use> of a <use> of …) is followed, and how deep
+#: elements inside elements and references together (each a Python call: well below
+#: Python's recursion limit of 1,000; libxml2 itself stops at 256 nested elements).
+_MAX_REFERENCE_HOPS = 100
+_MAX_DRAWING_DEPTH = 400
 _LENGTH = r"\s*\+?(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\s*([a-zA-Z]*)\s*"
 
 
@@ -103,6 +106,8 @@ class ImageLoader:
         self._failed: dict[str, str] = {}
         #: The same file reached by two spellings (``a.png``, ``./a.png``) counts once.
         self._by_file: dict[tuple[int, int], ImageFile] = {}
+        #: The names (content hashes) of the pictures counted in total_bytes.
+        self._counted: set[str] = set()
         self._total = 0
 
     @property
@@ -175,9 +180,11 @@ class ImageLoader:
         self._check_total(info.st_size, path)
         data = _read(real, path)
         image = _image(src, path, data)
-        size = len(image.data) + len(image.png or b"")
-        self._check_total(size, path)
-        self._total += size
+        if image.name not in self._counted:  # two copies of one picture: one in the outputs
+            size = len(image.data) + len(image.png or b"")
+            self._check_total(size, path)
+            self._total += size
+            self._counted.add(image.name)
         self._by_file[key] = image
         return image
 
@@ -245,8 +252,9 @@ def _stat(real: Path, path: str) -> os.stat_result:
 
 def _check_file_size(size: int, path: str) -> None:
     if size > limits.MAX_IMAGE_BYTES:
+        megabytes = f"{size / _MB:.1f}".removesuffix(".0")
         raise ImageProblem(
-            f"the image '{path}' is {size / _MB:.0f} MB, larger than the "
+            f"the image '{path}' is {megabytes} MB, larger than the "
             f"{limits.MAX_IMAGE_BYTES // _MB} MB a picture may be; make it smaller (save a "
             "photo as JPEG, or at a lower resolution)"
         )
@@ -372,7 +380,7 @@ def _check_svg(root: Any, data: bytes, path: str) -> None:
     for node in root.itersiblings(preceding=True):
         if isinstance(node, etree._ProcessingInstruction):
             raise _instruction(node, path)
-    count = 0
+    count = pixels = 0
     for el in root.iter():
         count += 1
         if count > limits.MAX_SVG_ELEMENTS:
@@ -396,7 +404,13 @@ def _check_svg(root: Any, data: bytes, path: str) -> None:
                 "show another document; a picture cannot have one: remove it"
             )
         if name == "style" and el.text:
-            _check_css(el.text, path)
+            pixels += _check_css(el.text, path)
+        animated = (el.get("attributeName") or "").strip().lower()
+        if animated.endswith("href") or animated.startswith("on"):
+            raise ImageProblem(
+                f"the image '{path}' has an animation that changes {animated}= (a link or an "
+                "event), which could lead outside the picture; remove it"
+            )
         for attr, value in el.attrib.items():
             local = etree.QName(attr).localname
             if local.lower().startswith("on"):
@@ -405,9 +419,15 @@ def _check_svg(root: Any, data: bytes, path: str) -> None:
                     "would run a program; a picture cannot have one: remove it"
                 )
             if local == "href":
-                _check_reference(value, path)
+                pixels += _check_reference(value, path)
             elif "url(" in value.lower() or "@import" in value.lower():
-                _check_css(value, path)
+                pixels += _check_css(value, path)
+        if pixels > limits.MAX_IMAGE_PIXELS:
+            raise ImageProblem(
+                f"the image '{path}' holds pictures of more than "
+                f"{limits.MAX_IMAGE_PIXELS / 1e6:g} megapixels together; save it at a lower "
+                "resolution, or as PNG"
+            )
 
 
 def _instruction(node: Any, path: str) -> ImageProblem:
@@ -452,40 +472,42 @@ def _check_drawing_work(root: Any, path: str) -> None:
             "simplify it or save it as PNG"
         )
 
-    def work(el: Any, depth: int) -> tuple[int, int]:
+    def work(el: Any, hops: int, depth: int) -> tuple[int, int]:
+        """Shapes and uses drawing ``el`` takes; ``hops`` references followed to reach
+        it, ``depth`` calls deep (elements inside elements, and references)."""
         done = memo.get(el)
         if done is not None:
             return done
-        if el in visiting or depth > _MAX_REFERENCE_DEPTH:
+        if el in visiting or hops > _MAX_REFERENCE_HOPS or depth > _MAX_DRAWING_DEPTH:
             raise ImageProblem(
                 f"the image '{path}' has parts that refer to themselves (a <use> or url(#…) "
-                "loop, or a chain too long to follow); save it again from a drawing program"
+                "loop), or parts nested too deep to follow; save it again from a drawing "
+                "program, or save it as PNG"
             )
         visiting.add(el)
-        shapes, uses = 1, 0
+        local = etree.QName(el).localname
+        shapes, uses = 1, int(local == "use")
         for child in el:
             if isinstance(child.tag, str):
-                more, more_uses = work(child, depth + 1)
+                more, more_uses = work(child, hops, depth + 1)
                 shapes, uses = shapes + more, uses + more_uses
-        local = etree.QName(el).localname
         for ref, times in _references(el, local):
             target = ids.get(ref)
             if target is None:
                 continue
-            more, more_uses = work(target, depth + 1)
-            shapes += more * times
-            uses += (more_uses + (local == "use")) * times
+            more, more_uses = work(target, hops + 1, depth + 1)
+            shapes, uses = shapes + more * times, uses + more_uses * times
             if shapes > limits.MAX_SVG_ELEMENTS or uses > limits.MAX_SVG_USES:
                 raise too_much()
         visiting.discard(el)
         memo[el] = shapes, uses
         return shapes, uses
 
-    shapes, uses = work(root, 0)
+    shapes, uses = work(root, 0, 0)
     for ref, times in sheet:
         target = ids.get(ref)
         if target is not None:
-            more, more_uses = work(target, 0)
+            more, more_uses = work(target, 1, 1)
             shapes, uses = shapes + more * times, uses + more_uses * times
     if shapes > limits.MAX_SVG_ELEMENTS or uses > limits.MAX_SVG_USES:
         raise too_much()
@@ -541,21 +563,22 @@ def _internal_subset(data: bytes) -> bool:
     return True
 
 
-def _check_css(css: str, path: str) -> None:
+def _check_css(css: str, path: str) -> int:
+    """Refuses imports and outside references; the pixels of the pictures it embeds."""
     if "@import" in css.lower():
         raise ImageProblem(
             f"the image '{path}' imports a style sheet (@import); a picture must hold "
             "everything it shows"
         )
-    for match in re.finditer(_CSS_URL, css):
-        _check_reference(match.group(2), path)
+    return sum(_check_reference(match.group(2), path) for match in re.finditer(_CSS_URL, css))
 
 
-def _check_reference(ref: str, path: str) -> None:
-    """A reference inside an SVG: to a part of it (``#id``) or an embedded raster picture."""
+def _check_reference(ref: str, path: str) -> int:
+    """A reference inside an SVG: to a part of it (``#id``) or an embedded raster picture,
+    whose pixels it returns."""
     ref = ref.strip()
     if ref.startswith("#"):
-        return
+        return 0
     match = re.match(_DATA_IMAGE, ref)
     if match is None:
         shown = ref if len(ref) <= 60 else ref[:50] + "…"
@@ -568,8 +591,10 @@ def _check_reference(ref: str, path: str) -> None:
         raise ImageProblem(f"the image '{path}' holds an embedded picture that is damaged")
     for magic, _, _, pillow_format in _MAGIC:
         if embedded.startswith(magic):
-            _raster_size(embedded, pillow_format, f"a picture inside the image '{path}'")
-            return
+            width, height = _raster_size(
+                embedded, pillow_format, f"a picture inside the image '{path}'"
+            )
+            return width * height
     raise ImageProblem(f"the image '{path}' holds an embedded picture that is not PNG, JPEG or GIF")
 
 
