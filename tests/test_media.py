@@ -326,6 +326,17 @@ def test_a_png_declaring_huge_dimensions_is_refused_from_its_header(bank, loader
         assert "8,000 × 8,000 pixels" in message
 
 
+def test_a_jpeg_or_gif_declaring_huge_dimensions_is_refused_from_its_header(bank, loader):
+    jpeg = bytearray(pillow_bytes("JPEG"))
+    sof = jpeg.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
+    jpeg[sof + 5 : sof + 9] = struct.pack(">HH", 60_000, 60_000)
+    gif = bytearray(pillow_bytes("GIF"))
+    gif[6:10] = struct.pack("<HH", 65_535, 65_535)  # the logical screen
+    for name, data in (("photo.jpg", jpeg), ("anim.gif", gif)):
+        (bank / name).write_bytes(bytes(data))
+        refused(loader, name, f"'{name}'", "megapixels")
+
+
 def test_the_bank_pictures_together_are_limited(bank, loader, monkeypatch):
     data = pillow_bytes("JPEG", (200, 200))
     for name in "abc":
