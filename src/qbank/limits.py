@@ -111,6 +111,30 @@ MAX_ROSTER_BYTES = 1024 * 1024
 #: Largest manifest of an output folder read, in bytes.
 MAX_MANIFEST_BYTES = 4 << 20
 
+# --- images a text shows, ![alt](path) (qbank.media) -------------------------------------
+
+#: Largest image file read, in bytes; a larger file is refused by its size, before a byte
+#: is read. A photo from a phone is 2 to 5 MB; a diagram tens of kilobytes.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+#: Most bytes all the images of one bank may hold together (the files, plus the PNG
+#: drawn from each SVG): every output carries them.
+MAX_BANK_IMAGE_BYTES = 50 * 1024 * 1024
+#: Most pixels (width × height) an image may declare, read from its header before it is
+#: decoded: a 5 MB PNG can declare 100,000 × 100,000 pixels and unpack to 40 GB.
+MAX_IMAGE_PIXELS = 40_000_000
+#: Widest or tallest an image may be, in pixels (an SVG: in CSS pixels).
+MAX_IMAGE_SIDE = 20_000
+#: Most pixels of the PNG drawn from an SVG for Word (twice its size, for print,
+#: made smaller to fit): a full A4 page at 300 dpi is 8.7 megapixels.
+MAX_SVG_RENDER_PIXELS = 10_000_000
+#: Most shapes drawing one SVG picture may take: its elements, each counted again for
+#: every time a <use> or url(#…) draws it again (a chart from a plotting program has
+#: hundreds; CairoSVG takes about a second for 10,000).
+MAX_SVG_ELEMENTS = 10_000
+#: Most times an SVG picture may repeat a part of itself with <use> (counted through
+#: nested ones): CairoSVG searches the whole picture for each, so they cost the most.
+MAX_SVG_USES = 1_000
+
 # --- Word templates (qbank.exporters.word.template_check) ---------------------------------
 
 #: Largest Word template (--docx-template) read, in bytes; a larger file is refused by its
