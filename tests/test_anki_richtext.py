@@ -58,6 +58,8 @@ BALL = png(8, 6, (200, 40, 40))
 RICH = r"""
 id: rich
 title: Rich text
+intro: |
+  Formulas such as $E = mc^2$ are **typeset** by Anki.
 questions:
   - id: fall
     type: numerical
@@ -177,6 +179,13 @@ def test_math_is_left_to_ankis_mathjax_and_money_stays_text(tmp_path, col):
     assert "Yes: \\(2000 &gt; 400\\)." in back  # "<" and ">" stay escaped inside formulas
     assert "Costs <em>more</em>." in back
 
+    # The deck's description holds the intro's Markdown too.
+    [deck] = [d for d in col.decks.all_names_and_ids() if d.name == "Rich text"]
+    assert (
+        "<p>Formulas such as \\(E = mc^2\\) are <strong>typeset</strong> by Anki.</p>"
+        in (col.decks.get(deck.id)["desc"])
+    )
+
     fronts = [front for front, _ in sides(col, "greek")]
     assert any("\\(\\alpha\\)" in f for f in fronts)
     assert any("\\(e^&#123;i\\pi&#125;\\)" in f for f in fronts)
@@ -197,6 +206,26 @@ questions:
     [(front, _)] = sides(col, "q")
     assert "\\(" not in front.replace("\\<span></span>(", "")
     assert "$x$" in front and "\\<span></span>(y\\<span></span>)" in front
+
+
+def test_plain_fields_are_never_typeset(tmp_path, col):
+    bank = r"""
+id: titles
+title: Titles
+questions:
+  - id: q
+    type: shortanswer
+    title: 'Solve \(x + 1 = 2\) and \[y\]'
+    text: 'What is $x$?'
+    answer: ['\(1\)', 'one']
+"""
+    import_apkg(col, export(rich_set(bank, images={}), tmp_path))
+    [(front, back)] = sides(col, "q")
+    # A title and accepted answers are plain text: their "\(" gets an empty span, so
+    # MathJax sees no delimiter; the question text's formula is typeset.
+    assert "Solve \\<span></span>(x + 1 = 2\\<span></span>) and \\<span></span>&#91;y" in front
+    assert "What is \\(x\\)?" in front
+    assert "\\<span></span>(1\\<span></span>)" in back
 
 
 def test_the_cloze_text_keeps_its_formulas_whole_around_the_blanks(tmp_path, col):
