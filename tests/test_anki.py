@@ -29,6 +29,7 @@ from qbank.exporters.anki.notetypes import CLOZE, NOTE_TYPES, PROBLEM, QUESTION,
 from qbank.exporters.anki.package import Stamp
 from qbank.exporters.jsonrecord import question_record
 from qbank.generator import generate
+from qbank.richtext import parse_block, parse_inline, plain_text
 
 T0 = 1_700_000_000  # a fixed "SOURCE_DATE_EPOCH" for reproducible exports
 
@@ -80,9 +81,28 @@ def col(tmp_path):
 
 
 def plain(field: str) -> str:
-    """The text a learner sees in a field: line breaks back to newlines, no tags."""
+    """The text a learner sees in a plain-text field: line breaks back to newlines, no tags."""
     text = re.sub(r"<br\s*/?>", "\n", field)
     return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def shown(field: str) -> str:
+    """The words a learner reads in a Markdown field: no tags, no MathJax delimiters (a
+    teacher's literal "\\(" has an empty span inside it and stays), white space collapsed."""
+    text = re.sub(r"\\[()\[\]]", "", field)
+    text = re.sub(r"</?(?:p|br|li|ul|ol|div|pre|blockquote|table|tr|th|td|h\d)\b[^>]*>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def md(text: str, *, inline: bool = False, blanks=None) -> str:
+    """The words of a Markdown text (formulas as their TeX), to compare with ``shown``."""
+    if blanks is not None:
+        doc = parse_block(text, blanks=True)
+        words = plain_text(doc, blank=lambda i: blanks[i])
+    else:
+        words = plain_text(parse_inline(text) if inline else parse_block(text))
+    return " ".join(nfc(words).split())
 
 
 def nfc(text: str, strip: bool = True) -> str:
@@ -116,10 +136,10 @@ def check_fields(col: Collection, bank_id: str, records: list[dict], seed: int) 
             for n, (term, definition) in enumerate(r["pairs"], start=1):
                 note = notes[f"{key}/term-{n}"]
                 assert note.note_type()["name"] == VOCABULARY.name
-                assert plain(note["Term"]) == nfc(term)
-                assert plain(note["Definition"]) == nfc(definition)
-                assert plain(note["Notes"]) == "\n\n".join(
-                    nfc(t) for t in (r["solution"], r["feedback"]) if t.strip()
+                assert shown(note["Term"]) == md(term, inline=True)
+                assert shown(note["Definition"]) == md(definition, inline=True)
+                assert shown(note["Notes"]) == " ".join(
+                    md(t) for t in (r["solution"], r["feedback"]) if t.strip()
                 )
                 assert plain(note["Title"]) == nfc(r["title"])
                 assert f"seed {seed}" in note["Source"]
@@ -141,16 +161,9 @@ def _check_cloze(note, r):
     expected = [p["blank"] for p in r["parts"] if isinstance(p, dict)]
     assert [int(n) for n, _ in blanks] == list(range(1, len(expected) + 1))
     assert [plain(a) for _, a in blanks] == [nfc(b[0]) for b in expected]
-    # The text between the blanks, piece by piece, is the record's.
-    record_pieces = [""]
-    for part in r["parts"]:
-        if isinstance(part, str):
-            record_pieces[-1] += part
-        else:
-            record_pieces.append("")
-    record_pieces[0], record_pieces[-1] = record_pieces[0].lstrip(), record_pieces[-1].rstrip()
-    pieces = re.split(r"\{\{c\d+::.*?\}\}", text)
-    assert [plain(p) for p in pieces] == [nfc(p, strip=False) for p in record_pieces]
+    # The text around the blanks is the record's text, as Markdown.
+    answered = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)
+    assert shown(answered) == md(r["text"], blanks=[nfc(b[0]) for b in expected])
     for alternatives in expected:
         for other in alternatives[1:]:
             assert nfc(other) in plain(note["Back Extra"])
@@ -158,49 +171,49 @@ def _check_cloze(note, r):
 
 def _check_problem(note, r):
     assert note.note_type()["name"] == PROBLEM.name
-    assert plain(note["Question"]) == nfc(r["text"])
+    assert shown(note["Question"]) == md(r["text"])
     assert plain(note["Answer"]) == r["answer_text"]
-    assert plain(note["Solution"]) == nfc(r["solution"])
-    assert plain(note["Feedback"]) == nfc(r["feedback"])
+    assert shown(note["Solution"]) == md(r["solution"])
+    assert shown(note["Feedback"]) == md(r["feedback"])
 
 
 def _check_truefalse(note, r):
     assert note.note_type()["name"] == QUESTION.name
-    assert plain(note["Question"]) == nfc(r["text"])
+    assert shown(note["Question"]) == md(r["text"])
     assert note["Answer"] == ("True" if r["answer"] else "False")
     for text in (r["feedback"], r["feedback_true"], r["feedback_false"]):
-        assert nfc(text) in plain(note["Feedback"])
+        assert md(text) in shown(note["Feedback"])
 
 
 def _check_multichoice(note, r):
     assert note.note_type()["name"] == QUESTION.name
-    assert plain(note["Question"]) == nfc(r["text"])
-    shown = [plain(li) for li in re.findall(r"<li>(.*?)</li>", note["Choices"])]
-    assert sorted(shown) == sorted(nfc(c["text"]) for c in r["choices"])
+    assert shown(note["Question"]) == md(r["text"])
+    choices = [shown(li) for li in re.findall(r"<li>(.*?)</li>", note["Choices"])]
+    assert sorted(choices) == sorted(md(c["text"], inline=True) for c in r["choices"])
     letters = "ABCDEFGHIJ"
     correct = [
         f"{letters[i]}. {text}"
-        for i, text in enumerate(shown)
-        if any(c["correct"] and nfc(c["text"]) == text for c in r["choices"])
+        for i, text in enumerate(choices)
+        if any(c["correct"] and md(c["text"], inline=True) == text for c in r["choices"])
     ]
-    assert plain(note["Answer"]).split("\n") == correct
-    assert plain(note["Solution"]) == nfc(r["solution"])
+    assert shown(note["Answer"]) == " ".join(" ".join(correct).split())
+    assert shown(note["Solution"]) == md(r["solution"])
     for c in r["choices"]:
-        assert nfc(c["feedback"]) in plain(note["Feedback"])
+        assert md(c["feedback"]) in shown(note["Feedback"])
 
 
 def _check_shortanswer(note, r):
-    assert plain(note["Question"]) == nfc(r["text"])
+    assert shown(note["Question"]) == md(r["text"])
     answer = plain(note["Answer"])
     assert answer.split("\n")[0] == nfc(r["answer"][0])
     for other in r["answer"][1:]:
         assert nfc(other) in answer
-    assert plain(note["Feedback"]) == nfc(r["feedback"])
+    assert shown(note["Feedback"]) == md(r["feedback"])
 
 
 def _check_essay(note, r):
-    assert plain(note["Question"]) == nfc(r["text"])
-    assert plain(note["Answer"]) == nfc(r["answer"])
+    assert shown(note["Question"]) == md(r["text"])
+    assert shown(note["Answer"]) == md(r["answer"])
 
 
 CHECKS = {
@@ -340,10 +353,13 @@ def test_rendered_cards_of_every_note_type(default_set, tmp_path, col):
     assert kinds == {"qbank::truefalse", "qbank::multichoice", "qbank::shortanswer", "qbank::essay"}
 
 
-# --- text must come out exactly as written ------------------------------------------------
+# --- Anki's own syntax in teacher text stays text ----------------------------------------
 
 
 def test_awkward_text_is_shown_literally_and_makes_no_stray_clozes(tmp_path, col):
+    """Changed on purpose with issue 11: texts are Markdown now, so the allowed tags
+    (<b>, <i>, <br>) format, and \\(x\\) is a formula (it used to be kept as text, with
+    every card wrapped in ``mathjax_ignore``). Anki's own syntax still makes nothing."""
     bank = load_bank(FIXTURES / "anki" / "awkward-text.yaml")
     generated = generate(bank, 1, 3)
     log = import_apkg(col, export(generated, tmp_path))
@@ -357,16 +373,18 @@ def test_awkward_text_is_shown_literally_and_makes_no_stray_clozes(tmp_path, col
     for card in cloze.cards():
         front = card.question()
         assert "Literal &#123;&#123;c1::not a blank&#125;&#125; and &#125;&#125;" in front
-        assert "&lt;b&gt;" in front and "<b>" not in front
+        assert "<strong>" in front and "&lt;b&gt;" not in front  # an allowed tag: bold
         assert card.question_av_tags() == [] and "[anki:play" not in front  # no [sound:]
         assert "[latex]" not in front and "&#91;latex]" in front
-        assert "mathjax_ignore" in front  # "\(x\)" stays text
+        assert "\\(x\\)" in front and "mathjax_ignore" not in front  # a formula now
     assert "std&#58;&#58;vector" in cloze.cards()[0].answer()
     assert "👩\u200d🏫" in notes_by_key(col)["awkward-text/pairs/term-2"]["Definition"]
 
     statement = notes_by_key(col)["awkward-text/statement"]
     assert "\x1f" not in statement["Question"]  # Anki's field separator cannot leak in
-    assert statement["Question"].count("<br>") == 3
+    # One newline is a soft break (it joins the lines), a blank line a new paragraph.
+    assert statement["Question"].count("<p>") == 2 and "<br>" not in statement["Question"]
+    assert "<em>not italic</em>" in statement["Question"]
 
     note_tags = set(statement.tags)
     assert {"Tag_With_Spaces", "quoted_tag"} <= note_tags

@@ -4,13 +4,13 @@ Decks: ``<bank title>`` with one sub-deck per section (``::Key facts``, ``::Voca
 ``::Practice``, ``::Common mistakes``). Notes use four note types shared by every qbank
 deck (:mod:`.notetypes`); their identities and the modification-time rule that lets a
 re-import update them are in :mod:`.notes` and :class:`.package.Stamp`, and explained for
-teachers in docs/anki.md.
+teachers in docs/anki.md. Fields hold the texts' Markdown and math as HTML, and the images
+they show travel in the package as media files named by their content (:mod:`.text`).
 """
 
 from __future__ import annotations
 
 import gc
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +23,7 @@ from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
 from .notes import NoteMaker, NoteSpec, deck_id_for
 from .package import Stamp, write_apkg
-from .text import clean, to_html
+from .text import RichText, to_html
 
 
 @register
@@ -46,8 +46,9 @@ class AnkiExporter(Exporter):
             options.timestamp, clock=self._clock or time.time, sleep=self._sleep or time.sleep
         )
         with _cyclic_gc_paused():
-            package = build_package(generated)
-            write_apkg(package, sink.path(self.file_names(generated.bank)[0]), stamp.value)
+            package, media = build_package(generated, warn=sink.warn)
+            path = sink.path(self.file_names(generated.bank)[0])
+            write_apkg(package, path, stamp.value, media)
         stamp.settle()
 
 
@@ -70,9 +71,12 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_package(generated: GeneratedSet) -> genanki.Package:
-    """All notes of a generated set, in study order, in their section decks."""
-    maker = NoteMaker(generated)
+def build_package(
+    generated: GeneratedSet, warn: Callable[[str], None] | None = None
+) -> tuple[genanki.Package, dict[str, bytes]]:
+    """All notes of a generated set, in study order, in their section decks; and the
+    media files their fields show, by file name."""
+    maker = NoteMaker(generated, warn)
     about = _about(generated)
     root = genanki.Deck(
         deck_id_for(generated.bank.id),
@@ -88,7 +92,8 @@ def build_package(generated: GeneratedSet) -> genanki.Package:
                     deck_id_for(generated.bank.id, spec.section), spec.deck, description=about
                 )
             deck.add_note(_note(spec, position))
-    return genanki.Package(list(decks.values()))
+    media = {name: image.data for name, image in maker.rich.used.items()}
+    return genanki.Package(list(decks.values())), media
 
 
 def _note(spec: NoteSpec, position: int) -> genanki.Note:
@@ -114,9 +119,10 @@ def _about(generated: GeneratedSet) -> str:
 
 
 def _root_description(bank: Bank, about: str) -> str:
-    parts = [f"<p><b>{to_html(bank.subtitle)}</b></p>" if bank.subtitle else ""]
-    parts += [f"<p>{to_html(p)}</p>" for p in re.split(r"\n\s*\n", clean(bank.intro)) if p.strip()]
-    return "".join(parts) + about
+    """The subtitle and the bank's intro (Markdown). Anki copies only the media files that
+    notes show, so an image in the intro is shown as its alt text."""
+    subtitle = f"<p><b>{to_html(bank.subtitle)}</b></p>" if bank.subtitle else ""
+    return subtitle + RichText({}, math=bank.math).block(bank.intro) + about
 
 
 __all__ = ["AnkiExporter", "build_package"]

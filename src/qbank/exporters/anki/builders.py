@@ -2,6 +2,11 @@
 
 The table :data:`RENDERERS` is this format's one table type -> renderer; :mod:`.notes`
 turns what a builder returns into notes with stable identities, tags and decks.
+
+Texts are Markdown (:class:`.text.RichText`): block Markdown for question texts, solutions,
+feedback and model answers, inline Markdown for choices, matching pairs and ordering
+items; answers a learner types or compares (short answers, cloze blanks, numbers) and
+qbank's own labels are plain text (:func:`.text.to_html`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from ...model import Variant
 from ...model import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
-from .text import cloze_field, html_list, inline_html, paragraphs, to_html
+from .text import RichText, html_list, inline_html, to_html
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,12 @@ class Draft:
     source_extra: str = ""
 
 
-def _vocabulary(v: Variant) -> list[Draft]:
-    notes = paragraphs(v.solution, v.feedback)
+def _vocabulary(v: Variant, rt: RichText) -> list[Draft]:
+    notes = rt.blocks(v.solution, v.feedback)
     return [
         Draft(
             VOCABULARY,
-            {"Term": to_html(term), "Definition": to_html(definition), "Notes": notes},
+            {"Term": rt.inline(term), "Definition": rt.inline(definition), "Notes": notes},
             suffix=f"/term-{n}",
             source_extra=f"term {n}",
         )
@@ -39,7 +44,7 @@ def _vocabulary(v: Variant) -> list[Draft]:
     ]
 
 
-def _cloze(v: Variant) -> list[Draft]:
+def _cloze(v: Variant, rt: RichText) -> list[Draft]:
     also = []
     for blank in v.payload.blanks:
         if len(blank.answers) > 1:
@@ -47,13 +52,14 @@ def _cloze(v: Variant) -> list[Draft]:
             also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
     extra = [
         part
-        for part in (html_list(also, css_class="qbank-also"), paragraphs(v.solution, v.feedback))
+        for part in (html_list(also, css_class="qbank-also"), rt.blocks(v.solution, v.feedback))
         if part
     ]
-    return [Draft(CLOZE, {"Text": cloze_field(v.payload.parts), "Back Extra": "".join(extra)})]
+    text = rt.cloze(v.text, v.payload.blanks)
+    return [Draft(CLOZE, {"Text": text, "Back Extra": "".join(extra)})]
 
 
-def _problem(v: Variant) -> list[Draft]:
+def _problem(v: Variant, rt: RichText) -> list[Draft]:
     decimals = v.question.spec.decimals
     if decimals is None:
         prompt = ""
@@ -65,20 +71,20 @@ def _problem(v: Variant) -> list[Draft]:
         Draft(
             PROBLEM,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": prompt,
                 "Answer": to_html(v.payload.answer_text),
-                "Solution": to_html(v.solution),
-                "Feedback": to_html(v.feedback),
+                "Solution": rt.block(v.solution),
+                "Feedback": rt.block(v.feedback),
             },
         )
     ]
 
 
-def _truefalse(v: Variant) -> list[Draft]:
+def _truefalse(v: Variant, rt: RichText) -> list[Draft]:
     answer = "True" if v.answer else "False"
     labelled = [
-        f"If you answered {word}: {text}"
+        rt.led(f"If you answered {word}: ", text)
         for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
         if text.strip()
     ]
@@ -86,11 +92,11 @@ def _truefalse(v: Variant) -> list[Draft]:
         Draft(
             QUESTION,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": "True or false?",
                 "Answer": answer,
-                "Solution": to_html(v.solution),
-                "Feedback": paragraphs(v.feedback, *labelled),
+                "Solution": rt.block(v.solution),
+                "Feedback": "\n".join(part for part in (rt.block(v.feedback), *labelled) if part),
             },
         )
     ]
@@ -105,18 +111,16 @@ def choice_order(v: Variant) -> list[int]:
     return order
 
 
-def _multichoice(v: Variant) -> list[Draft]:
+def _multichoice(v: Variant, rt: RichText) -> list[Draft]:
     shown = [v.payload.choices[i] for i in choice_order(v)]
-    choices = html_list(
-        (inline_html(c.text) for c in shown), ordered=True, css_class="qbank-options"
-    )
+    choices = html_list((rt.inline(c.text) for c in shown), ordered=True, css_class="qbank-options")
     answer = "<br>".join(
-        f"{letter(i)}. {inline_html(c.text)}" for i, c in enumerate(shown) if c.correct
+        f"{letter(i)}. {rt.inline(c.text)}" for i, c in enumerate(shown) if c.correct
     )
     why = [
         (
-            f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {inline_html(c.text)}</span>"
-            f" — {to_html(c.feedback)}",
+            f"<span>{'✓' if c.correct else '✗'} {letter(i)}. {rt.inline(c.text)}</span>"
+            f" — {rt.tight(c.feedback)}",
             "qbank-correct" if c.correct else "qbank-wrong",
         )
         for i, c in enumerate(shown)
@@ -125,7 +129,7 @@ def _multichoice(v: Variant) -> list[Draft]:
     feedback = "".join(
         part
         for part in (
-            paragraphs(v.feedback),
+            rt.block(v.feedback),
             html_list((w for w, _ in why), css_class="qbank-why", item_classes=(c for _, c in why)),
         )
         if part
@@ -135,18 +139,18 @@ def _multichoice(v: Variant) -> list[Draft]:
         Draft(
             QUESTION,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": prompt,
                 "Choices": choices,
                 "Answer": answer,
-                "Solution": to_html(v.solution),
+                "Solution": rt.block(v.solution),
                 "Feedback": feedback,
             },
         )
     ]
 
 
-def _shortanswer(v: Variant) -> list[Draft]:
+def _shortanswer(v: Variant, rt: RichText) -> list[Draft]:
     first, *others = v.payload.accepted or ("",)
     answer = to_html(first)
     if others:
@@ -159,46 +163,46 @@ def _shortanswer(v: Variant) -> list[Draft]:
         Draft(
             QUESTION,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": "Answer in a word or a short phrase.",
                 "Answer": answer,
-                "Solution": to_html(v.solution),
-                "Feedback": to_html(v.feedback),
+                "Solution": rt.block(v.solution),
+                "Feedback": rt.block(v.feedback),
             },
         )
     ]
 
 
-def _essay(v: Variant) -> list[Draft]:
+def _essay(v: Variant, rt: RichText) -> list[Draft]:
     # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
-    model_answer = to_html(v.payload.model_answer) or "No model answer is given for this question."
+    model_answer = rt.block(v.payload.model_answer) or "No model answer is given for this question."
     model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
     return [
         Draft(
             QUESTION,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": "Write or say your answer, then compare it with the model answer.",
                 "Answer": model_answer,
-                "Solution": to_html(v.solution),
-                "Feedback": to_html(v.feedback),
+                "Solution": rt.block(v.solution),
+                "Feedback": rt.block(v.feedback),
             },
         )
     ]
 
 
-def _ordering(v: Variant) -> list[Draft]:
+def _ordering(v: Variant, rt: RichText) -> list[Draft]:
     # Front: the items lettered as on the worksheet; back: the letters in the right order,
     # then the items numbered 1, 2, 3… (letters again would read as a second order). No
     # partial credit: the learner compares the whole order.
     payload = v.payload
     choices = html_list(
-        (inline_html(item) for item in payload.shown), ordered=True, css_class="qbank-options"
+        (rt.inline(item) for item in payload.shown), ordered=True, css_class="qbank-options"
     )
     letters = [letter(payload.order.index(i)) for i in range(len(payload.items))]
     sequence = " → ".join(letters)
     steps = "<br>".join(
-        f"{n}. {inline_html(item)} ({ltr})"
+        f"{n}. {rt.inline(item)} ({ltr})"
         for n, (item, ltr) in enumerate(zip(payload.items, letters), start=1)
     )
     answer = f'{sequence}<br><span class="qbank-prompt">{steps}</span>'
@@ -206,12 +210,12 @@ def _ordering(v: Variant) -> list[Draft]:
         Draft(
             QUESTION,
             {
-                "Question": to_html(v.text),
+                "Question": rt.block(v.text),
                 "Prompt": "Put these in the right order.",
                 "Choices": choices,
                 "Answer": answer,
-                "Solution": to_html(v.solution),
-                "Feedback": to_html(v.feedback),
+                "Solution": rt.block(v.solution),
+                "Feedback": rt.block(v.feedback),
             },
         )
     ]
@@ -222,7 +226,7 @@ class _Renderer:
     """How one question type becomes notes: its builder, and what else its notes depend
     on beyond the variant's texts and payload (see _content_key)."""
 
-    build: Callable[[Variant], list[Draft]]
+    build: Callable[[Variant, RichText], list[Draft]]
     key: Callable[[Variant], object] | None = None
 
 

@@ -10,13 +10,13 @@ updates the same notes in place.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...model import Bank, GeneratedSet, Question, Variant
 from .builders import RENDERERS, Draft
 from .notetypes import NoteType
-from .text import clean, deck_name, inline_html, tags, to_html
+from .text import RichText, clean, deck_name, inline_html, tags, to_html
 
 # Anki's GUID alphabet (base 91), as Anki itself and genanki write GUIDs.
 _BASE91 = (
@@ -107,9 +107,11 @@ class NoteMaker:
     made per note.
     """
 
-    def __init__(self, generated: GeneratedSet) -> None:
+    def __init__(self, generated: GeneratedSet, warn: Callable[[str], None] | None = None) -> None:
         self.generated = generated
         self.bank: Bank = generated.bank
+        #: The run's Markdown texts as field HTML; its ``used`` images go in the package.
+        self.rich = RichText(generated.media, math=self.bank.math, warn=warn)
         self.root_deck = deck_name(self.bank.title) or self.bank.id
         self._question_cache: dict[str, _QuestionParts] = {}
 
@@ -142,8 +144,12 @@ class NoteMaker:
         content = _content_key(variant)
         prepared = parts.prepared.get(content)
         if prepared is None:
+            self.rich.where = (
+                f"{q.file or self.bank.file or self.bank.id}:{q.line}: question '{q.id}'"
+            )
             prepared = parts.prepared[content] = tuple(
-                _prepare(draft, variant.title) for draft in RENDERERS[q.type].build(variant)
+                _prepare(draft, variant.title)
+                for draft in RENDERERS[q.type].build(variant, self.rich)
             )
         out = []
         for draft in prepared:

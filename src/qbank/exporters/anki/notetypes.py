@@ -7,7 +7,11 @@ note whose note type's schema changed is skipped as "conflicting" and never upda
 - the ids below are fixed qbank constants (``sha256("qbank note type <kind>")`` folded into
   genanki's recommended range 2**30..2**31; a test recomputes them), never Anki's own;
 - the field and template names are frozen. Templates' HTML and the CSS may change freely:
-  Anki updates a note type with the same schema when the imported copy is newer.
+  Anki updates a note type with the same schema when the imported copy is newer (genanki
+  stamps a note type's modification time with the export's stamp, like its notes). So a
+  deck made before fields held Markdown and math (when every card side was wrapped in
+  ``mathjax_ignore``) is updated in place by a newer export: same notes, same review
+  history, the new templates, and the formulas typeset.
 
 Every note type ends with ``Title``, ``Source`` and ``Id``: the question's title, a
 human-readable origin line shown small on the back, and the stable key the note's GUID is
@@ -22,9 +26,10 @@ import genanki
 
 from .style import CSS
 
-# The root element of every card side: ``mathjax_ignore``/``tex2jax_ignore`` keep MathJax
-# (which Anki runs on every card) from typesetting a teacher's literal "\(" or "\[".
-_OPEN = '<div class="qbank qbank-{kind} mathjax_ignore tex2jax_ignore">'
+# The root element of every card side. Anki's MathJax typesets the fields' formulas
+# (written ``\(…\)`` and ``\[…\]``); a teacher's literal "\(" never reaches a field as a
+# delimiter (see qbank.richtext.html).
+_OPEN = '<div class="qbank qbank-{kind}">'
 _CLOSE = "</div>"
 _ANSWER_RULE = '<hr id="answer">'
 _SOURCE = '{{#Source}}<div class="qbank-source">{{Source}}</div>{{/Source}}'

@@ -4,7 +4,10 @@ genanki's own ``write_to_file`` zips a temporary file, so the archive carries th
 modification time and two runs never give the same bytes, and it stores the collection
 uncompressed. We let genanki write the collection database into memory and zip it
 ourselves with fixed entry dates, so the same inputs and the same stamp always give the
-same file.
+same file. Media files go in as Anki's package format has them: entries ``0``, ``1``, ...
+and a ``media`` map from entry to file name, in the order of their names. Each file is
+named by a hash of its content, so a re-import finds an unchanged picture under the name
+it already has and Anki keeps one copy of it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import json
 import sqlite3
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import genanki
@@ -23,8 +26,11 @@ import genanki
 _ZIP_EPOCH = 315532800
 
 
-def write_apkg(package: genanki.Package, path: Path, stamp: int) -> None:
-    """Write ``package`` to ``path`` with every note, card and note type stamped ``stamp``."""
+def write_apkg(
+    package: genanki.Package, path: Path, stamp: int, media: Mapping[str, bytes] | None = None
+) -> None:
+    """Write ``package`` to ``path`` with every note, card and note type stamped ``stamp``,
+    and the ``media`` files (name -> content) its notes show."""
     db = sqlite3.connect(":memory:")
     try:
         # genanki numbers notes and cards from the stamp in milliseconds, as Anki does.
@@ -33,9 +39,15 @@ def write_apkg(package: genanki.Package, path: Path, stamp: int) -> None:
         data = db.serialize()
     finally:
         db.close()
+    names = sorted(media or {})
+    entries = [
+        ("collection.anki2", data),
+        ("media", json.dumps({str(i): name for i, name in enumerate(names)}).encode()),
+        *((str(i), media[name]) for i, name in enumerate(names) if media),
+    ]
     date = time.gmtime(max(stamp, _ZIP_EPOCH))[:6]
     with zipfile.ZipFile(path, "w") as archive:
-        for name, content in (("collection.anki2", data), ("media", json.dumps({}).encode())):
+        for name, content in entries:
             entry = zipfile.ZipInfo(name, date_time=date)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3  # the same bytes whichever system writes the file

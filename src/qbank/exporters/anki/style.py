@@ -4,7 +4,8 @@ Colours are CSS variables set on ``.card`` and overridden for night mode. Anki p
 night-mode class on the same element as ``.card`` on the desktop (``nightMode``) and on
 AnkiDroid (``night_mode``), and on an ancestor in some older clients, so the overrides
 name every combination. Sizes are relative (``em``) so the phone rule only needs to change
-the base size. Background colours are left to the Anki theme.
+the base size. Background colours are left to the Anki theme. Paragraphs, tables, code
+and images come from the texts' Markdown; formulas are left to Anki's MathJax.
 """
 
 CSS = """\
@@ -95,6 +96,27 @@ CSS = """\
   color: var(--qb-text);
 }
 .qbank .cloze { font-weight: 700; color: var(--qb-accent); }
+.qbank p { margin: 0.5em 0; }
+.qbank p:first-child { margin-top: 0; }
+.qbank p:last-child { margin-bottom: 0; }
+.qbank table { border-collapse: collapse; margin: 0.5em 0; }
+.qbank th, .qbank td { border: 1px solid var(--qb-rule); padding: 0.2em 0.6em; }
+.qbank th { background: var(--qb-box); }
+.qbank code, .qbank pre {
+  font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: 0.9em;
+  background: var(--qb-box);
+  border-radius: 4px;
+}
+.qbank code { padding: 0.05em 0.25em; }
+.qbank pre { padding: 0.5em 0.8em; overflow-x: auto; white-space: pre-wrap; }
+.qbank pre code { padding: 0; background: none; }
+.qbank blockquote {
+  margin: 0.5em 0;
+  padding-left: 0.8em;
+  border-left: 3px solid var(--qb-rule);
+}
+.qbank img { max-width: 100%; height: auto; }
 hr#answer {
   border: none;
   border-top: 1px solid var(--qb-rule);
