@@ -160,13 +160,22 @@ def _check_cloze(note, r):
     blanks = re.findall(r"\{\{c(\d+)::(.*?)\}\}", text)
     expected = [p["blank"] for p in r["parts"] if isinstance(p, dict)]
     assert [int(n) for n, _ in blanks] == list(range(1, len(expected) + 1))
-    assert [plain(a) for _, a in blanks] == [nfc(b[0]) for b in expected]
+    assert [plain(without_alternatives(a)) for _, a in blanks] == [nfc(b[0]) for b in expected]
     # The text around the blanks is the record's text, as Markdown.
-    answered = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", text)
+    answered = re.sub(r"\{\{c\d+::(.*?)\}\}", r"\1", without_alternatives(text))
     assert shown(answered) == md(r["text"], blanks=[nfc(b[0]) for b in expected])
-    for alternatives in expected:
-        for other in alternatives[1:]:
-            assert nfc(other) in plain(note["Back Extra"])
+    # Each blank carries its own other accepted answers, inside its deletion.
+    for (_, content), alternatives in zip(blanks, expected, strict=True):
+        alt = re.search(r'<span class="qbank-alt">\(also accepted: (.*?)\)</span>', content)
+        if len(alternatives) > 1:
+            assert plain(alt.group(1)).split("; ") == [nfc(o) for o in alternatives[1:]]
+        else:
+            assert alt is None
+
+
+def without_alternatives(html_text: str) -> str:
+    """A cloze field without the other accepted answers qbank puts inside each blank."""
+    return re.sub(r' <span class="qbank-alt">.*?</span>', "", html_text)
 
 
 def _check_problem(note, r):
@@ -326,13 +335,24 @@ def test_rendered_cards_of_every_note_type(default_set, tmp_path, col):
 
     for card in cards_of(col, CLOZE.name):
         note = card.note()
-        answers = [html.unescape(a) for a in re.findall(r"\{\{c\d+::(.*?)\}\}", note["Text"])]
+        deletions = re.findall(r"\{\{c\d+::(.*?)\}\}", note["Text"])
+        answers = [html.unescape(without_alternatives(a)) for a in deletions]
         front, back = card.question(), card.answer()
         assert front.count('<span class="cloze"') == 1 and "[...]" in front
-        asked = re.search(r'<span class="cloze" data-ordinal="(\d+)">(.*?)</span>', back)
+        asked = re.search(
+            r'<span class="cloze" data-ordinal="(\d+)">(.*?)</span>', without_alternatives(back)
+        )
         assert int(asked.group(1)) == card.ord + 1
         assert html.unescape(asked.group(2)) == answers[card.ord]
         assert front.count("cloze-inactive") == len(answers) - 1
+        # The back shows the asked blank's other answers (in .cloze); the style hides those
+        # of the other blanks (in .cloze-inactive).
+        for deletion in deletions:
+            if "qbank-alt" in deletion:
+                alt = re.search(r'<span class="qbank-alt">.*?</span>', deletion).group()
+                assert alt in back
+        assert ".qbank .qbank-alt { display: none; }" in note.note_type()["css"]
+        assert ".qbank .cloze .qbank-alt { display: inline;" in note.note_type()["css"]
 
     for card in cards_of(col, PROBLEM.name):
         note = card.note()

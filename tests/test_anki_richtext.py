@@ -14,6 +14,7 @@ import html
 import re
 import struct
 import zlib
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def test_the_cloze_text_keeps_its_formulas_whole_around_the_blanks(tmp_path, col
     # The only "{{" and "}}" in the field are qbank's own blanks: the formula's "}}" is
     # written as character references, so it cannot close a blank early.
     assert field.count("{{") == field.count("}}") == 2
-    assert "{{c1::negative}}" in field and "{{c2::slowly}}" in field
+    assert "{{c1::negative <span" in field and "{{c2::slowly}}" in field
     assert "\\(y = \\frac&#123;1&#125;&#123;x^&#123;2&#125;&#125;\\)" in field
     cards = sorted(note.cards(), key=lambda c: c.ord)
     assert len(cards) == 2
@@ -245,11 +246,16 @@ def test_the_cloze_text_keeps_its_formulas_whole_around_the_blanks(tmp_path, col
             assert "\\(y = \\frac{1}{x^{2}}\\)" in side
             assert "\\(x &gt; 0\\)" in card.question() and "\\(\\sqrt{x}\\)" in side
         assert front.count('class="cloze"') == 1 and "[...]" in front
-        assert re.search(
-            rf'<span class="cloze" data-ordinal="{card.ord + 1}">{answer}</span>', back
-        )
+        assert re.search(rf'<span class="cloze" data-ordinal="{card.ord + 1}">{answer}[ <]', back)
     # The other accepted answer is on the back, as plain text.
-    assert "&lt; 0" in note["Back Extra"]
+    # Blank 1's other accepted answer shows in blank 1's own revealed deletion only.
+    assert '{{c1::negative <span class="qbank-alt">(also accepted: &lt; 0)</span>}}' in field
+    assert "&lt; 0" not in note["Back Extra"]
+    first, second = (card.answer() for card in cards)
+    assert '<span class="cloze" data-ordinal="1">negative <span class="qbank-alt">' in first
+    assert '<span class="cloze-inactive" data-ordinal="1">negative <span class="qbank-alt">' in (
+        second
+    )
 
 
 def test_images_travel_as_media_files_named_by_their_content(tmp_path, col):
@@ -401,3 +407,36 @@ def test_a_set_without_media_still_writes_images_as_alt_text(tmp_path, col):
     assert media_files(col) == []
     for front, _ in sides(col, "fall"):
         assert "<img" not in front and "A ball falling from a height h" in front
+
+
+BLANKS = r"""
+id: blanks
+title: Numeric and drop-down blanks
+questions:
+  - id: nums
+    type: cloze
+    params:
+      a: {min: 2, max: 9}
+    decimals: 2
+    unit: m
+    tolerance: 0.01
+    text: |
+      Half of {{ a }} is [[= a / 2]]; the median is [[? less than | equal to | greater than]]
+      the mean, spelt [[colour|color]].
+"""
+
+
+def test_numeric_and_drop_down_blanks_as_anki_clozes(tmp_path, col):
+    generated = rich_set(BLANKS, images={})
+    import_apkg(col, export(generated, tmp_path))
+    for note in notes_by_key(col).values():
+        a = int(re.search(r"Half of (\d)", note["Text"]).group(1))
+        half = f"{Decimal(a) / 2:.2f} m"
+        assert f'{{{{c1::{half} <span class="qbank-alt">(± 0.01)</span>}}}}' in note["Text"]
+        # The drop-down's options are the deletion's hint, in the order drawn for it.
+        hint = re.search(r"\{\{c2::less than::(.*?)\}\}", note["Text"]).group(1)
+        assert sorted(hint.split(" / ")) == ["equal to", "greater than", "less than"]
+        cards = sorted(note.cards(), key=lambda c: c.ord)
+        assert len(cards) == 3
+        assert f"[{hint}]" in cards[1].question()  # the options shown on the front
+        assert half in cards[0].answer() and "less than" in cards[1].answer()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ...model import Variant
 from ...model import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
-from .text import RichText, html_list, inline_html, to_html
+from .text import RichText, html_list, to_html
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,10 @@ def _vocabulary(v: Variant, rt: RichText) -> list[Draft]:
 
 
 def _cloze(v: Variant, rt: RichText) -> list[Draft]:
-    also = []
-    for blank in v.payload.blanks:
-        if len(blank.answers) > 1:
-            others = "; ".join(inline_html(a) for a in blank.answers[1:])
-            also.append(f"<span>{inline_html(blank.answer)}</span> — also accepted: {others}")
-    extra = [
-        part
-        for part in (html_list(also, css_class="qbank-also"), rt.blocks(v.solution, v.feedback))
-        if part
-    ]
+    # Each blank's other accepted answers travel inside its own deletion (cloze_blank), so
+    # a card's back names those of the blank it asks only.
     text = rt.cloze(v.text, v.payload.blanks)
-    return [Draft(CLOZE, {"Text": text, "Back Extra": "".join(extra)})]
+    return [Draft(CLOZE, {"Text": text, "Back Extra": rt.blocks(v.solution, v.feedback)})]
 
 
 def _problem(v: Variant, rt: RichText) -> list[Draft]:

@@ -96,6 +96,10 @@ CSS = """\
   color: var(--qb-text);
 }
 .qbank .cloze { font-weight: 700; color: var(--qb-accent); }
+/* A blank's other accepted answers (or tolerance): shown in the card's own revealed blank
+   only, never in the other blanks of the text. */
+.qbank .qbank-alt { display: none; }
+.qbank .cloze .qbank-alt { display: inline; font-weight: 400; color: var(--qb-muted); }
 .qbank p { margin: 0.5em 0; }
 .qbank p:first-child { margin-top: 0; }
 .qbank p:last-child { margin-bottom: 0; }

@@ -37,6 +37,7 @@ from functools import lru_cache
 
 from ...kinds.cloze import ClozeBlank, split_cloze
 from ...model import ImageFile
+from ...numeric import plain
 from ...richtext import (
     Document,
     RichTextError,
@@ -110,10 +111,33 @@ def escape_field(text: str) -> str:
     return text.translate(_RICH)
 
 
-def cloze_blank(number: int, answer: str) -> str:
-    """A cloze deletion ``{{cN::answer}}`` of a plain-text answer."""
-    escaped = inline_html(clean(answer).strip()).translate(_CLOZE_ANSWER_SYNTAX)
-    return f"{{{{c{number}::{escaped}}}}}"
+def _cloze_text(text: str) -> str:
+    return inline_html(clean(text).strip()).translate(_CLOZE_ANSWER_SYNTAX)
+
+
+def cloze_blank(number: int, blank: ClozeBlank | str) -> str:
+    """A cloze deletion ``{{cN::answer}}``, plain text.
+
+    What else the blank accepts goes *inside* the deletion, in a ``qbank-alt`` span that
+    the deck's style shows only within the card's own revealed blank (Anki marks it
+    ``.cloze``; the other blanks of the text are ``.cloze-inactive``): so the back of the
+    card asking blank 2 names blank 2's other spellings, or its tolerance, and no other
+    blank's. A drop-down blank's options are the deletion's hint, shown on the front.
+    """
+    if isinstance(blank, str):
+        return f"{{{{c{number}::{_cloze_text(blank)}}}}}"
+    answer = _cloze_text(blank.answer)
+    extra = ""
+    if blank.kind == "numeric" and blank.tolerance:
+        extra = f"± {_cloze_text(plain(blank.tolerance))}"
+    elif blank.kind == "text" and len(blank.answers) > 1:
+        extra = "also accepted: " + "; ".join(_cloze_text(a) for a in blank.answers[1:])
+    if extra:
+        answer += f' <span class="qbank-alt">({extra})</span>'
+    if blank.kind == "choice":
+        hint = " / ".join(_cloze_text(o) for o in blank.options)
+        return f"{{{{c{number}::{answer}::{hint}}}}}"
+    return f"{{{{c{number}::{answer}}}}}"
 
 
 def cloze_field(parts: Iterable[str | ClozeBlank]) -> str:
@@ -128,7 +152,7 @@ def cloze_field(parts: Iterable[str | ClozeBlank]) -> str:
     for part in parts:
         if isinstance(part, ClozeBlank):
             number += 1
-            out.append(cloze_blank(number, part.answer))
+            out.append(cloze_blank(number, part))
         else:
             out.append(inline_html(part))
     return "".join(out)
@@ -164,7 +188,7 @@ class RichText:
         self.used: dict[str, ImageFile] = {}
         #: "FILE:LINE: question 'ID'" of the question being written, for warnings.
         self.where = ""
-        self._cache: dict[tuple[str, str, str], str] = {}
+        self._cache: dict[tuple[str, str, object], str] = {}
 
     def block(self, text: str) -> str:
         """A block text (question text, solution, feedback, model answer)."""
@@ -189,20 +213,24 @@ class RichText:
 
     def cloze(self, text: str, blanks: Sequence[ClozeBlank]) -> str:
         """A cloze text: blank k (1-based) becomes ``{{ck::answer}}``, its first answer."""
-        key = (text, _CLOZE, "")
+        # The blanks are part of the key: a numeric blank's value need not be in the text.
+        key = (text, _CLOZE, tuple(blanks))
         html = self._cache.get(key)
         if html is None:
             try:
                 doc = parse_block(text, blanks=True, math=self._math)
             except RichTextError as error:
                 self._warn_about(error)
-                parts = split_cloze(text)
-                html = cloze_field(ClozeBlank(p) if isinstance(p, tuple) else p for p in parts)
+                numbered = iter(blanks)
+                html = cloze_field(
+                    next(numbered, ClozeBlank(p)) if isinstance(p, tuple) else p
+                    for p in split_cloze(text)
+                )
             else:
 
                 def blank(index: int) -> str:
                     if index < len(blanks):
-                        return cloze_blank(index + 1, blanks[index].answer)
+                        return cloze_blank(index + 1, blanks[index])
                     source = unescape_markdown(doc.blanks[index]).split("|")[0]
                     return cloze_blank(index + 1, source)
 
