@@ -17,7 +17,14 @@ from ... import __version__
 from ...model import GeneratedSet, Question, Variant
 from .calculated import MAX_DATASET_ITEMS, NotExpressible, translate
 from .layout import Category, Layout
-from .markup import MAX_NAME, Cleaner, plain_name, text_to_html
+from .markup import (
+    MAX_NAME,
+    Cleaner,
+    TextRenderer,
+    TextWrongForCalculated,
+    plain_name,
+    text_to_html,
+)
 from .questions import QuestionWriter, text_field
 from .stencil import NumericalStencil, StencilError
 from .types import RENDERERS, write_question
@@ -74,7 +81,8 @@ class MoodleFile:
         self.calculated = calculated
         self.warn = warn
         self.clean = Cleaner()
-        self.questions = QuestionWriter(self.clean, warn)
+        self.texts = TextRenderer(generated.media, math=self.bank.math, clean=self.clean)
+        self.questions = QuestionWriter(self.clean, warn, self.texts)
         self.randomised = [q for q in self.bank.questions if q.randomised]
         self.fixed = [q for q in self.bank.questions if not q.randomised]
         self.layout = Layout(
@@ -143,7 +151,10 @@ class MoodleFile:
         if self.calculated and RENDERERS[q.type].calculated:
             try:
                 calc = translate(q, variants)
-            except NotExpressible as exc:
+                element = self.questions.calculated(
+                    q, calc, title, self.layout.question_idnumber(q, None)
+                )
+            except (NotExpressible, TextWrongForCalculated) as exc:
                 self.warn(
                     f"question '{q.id}': written as {len(variants)} numerical variants, "
                     f"not as a Moodle calculated question: {exc}"
@@ -165,12 +176,7 @@ class MoodleFile:
                         ),
                     ),
                 )
-                self.element(
-                    fh,
-                    self.questions.calculated(
-                        q, calc, title, self.layout.question_idnumber(q, None)
-                    ),
-                )
+                self.element(fh, element)
                 return
         self.category(
             fh,
@@ -200,6 +206,7 @@ class MoodleFile:
                 "".join(
                     [
                         stencil.variant(v, names(v), idnumbers(v))
+                        or self.tree(write_question(self.questions, v, names(v), idnumbers(v)))
                         for v in variants[start : start + _BATCH]
                     ]
                 ).encode("utf-8")
@@ -226,6 +233,11 @@ class MoodleFile:
     @staticmethod
     def element(fh: IO[bytes], element: etree._Element) -> None:
         fh.write(etree.tostring(element, pretty_print=True, encoding="utf-8"))
+
+    @staticmethod
+    def tree(element: etree._Element) -> str:
+        """An element as :meth:`element` writes it, as text (to join a stencil's batch)."""
+        return etree.tostring(element, pretty_print=True, encoding="unicode")
 
 
 def write_moodle_xml(
