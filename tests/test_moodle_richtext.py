@@ -24,6 +24,8 @@ from lxml import html as lxml_html
 
 from conftest import bank_from_text
 from qbank.exporters.moodle import write_moodle_xml
+from qbank.exporters.moodle.calculated import Translator, translate_template
+from qbank.exporters.moodle.markup import TextRenderer
 from qbank.exporters.moodle.writer import MoodleFile
 from qbank.generator import generate
 from qbank.model import ImageFile
@@ -428,3 +430,18 @@ def test_calculated_wildcards_work_inside_formulas():
     assert mathjax_sees(moodle_substitute(plain, {"d": "40"})) == (
         "40 km in 2 h: \\(v = \\frac{ 40 }{2}\\)?"
     )
+
+
+def test_a_latex_group_around_a_value_is_a_group_around_a_wildcard():
+    question = bank_from_text("""
+id: f
+title: F
+questions:
+  - {id: q, type: numerical, params: {a: {min: 1, max: 3}}, text: "{{ a }}", answer: a}
+""").questions[0]
+    segments = translate_template("$x^{{{ a }}} + y^{{{ a * 2 }}}$", Translator(question))
+    assert segments == ["$x^", "{", "{a}", "}", " + y^", "{", "{=({a}*2)}", "}", "$"]
+    texts = TextRenderer({}, math=True, clean=lambda text: text)
+    html = texts.segments(segments).text
+    assert html == "<p>\\(x^&#123;{a}} + y^&#123;{=({a}*2)}}\\)</p>"
+    assert mathjax_sees(moodle_substitute(html, {"a": "3"})) == "\\(x^{3} + y^{6}\\)"

@@ -23,7 +23,7 @@ from .markup import (
     TextRenderer,
     TextWrongForCalculated,
     plain_name,
-    text_to_html,
+    plain_paragraph,
 )
 from .questions import QuestionWriter, text_field
 from .stencil import NumericalStencil, StencilError
@@ -226,7 +226,7 @@ class MoodleFile:
         self.clean.current = category.idnumber.split("@")[0]
         element = etree.Element("question", type="category")
         text_field(element, "category", self.clean(category.path), fmt=None)
-        text_field(element, "info", self.clean(text_to_html(category.info)))
+        text_field(element, "info", self.clean(plain_paragraph(category.info)))
         etree.SubElement(element, "idnumber").text = category.idnumber
         self.element(fh, element)
 
