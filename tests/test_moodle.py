@@ -250,7 +250,7 @@ HTML_TAGS = {
     "blockquote": set(),
     "hr": set(),
     "span": set(),
-    "table": set(),
+    "table": {"class"},
     "thead": set(),
     "tbody": set(),
     "tr": set(),

@@ -271,6 +271,7 @@ def test_markdown_becomes_html(questions):
     assert "<br" not in text and "\\),\nand the fare" in text
     root = fragment(text)
     assert [p.tag for p in root] == ["p", "p", "p", "table"]
+    assert root[3].get("class") == "table table-bordered table-sm w-auto"  # Moodle's theme
     assert len(list(root.iter("td"))) == 4 and "\\(d\\)" in root.find(".//td").text_content()
     assert [td.get("style") for td in root.iter("th")] == ["text-align:right", "text-align:left"]
     feedback = fragment(field(speed, "generalfeedback/text"))

@@ -98,6 +98,8 @@ _BLANK = re.compile(f"{_BLANK_OPEN}(\\d+){_BLANK_CLOSE}")
 # parser (and so cannot be noncharacters): private-use characters, refused in the text.
 _WILDCARD_OPEN, _WILDCARD_CLOSE = "\ue002", "\ue003"
 _WILDCARD = re.compile(f"{_WILDCARD_OPEN}(\\d+){_WILDCARD_CLOSE}")
+#: The classes of a table, for Moodle's Bootstrap theme.
+TABLE_CLASSES = "table table-bordered table-sm w-auto"
 _RTL_BLOCKS = re.compile("<(p|li|td|th)>")
 
 
@@ -242,6 +244,10 @@ class TextRenderer:
             blank=lambda index: f"{_BLANK_OPEN}{index}{_BLANK_CLOSE}",
             escape=escape_html_braces,
         )
+        if "<table>" in html:
+            # Moodle's theme (Bootstrap) draws a table with its lines and cell padding
+            # only for these classes; without them the cells run together.
+            html = html.replace("<table>", f'<table class="{TABLE_CLASSES}">')
         if _RIGHT_TO_LEFT.search(html) is not None:
             # dir="auto" lets the browser lay out a right-to-left paragraph (Arabic,
             # Hebrew) inside a left-to-right Moodle page; a left-to-right one is unchanged.
