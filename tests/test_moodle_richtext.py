@@ -446,3 +446,28 @@ questions:
     html = texts.segments(segments).text
     assert html == "<p>\\(x^&#123;{a}} + y^&#123;{=({a}*2)}}\\)</p>"
     assert mathjax_sees(moodle_substitute(html, {"a": "3"})) == "\\(x^{3} + y^{6}\\)"
+
+
+def test_a_value_in_a_link_target_falls_back_to_numerical_variants():
+    bank = bank_from_text("""
+id: link
+title: Link
+questions:
+  - id: q
+    type: numerical
+    params: {a: {min: 1, max: 3}}
+    text: "See [the table](https://example.org/t{{ a }}) for $x = {{ a }}$."
+    answer: a
+""")
+    warnings: list[str] = []
+    buffer = io.BytesIO()
+    write_moodle_xml(generate(bank, 2, 1), buffer, calculated=True, warn=warnings.append)
+    elements = [e for _, _, e in read_moodle(buffer.getvalue())]
+    assert [e.get("type") for e in elements] == ["numerical", "numerical"]
+    assert len(warnings) == 1 and "link" in warnings[0] and "'q'" in warnings[0]
+    text = field(elements[0], "questiontext/text")
+    assert re.fullmatch(
+        r'<p>See <a href="https://example.org/t\d" rel="noopener">the table</a> for '
+        r"\\\(x = \d\\\)\.</p>",
+        text,
+    )

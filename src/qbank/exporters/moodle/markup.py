@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from ...model import ImageFile
-from ...richtext import Document, parse_block, parse_inline, plain_text, to_html
+from ...richtext import (
+    Document,
+    RichTextError,
+    parse_block,
+    parse_inline,
+    plain_text,
+    to_html,
+)
 from ...richtext.html import escape_html
 
 # Characters allowed in XML 1.0 documents; everything else is removed.
@@ -183,7 +190,8 @@ class TextRenderer:
         question's wildcards ``{a}``, ``{=…}``), each put back as it is, also in a formula.
 
         Raises :class:`TextWrongForCalculated` when a wildcard cannot be put back (it
-        landed in a link target, or the text holds the placeholder characters).
+        landed in a link target, or the text holds the placeholder characters), or the
+        template itself is no valid rich text.
         """
         pieces: list[str] = []
         wildcards: list[str] = []
@@ -195,7 +203,10 @@ class TextRenderer:
                 raise TextWrongForCalculated("the text holds private-use characters")
             else:
                 pieces.append(segment)
-        html = self._render(parse_block("".join(pieces), math=self.math))
+        try:
+            html = self._render(parse_block("".join(pieces), math=self.math))
+        except RichTextError as exc:  # the drawn texts were fine: write those instead
+            raise TextWrongForCalculated(str(exc)) from exc
         found = _WILDCARD.findall(html.text)
         if sorted(int(n) for n in found) != list(range(len(wildcards))):
             raise TextWrongForCalculated("a {{ }} value is in a link or an image")
