@@ -471,3 +471,18 @@ questions:
         r"\\\(x = \d\\\)\.</p>",
         text,
     )
+
+
+def test_many_copies_of_an_image_warn_about_the_files_size(monkeypatch):
+    monkeypatch.setattr("qbank.exporters.moodle.writer.LARGE_IMAGES", 1000)
+    generated = replace(generate(bank_from_text(BANK), 3, 11), media=MEDIA)
+    warnings: list[str] = []
+    write_moodle_xml(generated, io.BytesIO(), warn=warnings.append)
+    assert [w for w in warnings if "images take" in w] == [
+        "Moodle XML: the images take 0 MB of the file, as each question (each variant) that "
+        "shows an image holds its own copy; if Moodle refuses a file this large, draw fewer "
+        "versions or use smaller images"
+    ]
+    warnings.clear()
+    write_moodle_xml(replace(generated, media={}), io.BytesIO(), warn=warnings.append)
+    assert not warnings

@@ -92,6 +92,8 @@ class QuestionWriter:
         self.clean = clean
         self.warn = warn
         self.texts = texts
+        #: Bytes of base64 image data written so far (every question holds its own copy).
+        self.embedded = 0
         self._warned: set[str] = set()
 
     def warn_once(self, question_id: str, message: str) -> None:
@@ -106,6 +108,7 @@ class QuestionWriter:
     def html_field(self, parent: _Element, tag: str, html: Html, **attributes: str) -> _Element:
         """An HTML text and, beside it, the images it shows."""
         files = [(image.name, self.texts.base64(image)) for image in html.files]
+        self.embedded += sum(len(data) for _, data in files)
         return text_field(parent, tag, html.text, files=files, **attributes)
 
     def header(

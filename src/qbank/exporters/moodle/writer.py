@@ -45,6 +45,9 @@ def category_title(question: Question, variants: Sequence[Variant]) -> str:
     return titles.pop() if len(titles) == 1 else question.id
 
 
+#: Embedded images (base64 bytes) above which the teacher is warned about the file's size.
+LARGE_IMAGES = 20 * 2**20
+
 #: Variants written into a stencil are encoded and written this many at a time.
 _BATCH = 256
 
@@ -130,6 +133,12 @@ class MoodleFile:
         for q in self.randomised:
             self.randomised_question(fh, q, generated.variants[q.id])
         fh.write(b"</quiz>\n")
+        if self.questions.embedded > LARGE_IMAGES:
+            self.warn(
+                f"Moodle XML: the images take {self.questions.embedded / 2**20:.0f} MB of the "
+                "file, as each question (each variant) that shows an image holds its own copy; "
+                "if Moodle refuses a file this large, draw fewer versions or use smaller images"
+            )
         if self.clean.changed:
             self.warn(
                 "Moodle XML: removed control characters that XML files cannot hold, "
