@@ -278,9 +278,9 @@ def html_words(fragment: str) -> list[str]:
         if element.tag not in _INLINE_TAGS:
             texts.append(" ")  # a block (paragraph, list item, cell) ends a word
         if event == "start" and element.text:
-            texts.append(_MATH_DELIMITERS.sub(" ", element.text))
+            texts.append(_MATH_DELIMITERS.sub("", element.text))
         if event == "end" and element.tail:
-            texts.append(_MATH_DELIMITERS.sub(" ", element.tail))
+            texts.append(_MATH_DELIMITERS.sub("", element.tail))
     return "".join(texts).split()
 
 
