@@ -35,7 +35,7 @@ from qbank.errors import QbankError
 from qbank.exporters import registry
 from qbank.exporters.jsonrecord import dumps, question_record
 from qbank.pipeline import run, validate_bank
-from qbank.richtext import parse_block, plain_text
+from qbank.richtext import parse_block, parse_inline, plain_text
 from qbank.templates import CONTROL_CHARACTERS, compile_formula, is_template
 
 NASTY = sorted((FIXTURES / "nasty").glob("*.yaml"))
@@ -246,10 +246,21 @@ def moodle_text(folder: Path, bank_id: str) -> str:
     for element in tree.iter("text"):
         content = element.text or ""
         if element.getparent().get("format") == "html" and content.strip():
-            content = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>", "\n", content)
-            content = lxml_html.fragment_fromstring(content, create_parent="div").text_content()
+            content = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>|</t[dh]>", "\n", content)
+            root = lxml_html.fragment_fromstring(content, create_parent="div")
+            # MathJax's delimiters, within one text node (text that only looks like one
+            # is split by an empty <span>), as a reader sees the typeset formula: its TeX.
+            content = "".join(_MATHJAX.sub("", text) for text in root.itertext())
         parts.append(content)
     return "\n".join(parts)
+
+
+_MATHJAX = re.compile(r"\\[()\[\]]")
+
+
+def markdown_as_plain_text(text: str, inline: bool) -> str:
+    """What a format that renders Markdown shows of a text, as plain text."""
+    return plain_text(parse_inline(text) if inline else parse_block(text))
 
 
 def docx_text(folder: Path, bank_id: str) -> str:
@@ -282,23 +293,23 @@ def anki_text(folder: Path, bank_id: str) -> str:
 
 
 READERS = {"moodle": moodle_text, "docx": docx_text, "anki": anki_text}
-#: Formats whose texts are Markdown (issue 11): they show a text's words as parsed
-#: (character references decoded, comments dropped), not its source.
-MARKDOWN = {"anki"}
 # Anki stores every field in Unicode normal form C: the one change it makes on import.
 NORMALISE = {"anki": lambda s: unicodedata.normalize("NFC", s)}
+#: What a format shows of a text (question texts are Markdown): (text, inline) -> text.
+SHOWN_AS = {"moodle": markdown_as_plain_text, "anki": markdown_as_plain_text}
 
 
-def texts_of(generated) -> list[str]:
-    """The texts of a run every format must show: question texts and choice texts."""
+def texts_of(generated) -> list[tuple[str, bool]]:
+    """The texts of a run every format must show: question texts and choice texts, each
+    with whether it is an inline text (a choice) or a block of Markdown."""
     out = []
     for v in generated.all_variants():
         if v.question.type == "cloze":
-            out += [p for p in v.payload.parts if isinstance(p, str)]
+            out += [(p, False) for p in v.payload.parts if isinstance(p, str)]
         else:
-            out.append(v.text)
-        out += [c.text for c in getattr(v.payload, "choices", ())]
-    return [t for t in out if t.strip()]
+            out.append((v.text, False))
+        out += [(c.text, True) for c in getattr(v.payload, "choices", ())]
+    return [(t, inline) for t, inline in out if t.strip()]
 
 
 def check_json(folder: Path, generated) -> None:
@@ -317,10 +328,10 @@ def check_format(name: str, folder: Path, generated) -> None:
     if name not in READERS:
         pytest.skip(f"no reader for the format '{name}' in this test yet")
     normal = NORMALISE.get(name, lambda s: s)
+    shown_as = SHOWN_AS.get(name, lambda text, inline: text)
     shown = squash(normal(READERS[name](folder, generated.bank.id)))
-    for text in texts_of(generated):
-        words = plain_text(parse_block(text)) if name in MARKDOWN else text
-        assert squash(normal(words)) in shown, f"{name} lost or changed: {text!r}"
+    for text, inline in texts_of(generated):
+        assert squash(normal(shown_as(text, inline))) in shown, f"{name} lost or changed: {text!r}"
 
 
 def export(bank_path: Path, name: str, folder: Path):

@@ -1,6 +1,10 @@
 """Moodle XML: parse the file back and check it, question by question, against the JSON
 record of the same run; read cloze blanks and calculated formulas the way Moodle's own
-importer does (its regular expressions are ported below from ``question/type/...``)."""
+importer does (its regular expressions are ported below from ``question/type/...``).
+
+Texts are Markdown: the words a student reads in each HTML text (tags dropped, entities
+decoded, MathJax's delimiters taken off) are checked against the words of the record's
+Markdown as plain text; tests/test_moodle_richtext.py checks the rich text itself."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from qbank.exporters.moodle.layout import category_path, fit_idnumber
 from qbank.generator import generate
 from qbank.numeric import plain
 from qbank.pipeline import run
+from qbank.richtext import parse_block, parse_inline, plain_text
 
 HOSTILE = FIXTURES / "good" / "hostile-text.yaml"
 ORDERING = FIXTURES / "good" / "ordering.yaml"
@@ -224,6 +229,67 @@ def text_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n[ \t]*\n\s*", text) if p.strip()]
 
 
+#: MathJax's delimiters, as Moodle's MathJax filter finds them: within one text node (text
+#: that only looks like one has an empty <span> inside it, so it spans two nodes).
+_MATH_DELIMITERS = re.compile(r"\\[()\[\]]")
+#: The tags (and their attributes) our HTML may hold.
+HTML_TAGS = {
+    "p": {"dir"},
+    "strong": set(),
+    "em": set(),
+    "del": set(),
+    "u": set(),
+    "sub": set(),
+    "sup": set(),
+    "code": set(),
+    "pre": set(),
+    "br": set(),
+    "ul": set(),
+    "ol": {"start"},
+    "li": {"dir"},
+    "blockquote": set(),
+    "hr": set(),
+    "span": set(),
+    "table": {"class"},
+    "thead": set(),
+    "tbody": set(),
+    "tr": set(),
+    "th": {"style", "dir"},
+    "td": {"style", "dir"},
+    "a": {"href", "rel"},
+    "img": {"src", "alt"},
+    **{f"h{n}": set() for n in range(1, 7)},
+}
+
+
+_INLINE_TAGS = {"strong", "em", "del", "u", "sub", "sup", "code", "span", "a", "img"}
+
+
+def html_words(fragment: str) -> list[str]:
+    """The words a student reads in our HTML (math as its TeX); only allowed tags."""
+    if not fragment.strip():
+        return []
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iterdescendants():
+        assert element.tag in HTML_TAGS, f"unexpected <{element.tag}> in {fragment!r}"
+        assert set(element.attrib) <= HTML_TAGS[element.tag], fragment
+    texts = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element.tag not in _INLINE_TAGS:
+            texts.append(" ")  # a block (paragraph, list item, cell) ends a word
+        if event == "start" and element.text:
+            texts.append(_MATH_DELIMITERS.sub("", element.text))
+        if event == "end" and element.tail:
+            texts.append(_MATH_DELIMITERS.sub("", element.tail))
+    return "".join(texts).split()
+
+
+def markdown_words(text: str, *, inline: bool = False) -> list[str]:
+    """The words of a Markdown text as plain text (what :func:`html_words` should read)."""
+    doc = parse_inline(text) if inline else parse_block(text)
+    return plain_text(doc).split()
+
+
 def field(element, path: str) -> str:
     found = element.find(path)
     assert found is not None, f"missing <{path}>"
@@ -368,13 +434,11 @@ def check_common(element, record: dict, generated) -> None:
     else:
         assert name == expected
     if record["type"] != "cloze":
-        assert html_paragraphs(field(element, "questiontext/text")) == text_paragraphs(
-            record["text"]
-        )
+        assert html_words(field(element, "questiontext/text")) == markdown_words(record["text"])
         assert Decimal(field(element, "defaultgrade")) == Decimal(str(record["points"]))
     assert element.find("questiontext").get("format") == "html"
     feedback = "\n\n".join(t for t in (record["feedback"], record["solution"]) if t)
-    assert html_paragraphs(field(element, "generalfeedback/text")) == text_paragraphs(feedback)
+    assert html_words(field(element, "generalfeedback/text")) == markdown_words(feedback)
     penalty = {"truefalse": "1", "essay": "0"}.get(record["type"], "0.3333333")
     assert field(element, "penalty") == penalty
     assert [t.text for t in element.findall("tags/tag/text")] == record["tags"]
@@ -409,11 +473,12 @@ def check_multichoice(element, record: dict) -> None:
     assert field(element, "shuffleanswers") in ("true", "false")
     assert field(element, "answernumbering") == "abc"
     got = answers(element)
-    assert [" ".join(html_paragraphs(field(a, "text"))) for a in got] == [
-        c["text"] for c in record["choices"]
+    assert [a.get("format") for a in got] == ["html"] * len(got)
+    assert [html_words(field(a, "text")) for a in got] == [
+        markdown_words(c["text"], inline=True) for c in record["choices"]
     ]
-    assert [" ".join(html_paragraphs(field(a, "feedback/text"))) for a in got] == [
-        c["feedback"] for c in record["choices"]
+    assert [html_words(field(a, "feedback/text")) for a in got] == [
+        markdown_words(c["feedback"]) for c in record["choices"]
     ]
     fractions = [Decimal(a.get("fraction")) / 100 for a in got]
     for f in fractions:  # Moodle's match_grade_options: within 0.00001 of an allowed grade
@@ -434,10 +499,10 @@ def check_truefalse(element, record: dict) -> None:
     assert set(got) == {"true", "false"}
     assert got["true"].get("fraction") == ("100" if record["answer"] else "0")
     assert got["false"].get("fraction") == ("0" if record["answer"] else "100")
-    assert html_paragraphs(field(got["true"], "feedback/text")) == text_paragraphs(
+    assert html_words(field(got["true"], "feedback/text")) == markdown_words(
         record["feedback_true"]
     )
-    assert html_paragraphs(field(got["false"], "feedback/text")) == text_paragraphs(
+    assert html_words(field(got["false"], "feedback/text")) == markdown_words(
         record["feedback_false"]
     )
 
@@ -452,15 +517,22 @@ def check_essay(element, record: dict) -> None:
     assert field(element, "responseformat") == "editor"
     lines = int(field(element, "responsefieldlines"))
     assert lines % 5 == 0 and 5 <= lines <= 40
-    assert html_paragraphs(field(element, "graderinfo/text")) == text_paragraphs(record["answer"])
+    assert html_words(field(element, "graderinfo/text")) == markdown_words(record["answer"])
 
 
 def check_matching(element, record: dict) -> None:
+    # The terms are Moodle's drop-down choices: plain text (Moodle shows no HTML there).
     pairs = [
-        [field(s, "answer/text"), " ".join(html_paragraphs(field(s, "text")))]
+        (field(s, "answer/text").split(), html_words(field(s, "text")))
         for s in element.findall("subquestion")
     ]
-    assert pairs == record["pairs"]
+    assert [s.find("answer").get("format") for s in element.findall("subquestion")] == [None] * len(
+        pairs
+    )
+    assert pairs == [
+        (markdown_words(term, inline=True), markdown_words(definition, inline=True))
+        for term, definition in record["pairs"]
+    ]
 
 
 def check_cloze(element, record: dict) -> None:
@@ -477,18 +549,12 @@ def check_cloze(element, record: dict) -> None:
     points = Decimal(str(record["points"]))
     if points % len(blanks) == 0:
         assert weights == {points / len(blanks)}
-    # The text around the blanks, with each blank as a marker, reads as written.
-    marker = "\u2063{}\u2063"
-    pieces, n = [], 0
-    for part in record["parts"]:
-        if isinstance(part, str):
-            pieces.append(part)
-        else:
-            n += 1
-            pieces.append(marker.format(n))
-    wanted = "".join(pieces)
-    got = re.sub(r"\{#(\d+)\}", lambda m: marker.format(m.group(1)), text)
-    assert html_paragraphs(got) == text_paragraphs(wanted)
+    # The text around the blanks, with each blank as a marker, reads as the Markdown.
+    wanted = plain_text(
+        parse_block(record["text"], blanks=True), blank=lambda i: f" \u2063{i + 1}\u2063 "
+    )
+    got = re.sub(r"\{#(\d+)\}", lambda m: f" \u2063{m.group(1)}\u2063 ", text)
+    assert html_words(got) == wanted.split()
 
 
 def check_ordering(element, record: dict) -> None:
@@ -507,7 +573,9 @@ def check_ordering(element, record: dict) -> None:
     got = answers(element)
     assert [a.get("fraction") for a in got] == [str(i) for i in range(1, len(got) + 1)]
     assert [a.get("format") for a in got] == ["html"] * len(got)
-    assert [" ".join(html_paragraphs(field(a, "text"))) for a in got] == record["items"]
+    assert [html_words(field(a, "text")) for a in got] == [
+        markdown_words(item, inline=True) for item in record["items"]
+    ]
     # The record's answer: the right order as positions in the shown order.
     assert [record["shown"][p - 1] for p in record["answer"]] == record["items"]
 
@@ -765,12 +833,12 @@ def test_calculated_questions_compute_the_recorded_answers(exported, bank):
             for expression in re.findall(r"\{=([^{}]*(?:\{[^{}]+}[^{}]*)*)\}", question_text):
                 assert moodle_formula_errors(expression) is None
             shown = moodle_substitute(question_text, values)
-            assert [normalise_numbers(p) for p in html_paragraphs(shown)] == [
-                normalise_numbers(p) for p in text_paragraphs(record["text"])
+            assert [normalise_numbers(w) for w in html_words(shown)] == [
+                normalise_numbers(w) for w in markdown_words(record["text"])
             ]
             solution = moodle_substitute(field(element, "generalfeedback/text"), values)
-            assert [normalise_numbers(p) for p in html_paragraphs(solution)] == [
-                normalise_numbers(p) for p in text_paragraphs(record["solution"])
+            assert [normalise_numbers(w) for w in html_words(solution)] == [
+                normalise_numbers(w) for w in markdown_words(record["solution"])
             ]
         tolerance = Decimal(field(answer, "tolerance"))
         if q.spec.tolerance.relative:

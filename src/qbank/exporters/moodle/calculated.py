@@ -265,21 +265,26 @@ class Translator:
         return "{=" + self.node(node) + "}"
 
 
-_TEMPLATE_PART = re.compile(r"\{\{(.*?)\}\}|\{%|\{#", re.S)
+_TEMPLATE_PART = re.compile(
+    r"\{\{\{(?P<group>.*?)\}\}\}(?!\})|\{\{(?P<value>.*?)\}\}|\{%|\{#", re.S
+)
 
 
 def translate_template(source: str, translator: Translator) -> list[str]:
-    """A text template as segments: plain text, and :class:`Markup` for Moodle's wildcards."""
+    """A text template (Markdown) as segments: the text, and :class:`Markup` for Moodle's
+    wildcards. A ``{{{ a }}}`` is a LaTeX group around a value: ``{``, ``{a}``, ``}``."""
     segments: list[str] = []
     pos = 0
     for match in _TEMPLATE_PART.finditer(source):
         segments.append(source[pos : match.start()])
-        expression = match.group(1)
+        group = match.group("group")
+        expression = group if group is not None else match.group("value")
         if expression is None:
             raise NotExpressible("the text uses {% ... %} or {# ... #}")
         if expression.startswith("-") or expression.endswith("-"):
             raise NotExpressible("the text uses {{- ... -}}")
-        segments.append(Markup(translator.display(expression)))
+        wildcard = Markup(translator.display(expression))
+        segments.extend(("{", wildcard, "}") if group is not None else (wildcard,))
         pos = match.end()
     segments.append(source[pos:])
     return [s for s in segments if s]

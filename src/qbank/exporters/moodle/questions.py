@@ -1,24 +1,26 @@
 """One ``<question>`` element per variant, with the elements Moodle's XML importer reads.
 
 Each question type has one method here; :mod:`.types` maps each qbank type to the Moodle
-type it becomes and the methods that write it. Texts are HTML (``format="html"``); answers
-Moodle keeps as plain text (short answers, true/false, numbers, matching choices) are written
-as plain text.
+type it becomes and the methods that write it. Texts are HTML (``format="html"``, from
+Markdown by :class:`.markup.TextRenderer`), each with the images it shows as ``<file>``
+elements; answers Moodle keeps as plain text (short answers, true/false, numbers, matching
+choices, drop-down choices) are written as plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from math import ceil
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
 from ...model import Question, Variant
 from ...numeric import plain
+from ...richtext import parse_block, unescape_markdown
 from .calculated import CalculatedQuestion
 from .cloze import choice_blank, shortanswer_blank, wildcard_pattern
 from .grades import MAX_SHARES, multichoice_grades, percent_text
-from .markup import Cleaner, Markup, escape_braces, html_paragraphs, text_to_html
+from .markup import EMPTY, Cleaner, Html, TextRenderer
 
 #: Moodle's default penalty for each wrong try in interactive quizzes; true/false uses 1
 #: (a second guess earns nothing) and essays 0 (graded by hand), as Moodle's forms do.
@@ -51,9 +53,15 @@ def cloze_weight(points: object, blanks: int) -> int:
 
 
 def text_field(
-    parent: _Element, tag: str, text: str, fmt: str | None = "html", **attributes: str
+    parent: _Element,
+    tag: str,
+    text: str,
+    fmt: str | None = "html",
+    files: Iterable[tuple[str, str]] = (),
+    **attributes: str,
 ) -> _Element:
-    """``<tag format="..."><text>text</text></tag>``, as Moodle writes every text.
+    """``<tag format="..."><text>text</text></tag>``, as Moodle writes every text, with a
+    ``<file name="…" path="/" encoding="base64">`` for each of ``files`` (name, base64).
 
     HTML goes in a CDATA section, as Moodle's own exporter does, so the file stays readable
     (``<p>`` rather than ``&lt;p&gt;``); the HTML we write escapes every ``>``, so it never
@@ -65,6 +73,8 @@ def text_field(
     SubElement(element, "text").text = (
         CDATA(text) if fmt == "html" and text and "]]>" not in text else text
     )
+    for name, data in files:
+        SubElement(element, "file", name=name, path="/", encoding="base64").text = data
     return element
 
 
@@ -78,9 +88,12 @@ class QuestionWriter:
     """Writes the parts of ``<question>`` elements; :func:`.types.write_question` puts them
     together for each question type."""
 
-    def __init__(self, clean: Cleaner, warn: Callable[[str], None]) -> None:
+    def __init__(self, clean: Cleaner, warn: Callable[[str], None], texts: TextRenderer) -> None:
         self.clean = clean
         self.warn = warn
+        self.texts = texts
+        #: Bytes of base64 image data written so far (every question holds its own copy).
+        self.embedded = 0
         self._warned: set[str] = set()
 
     def warn_once(self, question_id: str, message: str) -> None:
@@ -88,12 +101,15 @@ class QuestionWriter:
             self._warned.add(question_id)
             self.warn(f"question '{question_id}': {message}")
 
-    def html(self, text: str, *, inline: bool = False) -> str:
-        return self.clean(text_to_html(text, inline=inline))
-
-    def general_feedback(self, v: Variant) -> str:
+    def general_feedback(self, v: Variant) -> Html:
         """The feedback every student sees after answering, then the worked solution."""
-        return "\n".join(filter(None, (self.html(v.feedback), self.html(v.solution))))
+        return Html.join((self.texts.block(v.feedback), self.texts.block(v.solution)))
+
+    def html_field(self, parent: _Element, tag: str, html: Html, **attributes: str) -> _Element:
+        """An HTML text and, beside it, the images it shows."""
+        files = [(image.name, self.texts.base64(image)) for image in html.files]
+        self.embedded += sum(len(data) for _, data in files)
+        return text_field(parent, tag, html.text, files=files, **attributes)
 
     def header(
         self,
@@ -101,14 +117,14 @@ class QuestionWriter:
         q: Question,
         name: str,
         idnumber: str,
-        question_html: str,
-        feedback_html: str,
+        question_html: Html,
+        feedback_html: Html,
         grade: str,
     ) -> _Element:
         element = Element("question", type=moodle_type)
         text_field(element, "name", self.clean(name), fmt=None)
-        text_field(element, "questiontext", question_html)
-        text_field(element, "generalfeedback", feedback_html)
+        self.html_field(element, "questiontext", question_html)
+        self.html_field(element, "generalfeedback", feedback_html)
         simple(element, "defaultgrade", grade)
         simple(element, "penalty", PENALTIES.get(q.type, DEFAULT_PENALTY))
         simple(element, "hidden", "0")
@@ -124,12 +140,16 @@ class QuestionWriter:
         self,
         parent: _Element,
         fraction: str,
-        text: str,
-        feedback_html: str = "",
+        text: str | Html,
+        feedback_html: Html = EMPTY,
         fmt: str = "moodle_auto_format",
     ) -> _Element:
-        element = text_field(parent, "answer", text, fmt=fmt, fraction=fraction)
-        text_field(element, "feedback", feedback_html)
+        """An ``<answer>``: plain text (``str``) or HTML with its images (:class:`Html`)."""
+        if isinstance(text, Html):
+            element = self.html_field(parent, "answer", text, fraction=fraction)
+        else:
+            element = text_field(parent, "answer", text, fmt=fmt, fraction=fraction)
+        self.html_field(element, "feedback", feedback_html)
         return element
 
     # -- one method per question type -----------------------------------------------------
@@ -158,8 +178,8 @@ class QuestionWriter:
             q,
             name,
             idnumber,
-            self.clean(html_paragraphs(calc.text, literal=escape_braces)),
-            self.clean(html_paragraphs(calc.feedback, literal=escape_braces)),
+            self.texts.segments(calc.text),
+            self.texts.segments(calc.feedback),
             plain(q.points),
         )
         simple(element, "synchronize", "0")
@@ -225,9 +245,8 @@ class QuestionWriter:
             self.answer(
                 element,
                 percent_text(grade),
-                self.html(choice.text, inline=True),
-                self.html(choice.feedback, inline=True),
-                fmt="html",
+                self.texts.inline(choice.text),
+                self.texts.block(choice.feedback),
             )
 
     def truefalse(self, element: _Element, v: Variant) -> None:
@@ -236,13 +255,13 @@ class QuestionWriter:
             element,
             "100" if v.answer else "0",
             "true",
-            self.html(v.payload.feedback_true, inline=True),
+            self.texts.block(v.payload.feedback_true),
         )
         self.answer(
             element,
             "0" if v.answer else "100",
             "false",
-            self.html(v.payload.feedback_false, inline=True),
+            self.texts.block(v.payload.feedback_false),
         )
 
     def shortanswer(self, element: _Element, v: Variant) -> None:
@@ -256,16 +275,18 @@ class QuestionWriter:
         simple(element, "responsefieldlines", str(essay_lines(v.question.spec.lines)))
         simple(element, "attachments", "0")
         simple(element, "attachmentsrequired", "0")
-        text_field(element, "graderinfo", self.html(v.payload.model_answer))
+        self.html_field(element, "graderinfo", self.texts.block(v.payload.model_answer))
         text_field(element, "responsetemplate", "")
 
     def matching(self, element: _Element, v: Variant) -> None:
         # The definitions are the questions and the terms the drop-down choices: Moodle
         # shows the choices in a drop-down menu, where long definitions would be cut off.
+        # A drop-down menu shows plain text only (Moodle imports the choices as text and
+        # shows them with format_string), so a term's Markdown becomes its plain text.
         simple(element, "shuffleanswers", "true" if v.question.spec.shuffle else "false")
         for term, definition in v.payload.pairs:
-            sub = text_field(element, "subquestion", self.html(definition, inline=True))
-            text_field(sub, "answer", self.clean(term), fmt=None)
+            sub = self.html_field(element, "subquestion", self.texts.inline(definition))
+            text_field(sub, "answer", self.texts.plain(term), fmt=None)
 
     def matching_as_cloze(self, v: Variant, name: str, idnumber: str) -> _Element | None:
         """A matching question with too few pairs for Moodle, as drop-down menus in a cloze
@@ -279,22 +300,19 @@ class QuestionWriter:
             "pairs; written as an embedded-answers (cloze) question with a "
             "drop-down menu for each definition",
         )
-        terms = [term for term, _ in v.payload.pairs]
+        terms = [self.texts.plain(term) for term, _ in v.payload.pairs]
         weight = cloze_weight(q.points, len(terms))
-        segments: list[str] = [v.text]
-        for term, definition in v.payload.pairs:
-            segments += [
-                "\n\n",
-                definition,
-                " ",
-                Markup(choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle)),
-            ]
+        parts = [self.texts.block(v.text)]
+        for term, (_, definition) in zip(terms, v.payload.pairs):
+            menu = choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle)
+            html = self.texts.inline(definition)
+            parts.append(Html(f"<p>{html.text} {self.clean(menu)}</p>", html.files))
         element = self.header(
             "cloze",
             q,
             name,
             idnumber,
-            self.clean(html_paragraphs(segments, literal=escape_braces)),
+            Html.join(parts),
             self.general_feedback(v),
             str(weight * len(terms)),
         )
@@ -318,21 +336,26 @@ class QuestionWriter:
         # presence): an empty element would switch "show the number correct" off.
         simple(element, "shownumcorrect", "1")
         for position, item in enumerate(v.payload.items, start=1):
-            self.answer(element, str(position), self.html(item, inline=True), fmt="html")
+            self.answer(element, str(position), self.texts.inline(item))
 
-    def cloze_text(self, v: Variant) -> tuple[str, str]:
-        """The question text with the blanks in Moodle's syntax, and the question's marks."""
+    def cloze_text(self, v: Variant) -> tuple[Html, str]:
+        """The question text with the blanks in Moodle's syntax, and the question's marks.
+
+        The text is Markdown with the blanks taken out (:func:`qbank.richtext.parse_block`
+        with ``blanks``); each blank is put back as ``{weight:SHORTANSWER:=answer}`` made
+        from the answers the cloze kind read (``payload.blanks``), in plain text."""
         blanks = v.payload.blanks
         weight = cloze_weight(v.question.points, len(blanks))
-        segments = [
-            part
-            if isinstance(part, str)
-            else Markup(
-                shortanswer_blank(
-                    part.answers, weight=weight, case_sensitive=v.question.spec.case_sensitive
-                )
-            )
-            for part in v.payload.parts
-        ]
-        html = self.clean(html_paragraphs(segments, literal=escape_braces))
-        return html, str(weight * len(blanks))
+        case_sensitive = v.question.spec.case_sensitive
+
+        def blank(index: int) -> str:
+            if index < len(blanks):
+                answers = blanks[index].answers
+            else:  # the parser found more blanks than the kind: read this one's source
+                source = parse_block(v.text, blanks=True, math=self.texts.math).blanks[index]
+                answers = tuple(
+                    a.strip() for a in unescape_markdown(source).split("|") if a.strip()
+                ) or ("?",)
+            return shortanswer_blank(answers, weight=weight, case_sensitive=case_sensitive)
+
+        return self.texts.cloze(v.text, blank), str(weight * len(blanks))

@@ -8,6 +8,10 @@ tree per variant costs about 35 µs; so lxml builds and serialises the question 
 a placeholder in each of those six places (:class:`Stencil`), and each variant's XML is
 that text with the placeholders replaced by its own strings.
 
+A variant whose question text or feedback shows an image is the exception: its images go
+in ``<file>`` elements beside the text, which the stencil has no slot for, so
+:meth:`NumericalStencil.variant` returns None and the writer builds that variant's tree.
+
 The result is byte for byte what lxml writes for the variant: every string is escaped as
 libxml2 escapes element text (``&``, ``<``, ``>`` and carriage return, nothing else in
 UTF-8), and an HTML text goes in a CDATA section exactly when :func:`.questions.text_field`
@@ -23,6 +27,7 @@ from lxml import etree
 
 from ...model import Question, Variant
 from ...numeric import plain
+from .markup import Html
 from .questions import QuestionWriter
 
 _CDATA_OPEN, _CDATA_CLOSE = "<![CDATA[", "]]>"
@@ -105,8 +110,8 @@ class NumericalStencil:
             question,
             name,
             idnumber,
-            question_html,
-            feedback_html,
+            Html(question_html),
+            Html(feedback_html),
             plain(question.points),
         )
         writer.numerical_answer(element, question, answer, tolerance)
@@ -118,14 +123,18 @@ class NumericalStencil:
             raise StencilError("the HTML texts are not where they were expected")
         self._tolerances: dict[object, str] = {}
 
-    def variant(self, v: Variant, name: str, idnumber: str) -> str:
+    def variant(self, v: Variant, name: str, idnumber: str) -> str | None:
+        """The variant's XML, or None when a text of it shows an image."""
         writer = self.writer
         writer.clean.current = v.id
+        text, feedback = writer.texts.block(v.text), writer.general_feedback(v)
+        if text.files or feedback.files:
+            return None
         return self.stencil.fill(
             (
                 writer.clean(name),
-                writer.html(v.text),
-                writer.general_feedback(v),
+                text.text,
+                feedback.text,
                 idnumber,
                 plain(v.answer),
                 self._tolerance(v.payload.tolerance),

@@ -13,6 +13,7 @@ from lxml.etree import _Element
 
 from ...model import Variant
 from ...numeric import plain
+from .markup import Html
 from .questions import QuestionWriter
 from .stencil import NumericalStencil
 
@@ -24,7 +25,7 @@ class MoodleRenderer:
     #: Writes the type's own elements into the question (after the header).
     body: Callable[[QuestionWriter, _Element, Variant], None]
     #: The question text and marks, when they are not the plain text and the points.
-    text: Callable[[QuestionWriter, Variant], tuple[str, str]] | None = None
+    text: Callable[[QuestionWriter, Variant], tuple[Html, str]] | None = None
     #: Writes a whole question some other way, or returns None to write it as usual.
     instead: Callable[[QuestionWriter, Variant, str, str], _Element | None] | None = None
     #: Writes every variant of a randomised question from one serialised element.
@@ -61,7 +62,7 @@ def write_question(writer: QuestionWriter, v: Variant, name: str, idnumber: str)
     if renderer.text is not None:
         question_html, grade = renderer.text(writer, v)
     else:
-        question_html, grade = writer.html(v.text), plain(q.points)
+        question_html, grade = writer.texts.block(v.text), plain(q.points)
     element = writer.header(
         renderer.moodle_type, q, name, idnumber, question_html, writer.general_feedback(v), grade
     )

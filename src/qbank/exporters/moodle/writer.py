@@ -17,7 +17,14 @@ from ... import __version__
 from ...model import GeneratedSet, Question, Variant
 from .calculated import MAX_DATASET_ITEMS, NotExpressible, translate
 from .layout import Category, Layout
-from .markup import MAX_NAME, Cleaner, plain_name, text_to_html
+from .markup import (
+    MAX_NAME,
+    Cleaner,
+    TextRenderer,
+    TextWrongForCalculated,
+    plain_name,
+    plain_paragraph,
+)
 from .questions import QuestionWriter, text_field
 from .stencil import NumericalStencil, StencilError
 from .types import RENDERERS, write_question
@@ -37,6 +44,9 @@ def category_title(question: Question, variants: Sequence[Variant]) -> str:
     titles = {v.title for v in variants}
     return titles.pop() if len(titles) == 1 else question.id
 
+
+#: Embedded images (base64 bytes) above which the teacher is warned about the file's size.
+LARGE_IMAGES = 20 * 2**20
 
 #: Variants written into a stencil are encoded and written this many at a time.
 _BATCH = 256
@@ -74,7 +84,8 @@ class MoodleFile:
         self.calculated = calculated
         self.warn = warn
         self.clean = Cleaner()
-        self.questions = QuestionWriter(self.clean, warn)
+        self.texts = TextRenderer(generated.media, math=self.bank.math, clean=self.clean)
+        self.questions = QuestionWriter(self.clean, warn, self.texts)
         self.randomised = [q for q in self.bank.questions if q.randomised]
         self.fixed = [q for q in self.bank.questions if not q.randomised]
         self.layout = Layout(
@@ -122,6 +133,12 @@ class MoodleFile:
         for q in self.randomised:
             self.randomised_question(fh, q, generated.variants[q.id])
         fh.write(b"</quiz>\n")
+        if self.questions.embedded > LARGE_IMAGES:
+            self.warn(
+                f"Moodle XML: the images take {self.questions.embedded / 2**20:.0f} MB of the "
+                "file, as each question (each variant) that shows an image holds its own copy; "
+                "if Moodle refuses a file this large, draw fewer versions or use smaller images"
+            )
         if self.clean.changed:
             self.warn(
                 "Moodle XML: removed control characters that XML files cannot hold, "
@@ -143,7 +160,10 @@ class MoodleFile:
         if self.calculated and RENDERERS[q.type].calculated:
             try:
                 calc = translate(q, variants)
-            except NotExpressible as exc:
+                element = self.questions.calculated(
+                    q, calc, title, self.layout.question_idnumber(q, None)
+                )
+            except (NotExpressible, TextWrongForCalculated) as exc:
                 self.warn(
                     f"question '{q.id}': written as {len(variants)} numerical variants, "
                     f"not as a Moodle calculated question: {exc}"
@@ -165,12 +185,7 @@ class MoodleFile:
                         ),
                     ),
                 )
-                self.element(
-                    fh,
-                    self.questions.calculated(
-                        q, calc, title, self.layout.question_idnumber(q, None)
-                    ),
-                )
+                self.element(fh, element)
                 return
         self.category(
             fh,
@@ -200,6 +215,7 @@ class MoodleFile:
                 "".join(
                     [
                         stencil.variant(v, names(v), idnumbers(v))
+                        or self.tree(write_question(self.questions, v, names(v), idnumbers(v)))
                         for v in variants[start : start + _BATCH]
                     ]
                 ).encode("utf-8")
@@ -219,13 +235,18 @@ class MoodleFile:
         self.clean.current = category.idnumber.split("@")[0]
         element = etree.Element("question", type="category")
         text_field(element, "category", self.clean(category.path), fmt=None)
-        text_field(element, "info", self.clean(text_to_html(category.info)))
+        text_field(element, "info", self.clean(plain_paragraph(category.info)))
         etree.SubElement(element, "idnumber").text = category.idnumber
         self.element(fh, element)
 
     @staticmethod
     def element(fh: IO[bytes], element: etree._Element) -> None:
         fh.write(etree.tostring(element, pretty_print=True, encoding="utf-8"))
+
+    @staticmethod
+    def tree(element: etree._Element) -> str:
+        """An element as :meth:`element` writes it, as text (to join a stencil's batch)."""
+        return etree.tostring(element, pretty_print=True, encoding="unicode")
 
 
 def write_moodle_xml(
