@@ -100,3 +100,47 @@ questions:
         validate_bank(bank_from_text(bank))
     assert message in str(caught.value)
     assert "question 'q'" in str(caught.value)
+
+
+def test_numeric_and_drop_down_blanks_read_back_from_the_moodle_xml(tmp_path):
+    import json
+    import re
+
+    from lxml import etree
+
+    from qbank.pipeline import run
+
+    bank = tmp_path / "cz.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    run([bank], count=8, seed=2, formats=["json", "moodle"], out_dir=tmp_path / "out")
+    text = (tmp_path / "out" / "cz.json").read_text(encoding="utf-8")
+    record = json.loads(text, parse_float=Decimal)
+    expected = []
+    for version in record["versions"]:
+        (q,) = version["questions"]
+        expected.append(
+            [
+                ("NUMERICAL", b["numeric"]["value"], b["numeric"]["tolerance"])
+                if "numeric" in b
+                else ("MULTICHOICE_S", b["blank"][0], tuple(sorted(b["options"])))
+                if "options" in b
+                else ("SHORTANSWER", tuple(b["blank"]))
+                for b in blanks(q)
+            ]
+        )
+    xml = etree.parse(str(tmp_path / "out" / "cz-moodle.xml"))
+    found = []
+    for text in xml.xpath('//question[@type="cloze"]/questiontext/text/text()'):
+        row = []
+        for kind, body in re.findall(r"\{1:(NUMERICAL|MULTICHOICE_S|SHORTANSWER):(.*?)\}", text):
+            if kind == "NUMERICAL":
+                value, tolerance = body.removeprefix("=").split(":")
+                row.append((kind, Decimal(value), Decimal(tolerance)))
+            elif kind == "MULTICHOICE_S":
+                options = [o.removeprefix("=").removeprefix("%0%") for o in body.split("~")]
+                right = [o[1:] for o in body.split("~") if o.startswith("=")]
+                row.append((kind, right[0], tuple(sorted(options))))
+            else:
+                row.append((kind, tuple(a.removeprefix("=") for a in body.split("~"))))
+        found.append(row)
+    assert found == expected

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...model import Number
+from ...numeric import plain
 from .markup import escape
 
 _ANSWER_CHARACTERS = str.maketrans(
@@ -55,6 +57,11 @@ def choice_blank(
         ("=" if choice == correct else "%0%") + encode_answer(escape(choice)) for choice in choices
     )
     return f"{{{weight}:{kind}:{alternatives}}}"
+
+
+def numerical_blank(value: Number | None, tolerance: Number | None, *, weight: int = 1) -> str:
+    """A numeric blank: right within ``tolerance`` of ``value`` (both written in full)."""
+    return f"{{{weight}:NUMERICAL:={plain(value or 0)}:{plain(tolerance or 0)}}}"
 
 
 def shortanswer_blank(

@@ -18,7 +18,7 @@ from ...model import Question, Variant
 from ...numeric import plain
 from ...richtext import parse_block, unescape_markdown
 from .calculated import CalculatedQuestion
-from .cloze import choice_blank, shortanswer_blank, wildcard_pattern
+from .cloze import choice_blank, numerical_blank, shortanswer_blank, wildcard_pattern
 from .grades import MAX_SHARES, multichoice_grades, percent_text
 from .markup import EMPTY, Cleaner, Html, TextRenderer
 
@@ -343,12 +343,20 @@ class QuestionWriter:
 
         The text is Markdown with the blanks taken out (:func:`qbank.richtext.parse_block`
         with ``blanks``); each blank is put back as ``{weight:SHORTANSWER:=answer}`` made
-        from the answers the cloze kind read (``payload.blanks``), in plain text."""
+        from the answers the cloze kind read (``payload.blanks``), in plain text; a numeric
+        blank as ``{weight:NUMERICAL:=value:tolerance}``, a drop-down as
+        ``{weight:MULTICHOICE_S:=right~%0%wrong}`` (Moodle shuffles its options)."""
         blanks = v.payload.blanks
         weight = cloze_weight(v.question.points, len(blanks))
         case_sensitive = v.question.spec.case_sensitive
 
         def blank(index: int) -> str:
+            if index < len(blanks) and blanks[index].kind == "numeric":
+                b = blanks[index]
+                return numerical_blank(b.value, b.tolerance, weight=weight)
+            if index < len(blanks) and blanks[index].kind == "choice":
+                b = blanks[index]
+                return choice_blank(b.options, b.answer, weight=weight)
             if index < len(blanks):
                 answers = blanks[index].answers
             else:  # the parser found more blanks than the kind: read this one's source
