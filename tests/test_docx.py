@@ -355,7 +355,7 @@ def test_every_version_prints_its_drawn_questions(default_run, default_bank):
             check_question(q, r, lines[r["id"]])
 
 
-def test_hostile_text_comes_out_as_written(hostile_run):
+def test_hostile_text_comes_out_as_markdown_reads_it(hostile_run):
     bank = hostile_run.record["bank"]
     loaded = load_bank(HOSTILE)
     lines = {q.id: getattr(q.spec, "lines", 8) for q in loaded.questions}
@@ -371,6 +371,13 @@ def test_hostile_text_comes_out_as_written(hostile_run):
         essay = next(q for q, r in zip(printed.questions, records) if r["id"] == "long-word")
         assert LONG_WORD in essay.text
     assert seen == {q.id for q in loaded.questions}
+    # Texts are Markdown now: <b> (an allowed tag) is bold, <field> (no allowed tag) and &
+    # are text as written. A subtitle is plain text: its <b> stays as written.
+    runs = [r for p in docx.Document(str(hostile_run.worksheets)).paragraphs for r in p.runs]
+    assert any(r.text == "exactly" and r.bold for r in runs)
+    assert not any("<b>exactly" in r.text for r in runs)
+    assert any("A square <field> & garden" in r.text for r in runs)
+    assert any("<b>not bold</b>" in r.text for r in runs)
 
 
 def test_shuffle_changes_order_per_version_and_is_repeatable(hostile_run, default_bank):

@@ -23,6 +23,7 @@ streams the body.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,19 +49,34 @@ IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "g
 
 @dataclass(frozen=True)
 class Where:
-    """Where a text comes from, for its warnings."""
+    """Where a text comes from, for its warnings: the line of its field, and the line its
+    text starts on when that is a '|' block (each line of the text a line of the file)."""
 
     file: str | None = None
     line: int | None = None
     question: str | None = None
+    text_line: int | None = None
 
     @classmethod
     def of(cls, question: Question, field: str) -> Where:
-        return cls(question.file, question.line_of(field), question.id)
+        return cls(
+            question.file, question.line_of(field), question.id, question.block_lines.get(field)
+        )
 
     @classmethod
     def bank(cls, bank: Bank) -> Where:
         return cls(bank.file)
+
+    def line_in(self, text: str, message: str) -> int | None:
+        """The line of the formula ``message`` names, when the text is a '|' block."""
+        found = _FORMULA.match(message)
+        if self.text_line is None or found is None:
+            return self.line
+        at = text.find(found.group(1).removesuffix("..."))
+        return self.text_line + text.count("\n", 0, at) if at >= 0 else self.line
+
+
+_FORMULA = re.compile(r"the formula '(.*?)' cannot", re.S)
 
 
 class Warner:
@@ -75,14 +91,15 @@ class Warner:
         self._said: set[str] = set()
         self._per_field: dict[Where, int] = {}
 
-    def __call__(self, messages: tuple[str, ...], where: Where) -> None:
+    def __call__(self, messages: tuple[str, ...], where: Where, text: str = "") -> None:
         for message in messages:
-            line = str(Problem(message, where.file, where.line, where.question))
-            if line in self._said or self._per_field.get(where, 0) >= self.MOST_PER_FIELD:
+            line = where.line_in(text, message)
+            said = str(Problem(message, where.file, line, where.question))
+            if said in self._said or self._per_field.get(where, 0) >= self.MOST_PER_FIELD:
                 continue
-            self._said.add(line)
+            self._said.add(said)
             self._per_field[where] = self._per_field.get(where, 0) + 1
-            self._warn(line)
+            self._warn(said)
 
 
 class Media:
@@ -153,14 +170,14 @@ class RichText:
         is a cloze text, and blank i is written as the run XML ``blanks[i]``."""
         fragment = self._block(text, style, width, indent, blanks)
         if fragment.warnings:
-            self.warner(fragment.warnings, where)
+            self.warner(fragment.warnings, where, text)
         return fragment.xml
 
     def runs(self, text: str, where: Where, *, width: int) -> str:
         """Run XML of an inline text (a choice, a term), to go into the caller's paragraph."""
         fragment = self._runs(text, width)
         if fragment.warnings:
-            self.warner(fragment.warnings, where)
+            self.warner(fragment.warnings, where, text)
         return fragment.xml
 
     def _options(self, **kwargs) -> WordOptions:
