@@ -400,6 +400,10 @@ def test_a_teachers_template_without_the_math_namespace_and_an_svg(tmp_path):
     body = part(out.worksheets, "word/document.xml")
     assert body.nsmap["m"] == M_NS
     assert "[a drawn circle]" in "".join(body.itertext())
+    assert [w.split(": ", 1)[1] for w in out.warnings if "circle.svg" in w] == [
+        "question 'code': the image 'circle.svg' cannot be shown in Word; its description "
+        "is printed instead"
+    ]
     assert len(inline_math(body)) == WORKSHEET_INLINE
     types = part(out.worksheets, "[Content_Types].xml")
     defaults = [d.get("Extension").lower() for d in types.iterfind("ct:Default", NS)]
@@ -417,6 +421,15 @@ def test_a_teachers_template_without_the_math_namespace_and_an_svg(tmp_path):
         png_name = svg.name.replace(".svg", ".png")
         assert package.read(f"word/media/{png_name}") == svg_png
         assert not [n for n in package.namelist() if n.endswith(".svg")]
+
+
+def test_a_bank_with_math_off_keeps_its_dollars_as_text(tmp_path):
+    out = write(tmp_path, 1, BANK.replace("title: Rich text in Word", "title: T\nmath: off"))
+    body = part(out.worksheets, "word/document.xml")
+    assert body.find(".//m:oMath", NS) is None
+    text = "".join(body.itertext())
+    assert r"Fractions $\frac{a}{b}$, roots $\sqrt{x}$" in text
+    assert not [w for w in out.warnings if "formula" in w]
 
 
 def test_the_same_text_is_written_once_per_document(tmp_path, monkeypatch):

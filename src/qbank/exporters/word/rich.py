@@ -8,8 +8,10 @@ matching terms and definitions, ordering items) become runs inside the caller's
 paragraph. Each distinct text is written once per document (an LRU cache): a worksheet
 for 300 students repeats the same texts 300 times.
 
-A formula that cannot become an equation is shown as its LaTeX source in Courier New;
-:class:`Warner` reports it once, as ``FILE:LINE: question 'ID': ...``.
+A formula that cannot become an equation is shown as its LaTeX source in Courier New,
+a picture Word cannot show (not in the set's media, an SVG without its PNG) as its
+description in brackets; :class:`Warner` says so once, as ``FILE:LINE: question 'ID':
+...``, the line being the formula's own when the text is a '|' block.
 
 An image is a ``w:drawing`` with a ``wp:inline`` picture (``pic:pic``): its bytes are
 written once per document as ``word/media/<name>`` (an SVG as its PNG), with a
@@ -152,6 +154,9 @@ class RichText:
         self.table_style = table_style
         self.code_style = code_style
         self.max_height = max_height
+        #: Warnings of the pictures of the text being written (the library's callback
+        #: cannot return them): added to its fragment's.
+        self._pending: list[str] = []
         self._block = lru_cache(maxsize=TEXT_CACHE_SIZE)(self._make_block)
         self._runs = lru_cache(maxsize=TEXT_CACHE_SIZE)(self._make_runs)
 
@@ -196,15 +201,27 @@ class RichText:
                 return blanks[index] if index < len(blanks) else text_run("__________")
 
         options = self._options(paragraph_style=style, width=width, indent=indent, blank=blank)
-        return to_wordml(doc, options)
+        return self._with_pending(to_wordml(doc, options))
 
     def _make_runs(self, text: str, width: int) -> WordFragment:
-        return to_runs(parse_inline(text, math=self.math), self._options(width=width))
+        return self._with_pending(
+            to_runs(parse_inline(text, math=self.math), self._options(width=width))
+        )
+
+    def _with_pending(self, fragment: WordFragment) -> WordFragment:
+        if not self._pending:
+            return fragment
+        warnings = fragment.warnings + tuple(self._pending)
+        self._pending.clear()
+        return WordFragment(fragment.xml, warnings)
 
     def _image(self, src: str, alt: str, room: int) -> str:
         image = self.images.get(src)
         found = self.parts.add(image) if image is not None else None
         if image is None or found is None:
+            self._pending.append(
+                f"the image '{src}' cannot be shown in Word; its description is printed instead"
+            )
             return text_run(f"[{alt}]")
         rid, name = found
         cx = max(1, image.width) * EMU_PER_PIXEL
