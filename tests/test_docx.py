@@ -9,8 +9,9 @@ Two runs, each writing the JSON record and both Word files:
   teacher's template with a letterhead, A4 paper and its own fonts.
 
 Every version and every key answer is read back with python-docx and compared with the
-JSON record of the same run; all four files are rendered by LibreOffice in one run and
-checked with pdftotext.
+JSON record of the same run (its texts are Markdown: what Word shows is their text,
+``shown``); all four files are rendered by LibreOffice in one run and checked with
+pdftotext. Rich text (math, tables, images) has its own tests: test_word_richtext.py.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from conftest import FIXTURES, soffice_or_skip
 from qbank.bank import load_bank
 from qbank.errors import QbankError
 from qbank.exporters import ExportOptions, get_exporter, registry
+from qbank.richtext import parse_block, parse_inline, plain_text
 
 # The registry imports every format module only while it is empty: load it before this
 # module imports the Word exporter's modules directly, or other formats would be missed.
@@ -252,6 +254,13 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def shown(text: str, *, inline: bool = False) -> str:
+    """What Word shows of a Markdown text (as python-docx reads it): its plain text, a
+    line break inside a paragraph a space, paragraphs apart by a blank line."""
+    doc = parse_inline(text) if inline else parse_block(text)
+    return "\n\n".join(squash(p) for p in plain_text(doc).split("\n\n"))
+
+
 def cloze_text(record: dict) -> str:
     return squash("".join(p if isinstance(p, str) else "___" for p in record["parts"]))
 
@@ -272,7 +281,7 @@ def match_printed(records: list[dict], printed: list[PrintedQuestion]) -> list[d
         found = [
             r
             for r in records
-            if (cloze_text(r) if r["type"] == "cloze" else squash(r["text"])) == text
+            if (cloze_text(r) if r["type"] == "cloze" else squash(shown(r["text"]))) == text
         ]
         assert len(found) == 1, text
         out.append(found[0])
@@ -291,10 +300,9 @@ def check_question(q: PrintedQuestion, r: dict, question_lines: int) -> None:
             isinstance(p, str) for p in r["parts"]
         )
     else:
-        # The text exactly as drawn: paragraphs split at blank lines, nothing escaped.
-        assert q.text == "\n\n".join(
-            p.strip() for p in re.split(r"\n[ \t]*\n", r["text"].strip()) if p.strip()
-        )
+        # The text as drawn, read as Markdown: paragraphs split at blank lines, markup
+        # characters that are no Markdown (<field>, &) kept as written.
+        assert "\n\n".join(squash(t) for t in q.texts) == shown(r["text"])
     if r["type"] == "numerical":
         assert q.working_space and q.answer_line
     elif r["type"] == "shortanswer":
@@ -304,15 +312,21 @@ def check_question(q: PrintedQuestion, r: dict, question_lines: int) -> None:
     elif r["type"] == "truefalse":
         assert q.circle == "True / False"
     elif r["type"] == "multichoice":
-        assert sorted(q.choices.values()) == sorted(c["text"] for c in r["choices"])
+        assert sorted(q.choices.values()) == sorted(
+            shown(c["text"], inline=True) for c in r["choices"]
+        )
         assert list(q.choices) == [letter(i) for i in range(len(r["choices"]))]
     elif r["type"] == "matching":
         header, *rows = q.table
         assert [cell[0][1] for cell in header] == [MATCHING_TERM_HEADING, "Definition"]
         terms = [row[0][0][1] for row in rows]
         definitions = [row[1][0][1] for row in rows]
-        assert terms == [f"____ {i + 1}. {t}" for i, (t, _) in enumerate(r["pairs"])]
-        assert sorted(d.split("  ", 1)[1] for d in definitions) == sorted(d for _, d in r["pairs"])
+        assert terms == [
+            f"____ {i + 1}. {shown(t, inline=True)}" for i, (t, _) in enumerate(r["pairs"])
+        ]
+        assert sorted(d.split("  ", 1)[1] for d in definitions) == sorted(
+            shown(d, inline=True) for _, d in r["pairs"]
+        )
         assert definitions != [f"{letter(i)}  {d}" for i, (_, d) in enumerate(r["pairs"])]
 
 
@@ -341,7 +355,7 @@ def test_every_version_prints_its_drawn_questions(default_run, default_bank):
             check_question(q, r, lines[r["id"]])
 
 
-def test_hostile_text_comes_out_as_written(hostile_run):
+def test_hostile_text_comes_out_as_markdown_reads_it(hostile_run):
     bank = hostile_run.record["bank"]
     loaded = load_bank(HOSTILE)
     lines = {q.id: getattr(q.spec, "lines", 8) for q in loaded.questions}
@@ -350,13 +364,20 @@ def test_hostile_text_comes_out_as_written(hostile_run):
         assert printed.title == bank["title"] == "Tom & Jerry's <Quiz> “2025” 🙂"
         assert printed.subtitle == bank["subtitle"]
         assert printed.instructions == loaded.instructions
-        assert printed.intro == [p.strip() for p in loaded.intro.split("\n\n") if p.strip()]
+        assert printed.intro == shown(loaded.intro).split("\n\n")
         for q, r in zip(printed.questions, records, strict=True):
             check_question(q, r, lines[r["id"]])
             seen.add(r["id"])
         essay = next(q for q, r in zip(printed.questions, records) if r["id"] == "long-word")
         assert LONG_WORD in essay.text
     assert seen == {q.id for q in loaded.questions}
+    # Texts are Markdown now: <b> (an allowed tag) is bold, <field> (no allowed tag) and &
+    # are text as written. A subtitle is plain text: its <b> stays as written.
+    runs = [r for p in docx.Document(str(hostile_run.worksheets)).paragraphs for r in p.runs]
+    assert any(r.text == "exactly" and r.bold for r in runs)
+    assert not any("<b>exactly" in r.text for r in runs)
+    assert any("A square <field> & garden" in r.text for r in runs)
+    assert any("<b>not bold</b>" in r.text for r in runs)
 
 
 def test_shuffle_changes_order_per_version_and_is_repeatable(hostile_run, default_bank):
@@ -400,18 +421,21 @@ def check_key_row(row, r: dict, printed: PrintedQuestion) -> None:
     whole = "\n".join(text for _, text in answer)
     if r["type"] == "numerical":
         assert first == r["answer_text"]
-        assert squash(r["solution"]) in squash(whole)
+        assert squash(shown(r["solution"])) in squash(whole)
     elif r["type"] == "multichoice":
-        correct = [c["text"] for c in r["choices"] if c["correct"]]
+        correct = [shown(c["text"], inline=True) for c in r["choices"] if c["correct"]]
         letters = {text: key for key, text in printed.choices.items()}
-        assert first == "\n".join(f"{letters[c]}  {c}" for c in correct)
+        # one paragraph per right option
+        assert [text for _, text in answer[: len(correct)]] == [
+            f"{letters[c]}  {c}" for c in correct
+        ]
     elif r["type"] == "truefalse":
         assert first == ("True" if r["answer"] else "False")
     elif r["type"] == "shortanswer":
         assert first == "  /  ".join(r["answer"])
     elif r["type"] == "essay":
         assert first == "Model answer"
-        assert squash(r["answer"]) in squash(whole)
+        assert squash(shown(r["answer"])) in squash(whole)
     elif r["type"] == "matching":
         _header, *rows = printed.table
         definition_letter = {
@@ -424,7 +448,7 @@ def check_key_row(row, r: dict, printed: PrintedQuestion) -> None:
         blanks = [p["blank"] for p in r["parts"] if not isinstance(p, str)]
         assert first == "   ".join(f"({i + 1}) {' / '.join(b)}" for i, b in enumerate(blanks))
         filled = "".join(p if isinstance(p, str) else p["blank"][0] for p in r["parts"])
-        assert squash(filled) == squash(answer[1][1])
+        assert squash(shown(filled)) == squash(answer[1][1])
 
 
 def check_key(run: Run) -> None:

@@ -6,7 +6,8 @@ Properties:
   a good bank, random formulas) raises nothing but qbank's own error;
 * every exporter's output parses back with its own reader (json, lxml for Moodle XML,
   python-docx for Word, the real ``anki`` library for .apkg) and holds the text exactly
-  as written, for generated texts and for every bank of the corpus.
+  as written (Word: as its Markdown reads, each formula an equation), for generated
+  texts and for every bank of the corpus.
 
 Example counts are kept small for the slow formats (Word, Anki) so the file runs in
 well under a minute.
@@ -15,6 +16,7 @@ well under a minute.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import importlib
 import json
@@ -36,6 +38,7 @@ from qbank.exporters import registry
 from qbank.exporters.jsonrecord import dumps, question_record
 from qbank.pipeline import run, validate_bank
 from qbank.richtext import parse_block, parse_inline, plain_text
+from qbank.richtext.tree import Document, MathBlock, MathInline, Paragraph, Text
 from qbank.templates import CONTROL_CHARACTERS, compile_formula, is_template
 
 NASTY = sorted((FIXTURES / "nasty").glob("*.yaml"))
@@ -263,15 +266,58 @@ def markdown_as_plain_text(text: str, inline: bool) -> str:
     return plain_text(parse_inline(text) if inline else parse_block(text))
 
 
+WORD_MATH = "[math]"
+
+
 def docx_text(folder: Path, bank_id: str) -> str:
+    """The worksheets' paragraphs (tables' too) as text, each equation as [math]."""
     import docx
 
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    m = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+
+    def text(element) -> str:
+        out = []
+        for child in element:
+            if child.tag in (f"{m}oMath", f"{m}oMathPara"):
+                out.append(WORD_MATH)
+            elif child.tag == f"{w}t":
+                out.append(child.text or "")
+            elif child.tag == f"{w}tab":
+                out.append("\t")
+            elif child.tag == f"{w}br":
+                out.append("\n")
+            elif child.tag not in (f"{w}pPr", f"{w}rPr"):
+                out.append(text(child))
+        return "".join(out)
+
     document = docx.Document(str(folder / f"{bank_id}-worksheets.docx"))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
+    return "\n".join(text(p) for p in document.element.body.iter(f"{w}p"))
+
+
+def _math_shown(node):
+    """A tree with each formula as the text [math] (what docx_text reads for it)."""
+    if isinstance(node, MathInline):
+        return Text(WORD_MATH)
+    if isinstance(node, MathBlock):
+        return Paragraph((Text(WORD_MATH),))
+    if isinstance(node, tuple):
+        return tuple(_math_shown(item) for item in node)
+    if dataclasses.is_dataclass(node):
+        changes = {
+            f.name: _math_shown(getattr(node, f.name))
+            for f in dataclasses.fields(node)
+            if isinstance(getattr(node, f.name), tuple)
+        }
+        return dataclasses.replace(node, **changes)
+    return node
+
+
+def word_shows(text: str, inline: bool) -> str:
+    """What Word shows of a text: block Markdown (a question text) or inline Markdown (a
+    choice), emphasis dropped, each formula an equation."""
+    doc: Document = parse_inline(text) if inline else parse_block(text)
+    return plain_text(_math_shown(doc))
 
 
 def anki_text(folder: Path, bank_id: str) -> str:
@@ -296,7 +342,11 @@ READERS = {"moodle": moodle_text, "docx": docx_text, "anki": anki_text}
 # Anki stores every field in Unicode normal form C: the one change it makes on import.
 NORMALISE = {"anki": lambda s: unicodedata.normalize("NFC", s)}
 #: What a format shows of a text (question texts are Markdown): (text, inline) -> text.
-SHOWN_AS = {"moodle": markdown_as_plain_text, "anki": markdown_as_plain_text}
+SHOWN_AS = {
+    "moodle": markdown_as_plain_text,
+    "anki": markdown_as_plain_text,
+    "docx": word_shows,
+}
 
 
 def texts_of(generated) -> list[tuple[str, bool]]:

@@ -306,13 +306,13 @@ def test_word_images_blanks_and_links_through_callbacks():
     fragment = to_wordml(
         doc,
         WordOptions(
-            image=lambda src, alt: f"<w:r><w:t>IMG {src} {alt}</w:t></w:r>",
+            image=lambda src, alt, room: f"<w:r><w:t>IMG {src} {alt} {room}</w:t></w:r>",
             blank=lambda i: f"<w:r><w:t>BLANK {i}</w:t></w:r>",
             hyperlink=lambda href: "rId7" if href.startswith("https") else None,
         ),
     )
     body = word_tree(fragment.xml)
-    assert body.xpath("string()") == "IMG g.png a graph BLANK 0 site mail (a@b.c)"
+    assert body.xpath("string()") == "IMG g.png a graph 9026 BLANK 0 site mail (a@b.c)"
     link = body.find(".//w:hyperlink", NS)
     assert link.get(f"{{{R_NS}}}id") == "rId7"
     # without callbacks: the alt text (with a warning), underscores, the address on paper

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from latex2mathml.converter import convert as latex_to_mathml
 from lxml import etree
 
 from .. import safe_xml
@@ -126,6 +125,9 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
     if len(tex) > MAX_TEX:
         raise MathConversionError(f"the formula is longer than {MAX_TEX:,} characters")
     try:
+        # Imported at the first formula: a bank without math never pays its start-up.
+        from latex2mathml.converter import convert as latex_to_mathml
+
         # Without a namespace, an element's tag is its MathML name: quicker to dispatch.
         mathml = latex_to_mathml(tex, xmlns="", display="block" if display else "inline")
         root = safe_xml.parse(mathml.encode("utf-8"))

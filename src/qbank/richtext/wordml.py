@@ -20,8 +20,10 @@ go into must bind the prefixes ``w``, ``r`` and ``m`` (``omml.M_NS``).
 - Tables: fixed layout over ``width`` twips in equal columns, in the caller's table
   style (the id of "Table Grid"; plain borders if none), header row bold and repeated.
 - Code blocks: one paragraph in the caller's code style, or Courier New on light grey.
-- Images: the caller's ``image(src, alt)`` returns the run with the ``w:drawing``
-  (it owns the media part and relationship); without it an image is ``[alt]``, warned.
+- Images: the caller's ``image(src, alt, room)`` returns the run with the ``w:drawing``
+  (it owns the media part and relationship); ``room`` is the width the image may take,
+  in twips (the text column at its indent, or the table cell). Without it an image is
+  ``[alt]``, warned.
 - Blanks: the caller's ``blank(index)`` returns run XML; by default a run of underscores.
 - Links: with a ``hyperlink(href)`` giving a relationship id, a ``w:hyperlink``; else
   (and always for targets other than http(s)/mailto) the link text, followed on paper by
@@ -80,6 +82,9 @@ MONO = "Courier New"
 LIST_INDENT = 360
 #: Extra indent of a block quote, in twips (1 cm).
 QUOTE_INDENT = 567
+#: Left and right padding of a table cell together, in twips (Word's default, 0.19 cm
+#: each side), taken off the cell's width for an image in it.
+CELL_MARGINS = 216
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class WordOptions:
     #: Width of the text column (A4 with 2.54 cm margins), and the indent of everything.
     width: int = 9026
     indent: int = 0
-    image: Callable[[str, str], str] | None = None
+    image: Callable[[str, str, int], str] | None = None
     blank: Callable[[int], str] | None = None
     hyperlink: Callable[[str], str | None] | None = None
 
@@ -169,6 +174,8 @@ class _Writer:
     def __init__(self, options: WordOptions) -> None:
         self.o = options
         self.warnings: list[str] = []
+        #: The width (twips) an image in the paragraph being written may take.
+        self.room = options.width - options.indent
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -274,8 +281,10 @@ class _Writer:
         style: str | None = None,
         keep_next: bool = False,
         align: str | None = None,
+        room: int | None = None,
     ) -> str:
         """One paragraph of inlines, or several when display formulas split it."""
+        self.room = room if room is not None else self.o.width - left
         bidi = _RTL.search(plain_inlines(children)) is not None if children else False
         out: builtins.list[str] = []
         current: builtins.list[str] = [prefix] if prefix else []
@@ -349,7 +358,11 @@ class _Writer:
                 cell = cells[i] if i < len(cells) else ()
                 align = table.alignments[i] if i < len(table.alignments) else None
                 content = self.paragraphs(
-                    cell, 0, flags=frozenset("b") if header else frozenset(), align=align
+                    cell,
+                    0,
+                    flags=frozenset("b") if header else frozenset(),
+                    align=align,
+                    room=widths[i] - CELL_MARGINS,
                 )
                 out.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{widths[i]}" w:type="dxa"/></w:tcPr>'
@@ -384,7 +397,7 @@ class _Writer:
                 out.extend(self.link(node, flags, display_inline))
             elif isinstance(node, Image):
                 if self.o.image is not None:
-                    out.append(self.o.image(node.src, node.alt))
+                    out.append(self.o.image(node.src, node.alt, max(self.room, 567)))
                 else:
                     self.warn(f"the image {node.src!r} is shown as its description here")
                     out.append(text_run(f"[{node.alt}]", flags))
@@ -422,7 +435,8 @@ class _Writer:
 
 def _math_warning(tex: str, exc: Exception) -> str:
     short = tex if len(tex) <= 60 else tex[:57] + "..."
+    # Quoted as written, not with repr (which doubles every backslash).
     return (
-        f"the formula {short!r} cannot be written as a Word equation ({exc}); "
+        f"the formula '{short}' cannot be written as a Word equation ({exc}); "
         "it is shown as LaTeX source"
     )

@@ -5,6 +5,7 @@ modules of this package, in the order data flows through them:
 
 - ``plan``: what each version prints (numbering, shuffles, letters, version code);
 - ``worksheet`` and ``answerkey``: the two documents, one section per version;
+- ``rich``: bank texts (Markdown, math, images) as Word content, once per distinct text;
 - ``styles``: the Word styles they use (kept from a teacher's template when present);
 - ``paper``: A4 or Letter, and how the paper is chosen when the teacher does not say;
 - ``package`` and ``wordml``: the .docx file itself, streamed in linear time.
@@ -23,6 +24,7 @@ from .options import DOCX_TEMPLATE, DUPLEX, KEY, PAPER, SHUFFLE, WORKSHEET_OPTIO
 from .package import template_page_size
 from .paper import PaperChoice, choose_paper
 from .plan import plan_versions
+from .rich import Warner
 from .template_check import check_template
 from .worksheet import write_worksheets
 
@@ -67,6 +69,8 @@ def write_documents(
         )
     template = Path(options[DOCX_TEMPLATE]) if options[DOCX_TEMPLATE] else None
     paper = paper_choice(generated.bank, options).paper
+    # A formula that cannot be an equation is said once, not once per document.
+    warner = Warner(warn)
     # Both documents print the same plans (numbering, orders, codes): made once.
     plans = list(
         plan_versions(
@@ -84,6 +88,7 @@ def write_documents(
         paper=paper,
         classes=tuple(options.classes),
         plans=plans,
+        warn=warner,
     )
     write_answer_key(
         generated,
@@ -95,6 +100,7 @@ def write_documents(
         paper=paper,
         compact=options[KEY] == "compact",
         plans=plans,
+        warn=warner,
     )
 
 

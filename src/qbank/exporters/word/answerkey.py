@@ -6,54 +6,86 @@ section on a new page, titled with the version's code and student, as a table: n
 answer with the worked solution, points. The compact key (``--key compact``) has the
 answers only, a column per version, several versions to a page (:mod:`.compactkey`).
 Each question type has its own method (``_numerical``, ...) giving a :class:`KeyEntry`.
+
+Answers are plain text (a number with its unit, accepted words), except a multiple-choice
+answer, which prints its option's text (inline Markdown); solutions, feedback and model
+answers are Markdown with math (:mod:`.rich`), and a cloze text is printed with its
+blanks filled in, the answers in bold.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
-from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
-from .common import footer_ids, points_label, section_end, styled
+from .common import footer_ids, points_label, rich_text, section_end, styled
 from .compactkey import compact_answers
 from .package import BaseDocument, DocxWriter, made_with
 from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
-from .wordml import is_rtl, paragraph, run, run_props, split_paragraphs, table, text_paragraph
+from .rich import RichText, Warner, Where, with_run_style
+from .wordml import is_rtl, paragraph, run, run_props, table, text_paragraph
 
 #: Rows of the marking grid: 4 mm, room for a handwritten mark; 30 fit on a landscape
 #: page of A4 (the shorter) or Letter, below the title.
 GRID_ROW_HEIGHT = 230
 NBSP = "\u00a0"
+#: Widths of the number and points columns of a version's key (twips), and the padding
+#: of a table cell.
+NUMBER_COLUMN, POINTS_COLUMN, CELL_PADDING = 700, 1000, 200
+
+#: One paragraph of the key made of pieces, each (text, whether it is inline Markdown):
+#: "1. " + a matching term + "  →  B. " + its definition.
+Line = tuple[tuple[str, bool], ...]
 
 
 @dataclass(frozen=True)
 class KeyEntry:
     """What the key says about one question of one version."""
 
-    #: The answer, in bold ("B  Open weights", "$30.00").
+    #: The answer, in bold ("True", "$30.00"): plain text.
     answer: str
-    #: The worked solution or explanation, greyed, one paragraph per line.
-    working: str = ""
-    #: Cloze: the text with its blanks filled in, as (text, is an answer) pieces.
-    filled: tuple[tuple[str, bool], ...] = ()
+    #: The worked solution and explanations, greyed: each (the bank field it comes from,
+    #: a block Markdown text or a :data:`Line`).
+    working: tuple[tuple[str, str | Line], ...] = ()
+    #: Cloze: the text (Markdown with its blanks), printed with ``blanks`` filled in.
+    filled: str = ""
+    blanks: tuple[str, ...] = ()
     #: The answer in the compact key, when shorter than ``answer`` (a letter, "B").
     compact: str | None = None
+    #: Multiple choice: the right options ("B  " + the option's text), in bold, one a line;
+    #: printed instead of ``answer``.
+    lines: tuple[Line, ...] = ()
 
     @property
     def short(self) -> str:
         return self.answer if self.compact is None else self.compact
 
 
+def _working(v, *fields: str) -> tuple[tuple[str, str | Line], ...]:
+    """The first of these fields of a variant that is not empty, as the key's working."""
+    for field in fields:
+        text = getattr(v, field)
+        if text:
+            return ((field, text),)
+    return ()
+
+
 class AnswerKeyWriter:
-    def __init__(self, base: BaseDocument, generated: GeneratedSet) -> None:
+    def __init__(
+        self, base: BaseDocument, generated: GeneratedSet, rich: RichText | None = None
+    ) -> None:
         self.base = base
         self.generated = generated
         self.bank = generated.bank
         self.styles = base.styles
+        self.rich = rich if rich is not None else rich_text(base, generated, lambda _: None)
+        #: What a text in the "Answer and working" column may take (twips).
+        self.answer_width = base.geometry.text_width - NUMBER_COLUMN - POINTS_COLUMN - CELL_PADDING
         self._fixed: dict[tuple, KeyEntry] = {}
         self._answers: dict[KeyEntry, str] = {}
         self._types = {
@@ -165,7 +197,7 @@ class AnswerKeyWriter:
             ),
         ]
         width = self.base.geometry.text_width
-        widths = [700, width - 700 - 1000, 1000]
+        widths = [NUMBER_COLUMN, width - NUMBER_COLUMN - POINTS_COLUMN, POINTS_COLUMN]
         rows = [
             [
                 paragraph(run("#"), s["Table Heading"]),
@@ -198,7 +230,7 @@ class AnswerKeyWriter:
         entry = self.entry(q)
         answer = None if q.variant.randomised else self._answers.get(entry)
         if answer is None:
-            answer = self._answer(entry)
+            answer = self._answer(entry, q)
             if not q.variant.randomised:
                 self._answers[entry] = answer
         return [
@@ -207,101 +239,139 @@ class AnswerKeyWriter:
             paragraph(run(plain(q.points)), s["Table Text"]),
         ]
 
-    def _answer(self, entry: KeyEntry) -> str:
-        """The answer in bold, then the working (one paragraph per line), greyed."""
+    def _answer(self, entry: KeyEntry, q: PlannedQuestion) -> str:
+        """The answer in bold, then the working (each text in its paragraphs), greyed."""
         s = self.styles
-        text = entry.answer
-        out = [
-            paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text))
-            if text
-            else ""
-        ]
+        question = q.variant.question
+        out: list[str] = []
+        if entry.lines:
+            out.extend(
+                paragraph(
+                    with_run_style(
+                        self._line(line, Where.of(question, "choices")), s["Key Answer"]
+                    ),
+                    s["Table Text"],
+                    bidi=is_rtl("".join(text for text, _ in line)),
+                )
+                for line in entry.lines
+            )
+        elif entry.answer:
+            text = entry.answer
+            out.append(paragraph(styled(text, s["Key Answer"]), s["Table Text"], bidi=is_rtl(text)))
         if entry.filled:
             out.append(
-                paragraph(
-                    "".join(
-                        styled(part, s["Key Answer"]) if bold else run(part.replace("\n\n", "\n"))
-                        for part, bold in entry.filled
-                    ),
+                self.rich.block(
+                    entry.filled,
                     s["Key Working"],
+                    Where.of(question, "text"),
+                    width=self.answer_width,
+                    blanks=tuple(styled(answer, s["Key Answer"]) for answer in entry.blanks),
                 )
             )
-        out.extend(
-            text_paragraph(para, s["Key Working"]) for para in split_paragraphs(entry.working)
-        )
+        for field, content in entry.working:
+            where = Where.of(question, field)
+            if isinstance(content, str):
+                out.append(
+                    self.rich.block(content, s["Key Working"], where, width=self.answer_width)
+                )
+            else:
+                plain_text = "".join(text for text, _ in content)
+                out.append(
+                    paragraph(self._line(content, where), s["Key Working"], bidi=is_rtl(plain_text))
+                )
         return "".join(out) or paragraph("", s["Table Text"])
+
+    def _line(self, line: Line, where: Where) -> str:
+        return "".join(
+            self.rich.runs(text, where, width=self.answer_width) if markdown else run(text)
+            for text, markdown in line
+        )
 
     # --- one renderer per question type ---------------------------------------------------
 
     def _numerical(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
-        return KeyEntry(v.payload.answer_text, v.solution or v.feedback)
+        return KeyEntry(v.payload.answer_text, _working(v, "solution", "feedback"))
 
     def _multichoice(self, q: PlannedQuestion) -> KeyEntry:
+        v = q.variant
         correct = [(letter(i), c) for i, c in enumerate(q.choices) if c.correct]
-        explain = "\n".join(c.feedback for _, c in correct if c.feedback)
+        explain = tuple(("choices", c.feedback) for _, c in correct if c.feedback)
         return KeyEntry(
             "\n".join(f"{ltr}  {c.text}" for ltr, c in correct),
-            q.variant.solution or q.variant.feedback or explain,
+            _working(v, "solution", "feedback") or explain,
             compact=", ".join(ltr for ltr, _ in correct),
+            lines=tuple(((f"{ltr}  ", False), (c.text, True)) for ltr, c in correct),
         )
 
     def _truefalse(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
-        explain = v.feedback or (v.payload.feedback_true if v.answer else v.payload.feedback_false)
-        return KeyEntry("True" if v.answer else "False", v.solution or explain)
+        field = "feedback_true" if v.answer else "feedback_false"
+        explain = getattr(v.payload, field)
+        working = _working(v, "solution", "feedback") or ((field, explain),)
+        return KeyEntry("True" if v.answer else "False", working)
 
     def _shortanswer(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
-        return KeyEntry("  /  ".join(v.payload.accepted), v.solution or v.feedback)
+        return KeyEntry("  /  ".join(v.payload.accepted), _working(v, "solution", "feedback"))
 
     def _essay(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
-        model = v.answer or ""
+        working: tuple[tuple[str, str | Line], ...] = (("answer", v.answer or ""),)
         return KeyEntry(
-            "Model answer",
-            "\n\n".join([model, v.solution]).strip() if v.solution else model,
-            compact="essay: see the full key",
+            "Model answer", working + _working(v, "solution"), compact="essay: see the full key"
         )
 
     def _matching(self, q: PlannedQuestion) -> KeyEntry:
         letters = q.matching_letters()
         summary = "   ".join(f"{i + 1} {ltr}" for i, ltr in enumerate(letters))
-        details = [
-            f"{i + 1}. {term}  →  {ltr}. {definition}"
+        details: tuple[tuple[str, str | Line], ...] = tuple(
+            (
+                "pairs",
+                (
+                    (f"{i + 1}. ", False),
+                    (term, True),
+                    (f"  →  {ltr}. ", False),
+                    (definition, True),
+                ),
+            )
             for i, ((term, definition), ltr) in enumerate(zip(q.variant.payload.pairs, letters))
-        ]
-        working = "\n".join(details)
-        if q.variant.solution:
-            working += "\n\n" + q.variant.solution
+        )
         pairs = "   ".join(f"{i + 1}{NBSP}{ltr}" for i, ltr in enumerate(letters))
-        return KeyEntry(summary, working, compact=pairs)
+        return KeyEntry(summary, details + _working(q.variant, "solution"), compact=pairs)
 
     def _ordering(self, q: PlannedQuestion) -> KeyEntry:
         """What each box holds (letter: number), then the items in the right order."""
         payload = q.variant.payload
         boxes = "   ".join(f"{letter(i)} {rank}" for i, rank in enumerate(payload.ranks))
-        right = [
-            f"{n}. {payload.items[index]}  ({letter(payload.order.index(index))})"
+        right: tuple[tuple[str, str | Line], ...] = tuple(
+            (
+                "items",
+                (
+                    (f"{n}. ", False),
+                    (payload.items[index], True),
+                    (f"  ({letter(payload.order.index(index))})", False),
+                ),
+            )
             for n, index in enumerate(range(len(payload.items)), start=1)
-        ]
-        working = "\n".join(right)
-        if q.variant.solution:
-            working += "\n\n" + q.variant.solution
+        )
         pairs = "   ".join(f"{letter(i)}{NBSP}{rank}" for i, rank in enumerate(payload.ranks))
-        return KeyEntry(boxes, working, compact=pairs)
+        return KeyEntry(boxes, right + _working(q.variant, "solution"), compact=pairs)
 
     def _cloze(self, q: PlannedQuestion) -> KeyEntry:
-        blanks = q.variant.payload.blanks
+        v = q.variant
+        blanks = v.payload.blanks
         summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
-        # The text with its blanks filled in, the answers in bold: read it to mark.
-        filled = tuple(
-            (part.answer, True) if isinstance(part, ClozeBlank) else (part, False)
-            for part in q.variant.payload.parts
-        )
         # Compact: each blank's first answer ("(1) weights"), its number kept with it.
         first = "   ".join(f"({i + 1}){NBSP}{b.answers[0]}" for i, b in enumerate(blanks))
-        return KeyEntry(summary, q.variant.solution, filled=filled, compact=first)
+        # The text with its blanks filled in, the answers in bold: read it to mark.
+        return KeyEntry(
+            summary,
+            _working(v, "solution"),
+            filled=v.text,
+            blanks=tuple(b.answer for b in blanks),
+            compact=first,
+        )
 
 
 def write_answer_key(
@@ -315,8 +385,10 @@ def write_answer_key(
     paper: Paper | None = None,
     compact: bool = False,
     plans: list[VersionPlan] | None = None,
+    warn: Callable[[str], None] | Warner = lambda _: None,
 ) -> None:
-    """``plans``: the versions as the worksheets print them, when already made."""
+    """``plans``: the versions as the worksheets print them, when already made;
+    ``warn``: told about formulas that could not become equations."""
     bank = generated.bank
     base = BaseDocument(
         template,
@@ -327,8 +399,9 @@ def write_answer_key(
         comments=made_with(generated),
         paper=paper,
     )
-    key = AnswerKeyWriter(base, generated)
-    with DocxWriter(base, path) as writer:
+    rich = rich_text(base, generated, warn)
+    key = AnswerKeyWriter(base, generated, rich)
+    with DocxWriter(base, path, rich.parts) as writer:
         # The grid needs every version's points and codes; the plans are small records.
         all_plans = (
             plans

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ...model import Number
+from collections.abc import Callable
+
+from ...model import GeneratedSet, Number
 from ...numeric import plain
 from .package import BaseDocument, DocxWriter
+from .rich import Media, RichText, Warner
 from .wordml import esc, field_run, paragraph, run, run_props, tab_run
 
 #: Paragraph mark of the empty paragraph that carries a section break: 1 pt, no spacing,
@@ -60,3 +63,20 @@ def footer_ids(
 def styled(text: str, style: str) -> str:
     """A run in a character style."""
     return run(text, run_props(style))
+
+
+def rich_text(
+    base: BaseDocument, generated: GeneratedSet, warn: Callable[[str], None] | Warner
+) -> RichText:
+    """The writer of bank texts for one document, with the pictures it will hold."""
+    page = base.geometry
+    return RichText(
+        math=generated.bank.math,
+        media=generated.media,
+        parts=Media(),
+        warner=warn if isinstance(warn, Warner) else Warner(warn),
+        table_style=base.styles["Table Grid"],
+        code_style=base.styles["Code Block"],
+        # A picture may fill at most two thirds of the page's height: room for its question.
+        max_height=(page.height - page.top - page.bottom) * 2 // 3,
+    )

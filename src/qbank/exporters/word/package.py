@@ -10,6 +10,7 @@ Nothing grows with the number of versions except the output itself.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import time
@@ -25,8 +26,10 @@ from lxml import etree
 from ... import __version__
 from ...errors import OutputError, QbankError
 from ...model import GeneratedSet
+from ...richtext.omml import M_NS
 from ...safe_xml import parse as parse_xml
 from .paper import Paper
+from .rich import DOCPR_ID, Media
 from .styles import StyleSheet
 from .template_check import check_template
 from .wordml import R_NS, W_NS
@@ -247,7 +250,7 @@ class BaseDocument:
             self.frame.geometry = self.frame.geometry.on(paper)
         for child in list(body):
             body.remove(child)
-        self._document_open, self._document_close = _split_root(document.element)
+        self._document_open, self._document_close = _split_root(document.element, template)
         self.timestamp = timestamp if timestamp is not None else time.time()
         props = document.core_properties
         when = datetime.fromtimestamp(self.timestamp, UTC).replace(tzinfo=None)
@@ -285,8 +288,22 @@ def _use_font(document, font: str) -> None:
     fonts.set(_W + "hAnsi", font)
 
 
-def _split_root(root) -> tuple[str, str]:
-    """The document's start tag (with the template's namespaces) + ``<w:body>``, and the end."""
+def _split_root(root, template: Path | None = None) -> tuple[str, str]:
+    """The document's start tag (with the template's namespaces) + ``<w:body>``, and the end.
+
+    The start tag binds the prefix ``m`` (Word equations) whether or not the template did:
+    a template saved by another program may leave it out.
+    """
+    if root.nsmap.get("m") != M_NS:
+        if "m" in root.nsmap:
+            raise QbankError(
+                "the Word template uses the prefix 'm' for something other than Word "
+                "equations; open it in Word and save it as a Word Document again",
+                file=str(template),
+            )
+        bound = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "m": M_NS})
+        bound.extend(copy.deepcopy(child) for child in root)
+        root = bound
     marker = "QBANK-BODY-GOES-HERE"
     body = root.find(_W + "body")
     body.text = marker
@@ -302,10 +319,14 @@ class DocxWriter:
     Use as a context manager: ``write`` body XML, ``add_footer`` as sections need them.
     """
 
-    def __init__(self, base: BaseDocument, path: Path) -> None:
+    def __init__(self, base: BaseDocument, path: Path, media: Media | None = None) -> None:
+        """``media``: the pictures the body shows, written as parts when it is done."""
         self.base = base
         self.path = Path(path)
+        self.media = media if media is not None else Media()
         self._footers: list[tuple[str, str]] = []  # (part name, xml)
+        # Drawings are numbered from here: far above the few a template's header holds.
+        self._drawings = 100_000
         self._date = time.gmtime(max(base.timestamp, 315532800))[:6]  # zip dates start in 1980
         self._buffer: list[str] = []
         self._buffered = 0
@@ -325,11 +346,22 @@ class DocxWriter:
         return info
 
     def write(self, xml: str) -> None:
+        if DOCPR_ID in xml:
+            xml = self._number_drawings(xml)
         # Many small strings are joined and encoded in batches: fewer, larger writes.
         self._buffer.append(xml)
         self._buffered += len(xml)
         if self._buffered > 1 << 20:
             self._flush()
+
+    def _number_drawings(self, xml: str) -> str:
+        """Each drawing's ``wp:docPr`` gets an id of its own (Word wants them unique)."""
+        pieces = xml.split(DOCPR_ID)
+        out = [pieces[0]]
+        for piece in pieces[1:]:
+            self._drawings += 1
+            out.append(f'id="{self._drawings}"{piece}')
+        return "".join(out)
 
     def _flush(self) -> None:
         self._body.write("".join(self._buffer).encode("utf-8"))
@@ -339,7 +371,10 @@ class DocxWriter:
     def add_footer(self, paragraphs_xml: str) -> str:
         """Register a footer part; returns its relationship id for a ``w:footerReference``."""
         number = len(self._footers) + 1
-        xml = f'{_XML_DECLARATION}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{paragraphs_xml}</w:ftr>'
+        xml = (
+            f'{_XML_DECLARATION}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:m="{M_NS}">'
+            f"{paragraphs_xml}</w:ftr>"
+        )
         self._footers.append((f"qbank-footer{number}.xml", xml))
         return f"rIdQbankFooter{number}"
 
@@ -355,21 +390,28 @@ class DocxWriter:
             self._zip.close()
 
     def _write_parts(self) -> None:
+        media = self.media.parts
         with zipfile.ZipFile(io.BytesIO(self.base.package)) as source:
             for info in source.infolist():
                 name = info.filename
-                if name == "word/document.xml":
+                if name == "word/document.xml" or name.removeprefix("word/media/") in media:
                     continue
                 data = source.read(info)
                 if name == "word/_rels/document.xml.rels":
-                    data = self._with_footer_relationships(data)
+                    data = self._with_relationships(data)
                 elif name == "[Content_Types].xml":
-                    data = self._with_footer_types(data)
+                    data = self._with_types(data)
                 self._zip.writestr(self._info(name), data)
         for name, xml in self._footers:
             self._zip.writestr(self._info(f"word/{name}"), xml.encode("utf-8"))
+        for name, (_, data) in media.items():
+            # Pictures are compressed already: stored as they are.
+            info = self._info(f"word/media/{name}")
+            info.compress_type = zipfile.ZIP_STORED
+            self._zip.writestr(info, data)
 
-    def _with_footer_relationships(self, data: bytes) -> bytes:
+    def _with_relationships(self, data: bytes) -> bytes:
+        """The template's relationships, plus one per footer and one per picture."""
         root = parse_xml(data)
         for number, (name, _) in enumerate(self._footers, start=1):
             etree.SubElement(
@@ -379,12 +421,29 @@ class DocxWriter:
                 Type=RT.FOOTER,
                 Target=name,
             )
+        for name, (rid, _) in self.media.parts.items():
+            etree.SubElement(
+                root, f"{{{_RELS_NS}}}Relationship", Id=rid, Type=RT.IMAGE, Target=f"media/{name}"
+            )
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
-    def _with_footer_types(self, data: bytes) -> bytes:
+    def _with_types(self, data: bytes) -> bytes:
+        """The template's content types, plus the footers' and the pictures' (a ``Default``
+        per extension the package does not list yet)."""
         root = parse_xml(data)
         for name, _ in self._footers:
             etree.SubElement(
                 root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}", ContentType=_FOOTER_TYPE
             )
+        listed = {
+            (element.get("Extension") or "").lower()
+            for element in root.iter(f"{{{_TYPES_NS}}}Default")
+        }
+        for extension, content_type in self.media.content_types().items():
+            if extension not in listed:
+                # A Default goes before the Overrides (the schema's order).
+                default = etree.Element(
+                    f"{{{_TYPES_NS}}}Default", Extension=extension, ContentType=content_type
+                )
+                root.insert(0, default)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

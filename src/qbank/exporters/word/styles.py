@@ -237,6 +237,17 @@ SPECS: tuple[StyleSpec, ...] = (
             '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
         ),
     ),
+    StyleSpec(
+        "Code Block",
+        "paragraph",
+        body=(
+            '<w:basedOn w:val="{Normal}"/><w:uiPriority w:val="20"/><w:pPr><w:keepLines/>'
+            '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+            '<w:spacing w:before="40" w:after="100" w:line="240" w:lineRule="auto"/></w:pPr>'
+            '<w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>'
+            '<w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr>'
+        ),
+    ),
     # qbank's own character styles
     StyleSpec(
         "Question Number",

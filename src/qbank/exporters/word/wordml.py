@@ -235,9 +235,11 @@ def table(
             width = sum(widths[column : column + span])
             merge = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
             column += span
+            if not content or content.endswith("</w:tbl>"):
+                content += "<w:p/>"  # a cell ends with a paragraph, even after a table
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}{valign}'
-                f"</w:tcPr>{content or '<w:p/>'}</w:tc>"
+                f"</w:tcPr>{content}</w:tc>"
             )
         out.append("</w:tr>")
     out.append("</w:tbl>")

@@ -4,25 +4,29 @@ A version is: title and subtitle, Name / Class / Date, the version line (number,
 points), instructions, the reading passage, then the questions grouped under their
 section headings and numbered from 1. Each question type has its own method
 (``_numerical``, ``_cloze``, ...) that writes the space to answer in.
+
+Titles, headings and names are plain text; the instructions, the reading passage, the
+question texts, the choices and the items are Markdown with math (:mod:`.rich`).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ...kinds.cloze import ClozeBlank
 from ...model import Bank, GeneratedSet
-from .common import footer_ids, points_label, section_end, styled
+from .common import footer_ids, points_label, rich_text, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
 from .paper import Paper
 from .plan import PlannedQuestion, VersionPlan, letter, plan_versions
+from .rich import RichText, Warner, Where
 from .wordml import (
+    esc,
     is_rtl,
     paragraph,
     run,
     run_props,
-    split_paragraphs,
     tab_run,
     tab_stops,
     table,
@@ -35,6 +39,8 @@ MATCHING_TERM_HEADING = "Term (write the letter of its definition)"
 QUESTION_INDENT = 454
 #: Ordering: the box a student writes an item's number in (twips: 1.1 cm wide, 0.8 cm tall).
 ORDERING_BOX, ORDERING_ROW = 620, 450
+#: Indent of a choice's text, as in the "Choice" style; the padding of a table cell.
+CHOICE_INDENT, CELL_PADDING = 851, 200
 
 
 def blank_for(blank: ClozeBlank) -> str:
@@ -44,8 +50,65 @@ def blank_for(blank: ClozeBlank) -> str:
     return "_" * (10 if longest <= 8 else 16 if longest <= 16 else 24)
 
 
+def stem_xml(
+    xml: str,
+    number: str,
+    points: Callable[[str], str],
+    *,
+    question_style: str,
+    text_style: str,
+    indent: int,
+    alone: bool = False,
+) -> str:
+    """A question's text (block XML in ``text_style``, indented ``indent``) with its
+    ``number`` (run XML) before it and ``points(mark)`` (run XML) after it.
+
+    The number goes into the first paragraph, which takes ``question_style`` (its hanging
+    indent puts the number in the margin), when that paragraph is plain text; before a
+    list, a table, a formula or code it has a paragraph of its own. The points end the
+    last paragraph, or follow in one of their own after a table, a display formula or
+    code; ``mark`` is a left-to-right mark when that paragraph reads right to left, so
+    "(2 points)" keeps its order. ``alone``: the text has no answer space below it, so
+    its last paragraph does not keep with the next (or a page of such questions would be
+    one chain Word cannot break).
+    """
+    question_open = f'<w:p><w:pPr><w:pStyle w:val="{esc(question_style)}"/>'
+    text_open = f'<w:p><w:pPr><w:pStyle w:val="{esc(text_style)}"/>'
+    for bidi in ("", "<w:bidi/>"):
+        first = f'{text_open}{bidi}<w:ind w:left="{indent}"/></w:pPr>'
+        if xml.startswith(first):
+            xml = f"{question_open}{bidi}</w:pPr>{number}{xml[len(first) :]}"
+            break
+    else:
+        xml = f"{question_open}</w:pPr>{number}</w:p>{xml}"
+    start = xml.rfind("<w:p>")
+    last = xml[start:]
+    if (
+        xml.endswith("</w:p>")
+        and last.startswith((text_open, question_open))
+        and "<m:oMathPara>" not in last
+    ):
+        mark = "\u200e" if "<w:bidi/>" in last[: last.find("</w:pPr>")] else ""
+        xml = xml[: -len("</w:p>")] + points(mark) + "</w:p>"
+    else:
+        xml += f"{text_open}</w:pPr>{points('')}</w:p>"
+    if alone:
+        start = xml.rfind("<w:p>")
+        end = xml.index("/>", start) + 2  # after the paragraph's w:pStyle
+        rest = xml[end:].removeprefix("<w:keepNext/>")
+        xml = f'{xml[:end]}<w:keepNext w:val="0"/>{rest}'
+    return xml
+
+
 class WorksheetWriter:
-    def __init__(self, base: BaseDocument, generated: GeneratedSet, *, duplex: bool) -> None:
+    def __init__(
+        self,
+        base: BaseDocument,
+        generated: GeneratedSet,
+        *,
+        duplex: bool,
+        rich: RichText | None = None,
+    ) -> None:
         self.base = base
         self.bank: Bank = generated.bank
         self.count = generated.count
@@ -65,9 +128,16 @@ class WorksheetWriter:
             "cloze": self._cloze,
             "ordering": self._ordering,
         }
-        self._intro = "".join(
-            text_paragraph(p, self.styles["Reading Passage"])
-            for p in split_paragraphs(self.bank.intro)
+        self.rich = rich if rich is not None else rich_text(base, generated, lambda _: None)
+        where = Where.bank(self.bank)
+        self._intro = self.rich.block(
+            self.bank.intro, self.styles["Reading Passage"], where, width=self.width
+        )
+        self._instructions = self.rich.block(
+            self.bank.instructions or DEFAULT_INSTRUCTIONS,
+            self.styles["Instructions"],
+            where,
+            width=self.width,
         )
 
     # --- one version ------------------------------------------------------------------
@@ -79,9 +149,7 @@ class WorksheetWriter:
             out.append(text_paragraph(self.bank.subtitle, s["Subtitle"]))
         out.append(self._student_details(plan))
         out.append(self._version_line(plan))
-        out.append(
-            text_paragraph(self.bank.instructions or DEFAULT_INSTRUCTIONS, s["Instructions"])
-        )
+        out.append(self._instructions)
         out.append(self._intro)
         for section in plan.sections:
             out.append(text_paragraph(section.title, s["Heading 1"]))
@@ -152,43 +220,34 @@ class WorksheetWriter:
         return xml
 
     def _stem(
-        self,
-        q: PlannedQuestion,
-        paragraphs: list[str] | None = None,
-        note: str = "",
-        *,
-        alone: bool = False,
+        self, q: PlannedQuestion, xml: str | None = None, note: str = "", *, alone: bool = False
     ) -> str:
-        """The numbered question text; points follow its last paragraph.
-
-        The text keeps with the answer space below it; a question that is ``alone`` (no
-        answer space) lets the page break after it, or the whole worksheet would be one
-        chain of "keep with next" paragraphs that Word cannot break.
-        """
-        paragraphs = split_paragraphs(q.variant.text) if paragraphs is None else paragraphs
-        paragraphs = paragraphs or [""]
+        """The numbered question text (``xml``: already written, a cloze text); points
+        follow its last paragraph (see :func:`stem_xml`)."""
         s = self.styles
-        number = styled(f"{q.number}.", s["Question Number"]) + tab_run()
-        label = f"{note}{points_label(q.points, joined=True)}"
-        out = []
-        for i, text in enumerate(paragraphs):
-            last = i == len(paragraphs) - 1
-            after = ""
-            if last:
-                # In a right-to-left paragraph a left-to-right mark keeps "(2 points)"
-                # in reading order; without it the bidi algorithm shows "(points 2)".
-                mark = "\u200e" if is_rtl(text) else ""
-                after = styled(f"  ({mark}{label})", s["Points"])
-            out.append(
-                text_paragraph(
-                    text,
-                    s["Question"] if i == 0 else s["Question Text"],
-                    before=number if i == 0 else "",
-                    after=after,
-                    keep_next=False if last and alone else None,
-                )
+        v = q.variant
+        if xml is None:
+            xml = self.rich.block(
+                v.text,
+                s["Question Text"],
+                Where.of(v.question, "text"),
+                width=self.width,
+                indent=QUESTION_INDENT,
             )
-        return "".join(out)
+        label = f"{note}{points_label(q.points, joined=True)}"
+        return stem_xml(
+            xml,
+            styled(f"{q.number}.", s["Question Number"]) + tab_run(),
+            lambda mark: styled(f"  ({mark}{label})", s["Points"]),
+            question_style=s["Question"],
+            text_style=s["Question Text"],
+            indent=QUESTION_INDENT,
+            alone=alone,
+        )
+
+    def _inline(self, q: PlannedQuestion, text: str, field: str, width: int) -> str:
+        """Runs of a choice, term, definition or item (inline Markdown)."""
+        return self.rich.runs(text, Where.of(q.variant.question, field), width=width)
 
     def _answer_line(self, label: str = "Answer: ") -> str:
         tabs = tab_stops([("left", int(self.width * 0.62), "underscore")])
@@ -225,10 +284,12 @@ class WorksheetWriter:
         out = [self._stem(q, note="choose all that apply; " if several else "")]
         for i, choice in enumerate(q.choices):
             out.append(
-                text_paragraph(
-                    choice.text,
+                paragraph(
+                    styled(letter(i), s["Question Number"])
+                    + tab_run()
+                    + self._inline(q, choice.text, "choices", self.width - CHOICE_INDENT),
                     s["Choice"],
-                    before=styled(letter(i), s["Question Number"]) + tab_run(),
+                    bidi=is_rtl(choice.text),
                     keep_next=None if i < len(q.choices) - 1 else False,
                 )
             )
@@ -241,26 +302,31 @@ class WorksheetWriter:
             paragraph(run(MATCHING_TERM_HEADING), s["Table Heading"]),
             paragraph(run("Definition"), s["Table Heading"]),
         ]
+        usable = self.width - QUESTION_INDENT
+        widths = [int(usable * 0.36), usable - int(usable * 0.36)]
         rows = [heading]
         for i, printed in enumerate(q.definition_order):
             term = pairs[i][0]
             definition = pairs[printed][1]
             rows.append(
                 [
-                    text_paragraph(
-                        term,
+                    paragraph(
+                        run("____ ")
+                        + styled(f"{i + 1}.", s["Question Number"])
+                        + run(" ")
+                        + self._inline(q, term, "pairs", widths[0] - CELL_PADDING),
                         s["Table Text"],
-                        before=run("____ ") + styled(f"{i + 1}.", s["Question Number"]) + run(" "),
+                        bidi=is_rtl(term),
                     ),
-                    text_paragraph(
-                        definition,
+                    paragraph(
+                        styled(letter(i), s["Question Number"])
+                        + run("  ")
+                        + self._inline(q, definition, "pairs", widths[1] - CELL_PADDING),
                         s["Table Text"],
-                        before=styled(letter(i), s["Question Number"]) + run("  "),
+                        bidi=is_rtl(definition),
                     ),
                 ]
             )
-        usable = self.width - QUESTION_INDENT
-        widths = [int(usable * 0.36), usable - int(usable * 0.36)]
         return (
             self._stem(q)
             + table(rows, widths, s["Table Grid"], header_rows=1, indent=QUESTION_INDENT)
@@ -274,13 +340,20 @@ class WorksheetWriter:
         usable = self.width - QUESTION_INDENT
         stem = self._stem(q, note=f"number the items 1 to {len(shown)} in the right order; ")
 
+        horizontal = q.variant.question.spec.layout == "horizontal"
+        room = (usable // len(shown) if horizontal else usable - ORDERING_BOX) - CELL_PADDING
+
         def item(i: int, text: str) -> str:
-            return text_paragraph(
-                text, s["Table Text"], before=styled(letter(i), s["Question Number"]) + run("  ")
+            return paragraph(
+                styled(letter(i), s["Question Number"])
+                + run("  ")
+                + self._inline(q, text, "items", room),
+                s["Table Text"],
+                bidi=is_rtl(text),
             )
 
         box = paragraph("", s["Table Text"])
-        if q.variant.question.spec.layout == "horizontal":
+        if horizontal:
             width = usable // len(shown)
             rows = [[item(i, text) for i, text in enumerate(shown)], [box] * len(shown)]
             widths = [width] * len(shown)
@@ -294,25 +367,18 @@ class WorksheetWriter:
         )
 
     def _cloze(self, q: PlannedQuestion) -> str:
-        paragraphs: list[list[str | ClozeBlank]] = [[]]
-        for part in q.variant.payload.parts:
-            if isinstance(part, ClozeBlank):
-                paragraphs[-1].append(part)
-                continue
-            for i, piece in enumerate(split_keep_empty(part)):
-                if i:
-                    paragraphs.append([])
-                if piece:
-                    paragraphs[-1].append(piece)
-        texts = [
-            "".join(p if isinstance(p, str) else blank_for(p) for p in para) for para in paragraphs
-        ]
-        return self._stem(q, [t.strip() for t in texts if t.strip()], alone=True)
-
-
-def split_keep_empty(text: str) -> list[str]:
-    """Split at blank lines (paragraph breaks) keeping the pieces between them as they are."""
-    return re.split(r"\n[ \t]*\n", text)
+        """The text with a line of underscores for each blank."""
+        v = q.variant
+        gaps = tuple(run(blank_for(blank)) for blank in v.payload.blanks)
+        xml = self.rich.block(
+            v.text,
+            self.styles["Question Text"],
+            Where.of(v.question, "text"),
+            width=self.width,
+            indent=QUESTION_INDENT,
+            blanks=gaps,
+        )
+        return self._stem(q, xml, alone=True)
 
 
 def write_worksheets(
@@ -327,8 +393,10 @@ def write_worksheets(
     classes: tuple[str, ...] = (),
     paper: Paper | None = None,
     plans: list[VersionPlan] | None = None,
+    warn: Callable[[str], None] | Warner = lambda _: None,
 ) -> None:
-    """``plans``: the versions to print, when already made (the answer key reads them too)."""
+    """``plans``: the versions to print, when already made (the answer key reads them too);
+    ``warn``: told about formulas that could not become equations."""
     bank = generated.bank
     base = BaseDocument(
         template,
@@ -339,8 +407,9 @@ def write_worksheets(
         comments=made_with(generated),
         paper=paper,
     )
-    sheets = WorksheetWriter(base, generated, duplex=duplex)
-    with DocxWriter(base, path) as writer:
+    rich = rich_text(base, generated, warn)
+    sheets = WorksheetWriter(base, generated, duplex=duplex, rich=rich)
+    with DocxWriter(base, path, rich.parts) as writer:
         if plans is None:
             plans = plan_versions(generated, shuffle=shuffle, roster=roster, classes=classes)
         for plan in plans:
