@@ -144,3 +144,30 @@ def test_numeric_and_drop_down_blanks_read_back_from_the_moodle_xml(tmp_path):
                 row.append((kind, tuple(a.removeprefix("=") for a in body.split("~"))))
         found.append(row)
     assert found == expected
+
+
+def test_word_prints_drop_down_options_and_the_key_numeric_values_with_tolerance(tmp_path):
+    import json
+
+    import docx
+
+    from qbank.pipeline import run
+
+    bank = tmp_path / "cz.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    run([bank], count=3, seed=4, formats=["json", "docx"], out_dir=tmp_path / "out")
+    text = (tmp_path / "out" / "cz.json").read_text(encoding="utf-8")
+    record = json.loads(text, parse_float=Decimal)
+    sheets = docx.Document(str(tmp_path / "out" / "cz-worksheets.docx"))
+    printed = [p.text for p in sheets.paragraphs if "Half of" in p.text]
+    key = docx.Document(str(tmp_path / "out" / "cz-answer-key.docx"))
+    cells = [c.text for t in key.tables for r in t.rows for c in r.cells if "(1)" in c.text]
+    assert len(printed) == 3
+    for version, sheet in zip(record["versions"], printed, strict=True):
+        (q,) = version["questions"]
+        half, third, *_ = blanks(q)
+        choice = blanks(q)[4]
+        assert "( " + " / ".join(choice["options"]) + " )" in sheet  # to circle one
+        assert half["blank"][0] not in sheet  # the answers are not printed
+        summary = f"(1) {half['blank'][0]} (± 0.01)   (2) {third['blank'][0]} (± 0.05)"
+        assert any(summary in cell for cell in cells)

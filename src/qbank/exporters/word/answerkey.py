@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
+from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
 from .common import footer_ids, points_label, rich_text, section_end, styled
@@ -361,7 +362,7 @@ class AnswerKeyWriter:
     def _cloze(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
         blanks = v.payload.blanks
-        summary = "   ".join(f"({i + 1}) {' / '.join(b.answers)}" for i, b in enumerate(blanks))
+        summary = "   ".join(f"({i + 1}) {_blank_key(b)}" for i, b in enumerate(blanks))
         # Compact: each blank's first answer ("(1) weights"), its number kept with it.
         first = "   ".join(f"({i + 1}){NBSP}{b.answers[0]}" for i, b in enumerate(blanks))
         # The text with its blanks filled in, the answers in bold: read it to mark.
@@ -372,6 +373,14 @@ class AnswerKeyWriter:
             blanks=tuple(b.answer for b in blanks),
             compact=first,
         )
+
+
+def _blank_key(blank: ClozeBlank) -> str:
+    """A blank's answer in the key: its accepted answers, or a numeric blank's value with
+    its tolerance (``3.25 m (± 0.01)``)."""
+    if blank.kind == "numeric" and blank.tolerance:
+        return f"{blank.answer} (± {plain(blank.tolerance)})"
+    return " / ".join(blank.answers)
 
 
 def write_answer_key(

@@ -45,7 +45,10 @@ CHOICE_INDENT, CELL_PADDING = 851, 200
 
 def blank_for(blank: ClozeBlank) -> str:
     """Underscores for a cloze blank: room to write the answer, in three sizes only, so
-    the length hints at the answer no more than a printed line would."""
+    the length hints at the answer no more than a printed line would; a drop-down blank's
+    options in the order drawn for the version, to circle one."""
+    if blank.kind == "choice":  # a drop-down: the options, one to circle
+        return "( " + " / ".join(blank.options) + " )"
     longest = max(len(a) for a in blank.answers)
     return "_" * (10 if longest <= 8 else 16 if longest <= 16 else 24)
 
