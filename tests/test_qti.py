@@ -761,3 +761,14 @@ def test_every_fixture_bank_makes_a_zip_that_reads_back(bank, tmp_path):
         assert item.type in CANVAS_TYPES[record["type"]]
     if any(q.type == "ordering" for q in generated.bank.questions):
         assert sum("ordering" in w for w in warnings) == 1
+
+
+def test_the_pipeline_s_images_reach_the_zip(tmp_path):
+    """The images qbank.media loads from the bank's folder (PNG and SVG) are packaged."""
+    package, generated, _ = export(tmp_path, FIXTURES / "richtext" / "bank.yaml", count=2)
+    assert generated.media
+    packaged = {n.rsplit("/", 1)[1]: package.files[n] for n in package.names if "Uploaded" in n}
+    assert packaged == {image.name: image.data for image in generated.media.values()}
+    texts = "".join(i.html for i in package.items)
+    for name in packaged:
+        assert f'src="%24IMS-CC-FILEBASE%24/Uploaded%20Media/{name}"' in texts
