@@ -772,3 +772,49 @@ def test_the_pipeline_s_images_reach_the_zip(tmp_path):
     texts = "".join(i.html for i in package.items)
     for name in packaged:
         assert f'src="%24IMS-CC-FILEBASE%24/Uploaded%20Media/{name}"' in texts
+
+
+# --- fuzz: any Unicode text survives (the strategy and banks of tests/test_fuzz.py) -----------
+
+
+def qti_text(data: bytes) -> str:
+    """Every text of the zip's assessment as a reader sees it: HTML rendered to its words,
+    MathJax's delimiters read off (as tests/test_fuzz.py reads Moodle's HTML)."""
+    package = read_package(data)
+    parts = []
+    for element in package.assessment.iter(f"{QTI}mattext"):
+        content = element.text or ""
+        if element.get("texttype") == "text/html" and content.strip():
+            content = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</div>|</t[dh]>", "\n", content)
+            root = lxml_html.fragment_fromstring(content, create_parent="div")
+            content = "".join(re.sub(r"\\[()\[\]]", "", t) for t in root.itertext())
+        parts.append(content)
+    return "\n".join(parts)
+
+
+def test_any_generated_text_survives_the_zip():
+    import tempfile
+
+    from hypothesis import assume
+
+    from test_fuzz import TEXT, bank_with, markdown_as_plain_text, squash, texts_of
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(st.lists(TEXT, min_size=1, max_size=3), st.lists(TEXT, min_size=2, max_size=4))
+    def roundtrip(texts, choices):
+        assume(all(c.strip() for c in choices))
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            bank = folder / "fuzz.yaml"
+            bank.write_text(bank_with(texts, choices), encoding="utf-8")
+            result = run([bank], count=2, seed=1, formats=["qti"], out_dir=folder / "out")
+            generated = result.sets[0]
+            shown = squash(qti_text((folder / "out" / "fuzz-qti.zip").read_bytes()))
+            for text, inline in texts_of(generated):
+                assert squash(markdown_as_plain_text(text, inline)) in shown, text
+
+    roundtrip()
