@@ -761,6 +761,21 @@ def test_every_fixture_bank_makes_a_zip_that_reads_back(bank, tmp_path):
         assert item.type in CANVAS_TYPES[record["type"]]
     if any(q.type == "ordering" for q in generated.bank.questions):
         assert sum("ordering" in w for w in warnings) == 1
+    # Every question and choice text is there, as a person reads the HTML.
+    from test_fuzz import markdown_as_plain_text, squash, texts_of
+
+    zip_name = f"{generated.bank.id}-qti.zip"
+    shown = squash(qti_text((tmp_path / zip_name).read_bytes()))
+    for text, inline in texts_of(generated):
+        if _kind_of(generated, text) != "ordering":
+            assert squash(markdown_as_plain_text(text, inline)) in shown, text
+
+
+def _kind_of(generated: Any, text: str) -> str:
+    for v in generated.all_variants():
+        if v.text == text:
+            return v.type
+    return ""
 
 
 def test_the_pipeline_s_images_reach_the_zip(tmp_path):
