@@ -138,12 +138,13 @@ def test_generate_help_names_every_registered_format():
     help_line = " ".join(out.split())
     for name in ["all", *format_names()]:
         assert f" {name}," in help_line or f" {name}." in help_line, name
-    assert format_names() == ["json", "docx", "pdf", "anki", "moodle"]
+    assert format_names() == ["json", "docx", "pdf", "anki", "moodle", "qti"]
 
 
 def test_formats_command_lists_each_format_with_its_file():
     out = run_cli("formats").output
     assert "json" in out and "-worksheets.docx" in out and ".apkg" in out and "-moodle.xml" in out
+    assert "-qti.zip" in out
 
 
 def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
@@ -172,7 +173,7 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch)
     monkeypatch.setitem(exporters._REGISTRY, "titles", TitlesExporter)
     assert "titles" in run_cli("formats").output
     help_text = run_cli("generate", "--help").output
-    assert "all, json, docx, pdf, anki, moodle, titles" in " ".join(help_text.split())
+    assert "all, json, docx, pdf, anki, moodle, qti, titles" in " ".join(help_text.split())
     assert "--loud" in help_text
     completion = ShellComplete(cli, {}, "qbank", "_QBANK_COMPLETE")
     assert [c.value for c in completion.get_completions(["generate", "-f"], "t")] == ["titles"]
