@@ -7,7 +7,8 @@ The starter bank (``qbank new my-first-bank``) is generated with seed 1; then
   library, the card's HTML (with the deck's style) shown by headless Chromium, the
   engine Anki's desktop app shows cards with;
 * a Moodle question: its text and choices from the Moodle XML, shown by headless
-  Chromium (Moodle wraps them in its own page design).
+  Chromium (Moodle wraps them in its own page design);
+* README's page with formulas, a table and a picture (tests/fixtures/richtext/bank.yaml).
 
 Needs LibreOffice (soffice), poppler-utils (pdftoppm), Chromium and the test extras (the
 ``anki`` library); ``.ci/run`` installs the first two. The PNGs are committed: the docs
@@ -109,6 +110,31 @@ def main() -> None:
         page_png(out / "my-first-bank-answer-key.pdf", HERE / "tutorial-answer-key.png", 2)
         anki_cards(out / "my-first-bank.apkg", work)
         moodle_question(out / "my-first-bank-moodle.xml", work)
+        rich_worksheet(work, soffice)
+
+
+def rich_worksheet(work: Path, soffice: str) -> None:
+    """README's page with formulas, a table and a picture: the rich-text test bank.
+
+    (README's Anki card with typeset math, ``rich-anki-card.png``, is drawn by Anki's own
+    reviewer and MathJax with ../shared/tools/real-clients/anki_shots.py from the same
+    bank's deck: ``anki_shots.py out/rich-demo.apkg shots --max 12``, the back of the card
+    of question "series-matrix", cropped to 800 × 470.)
+    """
+    bank = HERE.parent.parent / "tests" / "fixtures" / "richtext" / "bank.yaml"
+    out = work / "rich"
+    run(sys.executable, "-m", "qbank", "generate", bank, "-n", "2", "--seed", SEED, "-o", out)
+    run(
+        soffice,
+        "--headless",
+        f"-env:UserInstallation={(work / 'lo').as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        out,
+        out / "rich-demo-worksheets.docx",
+    )
+    page_png(out / "rich-demo-worksheets.pdf", HERE / "rich-worksheet.png")
 
 
 def anki_cards(apkg: Path, work: Path) -> None:
