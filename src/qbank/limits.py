@@ -160,3 +160,14 @@ PDF_SECONDS = 60.0
 PDF_SECONDS_PER_VERSION = 1.0
 #: Asking LibreOffice its version (soffice --version), in seconds.
 PDF_START_SECONDS = 30.0
+
+# --- rich text (qbank.richtext and the writers) -------------------------------------------
+
+#: Longest formula converted to a Word equation; a longer one is printed as its LaTeX.
+MAX_TEX = 5_000
+#: Distinct texts kept parsed (a bank has hundreds of texts; drawn numbers add more).
+PARSE_CACHE_SIZE = 4_096
+#: Distinct formulas kept converted to Word equations.
+MATH_CACHE_SIZE = 8_192
+#: Distinct texts each writer (Moodle's HTML, Word's paragraphs) keeps written in a run.
+TEXT_CACHE_SIZE = 4_096

@@ -38,14 +38,12 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .. import safe_xml
+from .. import limits, safe_xml
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
-#: Distinct formulas kept converted. (Belongs in limits.py at integration.)
-MATH_CACHE_SIZE = 8192
-#: Longest formula converted; a longer one is shown as source.
-MAX_TEX = 5_000
+MATH_CACHE_SIZE = limits.MATH_CACHE_SIZE
+MAX_TEX = limits.MAX_TEX
 
 _NARY = set("∑∏∐∫∬∭∮∯∰⋀⋁⋂⋃⨀⨁⨂⨄⨆")
 _INTEGRALS = set("∫∬∭∮∯∰")

@@ -23,6 +23,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from .. import limits
 from .escape import REMOVED_CHARS
 from .mathrules import math_plugin
 from .tree import (
@@ -56,9 +57,7 @@ from .tree import (
     Underline,
 )
 
-#: Distinct (text, options) parses kept. A bank has hundreds of texts; variants that
-#: differ only in drawn numbers add some more. (Belongs in limits.py at integration.)
-PARSE_CACHE_SIZE = 4096
+PARSE_CACHE_SIZE = limits.PARSE_CACHE_SIZE
 
 #: The cloze blank syntax: ``qbank.kinds.cloze.CLOZE_BLANK``, except that a blank ends at
 #: the last ``]]`` of a run of brackets, so an answer may end with ``]`` (``[[[0, 1]]]``).

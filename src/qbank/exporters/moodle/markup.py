@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from ... import limits
 from ...model import ImageFile
 from ...richtext import (
     Document,
@@ -93,8 +94,7 @@ def plain_name(text: str, limit: int = MAX_NAME) -> str:
 
 #: Where an image's file is found from a Moodle text: its ``<file>`` element beside the text.
 PLUGINFILE = "@@PLUGINFILE@@/"
-#: Distinct texts whose HTML one run keeps (a bank has hundreds; drawn numbers add more).
-HTML_CACHE_SIZE = 4096
+HTML_CACHE_SIZE = limits.TEXT_CACHE_SIZE
 #: Not an http(s) address, so the HTML writer shows the alt text of an image not loaded.
 _NOT_LOADED = "qbank-missing:"
 # Placeholders for cloze blanks in a cached text: noncharacters, which the parser removes

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ... import limits
 from ...errors import Problem
 from ...model import Bank, ImageFile, Question
 from ...ooxml import esc
@@ -38,8 +39,7 @@ from ...richtext.wordml import text_run
 
 #: Placeholder for a drawing's ``wp:docPr`` id, replaced by a unique number when written.
 DOCPR_ID = 'id="QBANK-DOCPR"'
-#: Distinct texts kept written per document; randomised texts rarely repeat, fixed ones do.
-TEXT_CACHE_SIZE = 4096
+TEXT_CACHE_SIZE = limits.TEXT_CACHE_SIZE
 EMU_PER_PIXEL = 9525  # at 96 dpi
 EMU_PER_TWIP = 635
 
