@@ -43,8 +43,9 @@ from .compiling import (  # noqa: F401  (re-exported: the generator's public API
     param_values,
 )
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
+from .figures import render_figures
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet, Repeats, Variant
+from .model import Bank, Drawn, GeneratedSet, ImageFile, Repeats, Variant
 from .numeric import plain
 
 
@@ -124,6 +125,9 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         title = cq.title.run(values)
         step = "text"
         text = cq.text.run(values)
+        figures: tuple[ImageFile, ...] = ()
+        if cq.figures:
+            text, figures = render_figures(cq.figures, values, text, at)
         own = kind.render(q, cq.own, values, text, at, seed)
         answer_values = {**values, **own.answer_values} if own.answer_values else values
         step = "solution"
@@ -136,7 +140,9 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         detail = f" (with {_shown_values(shown)})" if shown else ""
         raise TemplateProblem(f"in '{step}': {exc.message}{detail}", **_where(q, step)) from None
     derived = {name: values[name] for name, _ in cq.let}
-    return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload)
+    return Drawn(
+        q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload, figures
+    )
 
 
 #: Marks a remembered draw whose 'where' conditions do not hold.

@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from . import limits
 from .errors import Problem, TemplateProblem
+from .figures import DRAWING
 from .generator import _REJECTED, CompiledQuestion, _DrawFailed, param_values, render_variant
 from .kinds import KINDS
 from .model import Question
@@ -61,9 +63,26 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     :func:`generate`, which would otherwise build the same ones again.
     """
     q = cq.question
+    # A question with figures works their data out in every try but draws none (hundreds
+    # of pictures would take seconds); nothing tried is kept, so the run draws them.
+    keep = 0 if KINDS[q.type].seeded or cq.draws or cq.figures else keep
+    with _not_drawing():
+        return _try_draws(cq, keep)
+
+
+@contextmanager
+def _not_drawing() -> Iterator[None]:
+    token = DRAWING.set(False)
+    try:
+        yield
+    finally:
+        DRAWING.reset(token)
+
+
+def _try_draws(cq: CompiledQuestion, keep: int) -> Problem | None:
+    q = cq.question
     held = 0
     tried = 0
-    keep = 0 if KINDS[q.type].seeded or cq.draws else keep
     for positions, sweep in _trial_draws(cq):
         tried += 1
         kept = sweep and len(cq.tried) < keep
