@@ -295,3 +295,25 @@ def test_the_json_record_lists_each_figure(tmp_path):
                 "height": image.height,
             }
         ]
+
+
+def test_the_examples_of_the_docs_draw(tmp_path):
+    doc = (Path(__file__).parents[1] / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    section = doc.split("## Figures", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("\n", 1)[1] for b in section.split("```yaml")[1:]]
+    blocks = [b.split("```", 1)[0] for b in blocks]
+    assert len(blocks) == 6
+    questions = [blocks[0]]
+    for n, block in enumerate(blocks[1:]):
+        questions.append(
+            f"  - id: q{n}\n    type: essay\n    text: Look.\n"
+            "    params:\n      v: [10, 20]\n"
+            "    let:\n      hours: round(rnorm(30, 50, 10), 1)\n"
+            "      marks: round(rnorm(40, 70, 12))\n      a: 3\n      b: 5\n      c: v\n" + block
+        )
+    text = HEAD + "".join(questions)
+    compiled = validate_bank(bank_from_text(text))
+    generated = generate(bank_from_text(text), 2, seed=1, compiled=compiled)
+    kinds = {f.kind for q in generated.bank.questions for f in q.figures}
+    assert kinds == set(figures.FIGURE_KINDS)
+    assert all(v.drawn.figures for v in generated.all_variants())
