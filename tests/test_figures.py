@@ -317,3 +317,28 @@ def test_the_examples_of_the_docs_draw(tmp_path):
     kinds = {f.kind for q in generated.bank.questions for f in q.figures}
     assert kinds == set(figures.FIGURE_KINDS)
     assert all(v.drawn.figures for v in generated.all_variants())
+
+
+def test_a_figure_that_does_not_change_with_the_parameters_is_drawn_once(draws):
+    text = (
+        HEAD + "  - id: q\n    type: essay\n    text: 'Read it, {{ a }}.'\n"
+        "    params:\n      a: {min: 1, max: 50}\n"
+        "    figure:\n      kind: line\n      x: '[1, 2, 3]'\n      y: '[3, 1, 2]'\n"
+        "      alt: a line\n"
+    )
+    generated = generate(bank_from_text(text), 40, seed=1)
+    assert len({v.drawn.text for v in generated.variants["q"]}) > 20
+    assert len(draws) == 1
+    assert len({v.drawn.figures[0] for v in generated.variants["q"]}) == 1
+
+
+def test_a_run_draws_a_bounded_number_of_figures(monkeypatch):
+    from qbank.errors import TemplateProblem
+
+    monkeypatch.setattr(limits, "MAX_RUN_FIGURES", 3)
+    with pytest.raises(TemplateProblem) as err:
+        generate(bank_from_text(HEAD + question(SPECS["histogram"]), "figs.yaml"), 5, seed=1)
+    assert str(err.value).startswith(
+        "figs.yaml:11: question 'q': in 'figure': this run would draw more than 3 figures; "
+        "make fewer versions (-n)"
+    )

@@ -25,9 +25,10 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -477,7 +478,7 @@ def draw(data: FigureData) -> ImageFile:
         ax.set_ylabel(_literal(data.ylabel))
         if data.title:
             ax.set_title(_literal(data.title))
-        fig.tight_layout(pad=0.4)
+        _margins(fig, data)
         canvas.draw()
         rgba = canvas.buffer_rgba()
         width, height = int(rgba.shape[1]), int(rgba.shape[0])
@@ -490,6 +491,25 @@ def draw(data: FigureData) -> ImageFile:
         media_type="image/png",
         width=width,
         height=height,
+    )
+
+
+#: Room around the axes, in cm: tick labels and axis labels on the left and below, the
+#: title above. Fixed rather than measured (tight_layout draws the figure twice: twice
+#: the time), and generous enough for tick labels of seven characters.
+_MARGINS_CM = {"left": 1.9, "bottom": 1.25, "right": 0.45, "top": 0.35, "title": 0.6}
+
+
+def _margins(fig: Any, data: FigureData) -> None:
+    m = _MARGINS_CM
+    top = m["top"] + (m["title"] if data.title else 0)
+    left = m["left"] if data.ylabel else m["left"] - 0.45
+    bottom = m["bottom"] if data.xlabel else m["bottom"] - 0.45
+    fig.subplots_adjust(
+        left=left / data.width_cm,
+        right=1 - m["right"] / data.width_cm,
+        bottom=bottom / data.height_cm,
+        top=1 - top / data.height_cm,
     )
 
 
@@ -591,6 +611,30 @@ _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _REFERENCE = re.compile(r"!\[([^\]\n]*)\]\(figure:(\d+)\)")
 
 
+@dataclass
+class RunFigures:
+    """The figures one run drew, by their data: the same data is drawn once (a figure that
+    does not change with the question's parameters, or the same in two questions), and a
+    run draws at most limits.MAX_RUN_FIGURES."""
+
+    drawn: dict[FigureData, ImageFile] = field(default_factory=dict)
+    count: int = 0
+
+
+RUN: ContextVar[RunFigures | None] = ContextVar("qbank_run_figures", default=None)
+
+
+@contextmanager
+def one_run() -> Iterator[RunFigures]:
+    """The figures drawn inside the block are one run's (:class:`RunFigures`)."""
+    run = RunFigures()
+    token = RUN.set(run)
+    try:
+        yield run
+    finally:
+        RUN.reset(token)
+
+
 def render_figures(
     figures: tuple[CompiledFigure, ...],
     values: Mapping[str, Any],
@@ -615,16 +659,29 @@ def render_figures(
         return text, ()
     from .templates.clocks import start_meter
 
+    run = RUN.get()
     images = []
     for figure, made in zip(figures, data):
         at(figure.label)
-        start_meter()  # the variant's time is not up yet (else: its message)
-        try:
-            images.append(draw(made))
-        except TemplateProblem:
-            raise
-        except Exception as exc:  # data matplotlib cannot draw: say so, never crash
-            raise TemplateProblem(f"the figure could not be drawn ({exc})") from None
+        image = run.drawn.get(made) if run is not None else None
+        if image is None:
+            start_meter()  # the variant's time is not up yet (else: its message)
+            if run is not None:
+                run.count += 1
+                if run.count > limits.MAX_RUN_FIGURES:
+                    raise TemplateProblem(
+                        f"this run would draw more than {limits.MAX_RUN_FIGURES:,} figures; "
+                        "make fewer versions (-n)"
+                    )
+            try:
+                image = draw(made)
+            except TemplateProblem:
+                raise
+            except Exception as exc:  # data matplotlib cannot draw: say so, never crash
+                raise TemplateProblem(f"the figure could not be drawn ({exc})") from None
+            if run is not None:
+                run.drawn[made] = image
+        images.append(image)
     shown = set()
 
     def place(match: re.Match[str]) -> str:

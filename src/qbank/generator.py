@@ -43,7 +43,7 @@ from .compiling import (  # noqa: F401  (re-exported: the generator's public API
     param_values,
 )
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
-from .figures import render_figures
+from .figures import one_run, render_figures
 from .kinds import KINDS
 from .model import Bank, Drawn, GeneratedSet, ImageFile, Repeats, Variant
 from .numeric import plain
@@ -309,21 +309,24 @@ def generate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for q in bank.questions:
-            cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
-            n = count if q.randomised else 1
-            out = []
-            for k in range(1, n + 1):
-                variant, positions = _draw(cq, bank.id, seed, k, memo, drawn if unique else None)
-                drawn.taken.add(positions)
-                out.append(variant)
-                if progress is not None:
-                    progress(1)
-            variants[q.id] = tuple(out)
-            if q.randomised and not cq.draws and len(drawn.taken) < n:
-                possible, exact = drawn.possible(cq, memo)
-                repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
-            del draws[q.id]
+        with one_run():  # a figure with the same data is drawn once per run
+            for q in bank.questions:
+                cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
+                n = count if q.randomised else 1
+                out = []
+                for k in range(1, n + 1):
+                    variant, positions = _draw(
+                        cq, bank.id, seed, k, memo, drawn if unique else None
+                    )
+                    drawn.taken.add(positions)
+                    out.append(variant)
+                    if progress is not None:
+                        progress(1)
+                variants[q.id] = tuple(out)
+                if q.randomised and not cq.draws and len(drawn.taken) < n:
+                    possible, exact = drawn.possible(cq, memo)
+                    repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
+                del draws[q.id]
     finally:
         if collecting:
             gc.enable()

@@ -113,6 +113,9 @@ MAX_FIGURES = 10
 MAX_FIGURE_POINTS = 1_000
 #: How many values of x a function plot works its formula out at.
 FUNCTION_SAMPLES = 200
+#: Most figures one run draws (a figure drawn again with the same data is not counted):
+#: each takes tens of milliseconds and tens of kilobytes of memory until it is written.
+MAX_RUN_FIGURES = 10_000
 #: Largest width and height of a figure, in cm (an A4 page's text is about 16 cm wide).
 MAX_FIGURE_WIDTH_CM = 20
 MAX_FIGURE_HEIGHT_CM = 25
