@@ -584,7 +584,9 @@ def _function(ax: Any, d: FigureData) -> None:
             color="black",
             zorder=3,
         )
-    ax.axhline(0, color="black", linewidth=0.6, zorder=1)
+    known = [y for y in d.y if not math.isnan(y)]
+    if min(known) <= 0 <= max(known):  # the x axis, where the curve meets it
+        ax.axhline(0, color="black", linewidth=0.6, zorder=1)
     ax.set_xlim(d.x[0], d.x[-1])
 
 
