@@ -190,10 +190,22 @@ def test_300_versions_of_5_draws_draw_5_figures(draws):
     assert len({v.drawn.figures[0].src for v in generated.variants["q"]}) == 5
 
 
-def test_validate_works_the_data_out_but_draws_nothing(draws):
+def test_validate_works_the_data_out_for_every_try_but_draws_one(draws, monkeypatch):
+    tries = []
+    original = figures.evaluate
+    monkeypatch.setattr(figures, "evaluate", lambda *args: tries.append(1) or original(*args))
     compiled = validate_bank(bank(question(SPECS["scatter"])))
-    assert draws == []
+    assert len(tries) > 300 and len(draws) == 1
+    assert compiled["q"].sample.figures[0].src.startswith("figure:")
     assert not compiled["q"].tried  # nothing kept without its figures: the run draws them
+
+
+def test_validate_finds_a_figure_in_the_solution():
+    found = problems(question(SPECS["line"], extra="    solution: '![x](figure:1)'\n"))
+    assert found == [
+        "figs.yaml:11: question 'q': in 'solution': 'figure:1' is not a figure of this "
+        "question: a text shows its figures as ![alt](figure:1), ![alt](figure:2)… in 'text' only"
+    ]
 
 
 def problems(text: str) -> list[str]:

@@ -93,6 +93,9 @@ class CompiledQuestion:
     draws: bool = False
     #: Its figures' formulas and texts (:func:`qbank.figures.compile_figure`).
     figures: tuple[CompiledFigure, ...] = ()
+    #: For a question with figures: the one draw validation drew its figures for (see
+    #: :func:`qbank.trials.check_question`), whose texts it checks.
+    sample: Any = field(default=None, repr=False, compare=False)
     #: Variants built while validating, by grid positions
     #: (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)

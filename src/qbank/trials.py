@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from . import limits
@@ -63,30 +62,18 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     :func:`generate`, which would otherwise build the same ones again.
     """
     q = cq.question
-    # A question with figures works their data out in every try but draws none (hundreds
-    # of pictures would take seconds); nothing tried is kept, so the run draws them.
+    # A question with figures works their data out in every try but draws only the first
+    # that holds (hundreds of pictures would take seconds): that one is kept as its
+    # ``sample``, whose texts and figures validate checks. Nothing else tried is kept (it
+    # has no figures), so the run draws them.
     keep = 0 if KINDS[q.type].seeded or cq.draws or cq.figures else keep
-    with _not_drawing():
-        return _try_draws(cq, keep)
-
-
-@contextmanager
-def _not_drawing() -> Iterator[None]:
-    token = DRAWING.set(False)
-    try:
-        yield
-    finally:
-        DRAWING.reset(token)
-
-
-def _try_draws(cq: CompiledQuestion, keep: int) -> Problem | None:
-    q = cq.question
     held = 0
     tried = 0
     for positions, sweep in _trial_draws(cq):
         tried += 1
         kept = sweep and len(cq.tried) < keep
         drawn = cq.values_at(positions)
+        drawing = DRAWING.set(bool(cq.figures) and cq.sample is None)
         try:
             # a question drawing random data gets other data in every try
             made: Any = render_variant(cq, drawn, tried if cq.draws else 0)
@@ -96,6 +83,10 @@ def _try_draws(cq: CompiledQuestion, keep: int) -> Problem | None:
         except TemplateProblem as exc:
             cq.tried.clear()
             return exc.problem
+        finally:
+            DRAWING.reset(drawing)
+        if cq.figures and cq.sample is None and made is not _REJECTED:
+            cq.sample = made
         if kept:
             cq.tried[positions] = made
     if held == 0:
