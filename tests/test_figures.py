@@ -354,3 +354,31 @@ def test_a_run_draws_a_bounded_number_of_figures(monkeypatch):
         "figs.yaml:11: question 'q': in 'figure': this run would draw more than 3 figures; "
         "make fewer versions (-n)"
     )
+
+
+def test_figure_and_figures_together_and_too_many_figures_are_refused():
+    one = "    figure: {kind: line, x: '[1, 2]', y: '[1, 2]', alt: a}\n"
+    many = "    figures:\n" + "".join(
+        f"      - {{kind: line, x: '[1, {n}]', y: '[1, 2]', alt: a}}\n" for n in range(11)
+    )
+    head = "  - id: q\n    type: essay\n    text: Look.\n"
+    two = "".join(many.splitlines(keepends=True)[:3])
+    assert problems(head + one + two) == [
+        "figs.yaml:8: question 'q': a question has either 'figure' or a list of 'figures', not both"
+    ]
+    assert problems(head + many) == [
+        "figs.yaml:7: question 'q': a question may have at most 10 figures, not 11"
+    ]
+
+
+def test_the_json_schema_knows_figures():
+    import jsonschema
+    import yaml
+
+    from qbank.bank.jsonschema import bank_schema
+
+    validator = jsonschema.Draft7Validator(bank_schema())
+    good = yaml.safe_load(HEAD + question(SPECS["function"]))
+    assert list(validator.iter_errors(good)) == []
+    bad = yaml.safe_load(HEAD + question("kind: pie\nx: data"))
+    assert list(validator.iter_errors(bad))

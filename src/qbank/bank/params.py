@@ -220,6 +220,12 @@ def read_figures(
     if spec.figure is not None and spec.figures:
         bad("a question has either 'figure' or a list of 'figures', not both", "figures")
         return ()
+    if len(spec.figures) > limits.MAX_FIGURES:
+        bad(
+            f"a question may have at most {limits.MAX_FIGURES} figures, not {len(spec.figures)}",
+            "figures",
+        )
+        return ()
     found = [spec.figure] if spec.figure is not None else list(spec.figures)
     single = spec.figure is not None
     raw_items = raw.get("figure") if single else raw.get("figures")

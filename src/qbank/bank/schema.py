@@ -270,7 +270,8 @@ class CommonFields(FieldModel):
     figures: Annotated[
         list[FigureSpec],
         Field(
-            max_length=limits.MAX_FIGURES,
+            # (the loader counts them, with better words than pydantic's)
+            json_schema_extra={"maxItems": limits.MAX_FIGURES},
             description="Several figures (each as in `figure`); `![alt](figure:2)` in the "
             "text places the second one.",
             examples=[
