@@ -180,6 +180,8 @@ def test_questions_are_a_union_discriminated_by_type():
             "params",
             "let",
             "where",
+            "figure",
+            "figures",
             *kind.fields,
         }
 

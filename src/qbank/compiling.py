@@ -16,6 +16,7 @@ from . import numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
 from .arithmetic.draws import DRAW_NAMES
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
+from .figures import CompiledFigure, compile_figure
 from .kinds import KINDS
 from .model import Bank, Param, Question
 from .numeric import CONTEXT, canonical
@@ -90,6 +91,11 @@ class CompiledQuestion:
     #: Whether its 'let' draws random data (rnorm, sample...): then no two variants are
     #: shared (memo, validation's kept variants), as their data differs.
     draws: bool = False
+    #: Its figures' formulas and texts (:func:`qbank.figures.compile_figure`).
+    figures: tuple[CompiledFigure, ...] = ()
+    #: For a question with figures: the one draw validation drew its figures for (see
+    #: :func:`qbank.trials.check_question`), whose texts it checks.
+    sample: Any = field(default=None, repr=False, compare=False)
     #: Variants built while validating, by grid positions
     #: (see :func:`qbank.pipeline.validate_bank`).
     tried: dict[tuple[int, ...], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -200,9 +206,25 @@ def compile_question(q: Question) -> CompiledQuestion:
         or getattr(q.spec, "varies", False),
     )
     cq.own = KINDS[q.type].compile(q, c)
+    cq.figures = tuple(
+        compile_figure(
+            spec,
+            figure_label(q, n),
+            c.known,
+            c.formula,
+            lambda source, field: c.template(source, field, c.known, plain=True),
+        )
+        for n, spec in enumerate(q.figures, 1)
+    )
     if c.problems:
         raise BankInvalid(c.problems)
     return cq
+
+
+def figure_label(q: Question, number: int) -> str:
+    """How problems name a question's figure: ``figure`` (one, written as ``figure:``) or
+    ``figures.2``."""
+    return "figure" if "figure" in q.field_lines else f"figures.{number}"
 
 
 def param_values(param: Param) -> int:

@@ -43,8 +43,9 @@ from .compiling import (  # noqa: F401  (re-exported: the generator's public API
     param_values,
 )
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
+from .figures import one_run, render_figures
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet, Repeats, Variant
+from .model import Bank, Drawn, GeneratedSet, ImageFile, Repeats, Variant
 from .numeric import plain
 
 
@@ -124,6 +125,9 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         title = cq.title.run(values)
         step = "text"
         text = cq.text.run(values)
+        figures: tuple[ImageFile, ...] = ()
+        if cq.figures:
+            text, figures = render_figures(cq.figures, values, text, at)
         own = kind.render(q, cq.own, values, text, at, seed)
         answer_values = {**values, **own.answer_values} if own.answer_values else values
         step = "solution"
@@ -136,7 +140,9 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         detail = f" (with {_shown_values(shown)})" if shown else ""
         raise TemplateProblem(f"in '{step}': {exc.message}{detail}", **_where(q, step)) from None
     derived = {name: values[name] for name, _ in cq.let}
-    return Drawn(q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload)
+    return Drawn(
+        q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload, figures
+    )
 
 
 #: Marks a remembered draw whose 'where' conditions do not hold.
@@ -303,21 +309,24 @@ def generate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for q in bank.questions:
-            cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
-            n = count if q.randomised else 1
-            out = []
-            for k in range(1, n + 1):
-                variant, positions = _draw(cq, bank.id, seed, k, memo, drawn if unique else None)
-                drawn.taken.add(positions)
-                out.append(variant)
-                if progress is not None:
-                    progress(1)
-            variants[q.id] = tuple(out)
-            if q.randomised and not cq.draws and len(drawn.taken) < n:
-                possible, exact = drawn.possible(cq, memo)
-                repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
-            del draws[q.id]
+        with one_run():  # a figure with the same data is drawn once per run
+            for q in bank.questions:
+                cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
+                n = count if q.randomised else 1
+                out = []
+                for k in range(1, n + 1):
+                    variant, positions = _draw(
+                        cq, bank.id, seed, k, memo, drawn if unique else None
+                    )
+                    drawn.taken.add(positions)
+                    out.append(variant)
+                    if progress is not None:
+                        progress(1)
+                variants[q.id] = tuple(out)
+                if q.randomised and not cq.draws and len(drawn.taken) < n:
+                    possible, exact = drawn.possible(cq, memo)
+                    repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
+                del draws[q.id]
     finally:
         if collecting:
             gc.enable()

@@ -104,6 +104,22 @@ TEXT_CHECK_DRAWS = 50
 #: How many distinct draws of one question a run remembers (see qbank.generator).
 MEMO_LIMIT = 20_000
 
+# --- figures (qbank.figures) -------------------------------------------------------------
+
+#: Most figures one question may have ('figure' or the list in 'figures').
+MAX_FIGURES = 10
+#: Most values one list of a figure may hold (points of a scatter plot, bars, data of a
+#: histogram): a figure with more is unreadable, and drawing stays quick.
+MAX_FIGURE_POINTS = 1_000
+#: How many values of x a function plot works its formula out at.
+FUNCTION_SAMPLES = 200
+#: Most figures one run draws (a figure drawn again with the same data is not counted):
+#: each takes tens of milliseconds and tens of kilobytes of memory until it is written.
+MAX_RUN_FIGURES = 10_000
+#: Largest width and height of a figure, in cm (an A4 page's text is about 16 cm wide).
+MAX_FIGURE_WIDTH_CM = 20
+MAX_FIGURE_HEIGHT_CM = 25
+
 # --- other files a teacher hands qbank ---------------------------------------------------
 
 #: Largest class list (--roster), in bytes.

@@ -63,6 +63,8 @@ class Question:
     params: tuple[Param, ...] = ()
     let: tuple[tuple[str, str], ...] = ()
     where: tuple[str, ...] = ()
+    #: Its figures (:class:`qbank.figures.FigureSpec`), in the order ``figure:N`` numbers them.
+    figures: tuple[Any, ...] = ()
     # where the question came from, for error messages
     file: str | None = None
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -134,6 +136,9 @@ class Drawn:
     feedback: str
     answer: Any
     payload: Any
+    #: The figures drawn for these values (``src`` ``figure:<hash16>``), in the question's
+    #: order; the text shows each one (``![alt](figure:<hash16>)``).
+    figures: tuple[ImageFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

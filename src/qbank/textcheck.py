@@ -48,6 +48,8 @@ class TextChecker:
         self.media: dict[str, ImageFile] = {}
         self.problems: list[Problem] = []
         self._seen: set[tuple[str, str]] = set()  # (question id, message): each once
+        #: The figures of the draw whose texts are being checked, by src.
+        self._figures: dict[str, ImageFile] = {}
 
     def bank_texts(self) -> None:
         for field in ("intro", "instructions"):
@@ -56,8 +58,12 @@ class TextChecker:
                 self.text(text, None, field, inline=False, blanks=False)
 
     def drawn(self, drawn: Drawn) -> None:
-        for field, text, inline, blanks in markdown_texts(drawn):
-            self.text(text, drawn.question, field, inline=inline, blanks=blanks)
+        self._figures = {image.src: image for image in drawn.figures}
+        try:
+            for field, text, inline, blanks in markdown_texts(drawn):
+                self.text(text, drawn.question, field, inline=inline, blanks=blanks)
+        finally:
+            self._figures = {}
 
     def text(
         self, text: str, q: Question | None, field: str, *, inline: bool, blanks: bool
@@ -69,6 +75,19 @@ class TextChecker:
             return
         for image in images(doc):
             if image.src in self.media:
+                continue
+            if image.src.startswith("figure:"):  # drawn for this draw, not a file
+                figure = self._figures.get(image.src)
+                if figure is not None:
+                    self.media[image.src] = figure
+                else:
+                    self.problem(
+                        f"'{image.src}' is not a figure of this question: a text shows its "
+                        "figures as ![alt](figure:1), ![alt](figure:2)… in 'text' only",
+                        q,
+                        field,
+                        image.src,
+                    )
                 continue
             try:
                 self.media[image.src] = self.images.load(image.src)

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import limits
 from .errors import Problem, TemplateProblem
+from .figures import DRAWING
 from .generator import _REJECTED, CompiledQuestion, _DrawFailed, param_values, render_variant
 from .kinds import KINDS
 from .model import Question
@@ -61,13 +62,18 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
     :func:`generate`, which would otherwise build the same ones again.
     """
     q = cq.question
+    # A question with figures works their data out in every try but draws only the first
+    # that holds (hundreds of pictures would take seconds): that one is kept as its
+    # ``sample``, whose texts and figures validate checks. Nothing else tried is kept (it
+    # has no figures), so the run draws them.
+    keep = 0 if KINDS[q.type].seeded or cq.draws or cq.figures else keep
     held = 0
     tried = 0
-    keep = 0 if KINDS[q.type].seeded or cq.draws else keep
     for positions, sweep in _trial_draws(cq):
         tried += 1
         kept = sweep and len(cq.tried) < keep
         drawn = cq.values_at(positions)
+        drawing = DRAWING.set(bool(cq.figures) and cq.sample is None)
         try:
             # a question drawing random data gets other data in every try
             made: Any = render_variant(cq, drawn, tried if cq.draws else 0)
@@ -77,6 +83,10 @@ def check_question(cq: CompiledQuestion, keep: int = 0) -> Problem | None:
         except TemplateProblem as exc:
             cq.tried.clear()
             return exc.problem
+        finally:
+            DRAWING.reset(drawing)
+        if cq.figures and cq.sample is None and made is not _REJECTED:
+            cq.sample = made
         if kept:
             cq.tried[positions] = made
     if held == 0:

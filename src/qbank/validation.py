@@ -189,6 +189,8 @@ def validate_bank(bank: Bank) -> dict[str, CompiledQuestion]:
 def _check_texts(texts: textcheck.TextChecker, cq: CompiledQuestion) -> None:
     """Markdown, math and image problems in the versions tried (a run checks them all)."""
     draws = [made for made in cq.tried.values() if isinstance(made, Drawn)]
+    if isinstance(cq.sample, Drawn):  # a question with figures: the draw that has them
+        draws = [cq.sample]
     for drawn in draws[: limits.TEXT_CHECK_DRAWS]:
         texts.drawn(drawn)
 

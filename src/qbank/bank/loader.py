@@ -25,7 +25,7 @@ from ..kinds.base import article
 from ..kinds.cloze import CLOZE_BLANK
 from ..model import Bank, Question
 from .messages import did_you_mean, report, salvage
-from .params import read_let, read_params, read_where
+from .params import read_figures, read_let, read_params, read_where
 from .schema import BANK_FIELDS, COMMON_FIELDS, QUESTION_FIELDS, BankSpec, QuestionFields
 from .yamlfile import LineDict, LineList, ParsedYaml, TrailingComment, read_text, read_yaml
 
@@ -256,6 +256,7 @@ class _BankReader:
             fields, raw, reader.bad, self.problem, {p.name for p in params}, self.warning
         )
         where = read_where(fields, reader.bad)
+        figures = read_figures(fields, raw, reader.bad, self.problem)
         spec = None
         if not dropped & kind.fields.keys():  # else its problem is already reported
             spec = kind.read(reader)
@@ -278,8 +279,9 @@ class _BankReader:
             params=params,
             let=let,
             where=where,
+            figures=figures,
             spec=spec,
-            field_lines={**raw.key_lines, **_let_lines(raw)},
+            field_lines={**raw.key_lines, **_let_lines(raw), **_figure_lines(raw)},
             block_lines=_block_lines(raw),
         )
 
@@ -290,6 +292,20 @@ def _let_lines(raw: LineDict) -> dict[str, int]:
     if not isinstance(let, LineDict):
         return {}
     return {f"let.{name}": line for name, line in let.key_lines.items() if isinstance(name, str)}
+
+
+def _figure_lines(raw: LineDict) -> dict[str, int]:
+    """``figure.x`` or ``figures.2.x`` → the line of that field of a figure."""
+    lines: dict[str, int] = {}
+    one, many = raw.get("figure"), raw.get("figures")
+    if isinstance(one, LineDict):
+        lines.update({f"figure.{k}": line for k, line in one.key_lines.items()})
+    if isinstance(many, LineList):
+        for n, (start, item) in enumerate(zip(many.item_lines, many), 1):
+            lines[f"figures.{n}"] = start
+            if isinstance(item, LineDict):
+                lines.update({f"figures.{n}.{k}": line for k, line in item.key_lines.items()})
+    return lines
 
 
 def _block_lines(raw: LineDict) -> dict[str, int]:

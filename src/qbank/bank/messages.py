@@ -65,6 +65,7 @@ _SINGULAR = {
     "questions": "question",
     "tags": "tag",
     "items": "item",
+    "figures": "figure",
 }
 
 

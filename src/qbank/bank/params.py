@@ -208,3 +208,31 @@ def _check_name(
             f"its formulas and texts read '{name}' as this value"
         )
     return True
+
+
+def read_figures(
+    spec: QuestionFields, raw: LineDict, bad: Callable[..., None], problem: Problem
+) -> tuple[Any, ...]:
+    """The question's figures (``figure`` or the list ``figures``), each checked for what
+    its kind needs (:func:`qbank.figures.check_spec`)."""
+    from ..figures import check_spec
+
+    if spec.figure is not None and spec.figures:
+        bad("a question has either 'figure' or a list of 'figures', not both", "figures")
+        return ()
+    if len(spec.figures) > limits.MAX_FIGURES:
+        bad(
+            f"a question may have at most {limits.MAX_FIGURES} figures, not {len(spec.figures)}",
+            "figures",
+        )
+        return ()
+    found = [spec.figure] if spec.figure is not None else list(spec.figures)
+    single = spec.figure is not None
+    raw_items = raw.get("figure") if single else raw.get("figures")
+    for n, figure in enumerate(found, 1):
+        item = raw_items if single else (raw_items[n - 1] if isinstance(raw_items, list) else None)
+        label = "figure" if single else f"figure {n}"
+        for message, field in check_spec(figure):
+            line = item.key_lines.get(field, item.line) if isinstance(item, LineDict) else None
+            problem(f"{label}: {message}", line or raw.key_lines.get("figure"), spec.id)
+    return tuple(found)

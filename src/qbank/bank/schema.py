@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from .. import limits
+from ..figures import FigureSpec
 from ..kinds import type_fields
 from ..kinds.fields import NUMBER_SCHEMA, FieldModel, Num, Tags, Text
 
@@ -244,6 +245,41 @@ class CommonFields(FieldModel):
             description="Conditions the drawn values must meet (formulas); qbank draws again "
             "until all hold.",
             examples=[["a != b", "a * b < 1000"], "a > b"],
+        ),
+    ] = []
+
+    figure: Annotated[
+        FigureSpec | None,
+        Field(
+            description="A figure drawn from each version's values (a histogram, boxplot, "
+            "scatter, line, bar chart or function plot), placed under the text, or where the "
+            "text says `![alt](figure:1)`.",
+            examples=[
+                {
+                    "kind": "scatter",
+                    "x": "heights",
+                    "y": "weights",
+                    "fit": True,
+                    "xlabel": "Height (cm)",
+                    "ylabel": "Weight (kg)",
+                    "alt": "Weight against height of {{ n }} students",
+                }
+            ],
+        ),
+    ] = None
+    figures: Annotated[
+        list[FigureSpec],
+        Field(
+            # (the loader counts them, with better words than pydantic's)
+            json_schema_extra={"maxItems": limits.MAX_FIGURES},
+            description="Several figures (each as in `figure`); `![alt](figure:2)` in the "
+            "text places the second one.",
+            examples=[
+                [
+                    {"kind": "histogram", "x": "a", "alt": "Histogram of sample A"},
+                    {"kind": "histogram", "x": "b", "alt": "Histogram of sample B"},
+                ]
+            ],
         ),
     ] = []
 
