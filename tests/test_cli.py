@@ -138,7 +138,7 @@ def test_generate_help_names_every_registered_format():
     help_line = " ".join(out.split())
     for name in ["all", *format_names()]:
         assert f" {name}," in help_line or f" {name}." in help_line, name
-    assert format_names() == ["json", "docx", "pdf", "anki", "moodle", "qti"]
+    assert format_names() == ["json", "docx", "pdf", "anki", "moodle", "gift", "qti"]
 
 
 def test_formats_command_lists_each_format_with_its_file():
