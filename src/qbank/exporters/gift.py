@@ -30,7 +30,6 @@ A cloze with one blank becomes a GIFT "missing word" question (the blank is show
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import IO
 
 from .. import __version__, textcheck
@@ -59,8 +58,10 @@ _SPECIAL = str.maketrans(
         "\n": "\\n",
     }
 )
-#: Marks where a cloze blank goes in the HTML (a noncharacter: never in a bank's text).
+#: Marks where a cloze blank goes in the HTML (a noncharacter, repeated if a text has it).
 _BLANK = "\ufdd0"
+#: Distinct texts whose HTML is kept.
+_CACHE = 4096
 
 
 def escape(text: str) -> str:
@@ -79,13 +80,15 @@ def _field(text: str) -> str:
 
 
 def _plain_answer(answer: str) -> str:
-    """A short answer as GIFT writes it after ``=``: a full-marks weight when the answer
-    itself starts with ``%``; ``[plain]`` when it starts with ``[`` (a format name)."""
+    """A short answer as GIFT writes it after ``=``: with its full-marks weight when the
+    answer itself starts with ``%`` (else read as a weight), after ``[plain]`` when it starts
+    with ``[`` (else ``[html]…`` would be read as a text format). ``*`` is a star, not
+    Moodle's wildcard."""
     text = escape(wildcard_pattern(answer.strip()))
+    if text.startswith("%"):
+        return "%100%" + text
     if text.startswith("["):
-        text = "[plain]" + text
-    if text.startswith("%") or text.startswith("[plain]"):
-        text = "%100%" + text
+        return "[plain]" + text
     return text
 
 
@@ -96,13 +99,19 @@ class Unwritable(Exception):
 class GiftWriter:
     def __init__(self, math: bool) -> None:
         self.math = math
+        self._html: dict[tuple[str, bool], str] = {}
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one writer per file; texts repeat across variants
     def html(self, text: str, inline: bool = False) -> str:
+        """The HTML of a Markdown text; cached, as feedback and choices repeat in variants."""
         if not text:
             return ""
-        doc = textcheck.parse(text, inline=inline, blanks=False, math=self.math)
-        return to_html(doc).strip()
+        html = self._html.get((text, inline))
+        if html is None:
+            if len(self._html) >= _CACHE:
+                self._html.clear()
+            doc = textcheck.parse(text, inline=inline, blanks=False, math=self.math)
+            html = self._html[text, inline] = to_html(doc).strip()
+        return html
 
     def general_feedback(self, v: Variant) -> str:
         """``####`` and the feedback every student sees, then the worked solution."""
@@ -111,8 +120,8 @@ class GiftWriter:
 
     def question(self, v: Variant) -> tuple[str, str]:
         """The question text (HTML, escaped) and its answer block ``{…}``; for a missing-word
-        question the text holds the block where the blank is."""
-        check_writable(v, self.math)
+        question the text holds the block where the blank is. ``v`` has passed
+        :func:`check_writable`."""
         return RENDERERS[v.type](self, v)
 
     # -- one method per question type ---------------------------------------------------
@@ -182,8 +191,11 @@ class GiftWriter:
             answers = ["=" + _plain_answer(a) for a in blank.answers]
         block = self.block(v, answers, inline=True)
         doc = textcheck.parse(v.text, inline=False, blanks=True, math=self.math)
-        html = to_html(doc, blank=lambda index: _BLANK).strip()
-        before, after = html.split(_BLANK)
+        marker = _BLANK
+        while marker in v.text:
+            marker += _BLANK
+        html = to_html(doc, blank=lambda index: marker).strip()
+        before, after = html.split(marker)
         return f"{escape(before)}{block}{escape(after)}", ""
 
     # -- shared parts -------------------------------------------------------------------
@@ -295,7 +307,7 @@ class GiftFile:
 
     def category(self, path: str) -> str:
         # The importer takes the rest of the line as it is, after turning "\\" into "\".
-        return f"$CATEGORY: {path.replace(chr(92), chr(92) * 2)}\n\n"
+        return self.clean(f"$CATEGORY: {path.replace(chr(92), chr(92) * 2)}\n\n")
 
     def question(self, v: Variant, name: str, variant: Variant | None) -> str:
         self.clean.current = v.id
