@@ -37,6 +37,7 @@ from qbank.richtext.html import escape_html
 
 EVERY_TYPE = FIXTURES / "good" / "every-type.yaml"
 HOSTILE = FIXTURES / "good" / "hostile-text.yaml"
+RICH = FIXTURES / "richtext" / "bank.yaml"
 
 # --- the reader, against Moodle's documentation -------------------------------------------
 
@@ -430,6 +431,17 @@ def test_what_gift_cannot_hold_is_left_out_with_one_warning(exported):
     _, generated, warnings = exported(FIXTURES / "good" / "ordering.yaml")
     [warning] = [w for w in warnings if "GIFT cannot hold" in w]
     assert "ordering" in warning
+
+
+def test_the_rich_bank_keeps_its_math_and_leaves_out_its_pictures(exported):
+    text, generated, warnings = exported(RICH)
+    seen = check_file(text, generated)
+    [warning] = [w for w in warnings if "GIFT cannot hold" in w]
+    for q in generated.bank.questions:
+        assert (q.id in seen) is (f"'{q.id}'" not in warning)
+    assert "(an image" in warning
+    assert r"\\frac" in text  # \frac written \\frac, read back \frac
+    assert "<ol>" in text and "<pre><code>" in text
 
 
 def test_math_is_written_for_mathjax(exported, one_blank):
