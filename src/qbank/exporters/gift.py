@@ -231,8 +231,11 @@ def check_writable(v: Variant, math: bool) -> None:
     for _field_name, text, inline, blanks in textcheck.markdown_texts(v.drawn):
         if any(textcheck.images(textcheck.parse(text, inline=inline, blanks=blanks, math=math))):
             raise Unwritable("an image: GIFT cannot embed images")
-    if v.type == "cloze" and len(v.payload.blanks) != 1:
-        raise Unwritable(f"cloze with {len(v.payload.blanks)} blanks: GIFT holds one")
+    if v.type == "cloze":
+        if len(v.payload.blanks) != 1:
+            raise Unwritable(f"cloze with {len(v.payload.blanks)} blanks: GIFT holds one")
+        if _blanks_shown(v.text, math) != 1:
+            raise Unwritable("its blank is inside code, where no answer box can go")
     if v.type == "matching" and len(v.payload.pairs) < MIN_MATCHING_PAIRS:
         raise Unwritable(
             f"matching with {len(v.payload.pairs)} pairs: Moodle needs {MIN_MATCHING_PAIRS}"
@@ -244,6 +247,20 @@ def check_writable(v: Variant, math: bool) -> None:
         accepted = v.payload.blanks[0].answers
     if any("->" in a for a in accepted):
         raise Unwritable("an answer with '->', which GIFT reads as a matching question")
+
+
+def _blanks_shown(text: str, math: bool) -> int:
+    """How many answer boxes the Markdown of a cloze text shows (a ``[[…]]`` in code shows
+    as text)."""
+    count = 0
+
+    def blank(index: int) -> str:
+        nonlocal count
+        count += 1
+        return ""
+
+    to_html(textcheck.parse(text, inline=False, blanks=True, math=math), blank=blank)
+    return count
 
 
 class GiftFile:
