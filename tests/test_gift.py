@@ -4,8 +4,12 @@
 examples of Moodle's own GIFT documentation (``question/format/gift/examples.txt``) and the
 file Moodle's tests import. Then every question of the default bank, a bank of every type,
 a hostile bank and random texts (hypothesis) are written, read back and compared, question
-by question, with the JSON record. ``pygiftparser`` (PyPI) reads the same files as a second,
-independent reader.
+by question, with the JSON record. ``pygiftparser`` 1.1 (PyPI, MIT) reads the same files as
+a second, independent reader where it is installed: it is not in the test extra because its
+dependency MarkdownSuperscript pins Markdown<3.1, which mkdocs (the docs extra, same
+environment) cannot use; ``pip install --no-deps pygiftparser==1.1 yattag`` runs it.
+(pygiftparserrgmf, the other GIFT parser there, does not read escaped characters in
+feedback.)
 """
 
 from __future__ import annotations
