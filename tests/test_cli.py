@@ -138,7 +138,7 @@ def test_generate_help_names_every_registered_format():
     help_line = " ".join(out.split())
     for name in ["all", *format_names()]:
         assert f" {name}," in help_line or f" {name}." in help_line, name
-    assert format_names() == ["json", "docx", "pdf", "anki", "moodle", "qti"]
+    assert format_names() == ["json", "docx", "pdf", "anki", "moodle", "gift", "qti"]
 
 
 def test_formats_command_lists_each_format_with_its_file():
@@ -173,7 +173,7 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path, monkeypatch)
     monkeypatch.setitem(exporters._REGISTRY, "titles", TitlesExporter)
     assert "titles" in run_cli("formats").output
     help_text = run_cli("generate", "--help").output
-    assert "all, json, docx, pdf, anki, moodle, qti, titles" in " ".join(help_text.split())
+    assert "all, json, docx, pdf, anki, moodle, gift, qti, titles" in " ".join(help_text.split())
     assert "--loud" in help_text
     completion = ShellComplete(cli, {}, "qbank", "_QBANK_COMPLETE")
     assert [c.value for c in completion.get_completions(["generate", "-f"], "t")] == ["titles"]

@@ -19,6 +19,7 @@ _MODULES = [
     "qbank.exporters.pdf",
     "qbank.exporters.anki",
     "qbank.exporters.moodle",
+    "qbank.exporters.gift",
     "qbank.exporters.qti",
 ]
 
