@@ -491,6 +491,7 @@ def draw(data: FigureData) -> ImageFile:
         media_type="image/png",
         width=width,
         height=height,
+        dpi=DPI,
     )
 
 

@@ -233,6 +233,9 @@ class ImageFile:
     height: int
     #: For an SVG: the same picture as PNG, for Word (which cannot show SVG alone).
     png: bytes | None = None
+    #: Pixels per inch it is printed at (a figure qbank draws: 150, so it prints at the size
+    #: its bank gives in cm); None: 96, a screen's pixel.
+    dpi: int | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from ...richtext.wordml import text_run
 DOCPR_ID = 'id="QBANK-DOCPR"'
 TEXT_CACHE_SIZE = limits.TEXT_CACHE_SIZE
 EMU_PER_PIXEL = 9525  # at 96 dpi
+EMU_PER_INCH = 914_400
 EMU_PER_TWIP = 635
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -224,8 +225,11 @@ class RichText:
             )
             return text_run(f"[{alt}]")
         rid, name = found
-        cx = max(1, image.width) * EMU_PER_PIXEL
-        cy = max(1, image.height) * EMU_PER_PIXEL
+        # A figure knows its print resolution (it prints at the size the bank gave in cm);
+        # any other picture is taken at 96 pixels per inch.
+        per_pixel = EMU_PER_INCH // image.dpi if image.dpi else EMU_PER_PIXEL
+        cx = max(1, image.width) * per_pixel
+        cy = max(1, image.height) * per_pixel
         scale = min(1.0, room * EMU_PER_TWIP / cx, self.max_height * EMU_PER_TWIP / cy)
         cx, cy = max(1, round(cx * scale)), max(1, round(cy * scale))
         alt_text, part = esc(alt), esc(name)
