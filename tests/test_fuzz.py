@@ -40,6 +40,7 @@ from qbank.pipeline import run, validate_bank
 from qbank.richtext import parse_block, parse_inline, plain_text
 from qbank.richtext.tree import Document, MathBlock, MathInline, Paragraph, Text
 from qbank.templates import CONTROL_CHARACTERS, compile_formula, is_template
+from test_qti import qti_text as read_qti_zip
 
 NASTY = sorted((FIXTURES / "nasty").glob("*.yaml"))
 EVERY_TYPE = (FIXTURES / "good" / "every-type.yaml").read_text(encoding="utf-8")
@@ -338,7 +339,11 @@ def anki_text(folder: Path, bank_id: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-READERS = {"moodle": moodle_text, "docx": docx_text, "anki": anki_text}
+def qti_text(folder: Path, bank_id: str) -> str:
+    return read_qti_zip((folder / f"{bank_id}-qti.zip").read_bytes())
+
+
+READERS = {"moodle": moodle_text, "docx": docx_text, "anki": anki_text, "qti": qti_text}
 # Anki stores every field in Unicode normal form C: the one change it makes on import.
 NORMALISE = {"anki": lambda s: unicodedata.normalize("NFC", s)}
 #: What a format shows of a text (question texts are Markdown): (text, inline) -> text.
@@ -346,6 +351,7 @@ SHOWN_AS = {
     "moodle": markdown_as_plain_text,
     "anki": markdown_as_plain_text,
     "docx": word_shows,
+    "qti": markdown_as_plain_text,
 }
 
 
