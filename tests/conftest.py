@@ -80,3 +80,22 @@ def work(monkeypatch):
     from workcount import Work
 
     return Work(monkeypatch)
+
+
+def solid_png(width: int, height: int, rgb: tuple[int, int, int] = (255, 0, 0)) -> bytes:
+    """A real, small PNG of one colour (for tests of pictures in texts)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

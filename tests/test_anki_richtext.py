@@ -12,8 +12,6 @@ import dataclasses
 import hashlib
 import html
 import re
-import struct
-import zlib
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from conftest import bank_from_text
+from conftest import bank_from_text, solid_png
 from qbank.exporters.anki import build_package
 from qbank.exporters.anki.notetypes import NOTE_TYPES
 from qbank.generator import generate
@@ -31,21 +29,7 @@ from test_anki import T0, export, import_apkg, new_collection, notes_by_key
 DAY = 86400
 
 
-def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A real, small PNG of one colour."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+png = solid_png
 
 
 def image_file(src: str, data: bytes) -> ImageFile:

@@ -14,8 +14,6 @@ import html
 import io
 import re
 import shutil
-import struct
-import zlib
 from dataclasses import replace
 from urllib.parse import unquote
 
@@ -23,7 +21,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, bank_from_text
+from conftest import FIXTURES, bank_from_text, solid_png
 from qbank.errors import QbankError
 from qbank.exporters import ExportOptions
 from qbank.exporters.moodle import write_moodle_xml
@@ -35,22 +33,7 @@ from qbank.model import ImageFile
 from qbank.pipeline import run
 from test_moodle import field, moodle_extract_cloze, moodle_substitute, read_moodle
 
-
-def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A real PNG image of one colour."""
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+png = solid_png
 
 
 RED, BLUE = png(3, 2, (255, 0, 0)), png(2, 4, (0, 0, 255))

@@ -17,9 +17,7 @@ import hashlib
 import io
 import json
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +29,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, bank_from_text
+from conftest import FIXTURES, bank_from_text, solid_png
 from qbank.bank import load_bank
 from qbank.exporters import ExportOptions, format_names
 from qbank.exporters.jsonrecord import question_record
@@ -272,19 +270,7 @@ def read_package(data: bytes) -> Package:
 
 def _png(width: int = 4, height: int = 3) -> bytes:
     """A real PNG: ``width`` × ``height`` red pixels."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+    return solid_png(width, height)
 
 
 def rich_set(count: int = 2):

@@ -23,6 +23,7 @@ from .numerical import (
     CURRENCY_SYMBOLS,
     TOLERANCE_SCHEMA,
     Tolerance,
+    read_shown_fields,
     read_tolerance,
     shown_number,
     with_unit,
@@ -158,14 +159,7 @@ class Cloze(Kind):
             elif not any(part.strip() for part in blank.split("|")):
                 r.bad("a blank [[ ]] is empty; write the answer inside it", "text")
         f = r.fields
-        tolerance = Tolerance()
-        if f.tolerance is not None:
-            try:
-                tolerance = read_tolerance(f.tolerance)
-            except ValueError as exc:
-                r.bad(str(exc), "tolerance")
-        if f.decimals is not None and not 0 <= f.decimals <= 10:
-            r.bad("'decimals' must be between 0 and 10", "decimals")
+        tolerance = read_shown_fields(r)
         unit = f.unit.strip()
         position = "before" if unit and unit[0] in CURRENCY_SYMBOLS else "after"
         return Spec(f.case_sensitive, tolerance, f.decimals, unit, position)

@@ -147,14 +147,7 @@ class Numerical(Kind):
             r.bad("'answer' must be a formula such as 'price * requests'", "answer")
         else:
             formula = answer if isinstance(answer, str) else numeric.plain(answer)
-        tolerance = Tolerance()
-        if f.tolerance is not None:
-            try:
-                tolerance = read_tolerance(f.tolerance)
-            except ValueError as exc:
-                r.bad(str(exc), "tolerance")
-        if f.decimals is not None and not 0 <= f.decimals <= 10:
-            r.bad("'decimals' must be between 0 and 10", "decimals")
+        tolerance = read_shown_fields(r)
         unit = f.unit.strip()
         position = f.unit_position
         if position is None:
@@ -239,6 +232,21 @@ def shown_number(
     return number_text, absolute
 
 
+def read_shown_fields(r: FieldReader) -> Tolerance:
+    """The fields of how a numeric answer is shown and graded, as numerical questions and
+    cloze numeric blanks share them: ``tolerance`` (returned) and ``decimals`` (checked)."""
+    f = r.fields
+    tolerance = Tolerance()
+    if f.tolerance is not None:
+        try:
+            tolerance = read_tolerance(f.tolerance)
+        except ValueError as exc:
+            r.bad(str(exc), "tolerance")
+    if f.decimals is not None and not 0 <= f.decimals <= 10:
+        r.bad("'decimals' must be between 0 and 10", "decimals")
+    return tolerance
+
+
 def read_tolerance(value: Any) -> Tolerance:
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
@@ -310,6 +318,7 @@ __all__ = [
     "Payload",
     "Spec",
     "Tolerance",
+    "read_shown_fields",
     "read_tolerance",
     "shown_number",
     "unit_is_glued",

@@ -165,8 +165,16 @@ class ItemWriter:
     # --- the parts every item has -------------------------------------------------------
 
     def start(
-        self, v: Variant, item_ident: str, title: str, question_type: str, answer_ids: list[str]
+        self,
+        v: Variant,
+        item_ident: str,
+        title: str,
+        question_type: str,
+        answer_ids: list[str],
+        html: str | None = None,
     ) -> tuple[etree._Element, etree._Element]:
+        """An item with its metadata and its presentation holding the question text
+        (``html``, or the variant's text as HTML)."""
         item = etree.Element(q("item"), ident=item_ident, title=self.texts.clean(title))
         meta = sub(sub(item, "itemmetadata"), "qtimetadata")
         for label, entry in (
@@ -179,8 +187,7 @@ class ItemWriter:
             sub(field, "fieldlabel", label)
             sub(field, "fieldentry", entry)
         presentation = sub(item, "presentation")
-        html = self.texts.html(v.text)
-        mattext(presentation, html)
+        mattext(presentation, self.texts.html(v.text) if html is None else html)
         return item, presentation
 
     def general_feedback(self, v: Variant, extra: str = "") -> str:
@@ -385,19 +392,8 @@ class ItemWriter:
             ids = [f"{item_ident}_{i + 1}_{k + 1}" for k in range(len(texts))]
             labels.append([(cid, self.texts.clean(t)) for cid, t in zip(ids, texts, strict=True)])
             answer_ids.extend(ids)
-        item = etree.Element(q("item"), ident=item_ident, title=self.texts.clean(title))
-        meta = sub(sub(item, "itemmetadata"), "qtimetadata")
-        for label, entry in (
-            ("question_type", kind),
-            ("points_possible", plain(v.question.points)),
-            ("original_answer_ids", ",".join(answer_ids)),
-            ("assessment_question_identifierref", f"{item_ident}_ref"),
-        ):
-            field = sub(meta, "qtimetadatafield")
-            sub(field, "fieldlabel", label)
-            sub(field, "fieldentry", entry)
-        presentation = sub(item, "presentation")
-        mattext(presentation, self.texts.html(v.text, blanks=True, blank=blank))
+        html = self.texts.html(v.text, blanks=True, blank=blank)
+        item, presentation = self.start(v, item_ident, title, kind, answer_ids, html)
         for name, blank_labels in zip(names, labels, strict=True):
             response = sub(presentation, "response_lid", ident=f"response_{name}")
             mattext(response, name, "text/plain")
