@@ -35,6 +35,20 @@ def run(*args: str | Path | int, cwd: Path | None = None) -> None:
     subprocess.run([str(a) for a in args], cwd=cwd, check=True, capture_output=True, timeout=300)
 
 
+def to_pdf(soffice: str, docx: Path, work: Path) -> None:
+    """``docx`` as a PDF beside it, by LibreOffice with a profile of its own in ``work``."""
+    run(
+        soffice,
+        "--headless",
+        f"-env:UserInstallation={(work / 'lo').as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        docx.parent,
+        docx,
+    )
+
+
 def page_png(pdf: Path, out: Path, page: int = 1) -> None:
     """One page of ``pdf`` as a PNG 680 pixels wide, as docs/images/worksheet.png."""
     stem = out.with_suffix("")
@@ -96,16 +110,7 @@ def main() -> None:
         out = work / "out"
         soffice = shutil.which("soffice") or "soffice"
         for name in ("my-first-bank-worksheets.docx", "my-first-bank-answer-key.docx"):
-            run(
-                soffice,
-                "--headless",
-                f"-env:UserInstallation={(work / 'lo').as_uri()}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                out,
-                out / name,
-            )
+            to_pdf(soffice, out / name, work)
         page_png(out / "my-first-bank-worksheets.pdf", HERE / "tutorial-worksheet.png")
         page_png(out / "my-first-bank-answer-key.pdf", HERE / "tutorial-answer-key.png", 2)
         anki_cards(out / "my-first-bank.apkg", work)
@@ -124,16 +129,7 @@ def rich_worksheet(work: Path, soffice: str) -> None:
     bank = HERE.parent.parent / "tests" / "fixtures" / "richtext" / "bank.yaml"
     out = work / "rich"
     run(sys.executable, "-m", "qbank", "generate", bank, "-n", "2", "--seed", SEED, "-o", out)
-    run(
-        soffice,
-        "--headless",
-        f"-env:UserInstallation={(work / 'lo').as_uri()}",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        out,
-        out / "rich-demo-worksheets.docx",
-    )
+    to_pdf(soffice, out / "rich-demo-worksheets.docx", work)
     page_png(out / "rich-demo-worksheets.pdf", HERE / "rich-worksheet.png")
 
 
