@@ -180,7 +180,9 @@ def test_a_blank_inside_math_is_a_located_problem(tmp_path):
         pipeline.run([path], count=1, seed=1, formats=["json"], out_dir=out)
     message = str(caught.value)
     assert "question 'c'" in message and f"{path}:" in message
-    assert "math" in message.lower()
+    assert "formula" in message.lower()
+    (problem,) = caught.value.problems  # at the blank's own line inside the '|' block
+    assert "$x = [[3]]$" in path.read_text().splitlines()[problem.line - 1]
     assert not out.exists()  # nothing written
 
 

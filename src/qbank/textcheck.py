@@ -71,7 +71,7 @@ class TextChecker:
         try:
             doc = parse(text, inline=inline, blanks=blanks, math=self.bank.math)
         except RichTextError as exc:
-            self.problem(exc.message, q, field, None)
+            self.problem(exc.message, q, field, exc.snippet)
             return
         for image in images(doc):
             if image.src in self.media:

@@ -133,7 +133,7 @@ def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
             return f"{_OPEN}{len(sources) - 1}{_CLOSE}"
 
         text = CLOZE_BLANK.sub(hold, text)
-    builder = _Builder(_markdown(math), len(sources))
+    builder = _Builder(_markdown(math), sources)
     if inline:
         children = builder.inline_text(text.strip())
         blocks: tuple[Block, ...] = (Plain(children),) if children else ()
@@ -145,9 +145,10 @@ def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
 class _Builder:
     """markdown-it's syntax tree to ours."""
 
-    def __init__(self, md: MarkdownIt, blank_count: int) -> None:
+    def __init__(self, md: MarkdownIt, blanks: list[str]) -> None:
         self.md = md
-        self.blank_count = blank_count
+        self.blanks = blanks  # the source of each blank, for messages
+        self.blank_count = len(blanks)
 
     # --- blocks --------------------------------------------------------------------
 
@@ -289,10 +290,12 @@ class _Builder:
         alt = " ".join(_plain(self.inlines(node.children)).split())
         self.no_blank(src + alt, "an image")
         if not alt:
-            raise RichTextError(
+            error = RichTextError(
                 f"the image {src!r} has no description: write ![what the picture shows]"
                 f"({src}), for students who cannot see it"
             )
+            error.snippet = src
+            raise error
         return Image(src, alt)
 
     def finish(self, items: list[Inline]) -> tuple[Inline, ...]:
@@ -331,10 +334,14 @@ class _Builder:
 
     def tex(self, tex: str) -> str:
         if _OPEN in tex:
-            raise RichTextError(
+            error = RichTextError(
                 "a blank [[…]] is inside a formula; no format can put an answer box inside "
                 "an equation, so end the formula before the blank and start a new one after it"
             )
+            match = _PLACEHOLDER.search(tex)
+            if match and int(match.group(1)) < self.blank_count:
+                error.snippet = f"[[{self.blanks[int(match.group(1))]}]]"
+            raise error
         return tex
 
     def no_blank(self, text: str, where: str) -> None:

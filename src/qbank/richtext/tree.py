@@ -19,6 +19,10 @@ class RichTextError(QbankError):
     """A text cannot be turned into a document (an image without alt text, a blank in
     math, ...). The caller adds the file, line and question with ``locate``."""
 
+    #: The piece of the text at fault as written there (the blank ``[[3]]``, the image's
+    #: path), so a caller can find its line; None when there is no one piece.
+    snippet: str | None = None
+
 
 # --- inlines ---------------------------------------------------------------------------
 
