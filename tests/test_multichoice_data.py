@@ -219,3 +219,24 @@ def test_choices_that_cannot_work_are_found_by_validation(question, message):
     text = str(caught.value)
     assert message in text
     assert "question 'q'" in text
+
+
+def test_the_real_anki_imports_every_note_with_its_own_right_options(tmp_path):
+    import html as htmllib
+
+    from test_anki import export, import_apkg, new_collection, notes_by_key
+
+    bank = bank_from_text(BANK)
+    generated = generate(bank, 6, 2)
+    col = new_collection(tmp_path / "learner")
+    try:
+        import_apkg(col, export(generated, tmp_path / "out"))
+        notes = notes_by_key(col)
+        assert len(notes) == sum(len(vs) for vs in generated.variants.values())
+        for v in generated.variants["dist"]:
+            note = notes[f"mc/dist/{v.number}"]
+            fields = htmllib.unescape(" ".join(note.fields))
+            for choice in v.payload.choices:  # every option of this version, on its card
+                assert choice.text in fields
+    finally:
+        col.close()
