@@ -15,6 +15,7 @@ from typing import Any
 from . import numeric
 from .arithmetic import CONSTANTS, FUNCTIONS
 from .arithmetic.draws import DRAW_NAMES
+from .datasets import CompiledData, compile_data
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
 from .figures import CompiledFigure, compile_figure
 from .kinds import KINDS
@@ -93,6 +94,8 @@ class CompiledQuestion:
     draws: bool = False
     #: Its figures' formulas and texts (:func:`qbank.figures.compile_figure`).
     figures: tuple[CompiledFigure, ...] = ()
+    #: Its data set's formulas (:func:`qbank.datasets.compile_data`), if it has one.
+    datasets: tuple[CompiledData, ...] = ()
     #: For a question with figures: the one draw validation drew its figures for (see
     #: :func:`qbank.trials.check_question`), whose texts it checks.
     sample: Any = field(default=None, repr=False, compare=False)
@@ -216,6 +219,8 @@ def compile_question(q: Question) -> CompiledQuestion:
         )
         for n, spec in enumerate(q.figures, 1)
     )
+    if q.data is not None:
+        cq.datasets = (compile_data(q.data, q.id, c.known, c.formula),)
     if c.problems:
         raise BankInvalid(c.problems)
     return cq

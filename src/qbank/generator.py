@@ -42,10 +42,11 @@ from .compiling import (  # noqa: F401  (re-exported: the generator's public API
     param_value,
     param_values,
 )
+from .datasets import evaluate as evaluate_data
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
 from .figures import one_run, render_figures
 from .kinds import KINDS
-from .model import Bank, Drawn, GeneratedSet, ImageFile, Repeats, Variant
+from .model import Bank, DataSet, Drawn, GeneratedSet, ImageFile, Repeats, Variant
 from .numeric import plain
 
 
@@ -128,6 +129,7 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         figures: tuple[ImageFile, ...] = ()
         if cq.figures:
             text, figures = render_figures(cq.figures, values, text, at)
+        datasets: tuple[DataSet, ...] = tuple(evaluate_data(d, values, at) for d in cq.datasets)
         own = kind.render(q, cq.own, values, text, at, seed)
         answer_values = {**values, **own.answer_values} if own.answer_values else values
         step = "solution"
@@ -141,7 +143,17 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         raise TemplateProblem(f"in '{step}': {exc.message}{detail}", **_where(q, step)) from None
     derived = {name: values[name] for name, _ in cq.let}
     return Drawn(
-        q, dict(drawn), derived, text, title, solution, feedback, own.answer, own.payload, figures
+        q,
+        dict(drawn),
+        derived,
+        text,
+        title,
+        solution,
+        feedback,
+        own.answer,
+        own.payload,
+        figures,
+        datasets,
     )
 
 

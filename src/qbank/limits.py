@@ -120,6 +120,16 @@ MAX_RUN_FIGURES = 10_000
 MAX_FIGURE_WIDTH_CM = 20
 MAX_FIGURE_HEIGHT_CM = 25
 
+# --- data sets (qbank.datasets) ----------------------------------------------------------
+
+#: Most columns of a question's data set ('data: columns').
+MAX_DATA_COLUMNS = 12
+#: Most rows of a data set: a CSV a student opens in a spreadsheet, and a table Word prints
+#: (on an appendix page past about 25 rows) in every version.
+MAX_DATA_ROWS = 500
+#: Longest text in one cell or column heading of a data set, in characters.
+MAX_DATA_CELL = 80
+
 # --- other files a teacher hands qbank ---------------------------------------------------
 
 #: Largest class list (--roster), in bytes.

@@ -65,6 +65,8 @@ class Question:
     where: tuple[str, ...] = ()
     #: Its figures (:class:`qbank.figures.FigureSpec`), in the order ``figure:N`` numbers them.
     figures: tuple[Any, ...] = ()
+    #: Its data set (:class:`qbank.datasets.DataSpec`), or None.
+    data: Any = None
     # where the question came from, for error messages
     file: str | None = None
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -139,6 +141,9 @@ class Drawn:
     #: The figures drawn for these values (``src`` ``figure:<hash16>``), in the question's
     #: order; the text shows each one (``![alt](figure:<hash16>)``).
     figures: tuple[ImageFile, ...] = ()
+    #: The data sets worked out for these values (the question's ``data:``), each written
+    #: as a CSV file by every exporter that can carry one.
+    datasets: tuple[DataSet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +241,38 @@ class ImageFile:
     #: Pixels per inch it is printed at (a figure qbank draws: 150, so it prints at the size
     #: its bank gives in cm); None: 96, a screen's pixel.
     dpi: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataSet:
+    """One version's data set (a question's ``data:``, :mod:`qbank.datasets`): columns of
+    values and the CSV file made of them.
+
+    ``file_name`` is ``<name>-<hash12>.csv``, from a hash of the CSV's bytes: the same data
+    has the same file name in every run, so Anki keeps one copy of it.
+    """
+
+    name: str  #: the file's stem as the bank gives it (default: the question id)
+    file_name: str  #: ``<name>-<hash12>.csv``
+    #: (heading, values) per column, in the bank's order; a value is an int, a Decimal or
+    #: a text, and every column has as many as the others.
+    columns: tuple[tuple[str, tuple[Any, ...]], ...]
+    data: bytes  #: the CSV file: UTF-8, ``,`` between values, a header row, CRLF lines
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(heading for heading, _ in self.columns)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.columns[0][1]) if self.columns else 0
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The values as qbank writes them (numbers exactly: ``2.50`` is ``2.5``), by row."""
+        from .numeric import plain
+
+        shown = [[v if isinstance(v, str) else plain(v) for v in vs] for _, vs in self.columns]
+        return list(zip(*shown))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from ..kinds.base import article
 from ..kinds.cloze import CLOZE_BLANK
 from ..model import Bank, Question
 from .messages import did_you_mean, report, salvage
-from .params import read_figures, read_let, read_params, read_where
+from .params import read_data, read_figures, read_let, read_params, read_where
 from .schema import BANK_FIELDS, COMMON_FIELDS, QUESTION_FIELDS, BankSpec, QuestionFields
 from .yamlfile import LineDict, LineList, ParsedYaml, TrailingComment, read_text, read_yaml
 
@@ -257,6 +257,7 @@ class _BankReader:
         )
         where = read_where(fields, reader.bad)
         figures = read_figures(fields, raw, reader.bad, self.problem)
+        data = read_data(fields, raw, self.problem)
         spec = None
         if not dropped & kind.fields.keys():  # else its problem is already reported
             spec = kind.read(reader)
@@ -280,8 +281,14 @@ class _BankReader:
             let=let,
             where=where,
             figures=figures,
+            data=data,
             spec=spec,
-            field_lines={**raw.key_lines, **_let_lines(raw), **_figure_lines(raw)},
+            field_lines={
+                **raw.key_lines,
+                **_let_lines(raw),
+                **_figure_lines(raw),
+                **_data_lines(raw),
+            },
             block_lines=_block_lines(raw),
         )
 
@@ -306,6 +313,21 @@ def _figure_lines(raw: LineDict) -> dict[str, int]:
             if isinstance(item, LineDict):
                 lines.update({f"figures.{n}.{k}": line for k, line in item.key_lines.items()})
     return lines
+
+
+def _data_lines(raw: LineDict) -> dict[str, int]:
+    """``data.HEADING`` → the line of that column of the data set."""
+    data = raw.get("data")
+    columns = data.get("columns") if isinstance(data, LineDict) else None
+    if isinstance(columns, LineDict):
+        return {f"data.{k}": line for k, line in columns.key_lines.items()}
+    if isinstance(columns, LineList):
+        return {
+            f"data.{item}": line
+            for item, line in zip(columns, columns.item_lines)
+            if isinstance(item, str)
+        }
+    return {}
 
 
 def _block_lines(raw: LineDict) -> dict[str, int]:

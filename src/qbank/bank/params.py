@@ -236,3 +236,18 @@ def read_figures(
             line = item.key_lines.get(field, item.line) if isinstance(item, LineDict) else None
             problem(f"{label}: {message}", line or raw.key_lines.get("figure"), spec.id)
     return tuple(found)
+
+
+def read_data(spec: QuestionFields, raw: LineDict, problem: Problem) -> Any:
+    """The question's data set (``data``), checked for what it needs
+    (:func:`qbank.datasets.check_spec`); None when it has none or it is wrong."""
+    from ..datasets import check_spec
+
+    if spec.data is None:
+        return None
+    item = raw.get("data")
+    found = check_spec(spec.data)
+    for message, field in found:
+        line = item.key_lines.get(field, item.line) if isinstance(item, LineDict) else None
+        problem(f"data: {message}", line or raw.key_lines.get("data"), spec.id)
+    return None if found else spec.data

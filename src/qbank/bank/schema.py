@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from .. import limits
+from ..datasets import DataSpec
 from ..figures import FigureSpec
 from ..kinds import type_fields
 from ..kinds.fields import NUMBER_SCHEMA, FieldModel, Num, Tags, Text
@@ -282,6 +283,16 @@ class CommonFields(FieldModel):
             ],
         ),
     ] = []
+
+    data: Annotated[
+        DataSpec | None,
+        Field(
+            description="A data set worked out for each version: named columns of values "
+            "(lists, usually from `let`), written as a CSV file: attached in Moodle, QTI and "
+            "Anki, printed as a table on the worksheet, kept in the JSON record.",
+            examples=[{"name": "study", "columns": {"hours": "hours", "score": "score"}}],
+        ),
+    ] = None
 
 
 #: A question's fields as pydantic reads them: the common ones, then every type's own

@@ -21,7 +21,8 @@ this writer must do:
   and a choice that starts with ``%`` as a weight: their first character is written as an
   HTML character reference.
 
-GIFT has no ordering questions, no way to embed an image and no cloze with several blanks;
+GIFT has no ordering questions, no way to embed an image or attach a data set's CSV file,
+and no cloze with several blanks;
 those questions are left out with one warning that names them and suggests ``-f moodle``.
 A cloze with one blank becomes a GIFT "missing word" question (the blank is shown as
 ``_____``): a short answer, a number with its tolerance, or a drop-down's choices.
@@ -228,6 +229,8 @@ def check_writable(v: Variant, math: bool) -> None:
     """Raise :class:`Unwritable` when GIFT cannot hold variant ``v``."""
     if v.type not in RENDERERS:
         raise Unwritable(f"{v.type}: GIFT has no such question type")
+    if v.drawn.datasets:
+        raise Unwritable("a data set: GIFT cannot attach its CSV file")
     for _field_name, text, inline, blanks in textcheck.markdown_texts(v.drawn):
         if any(textcheck.images(textcheck.parse(text, inline=inline, blanks=blanks, math=math))):
             raise Unwritable("an image: GIFT cannot embed images")

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from .. import __version__, textcheck
 from ..kinds import KINDS
-from ..model import Bank, GeneratedSet, ImageFile, Variant
+from ..model import Bank, DataSet, GeneratedSet, ImageFile, Variant
 from ..numeric import plain
 from ..richtext import to_html
 from . import register
@@ -91,10 +91,24 @@ def question_record(
     }
     if v.derived:
         record["derived"] = dict(v.derived)
+    if v.drawn.datasets:
+        record["data"] = [data_record(d) for d in v.drawn.datasets]
     KINDS[q.type].record(v, record)
     if html:
         _add_html(v, record, media or {}, math)
     return record
+
+
+def data_record(data: DataSet) -> dict[str, Any]:
+    """A data set as the record keeps it: its name, its CSV file's name and hash, and its
+    columns with their values (numbers exactly as in the CSV)."""
+    return {
+        "name": data.name,
+        "file": data.file_name,
+        "sha256": hashlib.sha256(data.data).hexdigest(),
+        "rows": data.row_count,
+        "columns": [{"heading": h, "values": list(vs)} for h, vs in data.columns],
+    }
 
 
 def _add_html(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ...model import Bank, GeneratedSet, Question, Variant
+from ...model import Bank, DataSet, GeneratedSet, Question, Variant
 from .builders import RENDERERS, Draft
 from .notetypes import NoteType
 from .text import RichText, clean, deck_name, inline_html, tags, to_html
@@ -148,7 +148,7 @@ class NoteMaker:
                 f"{q.file or self.bank.file or self.bank.id}:{q.line}: question '{q.id}'"
             )
             prepared = parts.prepared[content] = tuple(
-                _prepare(draft, variant.title)
+                _prepare(_with_data(draft, variant.drawn.datasets), variant.title)
                 for draft in RENDERERS[q.type].build(variant, self.rich)
             )
         out = []
@@ -214,6 +214,36 @@ def _html_head(text: str) -> str:
     number or a seed.
     """
     return inline_html(clean(text).lstrip())
+
+
+def _with_data(draft: Draft, datasets: tuple[DataSet, ...]) -> Draft:
+    """A draft whose question (or cloze text) shows the variant's data sets as tables.
+
+    Not as a linked CSV file: Anki's import keeps only the media files a field shows
+    (``<img src>``, ``[sound:]``…) and drops one that is only linked (``<a href>``), and
+    a phone cannot open a CSV file anyway; the table is what every Anki shows."""
+    if not datasets:
+        return draft
+    name = next((n for n in ("Question", "Text") if n in draft.fields), None)
+    if name is None:  # a vocabulary card (term and definition) has no question to show it
+        return draft
+    tables = "".join(data_table(d) for d in datasets)
+    return replace(draft, fields={**draft.fields, name: draft.fields[name] + tables})
+
+
+def data_table(data: DataSet) -> str:
+    """A data set as an HTML table in a box that scrolls when it is long."""
+    head = "".join(f"<th>{to_html(h)}</th>" for h in data.headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
+        for row in data.rows()
+    )
+    return (
+        f'<div class="qbank-data" style="max-height: 24em; overflow: auto; margin: 0.5em 0">'
+        f'<table border="1" style="border-collapse: collapse; margin: 0 auto">'
+        f"<caption>Data: {to_html(data.name)} ({data.row_count} rows)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def _prepare(draft: Draft, title: str) -> _Prepared:

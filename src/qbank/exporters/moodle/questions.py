@@ -9,8 +9,11 @@ choices, drop-down choices) are written as plain text.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
+from html import escape
 from math import ceil
+from urllib.parse import quote
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
@@ -20,7 +23,7 @@ from ...richtext import parse_block, unescape_markdown
 from .calculated import CalculatedQuestion
 from .cloze import choice_blank, numerical_blank, shortanswer_blank, wildcard_pattern
 from .grades import MAX_SHARES, multichoice_grades, percent_text
-from .markup import EMPTY, Cleaner, Html, TextRenderer
+from .markup import EMPTY, PLUGINFILE, Cleaner, Html, TextRenderer
 
 #: Moodle's default penalty for each wrong try in interactive quizzes; true/false uses 1
 #: (a second guess earns nothing) and essays 0 (graded by hand), as Moodle's forms do.
@@ -100,6 +103,28 @@ class QuestionWriter:
         if question_id not in self._warned:
             self._warned.add(question_id)
             self.warn(f"question '{question_id}': {message}")
+
+    def attach_data(self, element: _Element, v: Variant) -> None:
+        """A variant's data sets as CSV files of its question text (``<file>`` beside the
+        text, as an image is), and a link to each under the text: "Download the data:
+        study-3f2a9c1b4d5e.csv"."""
+        datasets = v.drawn.datasets
+        text_element = element.find("questiontext/text") if datasets else None
+        if text_element is None:
+            return
+        links = ", ".join(
+            f'<a href="{PLUGINFILE}{quote(d.file_name)}">{escape(d.file_name)}</a>'
+            for d in datasets
+        )
+        word = "data" if len(datasets) == 1 else "data sets"
+        html = (text_element.text or "") + f"\n<p>Download the {word}: {links}</p>"
+        text_element.text = CDATA(html) if "]]>" not in html else html
+        parent = element.find("questiontext")
+        assert parent is not None  # the text's own element
+        for d in datasets:
+            data = base64.b64encode(d.data).decode("ascii")
+            self.embedded += len(data)
+            SubElement(parent, "file", name=d.file_name, path="/", encoding="base64").text = data
 
     def general_feedback(self, v: Variant) -> Html:
         """The feedback every student sees after answering, then the worked solution."""

@@ -57,6 +57,7 @@ def write_question(writer: QuestionWriter, v: Variant, name: str, idnumber: str)
     if renderer.instead is not None:
         element = renderer.instead(writer, v, name, idnumber)
         if element is not None:
+            writer.attach_data(element, v)
             return element
     q = v.question
     if renderer.text is not None:
@@ -68,4 +69,5 @@ def write_question(writer: QuestionWriter, v: Variant, name: str, idnumber: str)
     )
     renderer.body(writer, element, v)
     writer.tags(element, q)
+    writer.attach_data(element, v)
     return element

@@ -224,7 +224,7 @@ class MoodleFile:
     def stencil(self, q: Question) -> NumericalStencil | None:
         """The text all variants of a question are written into, if its type has one."""
         stencil = RENDERERS[q.type].stencil
-        if stencil is None:
+        if stencil is None or q.data is not None:  # each version has its own data file
             return None
         try:
             return stencil(self.questions, q)

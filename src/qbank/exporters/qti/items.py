@@ -90,6 +90,19 @@ class Texts:
         self.images: dict[str, ImageFile] = {}
         #: Texts from which characters XML cannot hold were removed.
         self.cleaned = False
+        #: Data sets' CSV files the written questions link to, by file name in the package.
+        self.files: dict[str, bytes] = {}
+
+    def data_html(self, v: Variant) -> str:
+        """A paragraph linking a variant's data sets (CSV files in the package), or ""."""
+        if not v.drawn.datasets:
+            return ""
+        links = []
+        for d in v.drawn.datasets:
+            self.files.setdefault(d.file_name, d.data)
+            href = f"{MEDIA_BASE}/{quote(d.file_name)}"
+            links.append(f'<a href="{href}">{_escape(d.file_name)}</a>')
+        return f"\n<p>Download the data: {', '.join(links)}</p>"
 
     def clean(self, text: str) -> str:
         if _NOT_XML.search(text):
@@ -187,7 +200,8 @@ class ItemWriter:
             sub(field, "fieldlabel", label)
             sub(field, "fieldentry", entry)
         presentation = sub(item, "presentation")
-        mattext(presentation, self.texts.html(v.text) if html is None else html)
+        text = self.texts.html(v.text) if html is None else html
+        mattext(presentation, text + self.texts.data_html(v))
         return item, presentation
 
     def general_feedback(self, v: Variant, extra: str = "") -> str:

@@ -100,14 +100,16 @@ class QtiPackage:
         # images the texts show, which the manifest lists. Then every entry, sorted.
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL) as spool:
             self.write_assessment(spool)
-            media = {f"{MEDIA_FOLDER}/{name}": image for name, image in self.texts.images.items()}
+            media = {
+                f"{MEDIA_FOLDER}/{name}": image.data for name, image in self.texts.images.items()
+            }
+            media.update({f"{MEDIA_FOLDER}/{n}": data for n, data in self.texts.files.items()})
             rest: dict[str, bytes | None] = {
                 "imsmanifest.xml": self.manifest(assessment, meta, sorted(media)),
                 meta: self.assessment_meta(),
                 assessment: None,  # copied from the spool
             }
-            for path, image in media.items():
-                rest[path] = image.data
+            rest.update(media)
             with zipfile.ZipFile(fh, "w") as archive:
                 for name in sorted(rest):
                     data = rest[name]

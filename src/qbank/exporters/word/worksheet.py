@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ...kinds.cloze import ClozeBlank
-from ...model import Bank, GeneratedSet
+from ...model import Bank, DataSet, GeneratedSet
 from .common import footer_ids, points_label, rich_text, section_end, styled
 from .package import BaseDocument, DocxWriter, made_with
 from .paper import Paper
@@ -41,6 +41,11 @@ QUESTION_INDENT = 454
 ORDERING_BOX, ORDERING_ROW = 620, 450
 #: Indent of a choice's text, as in the "Choice" style; the padding of a table cell.
 CHOICE_INDENT, CELL_PADDING = 851, 200
+#: A data set of at most this many rows is printed under its question; a longer one on an
+#: appendix page at the end of the student's version.
+DATA_INLINE_ROWS = 25
+#: Widest column of a data table (twips: 3.5 cm), so a table of two columns stays narrow.
+DATA_COLUMN = 1985
 
 
 def blank_for(blank: ClozeBlank) -> str:
@@ -121,6 +126,8 @@ class WorksheetWriter:
         # A fixed question prints the same at the same number in every version: its XML
         # is made once. Randomised questions differ per version and are never cached.
         self._fixed: dict[tuple, str] = {}
+        #: The data sets of this version printed on its appendix pages: (number, data set).
+        self._appendix: list[tuple[int, DataSet]] = []
         self._types = {
             "numerical": self._numerical,
             "multichoice": self._multichoice,
@@ -154,9 +161,11 @@ class WorksheetWriter:
         out.append(self._version_line(plan))
         out.append(self._instructions)
         out.append(self._intro)
+        self._appendix = []
         for section in plan.sections:
             out.append(text_paragraph(section.title, s["Heading 1"]))
             out.extend(self.question(q) for q in section.questions)
+        out.append(self._appendix_pages())
         footer_text = f"{self.bank.title}  ·  {plan.code}" + (
             f"  ·  {plan.student}" if plan.student else ""
         )
@@ -214,6 +223,9 @@ class WorksheetWriter:
 
     def question(self, q: PlannedQuestion) -> str:
         v = q.variant
+        self._appendix.extend(
+            (q.number, d) for d in v.drawn.datasets if d.row_count > DATA_INLINE_ROWS
+        )
         if v.randomised:
             return self._types[v.type](q)
         key = (v.id, q.number, tuple(c.text for c in q.choices), q.definition_order)
@@ -238,15 +250,97 @@ class WorksheetWriter:
                 indent=QUESTION_INDENT,
             )
         label = f"{note}{points_label(q.points, joined=True)}"
-        return stem_xml(
-            xml,
-            styled(f"{q.number}.", s["Question Number"]) + tab_run(),
-            lambda mark: styled(f"  ({mark}{label})", s["Points"]),
-            question_style=s["Question"],
-            text_style=s["Question Text"],
-            indent=QUESTION_INDENT,
-            alone=alone,
+        return self._with_data(
+            q,
+            stem_xml(
+                xml,
+                styled(f"{q.number}.", s["Question Number"]) + tab_run(),
+                lambda mark: styled(f"  ({mark}{label})", s["Points"]),
+                question_style=s["Question"],
+                text_style=s["Question Text"],
+                indent=QUESTION_INDENT,
+                alone=alone,
+            ),
         )
+
+    # --- data sets --------------------------------------------------------------------
+
+    def _with_data(self, q: PlannedQuestion, stem: str) -> str:
+        """The stem, then each data set of the question: a table when it is short, a line
+        pointing to the appendix when it is long."""
+        s = self.styles
+        out = [stem]
+        for d in q.variant.drawn.datasets:
+            rows = f"{d.row_count} row{'s' if d.row_count != 1 else ''}"
+            if d.row_count > DATA_INLINE_ROWS:
+                out.append(
+                    paragraph(
+                        run(
+                            f"The data ({d.name}, {rows}) is on the appendix page at the end "
+                            f"of this worksheet: see \u201cData for question {q.number}\u201d."
+                        ),
+                        s["Question Text"],
+                        indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
+                    )
+                )
+                continue
+            out.append(
+                paragraph(
+                    run(f"Data ({d.name}, {rows}):"),
+                    s["Question Text"],
+                    keep_next=True,
+                    indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
+                )
+            )
+            out.append(self._data_table(d, QUESTION_INDENT))
+            out.append(paragraph("", s["Table Text"]))
+        return "".join(out)
+
+    def _data_table(self, d: DataSet, indent: int) -> str:
+        """A data set as a table (Table Grid): a heading row that repeats on every page,
+        numbers aligned right, texts left."""
+        s = self.styles
+        usable = self.width - indent
+        width = min(DATA_COLUMN, usable // max(1, len(d.columns)))
+        numeric = [all(not isinstance(v, str) for v in vs) for _, vs in d.columns]
+        rows = [
+            [
+                paragraph(run(h), s["Table Heading"], align="right" if n else None)
+                for h, n in zip(d.headings, numeric)
+            ]
+        ]
+        rows.extend(
+            [
+                paragraph(run(cell), s["Table Text"], align="right" if n else None)
+                for cell, n in zip(row, numeric)
+            ]
+            for row in d.rows()
+        )
+        return table(
+            rows,
+            [width] * len(d.columns),
+            s["Table Grid"],
+            header_rows=1,
+            indent=indent,
+            compact=True,
+        )
+
+    def _appendix_pages(self) -> str:
+        """The long data sets of this version, after its last question, from a new page."""
+        if not self._appendix:
+            return ""
+        s = self.styles
+        out = [
+            paragraph(run("Appendix: data"), s["Heading 1"], page_break_before=True),
+        ]
+        for number, d in self._appendix:
+            rows = f"{d.row_count} rows"
+            out.append(
+                paragraph(run(f"Data for question {number} ({d.name}, {rows})"), s["Heading 2"])
+            )
+            out.append(self._data_table(d, 0))
+            out.append(paragraph("", s["Table Text"]))
+        return "".join(out)
 
     def _inline(self, q: PlannedQuestion, text: str, field: str, width: int) -> str:
         """Runs of a choice, term, definition or item (inline Markdown)."""
