@@ -335,3 +335,20 @@ def test_the_example_of_the_docs_generates_every_format(tmp_path):
     assert data["file"].startswith("study-") and data["rows"] in (16, 20)
     for name in ("stats-worksheets.docx", "stats-moodle.xml", "stats-qti.zip", "stats.apkg"):
         assert (out / name).stat().st_size > 0
+
+
+def test_moodle_attaches_each_versions_own_file_to_a_question_with_parameters(tmp_path):
+    text = (
+        "  - id: q\n    type: numerical\n    text: Sum of the data?\n"
+        "    params:\n      a: {min: 1, max: 9}\n"
+        "    let:\n      xs: '[a, 2 * a]'\n"
+        "    data:\n      columns: [xs]\n    answer: sum(xs)\n"
+    )
+    out = generated_files(tmp_path, text, n=3, fmt=("moodle",))
+    tree = etree.parse(str(out / "stats-moodle.xml"))
+    questions = tree.findall("question[@type='numerical']")
+    assert len(questions) == 3  # (written through the stencil, they would have no file)
+    for q in questions:
+        (file,) = q.findall("questiontext/file")
+        a = int(base64.b64decode(file.text).split(b"\r\n")[1])
+        assert base64.b64decode(file.text) == f"xs\r\n{a}\r\n{2 * a}\r\n".encode()

@@ -182,6 +182,7 @@ def test_questions_are_a_union_discriminated_by_type():
             "where",
             "figure",
             "figures",
+            "data",
             *kind.fields,
         }
 

@@ -240,7 +240,7 @@ def data_table(data: DataSet) -> str:
     )
     return (
         f'<div class="qbank-data" style="max-height: 24em; overflow: auto; margin: 0.5em 0">'
-        f'<table border="1" style="border-collapse: collapse; margin: 0 auto">'
+        f'<table border="1" cellpadding="4" style="border-collapse: collapse; margin: 0 auto">'
         f"<caption>Data: {to_html(data.name)} ({data.row_count} rows)</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
