@@ -187,7 +187,7 @@ class ItemWriter:
         html: str | None = None,
     ) -> tuple[etree._Element, etree._Element]:
         """An item with its metadata and its presentation holding the question text
-        (``html``, or the variant's text as HTML)."""
+        (``html``, or the variant's text as HTML), then a link to each of its data sets."""
         item = etree.Element(q("item"), ident=item_ident, title=self.texts.clean(title))
         meta = sub(sub(item, "itemmetadata"), "qtimetadata")
         for label, entry in (
