@@ -352,3 +352,18 @@ def test_moodle_attaches_each_versions_own_file_to_a_question_with_parameters(tm
         (file,) = q.findall("questiontext/file")
         a = int(base64.b64decode(file.text).split(b"\r\n")[1])
         assert base64.b64decode(file.text) == f"xs\r\n{a}\r\n{2 * a}\r\n".encode()
+
+
+def test_preview_shows_a_versions_data_set(tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ds.yaml").write_text(
+        "id: ds\ntitle: D\nquestions:\n  - id: study\n    type: numerical\n"
+        '    params:\n      n: {min: 3, max: 3}\n    let:\n      x: "[1, 2.5, n]"\n'
+        "    data:\n      columns: {Hours: x}\n    text: Find it.\n    answer: sum(x)\n",
+        encoding="utf-8",
+    )
+    out = run_cli("preview", "ds.yaml").output
+    assert "   Data: study-" in out and "(3 rows)" in out
+    assert "   Hours\n" in out and "     2.5\n" in out and "       3\n" in out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import content
 from .kinds import KINDS
-from .model import Bank, GeneratedSet, Variant
+from .model import Bank, DataSet, GeneratedSet, Variant
 from .numeric import plain
 from .output import read_manifest
 from .richtext import RichTextError, parse_block, to_terminal
@@ -97,7 +97,19 @@ def _question_lines(n: int, v: Variant, wrap: Callable[..., str] = _wrap) -> lis
     return [
         f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
         *KINDS[v.type].preview(v, wrap),
+        *(_data_lines(data) for data in v.drawn.datasets),
     ]
+
+
+def _data_lines(data: DataSet) -> str:
+    """A data set as the worksheets print it: its name and a table of its values."""
+    widths = [max(len(h), *(len(r[i]) for r in data.rows())) for i, h in enumerate(data.headings)]
+    lines = [f"   Data: {data.file_name} ({data.row_count} rows)"]
+    lines.append("   " + " | ".join(h.ljust(w) for h, w in zip(data.headings, widths, strict=True)))
+    lines.append("   " + "-+-".join("-" * w for w in widths))
+    for row in data.rows():
+        lines.append("   " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+    return "\n".join(lines)
 
 
 def answer_line(v: Variant) -> str:
