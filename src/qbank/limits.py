@@ -197,3 +197,8 @@ PARSE_CACHE_SIZE = 4_096
 MATH_CACHE_SIZE = 8_192
 #: Distinct texts each writer (Moodle's HTML, Word's paragraphs) keeps written in a run.
 TEXT_CACHE_SIZE = 4_096
+
+# --- importing other formats (qbank.importing) -----------------------------------------------
+
+#: Largest file ``qbank import`` reads (Moodle XML with its pictures, GIFT, a spreadsheet).
+MAX_IMPORT_BYTES = 100 * 1024 * 1024

@@ -156,7 +156,7 @@ def cli(ctx: click.Context, traceback: bool) -> None:
 
 
 # The commands, each module registering its own on the group above.
-from . import commands, generate  # noqa: E402, F401
+from . import commands, generate, importing  # noqa: E402, F401
 
 
 def main() -> None:
