@@ -235,7 +235,14 @@ class _Writer:
 
     def table(self, node: Node) -> str:
         rows: list[list[str]] = []
+        aligns: list[str] = []
         for tr in _find(node, "tr"):
+            if not rows:
+                aligns = [
+                    _align(cell)
+                    for cell in tr.children
+                    if isinstance(cell, Node) and cell.tag in ("td", "th")
+                ]
             cells = [
                 self.inline_list(cell.children).strip().replace("|", "\\|").replace("\n", " ")
                 for cell in tr.children
@@ -247,7 +254,9 @@ class _Writer:
             return ""
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        aligns += [""] * (width - len(aligns))
+        rule = {"left": ":---", "center": ":---:", "right": "---:"}
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "".join(rule.get(a, "---") + "|" for a in aligns)]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
 
@@ -257,7 +266,7 @@ class _Writer:
         parts: list[str] = []
         for child in children:
             if isinstance(child, str):
-                parts.append(escape_text(_SPACE.sub(" ", child)))
+                parts.append(_text_run(child))
             else:
                 parts.append(self.inline(child))
         text = "".join(parts)
@@ -314,6 +323,18 @@ class _Writer:
             self.note(f"a description for the image '{name}' (none given; 'image' written)")
         alt = escape_text(alt).replace("[", "\\[").replace("]", "\\]")
         return f"![{alt}]({name})"
+
+
+def _text_run(text: str) -> str:
+    """A text node: runs of spaces as one, line breaks kept (a soft break in Markdown)."""
+    text = re.sub(r"[ \t\r\f]+", " ", text)
+    text = re.sub(r" ?\n[ \n]*", "\n", text)
+    return "\n".join(escape_text(line) for line in text.split("\n"))
+
+
+def _align(cell: Node) -> str:
+    match = re.search(r"text-align\s*:\s*(left|center|right)", cell.attrs.get("style", ""))
+    return match.group(1) if match else cell.attrs.get("align", "").lower()
 
 
 def _wrap(inner: str, mark: str) -> str:

@@ -25,8 +25,17 @@ from .media import MediaStore
 from .model import Imported, ImportedQuestion
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
-#: Moodle's cloze sub-question: ``{weight:TYPE:answers}`` (``\}`` is a brace in an answer).
-_CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+#: Moodle's cloze sub-question ``{weight:TYPE:answers}``, as Moodle's multianswer
+#: importer reads it (question/type/multianswer/questiontype.php): an answer ends at
+#: ``~``, ``#`` or ``}`` not after ``\\`` or ``&`` (so ``&#126;`` is a character).
+_FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
+_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+_FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
+_ALTERNATIVE = f"({_FRACTION})?({_ANSWER})(#({_FEEDBACK}))?"
+_CLOZE = re.compile(
+    rf"\{{([0-9]*):([A-Z_]+):({_ALTERNATIVE}(~{_ALTERNATIVE})*)\}}", re.S
+)
+_ONE_ALTERNATIVE = re.compile("~?" + _ALTERNATIVE, re.S)
 _CLOZE_TYPES = {
     "SHORTANSWER": "text", "SA": "text", "MW": "text",
     "SHORTANSWER_C": "text_c", "SAC": "text_c", "MWC": "text_c",
@@ -61,9 +70,10 @@ def _number(text: str) -> Decimal | None:
 
 
 def _clean_number(value: Decimal) -> int | Decimal:
+    """A whole number as an int; any other exactly as written (no rounding to 28 digits)."""
     if value == value.to_integral_value() and abs(value) < 10**15:
         return int(value)
-    return value.normalize() if "E" not in str(value.normalize()) else value
+    return value
 
 
 def read_moodle(
@@ -191,7 +201,7 @@ class _Reader:
         q.fields["id"] = idnumber or name or f"question-{q.line}"
         q.fields["type"] = ""
         if name:
-            q.fields["title"] = name
+            q.fields["title"] = template_safe(name)
         if self.category:
             section = self.category.split("/")[-1]
             q.fields["section"] = section
@@ -295,7 +305,7 @@ class _Reader:
             fraction = _number(a.get("fraction", "0")) or Decimal(0)
             text = html.unescape(_text(a)).strip()
             if fraction >= 100:
-                accepted.append(_unwildcard(text, q))
+                accepted.append(template_safe(_unwildcard(text, q)))
                 feedback = feedback or self.markdown(q, a.find("feedback"))
             elif text:
                 q.note(f"the answer '{text}' worth {_clean_number(fraction)}%")
@@ -575,8 +585,8 @@ class _Skip(Exception):
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _unwildcard(text: str, q: ImportedQuestion) -> str:
@@ -587,29 +597,25 @@ def _unwildcard(text: str, q: ImportedQuestion) -> str:
 
 
 def _cloze_answers(body: str) -> list[tuple[Decimal, str, str]]:
-    """The answers of a cloze blank: (fraction, answer, feedback)."""
+    """The answers of a cloze blank: (fraction, answer, feedback), as Moodle reads them."""
     out = []
-    for part in re.split(r"(?<!\\)~", body):
-        if not part:
-            continue
-        fraction = Decimal(0)
-        if part.startswith("="):
-            fraction, part = Decimal(100), part[1:]
+    remaining = body
+    while (alt := _ONE_ALTERNATIVE.match(remaining)) is not None and alt.group(0):
+        if alt.group(1) == "=":
+            fraction = Decimal(100)
         else:
-            match = re.match(r"%(-?[\d.]+)%", part)
-            if match:
-                fraction = _number(match.group(1)) or Decimal(0)
-                part = part[match.end() :]
-        match = re.search(r"(?<!\\)#", part)
-        answer, feedback = (part[: match.start()], part[match.end() :]) if match else (part, "")
-        answer = re.sub(r"\\([}#~/\"\\])", r"\1", html.unescape(re.sub(r"<[^>]*>", "", answer)))
-        out.append((fraction, answer.strip(), feedback))
+            fraction = _number((alt.group(2) or "0").replace(",", ".")) or Decimal(0)
+        raw = re.sub(r"<[^>]*>", "", alt.group(3))
+        answer = html.unescape(raw).replace("\\}", "}").replace("\\#", "#")
+        answer = answer.replace("\\~", "~").replace("\\/", "/").replace('\\"', '"')
+        out.append((fraction, answer.strip(), alt.group(5) or ""))
+        remaining = remaining[alt.end() :]
     return out
 
 
 def _blank_text(answer: str) -> str:
     """An answer inside ``[[…]]``: a ``|`` would separate answers, ``]]`` end the blank."""
-    return answer.replace("|", "/").replace("]]", "] ]").strip() or "?"
+    return template_safe(answer.replace("|", "/").replace("]]", "] ]").strip()) or "?"
 
 
 def _escape_inline(text: str) -> str:
