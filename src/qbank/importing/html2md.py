@@ -256,7 +256,10 @@ class _Writer:
         rows = [r + [""] * (width - len(r)) for r in rows]
         aligns += [""] * (width - len(aligns))
         rule = {"left": ":---", "center": ":---:", "right": "---:"}
-        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "".join(rule.get(a, "---") + "|" for a in aligns)]
+        lines = [
+            "| " + " | ".join(rows[0]) + " |",
+            "|" + "".join(rule.get(a, "---") + "|" for a in aligns),
+        ]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
 

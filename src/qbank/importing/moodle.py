@@ -32,9 +32,7 @@ _FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
 _ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
 _FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
 _ALTERNATIVE = f"({_FRACTION})?({_ANSWER})(#({_FEEDBACK}))?"
-_CLOZE = re.compile(
-    rf"\{{([0-9]*):([A-Z_]+):({_ALTERNATIVE}(~{_ALTERNATIVE})*)\}}", re.S
-)
+_CLOZE = re.compile(rf"\{{([0-9]*):([A-Z_]+):({_ALTERNATIVE}(~{_ALTERNATIVE})*)\}}", re.S)
 _ONE_ALTERNATIVE = re.compile("~?" + _ALTERNATIVE, re.S)
 _CLOZE_TYPES = {
     "SHORTANSWER": "text", "SA": "text", "MW": "text",
