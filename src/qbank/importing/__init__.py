@@ -22,8 +22,8 @@ from .model import Imported
 from .writer import bank_text
 
 #: Source formats, by the name ``--from`` takes.
-FORMATS = ("moodle",)
-_EXTENSIONS = {".xml": "moodle"}
+FORMATS = ("moodle", "gift")
+_EXTENSIONS = {".xml": "moodle", ".gift": "gift"}
 
 
 @dataclass
@@ -45,6 +45,10 @@ def detect(path: str, data: bytes) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<?xml") or head.startswith(b"<quiz"):
         return "moodle"
+    if re.search(rb"(?m)^\s*(::|\$CATEGORY:)", data[:65536]) or re.search(
+        rb"\{[^{}]*[=~#][^{}]*\}|\{\s*(T|F|TRUE|FALSE)\s*\}", data[:65536]
+    ):
+        return "gift"
     raise QbankError(
         "cannot tell the format of this file from its name or content; "
         f"say which with --from ({', '.join(FORMATS)})",
@@ -82,6 +86,10 @@ def read(path: str, fmt: str | None, media: MediaStore) -> Imported:
         from .moodle import read_moodle
 
         return read_moodle(data, path, media)
+    if fmt == "gift":
+        from .gift import read_gift_file
+
+        return read_gift_file(data, path)
     raise QbankError(f"qbank cannot import the format '{fmt}' yet", file=path)
 
 
