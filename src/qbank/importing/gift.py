@@ -135,7 +135,8 @@ def _question(q: ImportedQuestion, p: dict[str, Any], result: Imported) -> bool 
         result.intro = body if result.intro is None else result.intro + "\n\n" + body
         return False
     if missing and qtype in ("shortanswer", "multichoice"):
-        return _missing_word(q, p, fmt)
+        _missing_word(q, p, fmt)
+        return None
     q.fields["text"] = markdown(q, text, fmt)
     solution = markdown(q, p.get("generalfeedback", ""), fmt)
     if solution:
