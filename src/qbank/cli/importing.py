@@ -1,4 +1,4 @@
-"""``qbank import``: a bank file from Moodle XML or GIFT (Aiken and spreadsheets to come)."""
+"""``qbank import``: a bank file from Moodle XML, GIFT or Aiken (spreadsheets to come)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ Examples:
   qbank import export.xml -o physics.yaml    # name the bank
   qbank import quiz.gift                     # GIFT -> quiz.yaml
   qbank import quiz.txt --from gift          # say the format when the name does not
+  qbank import aiken.txt                     # Aiken, recognised by its ANSWER: lines
 """,
 )
 @click.argument("source", type=click.Path(dir_okay=False))
@@ -32,12 +33,12 @@ Examples:
 @click.option(
     "--from",
     "fmt",
-    type=click.Choice(["moodle", "gift"]),
+    type=click.Choice(["moodle", "gift", "aiken"]),
     default=None,
     help="The format of SOURCE. Default: from its extension, else its content.",
 )
 def import_command(source: str, out: str | None, fmt: str | None) -> None:
-    """Write a bank from another program's question file (Moodle XML, GIFT).
+    """Write a bank from another program's question file (Moodle XML, GIFT, Aiken).
 
     Texts, answers, feedback, tolerances, units, tags, points, ids and categories are
     carried over; pictures are written into a folder next to the bank. What a bank cannot

@@ -22,7 +22,7 @@ from .model import Imported
 from .writer import bank_text
 
 #: Source formats, by the name ``--from`` takes.
-FORMATS = ("moodle", "gift")
+FORMATS = ("moodle", "gift", "aiken")
 _EXTENSIONS = {".xml": "moodle", ".gift": "gift"}
 
 
@@ -45,6 +45,10 @@ def detect(path: str, data: bytes) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<?xml") or head.startswith(b"<quiz"):
         return "moodle"
+    if re.search(rb"(?m)^[ \t]*ANSWER:[ \t]*[A-Z]", data[:65536]) and re.search(
+        rb"(?m)^[ \t]*[A-Z][.)]", data[:65536]
+    ):
+        return "aiken"
     if re.search(rb"(?m)^\s*(::|\$CATEGORY:)", data[:65536]) or re.search(
         rb"\{[^{}]*[=~#][^{}]*\}|\{\s*(T|F|TRUE|FALSE)\s*\}", data[:65536]
     ):
@@ -90,6 +94,10 @@ def read(path: str, fmt: str | None, media: MediaStore) -> Imported:
         from .gift import read_gift_file
 
         return read_gift_file(data, path)
+    if fmt == "aiken":
+        from .aiken import read_aiken
+
+        return read_aiken(data, path)
     raise QbankError(f"qbank cannot import the format '{fmt}' yet", file=path)
 
 
