@@ -30,10 +30,10 @@ def read_aiken(data: bytes, source: str) -> Imported:
     current: ImportedQuestion | None = None
     options: list[str] = []
 
-    def drop(reason: str, line: int) -> None:
+    def drop(reason: str, at: int) -> None:
         result.read += 1
         result.skipped[reason] += 1
-        result.warnings.append(f"{source}:{line}: a question was left out: {reason}")
+        result.warnings.append(f"{source}:{at}: a question was left out: {reason}")
 
     for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         line = raw.strip()
