@@ -22,9 +22,10 @@ def read_aiken(data: bytes, source: str) -> Imported:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         raise QbankError(
-            "this Aiken file is not UTF-8 text; save it as UTF-8", file=source, line=line
+            "this Aiken file is not UTF-8 text; save it as UTF-8",
+            file=source,
+            line=data[: exc.start].count(b"\n") + 1,
         ) from exc
     result = Imported(source=source)
     current: ImportedQuestion | None = None
