@@ -202,3 +202,13 @@ TEXT_CACHE_SIZE = 4_096
 
 #: Largest file ``qbank import`` reads (Moodle XML with its pictures, GIFT, a spreadsheet).
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
+#: Parts (zip members) of an XLSX workbook read by ``qbank import``.
+MAX_SHEET_PARTS = 1_000
+#: What an XLSX workbook unpacks to in all.
+MAX_SHEET_UNPACKED_BYTES = 200 * 1024 * 1024
+#: How much smaller a part of a workbook may be packed (parts above the next size).
+MAX_SHEET_RATIO = 200
+#: Size from which a workbook part's packing ratio is checked.
+SHEET_RATIO_FROM_BYTES = 1024 * 1024
+#: Columns of a sheet read (the rest of a row is ignored).
+MAX_SHEET_COLUMNS = 200

@@ -22,8 +22,8 @@ from .model import Imported
 from .writer import bank_text
 
 #: Source formats, by the name ``--from`` takes.
-FORMATS = ("moodle", "gift", "aiken")
-_EXTENSIONS = {".xml": "moodle", ".gift": "gift"}
+FORMATS = ("moodle", "gift", "aiken", "csv", "xlsx")
+_EXTENSIONS = {".xml": "moodle", ".gift": "gift", ".csv": "csv", ".xlsx": "xlsx"}
 
 
 @dataclass
@@ -45,6 +45,8 @@ def detect(path: str, data: bytes) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<?xml") or head.startswith(b"<quiz"):
         return "moodle"
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
     if re.search(rb"(?m)^[ \t]*ANSWER:[ \t]*[A-Z]", data[:65536]) and re.search(
         rb"(?m)^[ \t]*[A-Z][.)]", data[:65536]
     ):
@@ -98,6 +100,10 @@ def read(path: str, fmt: str | None, media: MediaStore) -> Imported:
         from .aiken import read_aiken
 
         return read_aiken(data, path)
+    if fmt in ("csv", "xlsx"):
+        from .spreadsheet import read_sheet
+
+        return read_sheet(data, path, fmt)
     raise QbankError(f"qbank cannot import the format '{fmt}' yet", file=path)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,6 +26,11 @@ from .media import MediaStore
 from .model import Imported, ImportedQuestion
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+#: Letters that no accent removal makes ASCII.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"}
+)  # fmt: skip
 #: Moodle's cloze sub-question ``{weight:TYPE:answers}``, as Moodle's multianswer
 #: importer reads it (question/type/multianswer/questiontype.php): an answer ends at
 #: ``~``, ``#`` or ``}`` not after ``\\`` or ``&`` (so ``&#126;`` is a character).
@@ -627,5 +633,8 @@ def clean_id(raw: str) -> str:
     parts = raw.split(":")
     if len(parts) >= 2:  # qbank's own "bank:question:v1"
         parts = parts[1:]
-    text = _ID_CHARS.sub("-", "-".join(parts)).strip("-._")
+    # Accents off (café -> cafe), then anything else that is no id character a '-'.
+    ascii_text = unicodedata.normalize("NFKD", "-".join(parts).translate(_LETTERS))
+    ascii_text = "".join(c for c in ascii_text if not unicodedata.combining(c))
+    text = _ID_CHARS.sub("-", ascii_text).strip("-._")
     return (text or "question")[:64].rstrip("-._") or "question"
