@@ -359,3 +359,36 @@ def test_qbank_calculated_export_comes_back_as_the_same_formula(tmp_path):
             assert Decimal(str(got)) == Decimal(str(want)), (qid, values)
             checked += 1
     assert checked >= 10
+
+
+def test_one_bank_per_top_category_in_a_folder(tmp_path):
+    def tf(name: str) -> str:
+        return (
+            f'<question type="truefalse"><name><text>{name}</text></name>'
+            f'<questiontext format="html"><text>{name} is true.</text></questiontext>'
+            '<answer fraction="100"><text>true</text></answer>'
+            '<answer fraction="0"><text>false</text></answer></question>'
+        )
+
+    def category(path: str) -> str:
+        return f'<question type="category"><category><text>{path}</text></category></question>'
+
+    xml = _write(
+        tmp_path,
+        "<quiz>"
+        + category("$course$/top/Algebra/Linear")
+        + tf("A1")
+        + category("$course$/top/Geometry")
+        + tf("G1")
+        + category("$course$/top/Algebra/Quadratic")
+        + tf("A2")
+        + "</quiz>",
+    )
+    result = run_cli("import", xml, "-o", f"{tmp_path / 'banks'}/")
+    assert "Wrote 2 banks, one per top category" in result.output
+    algebra = load_bank(tmp_path / "banks" / "Algebra.yaml")
+    geometry = load_bank(tmp_path / "banks" / "Geometry.yaml")
+    assert [q.title for q in algebra.questions] == ["A1", "A2"]
+    assert [q.section for q in algebra.questions] == ["Linear", "Quadratic"]
+    assert [q.title for q in geometry.questions] == ["G1"] and algebra.title == "Algebra"
+    run_cli("validate", tmp_path / "banks" / "Algebra.yaml", tmp_path / "banks" / "Geometry.yaml")

@@ -16,6 +16,7 @@ from . import _warn, cli
 Examples:
   qbank import questions.xml                 # Moodle XML -> questions.yaml
   qbank import export.xml -o physics.yaml    # name the bank
+  qbank import course.xml -o banks/          # one bank per top category, in banks/
   qbank import quiz.gift                     # GIFT -> quiz.yaml
   qbank import quiz.txt --from gift          # say the format when the name does not
   qbank import aiken.txt                     # Aiken, recognised by its ANSWER: lines
@@ -28,9 +29,10 @@ Examples:
     "-o",
     "--out",
     "out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
-    help="The bank file to write (never written over). Default: SOURCE's name with .yaml.",
+    help="The bank file to write (never written over), or a folder (ending in /) to write "
+    "one bank per top category in. Default: SOURCE's name with .yaml.",
 )
 @click.option(
     "--from",
@@ -78,11 +80,17 @@ def import_command(
     for warning in summary.warnings:
         _warn(warning)
     skipped = sum(summary.skipped.values())
+    if len(summary.banks) > 1:
+        click.echo(f"Wrote {len(summary.banks)} banks, one per top category:")
+        for bank in summary.banks:
+            click.echo(f"  {bank}")
     click.echo(
-        f"Wrote {summary.bank}: {summary.written} of {summary.read} questions read"
+        f"Wrote {summary.bank if len(summary.banks) < 2 else 'them'}: "
+        f"{summary.written} of {summary.read} questions read"
         + (f", {summary.pictures} pictures" if summary.pictures else "")
         + (f"; {skipped} left out:" if skipped else ".")
     )
     for reason, count in summary.skipped.most_common():
         click.echo(f"  {count} × {reason}")
-    click.echo(f"Next: qbank validate {shlex.quote(str(summary.bank))}")
+    shown = " ".join(shlex.quote(str(b)) for b in summary.banks or [summary.bank])
+    click.echo(f"Next: qbank validate {shown}")

@@ -14,11 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import limits
 from ..errors import QbankError
 from .media import MediaStore
-from .model import Imported
+from .model import Imported, ImportedQuestion
 from .writer import bank_text
 
 #: Source formats, by the name ``--from`` takes.
@@ -35,6 +36,8 @@ class Summary:
     #: One line per question that lost something, and per question left out.
     warnings: list[str] = field(default_factory=list)
     pictures: int = 0
+    #: Every bank written (several when -o names a folder).
+    banks: list[Path] = field(default_factory=list)
 
 
 def detect(path: str, data: bytes) -> str:
@@ -107,23 +110,34 @@ def read(path: str, fmt: str | None, media: MediaStore) -> Imported:
     raise QbankError(f"qbank cannot import the format '{fmt}' yet", file=path)
 
 
+def _folder_mode(out: str | None) -> bool:
+    return out is not None and (Path(out).is_dir() or out.endswith(("/", os.sep)))
+
+
 def import_file(path: str, out: str | None = None, fmt: str | None = None) -> Summary:
-    """Read ``path`` and write the bank ``out`` (default: the file's name, ``.yaml``)."""
-    bank_path = Path(out) if out else Path(path).with_suffix(".yaml")
-    if bank_path.suffix.lower() not in (".yaml", ".yml"):
-        bank_path = bank_path.with_name(bank_path.name + ".yaml")
-    if bank_path.exists():
-        raise QbankError(
-            "this file exists already; qbank import never writes over a file: name another with -o",
-            file=str(bank_path),
-        )
-    folder = f"{bank_path.stem}-files"
+    """Read ``path`` and write the bank ``out`` (default: the file's name, ``.yaml``).
+
+    When ``out`` is a folder (it exists, or ends with ``/``), one bank is written there
+    for each top category of the file, named after it, with the pictures in ``files/``.
+    """
+    folder_mode = _folder_mode(out)
+    if folder_mode:
+        assert out is not None
+        bank_path = Path(out) / (bank_id_for(Path(path).stem) + ".yaml")
+        folder = "files"
+    else:
+        bank_path = Path(out) if out else Path(path).with_suffix(".yaml")
+        if bank_path.suffix.lower() not in (".yaml", ".yml"):
+            bank_path = bank_path.with_name(bank_path.name + ".yaml")
+        _refuse_existing(bank_path)
+        folder = f"{bank_path.stem}-files"
     media = MediaStore(folder, path)
     imported = read(path, fmt, media)
-    if len(imported.questions) > limits.MAX_QUESTIONS:
+    if len(imported.questions) > limits.MAX_QUESTIONS and not folder_mode:
         raise QbankError(
             f"the file has {len(imported.questions):,} questions; a bank holds at most "
-            f"{limits.MAX_QUESTIONS:,}: split the file",
+            f"{limits.MAX_QUESTIONS:,}: split the file, or write one bank per category "
+            "with -o FOLDER/",
             file=path,
         )
     if not imported.questions:
@@ -132,12 +146,64 @@ def import_file(path: str, out: str | None = None, fmt: str | None = None) -> Su
             "no question in this file could be imported" + (f" ({reasons})" if reasons else ""),
             file=path,
         )
+    if imported.title is None:
+        imported.title = Path(path).stem
     warnings = list(imported.warnings)
+    groups: dict[str, list[ImportedQuestion]] = {}
+    if folder_mode:
+        for q in imported.questions:
+            top = q.category.split("/")[0] if q.category else imported.title
+            groups.setdefault(top, []).append(q)
+    else:
+        groups[imported.title] = imported.questions
+    texts: list[tuple[Path, str]] = []
+    for title, members in groups.items():
+        target = bank_path
+        if folder_mode:
+            target = bank_path.parent / (bank_id_for(title) + ".yaml")
+            _refuse_existing(target)
+        questions = _questions(path, members, warnings)
+        part = Imported(source=imported.source, title=title, intro=imported.intro)
+        texts.append((target, bank_text(bank_id_for(target.stem), part, questions)))
+    try:
+        bank_path.parent.mkdir(parents=True, exist_ok=True)
+        if media.files:
+            pictures = bank_path.parent / folder
+            pictures.mkdir(exist_ok=True)
+            for name, data in media.files.items():
+                (pictures / name).write_bytes(data)
+        for target, text in texts:
+            target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise QbankError(f"cannot write the bank: {exc.strerror}", file=str(bank_path)) from exc
+    return Summary(
+        texts[0][0],
+        imported.read,
+        len(imported.questions),
+        imported.skipped,
+        warnings,
+        len(media.files),
+        [target for target, _ in texts],
+    )
+
+
+def _refuse_existing(bank_path: Path) -> None:
+    if bank_path.exists():
+        raise QbankError(
+            "this file exists already; qbank import never writes over a file: name another with -o",
+            file=str(bank_path),
+        )
+
+
+def _questions(
+    path: str, members: list[ImportedQuestion], warnings: list[str]
+) -> list[dict[str, Any]]:
+    """The questions' fields, each with an id unique in its bank; what each lost noted."""
+    from .moodle import clean_id
+
     used: set[str] = set()
     questions = []
-    for q in imported.questions:
-        from .moodle import clean_id
-
+    for q in members:
         base = clean_id(str(q.fields.get("id", "")))
         qid, n = base, 1
         while qid.lower() in used:
@@ -150,24 +216,4 @@ def import_file(path: str, out: str | None = None, fmt: str | None = None) -> Su
                 f"{path}:{q.line}: question '{qid}': not carried over: " + "; ".join(q.lost)
             )
         questions.append(q.ordered())
-    if imported.title is None:
-        imported.title = Path(path).stem
-    text = bank_text(bank_id_for(bank_path.stem), imported, questions)
-    try:
-        bank_path.parent.mkdir(parents=True, exist_ok=True)
-        if media.files:
-            target = bank_path.parent / folder
-            target.mkdir(exist_ok=True)
-            for name, data in media.files.items():
-                (target / name).write_bytes(data)
-        bank_path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise QbankError(f"cannot write the bank: {exc.strerror}", file=str(bank_path)) from exc
-    return Summary(
-        bank_path,
-        imported.read,
-        len(questions),
-        imported.skipped,
-        warnings,
-        len(media.files),
-    )
+    return questions

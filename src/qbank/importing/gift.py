@@ -113,7 +113,7 @@ def _category(path: str, result: Imported) -> str | None:
         parts = parts[1:]
     if parts and result.title is None:
         result.title = parts[0]
-    return parts[-1] if parts else None
+    return "/".join(parts) if parts else None
 
 
 def _question(q: ImportedQuestion, p: dict[str, Any], result: Imported) -> bool | None:
@@ -125,7 +125,7 @@ def _question(q: ImportedQuestion, p: dict[str, Any], result: Imported) -> bool 
     if name:
         q.fields["title"] = template_safe(name.strip())
     if q.category:
-        q.fields["section"] = q.category
+        q.fields["section"] = q.category.split("/")[-1]
     if p.get("tags"):
         q.fields["tags"] = list(p["tags"])
     text = p.get("questiontext", "")
