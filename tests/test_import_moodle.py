@@ -392,3 +392,61 @@ def test_one_bank_per_top_category_in_a_folder(tmp_path):
     assert [q.section for q in algebra.questions] == ["Linear", "Quadratic"]
     assert [q.title for q in geometry.questions] == ["G1"] and algebra.title == "Algebra"
     run_cli("validate", tmp_path / "banks" / "Algebra.yaml", tmp_path / "banks" / "Geometry.yaml")
+
+
+def _calculated(qid: str, formula: str, datasets: dict[str, tuple[str, list[str]]]) -> str:
+    definitions = "".join(
+        f"<dataset_definition><status><text>{status}</text></status>"
+        f"<name><text>{name}</text></name><type>calculated</type>"
+        "<distribution><text>uniform</text></distribution>"
+        "<minimum><text>1</text></minimum><maximum><text>10</text></maximum>"
+        "<decimals><text>1</text></decimals>"
+        f"<itemcount>{len(items)}</itemcount><dataset_items>"
+        + "".join(
+            f"<dataset_item><number>{i}</number><value>{v}</value></dataset_item>"
+            for i, v in enumerate(items, 1)
+        )
+        + f"</dataset_items><number_of_items>{len(items)}</number_of_items>"
+        "</dataset_definition>"
+        for name, (status, items) in datasets.items()
+    )
+    return (
+        f'<question type="calculated"><name><text>{qid}</text></name>'
+        f'<questiontext format="html"><text>x = {{x}}, y = {{y}}</text></questiontext>'
+        f"<idnumber>{qid}</idnumber>"
+        f'<answer fraction="100"><text>{formula}</text><tolerance>0.01</tolerance>'
+        "<tolerancetype>2</tolerancetype><correctanswerformat>1</correctanswerformat>"
+        "<correctanswerlength>2</correctanswerlength></answer>"
+        f"<dataset_definitions>{definitions}</dataset_definitions></question>"
+    )
+
+
+def test_shared_datasets_become_one_index_parameter(tmp_path):
+    """Shared wildcards keep their items together: one parameter picks the item, so each
+    of Moodle's items comes back as itself, in both questions that share them."""
+    from qbank.templates.runner import compile_formula
+
+    shared_x = ["1.5", "2.5", "7.25"]
+    xml = _write(
+        tmp_path,
+        "<quiz>"
+        + _calculated("one", "{x} * {y}", {"x": ("shared", shared_x), "y": ("shared", ["2", "3", "4"])})
+        + _calculated("two", "{x} + {y}", {"x": ("shared", shared_x), "y": ("private", ["5"] * 3)})
+        + "</quiz>",
+    )  # fmt: skip
+    out = tmp_path / "b.yaml"
+    import_file(str(xml), str(out))
+    bank = load_bank(out)
+    validate_bank(bank)
+    one, two = bank.questions
+    assert [p.name for p in one.params] == ["item"]
+    assert [(p.minimum, p.maximum) for p in one.params] == [(1, 3)]
+    assert [p.name for p in two.params] == ["item", "y"]
+    for item in (1, 2, 3):
+        scope: dict = {"item": item}
+        for name, source in one.let:
+            scope[name] = compile_formula(source).run(scope)
+        assert scope["x"] == Decimal(shared_x[item - 1])
+        assert compile_formula(one.spec.answer_formula).run(scope) == Decimal(
+            shared_x[item - 1]
+        ) * (item + 1)

@@ -481,6 +481,7 @@ class _Reader:
         q.fields["type"] = "numerical"
         names = []
         params: dict[str, Any] = {}
+        linked: dict[str, list[str]] = {}
         for definition in element.findall("dataset_definitions/dataset_definition"):
             name = _text(definition.find("name")).strip()
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -493,9 +494,16 @@ class _Reader:
             )
             for note in notes:
                 q.note(f"wildcard '{name}': {note}")
-            if _text(definition.find("status")).strip() == "shared":
-                q.note(f"wildcard '{name}' was shared with other questions (now its own)")
             names.append(name)
+            if _text(definition.find("status")).strip() == "shared":
+                items = [
+                    (_text(item, "value") or "").strip()
+                    for item in definition.findall("dataset_items/dataset_item")
+                ]
+                if items and all(_number(v) is not None for v in items):
+                    linked[name] = [_plain(_number(v) or Decimal(0)) for v in items]
+                    continue
+                q.note(f"wildcard '{name}' was shared with other questions (now its own)")
             params[name] = param
         answers = [
             a
@@ -509,6 +517,21 @@ class _Reader:
             formula = translate_formula(html.unescape(_text(a)), names)
         except FormulaNotMapped as exc:
             raise _Skip(f"its formula cannot be written in qbank: {exc}") from exc
+        if linked:
+            # Shared wildcards keep their values, item by item: one index parameter picks
+            # the item, so the values that belong together (Moodle's synchronised item
+            # number) stay together, as in every question that shares them.
+            count = min(len(v) for v in linked.values())
+            index = "item"
+            while index in names:
+                index += "_"
+            params = {index: {"min": 1, "max": count}, **params}
+            q.fields["let"] = {
+                name: f"[{', '.join(values[:count])}][{index} - 1]"
+                for name, values in linked.items()
+            }
+            if len({len(v) for v in linked.values()}) > 1:
+                q.note(f"shared wildcards with different numbers of items (the first {count} kept)")
         q.fields["params"] = params
         # The texts: {name} -> {{ name }}; {=formula} -> {{ formula }}.
         q.fields["text"] = self.calc_text(q, element.find("questiontext"), names)
