@@ -430,7 +430,8 @@ def test_shared_datasets_become_one_index_parameter(tmp_path):
     xml = _write(
         tmp_path,
         "<quiz>"
-        + _calculated("one", "{x} * {y}", {"x": ("shared", shared_x), "y": ("shared", ["2", "3", "4"])})
+        + _calculated("one", "{x} * {y}", {"x": ("shared", shared_x),
+                                           "y": ("shared", ["2", "3", "4"])})
         + _calculated("two", "{x} + {y}", {"x": ("shared", shared_x), "y": ("private", ["5"] * 3)})
         + "</quiz>",
     )  # fmt: skip
