@@ -451,3 +451,24 @@ def test_shared_datasets_become_one_index_parameter(tmp_path):
         assert compile_formula(one.spec.answer_formula).run(scope) == Decimal(
             shared_x[item - 1]
         ) * (item + 1)
+
+
+def test_a_question_the_bank_format_refuses_is_left_out_and_named(tmp_path):
+    xml = _write(
+        tmp_path,
+        '<quiz><question type="truefalse"><name><text>Empty</text></name>'
+        '<questiontext format="html"><text></text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question>'
+        '<question type="essay"><name><text>Fine</text></name>'
+        '<questiontext format="html"><text>Write.</text></questiontext></question></quiz>',
+    )
+    out = tmp_path / "b.yaml"
+    summary = import_file(str(xml), str(out))
+    assert summary.read == 2 and summary.written == 1
+    assert summary.skipped == {"the bank format refused it (see the warning)": 1}
+    assert any(
+        w.startswith(f"{xml}:1: question 'Empty' was left out:") and "empty" in w
+        for w in summary.warnings
+    )
+    validate_bank(load_bank(out))

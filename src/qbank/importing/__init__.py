@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
-from ..errors import QbankError
+from ..errors import BankInvalid, QbankError
 from .media import MediaStore
 from .model import Imported, ImportedQuestion
 from .writer import bank_text
@@ -157,21 +157,28 @@ def import_file(path: str, out: str | None = None, fmt: str | None = None) -> Su
     else:
         groups[imported.title] = imported.questions
     texts: list[tuple[Path, str]] = []
-    for title, members in groups.items():
-        target = bank_path
-        if folder_mode:
-            target = bank_path.parent / (bank_id_for(title) + ".yaml")
-            _refuse_existing(target)
-        questions = _questions(path, members, warnings)
-        part = Imported(source=imported.source, title=title, intro=imported.intro)
-        texts.append((target, bank_text(bank_id_for(target.stem), part, questions)))
+    written = 0
     try:
         bank_path.parent.mkdir(parents=True, exist_ok=True)
-        if media.files:
+        if media.files:  # before the banks are checked: the loader may look at pictures
             pictures = bank_path.parent / folder
             pictures.mkdir(exist_ok=True)
             for name, data in media.files.items():
                 (pictures / name).write_bytes(data)
+        for title, members in groups.items():
+            target = bank_path
+            if folder_mode:
+                target = bank_path.parent / (bank_id_for(title) + ".yaml")
+                _refuse_existing(target)
+            questions = _questions(path, members, warnings)
+            lines = {str(q.fields["id"]): q.line for q in members}
+            part = Imported(source=imported.source, title=title, intro=imported.intro)
+            made = _loadable(path, target, part, questions, lines, imported, warnings)
+            if made is not None:
+                written += made[1]
+                texts.append((target, made[0]))
+        if not texts:
+            raise QbankError("no question in this file could be imported", file=path)
         for target, text in texts:
             target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -179,12 +186,50 @@ def import_file(path: str, out: str | None = None, fmt: str | None = None) -> Su
     return Summary(
         texts[0][0],
         imported.read,
-        len(imported.questions),
+        written,
         imported.skipped,
         warnings,
         len(media.files),
         [target for target, _ in texts],
     )
+
+
+#: The reason counted for a question the bank format itself refused.
+REFUSED = "the bank format refused it (see the warning)"
+
+
+def _loadable(
+    path: str,
+    target: Path,
+    part: Imported,
+    questions: list[dict[str, Any]],
+    lines: dict[str, int | None],
+    imported: Imported,
+    warnings: list[str],
+) -> tuple[str, int] | None:
+    """The bank's text, with the questions qbank's loader refuses left out (each named in
+    a warning, with the loader's own message), and how many questions it holds."""
+    from ..bank.loader import load_bank_text
+
+    for _ in range(5):
+        if not questions:
+            return None
+        text = bank_text(bank_id_for(target.stem), part, questions)
+        try:
+            load_bank_text(text, str(target))
+        except BankInvalid as exc:
+            refused = {p.question: p.message for p in exc.problems if p.question}
+            if not refused:
+                raise
+            for qid, message in refused.items():
+                imported.skipped[REFUSED] += 1
+                warnings.append(
+                    f"{path}:{lines.get(qid)}: question '{qid}' was left out: {message}"
+                )
+            questions = [q for q in questions if q["id"] not in refused]
+            continue
+        return text, len(questions)
+    return None
 
 
 def _refuse_existing(bank_path: Path) -> None:

@@ -62,7 +62,10 @@ def _text(element: etree._Element | None, path: str = "text") -> str:
     if element is None:
         return ""
     found = element.find(path) if path else element
-    return (found.text or "") if found is not None else ""
+    if found is None:
+        return ""
+    # The text around an entity reference, which is never resolved (safe_xml), is kept.
+    return "".join(t for t in found.itertext() if isinstance(t, str))
 
 
 def _number(text: str) -> Decimal | None:
