@@ -116,3 +116,11 @@ def test_gift_not_utf8(tmp_path):
     with pytest.raises(QbankError, match="not UTF-8") as info:
         import_file(str(path), str(tmp_path / "q.yaml"))
     assert info.value.line == 3
+
+
+def test_range_in_floating_point_comes_out_round(tmp_path):
+    path = tmp_path / "r.gift"
+    path.write_text("::r::Between 0.1 and 0.3?{#0.1..0.3}\n", encoding="utf-8")
+    import_file(str(path), str(tmp_path / "r.yaml"))
+    text = (tmp_path / "r.yaml").read_text(encoding="utf-8")
+    assert "answer: 0.2\n" in text and "tolerance: 0.1\n" in text

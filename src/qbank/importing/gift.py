@@ -11,7 +11,7 @@ its place.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import QbankError
@@ -27,7 +27,13 @@ def _number(text: str) -> Decimal | None:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    if len(value.as_tuple().digits) > 15:
+        # A range {#0.1..0.3} is worked out in floating point, as Moodle does: 0.2 ±
+        # 0.09999999999999998 is 0.2 ± 0.1 (12 significant digits).
+        value = Context(prec=12).create_decimal(value)
+    return value
 
 
 def _clean(value: Decimal) -> int | Decimal:
