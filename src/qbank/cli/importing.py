@@ -87,7 +87,11 @@ def import_command(
     click.echo(
         f"Wrote {summary.bank if len(summary.banks) < 2 else 'them'}: "
         f"{summary.written} of {summary.read} questions read"
-        + (f", {summary.pictures} pictures" if summary.pictures else "")
+        + (
+            f", {summary.pictures} picture{'s' if summary.pictures > 1 else ''}"
+            if summary.pictures
+            else ""
+        )
         + (f"; {skipped} left out:" if skipped else ".")
     )
     for reason, count in summary.skipped.most_common():

@@ -334,6 +334,8 @@ class _Reader:
                 found = (value, _number(_text(a, "tolerance")) or Decimal(0), a)
             elif _text(a).strip() not in ("", "*"):
                 q.note(f"the answer '{_text(a).strip()}' worth {_clean_number(fraction)}%")
+            elif _text(a.find("feedback")).strip():
+                q.note("the feedback for any other answer ('*')")
         if found is None:
             raise _Skip("a numerical question with no number worth 100%")
         value, tolerance, a = found
