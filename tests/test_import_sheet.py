@@ -130,3 +130,24 @@ def test_not_a_workbook(tmp_path):
     path.write_bytes(b"just text")
     result = run_cli("import", path, "-o", tmp_path / "b.yaml", expect=1)
     assert "not an XLSX workbook" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-8-sig", "\t"), ("utf-8", ","), ("cp1252", ";")],
+    ids=["utf8-bom-tab", "utf8-comma", "windows1252-semicolon"],
+)
+def test_csv_dialects_and_encodings(tmp_path, encoding, separator):
+    rows = [
+        ["Type", "ID", "Text", "Answer", "Tolerance", "Unit"],
+        ["numerical", "déjà", "Combien coûte un café, « noir » ?", "2.5", "1%", "€"],
+    ]
+    sheet = tmp_path / "s.csv"
+    sheet.write_bytes(
+        "\r\n".join(separator.join(f'"{c}"' for c in row) for row in rows).encode(encoding)
+    )
+    out = tmp_path / "b.yaml"
+    import_file(str(sheet), str(out))
+    (q,) = load_bank(out).questions
+    assert q.id == "deja" and q.text == "Combien coûte un café, « noir » ?"
+    assert q.spec.unit == "€" and str(q.spec.answer_formula) == "2.5"
