@@ -55,9 +55,10 @@ docs: $(DOCSSTAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 	@echo "Done: open site/index.html"
 
-## make docs-images: the tutorial's pictures, from real outputs (needs LibreOffice, Chromium)
+## make docs-images: the tutorial's and the gallery's pictures, from real outputs (needs LibreOffice, Chromium)
 docs-images: $(TESTSTAMP)
 	$(BIN)/python docs/images/render.py
+	$(BIN)/python docs/images/render_examples.py
 
 ## make bench: speed and memory figures (see docs/benchmarks.md)
 bench: $(TESTSTAMP)
