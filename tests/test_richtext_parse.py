@@ -390,3 +390,14 @@ def test_trees_are_immutable():
     assert isinstance(doc, Document)
     with pytest.raises(AttributeError):
         doc.blocks[0].children = ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$H_0$ is true with probability 2", "$x$ 5", "$a + b$ costs 3"],
+)
+def test_a_formula_opening_the_text_is_math_whatever_the_text_ends_with(text):
+    # dollarmath read the character "before" an opening $ at position 0 as the text's last
+    # character, so a text ending in a digit lost its formula.
+    (paragraph,) = parse_block(text).blocks
+    assert isinstance(paragraph.children[0], MathInline)

@@ -28,10 +28,13 @@ backslash followed by ``(``, not math.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 
 _CLOSERS = {"(": (")", False), "[": ("]", True)}
 
@@ -47,8 +50,31 @@ def math_plugin(md: MarkdownIt) -> None:
         allow_blank_lines=False,
         double_inline=True,
     )
+    # dollarmath's digit check looks at the character before the opening "$" as
+    # src[pos - 1], which for a "$" that opens the text is the text's LAST character: "$H_0$
+    # is true with probability 2" was no math. The same rule, with that one case fixed.
+    md.inline.ruler.at(
+        "math_inline", _opening_at_start_fixed(math_inline_dollar(False, False, True))
+    )
     md.inline.ruler.before("escape", "math_backslash", _backslash_inline)
     md.block.ruler.before("fence", "math_block_backslash", _backslash_block)
+
+
+def _opening_at_start_fixed(rule: Callable[[StateInline, bool], bool]):
+    """``rule`` run on the text with a space after it while the ``$`` is its first
+    character, so that ``src[-1]`` (read as "the character before") is that space."""
+
+    def fixed(state: StateInline, silent: bool) -> bool:
+        if state.pos != 0:
+            return rule(state, silent)
+        src = state.src
+        state.src = src + " "
+        try:
+            return rule(state, silent)
+        finally:
+            state.src = src
+
+    return fixed
 
 
 def _find_closer(src: str, start: int, end: int, closer: str) -> int:
