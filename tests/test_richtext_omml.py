@@ -203,3 +203,17 @@ def test_conversions_are_cached():
     latex_to_omml(r"\frac{1}{2}")
     latex_to_omml(r"\frac{1}{2}")
     assert latex_to_omml.cache_info().hits == 1
+
+
+def test_a_power_of_a_bracketed_group_is_a_power_of_the_whole_group():
+    # latex2mathml puts the script on the ")" alone; Word's structure is sSup over m:d.
+    xml = latex_to_omml("(1 + i)^{-n}")
+    assert xml.startswith("<m:oMath><m:sSup><m:e><m:d>")
+    assert "<m:sup><m:r><m:t>−</m:t></m:r><m:r><m:t>n</m:t></m:r></m:sup></m:sSup>" in xml
+    assert latex_to_omml("[a, b]_{2}").startswith("<m:oMath><m:sSub><m:e><m:d>")
+
+
+def test_a_star_is_the_asterisk_operator_and_a_trailing_sign_is_text():
+    assert "<m:t>\u2217</m:t>" in latex_to_omml("t^{*}")
+    xml = latex_to_omml("t =")
+    assert xml.endswith("<m:r><m:rPr><m:nor/></m:rPr><m:t>=</m:t></m:r></m:oMath>"), xml

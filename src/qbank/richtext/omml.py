@@ -178,6 +178,17 @@ class _Fence:
         self.items: list = []
 
 
+class _ScriptedFence(_Fence):
+    """A bracket pair whose closing bracket carries a script, ``(1 + i)^{-n}``: latex2mathml
+    puts the script on the ``)`` alone; Word (and LibreOffice) want it on the whole group."""
+
+    def __init__(self, fence: _Fence, scripted: etree._Element) -> None:
+        super().__init__(fence.opener, fence.element)
+        self.closer = fence.closer
+        self.items = fence.items
+        self.scripted = scripted  # the msup/msub/msubsup whose base was the closer
+
+
 class _Converter:
     def __init__(self, display: bool) -> None:
         self.display = display
@@ -202,6 +213,15 @@ class _Converter:
         stack: list[_Fence] = []
         current = top
         for el in elements:
+            closing = _scripted_closer(el, stack)
+            if closing:
+                fence = stack.pop()
+                fence.closer = closing
+                current = stack[-1].items if stack else top
+                current[next(i for i, x in enumerate(current) if x is fence)] = _ScriptedFence(
+                    fence, el
+                )
+                continue
             kind, char = _fence_kind(el, stack)
             if kind == "open":
                 fence = _Fence(char, el)
@@ -229,6 +249,12 @@ class _Converter:
         i = 0
         while i < len(items):
             item = items[i]
+            if i == len(items) - 1 and i and _is_relation(item):
+                # "t =" with nothing after the "=": LibreOffice reads the equation as a
+                # relation missing its right side and shows an error mark (¿). Written as
+                # normal text, the sign is drawn as it is by both Word and LibreOffice.
+                out.append(_run(_text(item).strip(), normal=True))
+                break
             nary = self.nary_parts(item)
             if nary is not None:
                 end = i + 1
@@ -248,13 +274,30 @@ class _Converter:
         return "".join(out)
 
     def item(self, item) -> str:
+        if isinstance(item, _ScriptedFence):
+            return self.scripted_fence(item)
         if isinstance(item, _Fence):
-            return (
-                f'<m:d><m:dPr><m:begChr m:val="{item.opener.translate(_XML)}"/>'
-                f'<m:endChr m:val="{item.closer.translate(_XML)}"/></m:dPr>'
-                f"{_e(self.items(item.items))}</m:d>"
-            )
+            return self.fence_xml(item)
         return self.element(item)
+
+    def scripted_fence(self, item: _ScriptedFence) -> str:
+        base = _e(self.fence_xml(item))
+        kind, scripts = _name(item.scripted), list(item.scripted)[1:]
+        if kind == "msup" and len(scripts) == 1:
+            return f"<m:sSup>{base}{_e(self.arg(scripts[0]), 'm:sup')}</m:sSup>"
+        if kind == "msub" and len(scripts) == 1:
+            return f"<m:sSub>{base}{_e(self.arg(scripts[0]), 'm:sub')}</m:sSub>"
+        if kind == "msubsup" and len(scripts) == 2:
+            sub, sup = (self.arg(s) for s in scripts)
+            return f"<m:sSubSup>{base}{_e(sub, 'm:sub')}{_e(sup, 'm:sup')}</m:sSubSup>"
+        raise MathConversionError(f"a {kind} with {len(scripts)} scripts")
+
+    def fence_xml(self, item: _Fence) -> str:
+        return (
+            f'<m:d><m:dPr><m:begChr m:val="{item.opener.translate(_XML)}"/>'
+            f'<m:endChr m:val="{item.closer.translate(_XML)}"/></m:dPr>'
+            f"{_e(self.items(item.items))}</m:d>"
+        )
 
     # --- large operators and function names -----------------------------------------
 
@@ -362,6 +405,9 @@ class _Converter:
         text = _text(el)
         if text.startswith("\\"):
             raise MathConversionError(f"unknown command {text}")
+        # "*" as the asterisk operator: LibreOffice reads a bare "*" in an equation as an
+        # error mark (¿); Word shows both alike.
+        text = text.replace("*", "\u2217")
         return _run(text, upright=any(ch.isalpha() for ch in text))
 
     def m_mtext(self, el):
@@ -495,6 +541,18 @@ class _Converter:
 
     def m_mphantom(self, el):
         return f"<m:phant>{_e(self.row(list(el)))}</m:phant>"
+
+
+def _scripted_closer(el, stack: list[_Fence]) -> str:
+    """The closing bracket that is the base of ``el`` (an msup, msub or msubsup) when it
+    closes the innermost open bracket; "" otherwise."""
+    if isinstance(el, _Fence) or not stack or _name(el) not in ("msup", "msub", "msubsup"):
+        return ""
+    kids = list(el)
+    if not kids or _name(kids[0]) != "mo":
+        return ""
+    text = _text(kids[0]).strip()
+    return text if _OPENERS.get(stack[-1].opener) == text else ""
 
 
 def _is_fence_group(el: etree._Element) -> bool:
