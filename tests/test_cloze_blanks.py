@@ -171,3 +171,20 @@ def test_word_prints_drop_down_options_and_the_key_numeric_values_with_tolerance
         assert half["blank"][0] not in sheet  # the answers are not printed
         summary = f"(1) {half['blank'][0]} (± 0.01)   (2) {third['blank'][0]} (± 0.05)"
         assert any(summary in cell for cell in cells)
+
+
+def test_a_broken_blank_is_named_in_the_text_even_with_a_figure():
+    bank = """
+id: b
+title: B
+questions:
+  - id: q
+    type: cloze
+    let:
+      x: "[1, 2, 3]"
+    text: "It is [[= x[0] ] ]]."
+    figure: {kind: histogram, x: x, alt: a histogram}
+"""
+    with pytest.raises(BankInvalid) as caught:
+        validate_bank(bank_from_text(bank))
+    assert "in 'text': the formula has a syntax error" in str(caught.value)

@@ -130,6 +130,7 @@ def _render(cq: CompiledQuestion, drawn: Mapping[str, Any], seed: int) -> Drawn:
         if cq.figures:
             text, figures = render_figures(cq.figures, values, text, at)
         datasets: tuple[DataSet, ...] = tuple(evaluate_data(d, values, at) for d in cq.datasets)
+        step = "text"  # the kind reads the text (a cloze its blanks) unless it names its field
         own = kind.render(q, cq.own, values, text, at, seed)
         answer_values = {**values, **own.answer_values} if own.answer_values else values
         step = "solution"
