@@ -185,9 +185,10 @@ class Work:
 
 
 class FakeClock:
-    """A monotonic clock that moves only when read: each reading adds ``tick`` seconds.
+    """A CPU clock (qbank's limits read time.process_time) that moves only when read: each
+    reading adds ``tick`` seconds.
 
-    The wall-clock backstops (limits.QUESTION_CHECK_SECONDS, BANK_CHECK_SECONDS,
+    The time backstops (limits.QUESTION_CHECK_SECONDS, BANK_CHECK_SECONDS,
     VARIANT_SECONDS, RENDER_SECONDS) then expire after a fixed number of readings, the
     same on every machine: a work meter reads the clock once per run and once every few
     hundred steps, so the clock advances with the work done, never with machine speed.
@@ -197,7 +198,7 @@ class FakeClock:
         self.now = 1000.0
         self.tick = tick
         self.readings = 0
-        monkeypatch.setattr(time, "monotonic", self.read)
+        monkeypatch.setattr(time, "process_time", self.read)
 
     def read(self) -> float:
         self.readings += 1

@@ -45,7 +45,8 @@ MAX_NESTING = 50
 MAX_BRACKETS = 20
 #: Longest number literal, in digits.
 MAX_DIGITS = 1_000
-#: Wall-clock limit of one run of one template or formula, in seconds. The step budget
+#: Limit of one run of one template or formula, in CPU seconds (a busy machine does not
+#: shorten it). The step budget
 #: (MAX_STEPS) normally stops a run long before this; the clock is the backstop.
 RENDER_SECONDS = 2.0
 #: The longest text any template expression may build, and the most text one run of a
@@ -74,9 +75,9 @@ VALIDATION_SAMPLES = 500
 DATA_SAMPLES = 300
 #: Most versions one run may make (-n).
 MAX_VARIANTS = 100_000
-#: Wall-clock limits, in seconds: trying one question's parameter space; checking a whole
-#: bank; drawing one variant. Once one question was too slow to check, the rest of the
-#: bank gets QUESTION_CHECK_SECONDS more, not what is left of BANK_CHECK_SECONDS.
+#: Limits in CPU seconds (time.process_time): trying one question's parameter space;
+#: checking a whole bank; drawing one variant. Once one question was too slow to check, the
+#: rest of the bank gets QUESTION_CHECK_SECONDS more, not what is left of BANK_CHECK_SECONDS.
 QUESTION_CHECK_SECONDS = 5.0
 BANK_CHECK_SECONDS = 60.0
 VARIANT_SECONDS = 10.0

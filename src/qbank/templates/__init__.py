@@ -11,7 +11,7 @@ also
 * allows only a small whitelist of syntax (no loops, macros, includes or attribute access),
   functions, filters and tests, checked on the syntax tree before anything runs, with the
   nesting depth bounded;
-* runs each template or formula under a step budget and a wall-clock deadline, and inside
+* runs each template or formula under a step budget and a CPU-time deadline, and inside
   any :func:`time_limit` and :func:`output_limit` blocks the caller opens (the pipeline
   bounds a question's validation, a variant and a whole run this way).
 
