@@ -163,6 +163,12 @@ def text_run(text: str, flags: frozenset[str] = frozenset()) -> str:
     return run_xml(text, run_props(flags))
 
 
+_AFTER_TABLE = (
+    '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="120" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr></w:pPr></w:p>'
+)
+
+
 class _Display:
     """A display formula met among inlines: its paragraph is split around it."""
 
@@ -370,6 +376,9 @@ class _Writer:
                 )
             out.append("</w:tr>")
         out.append("</w:tbl>")
+        # A small empty paragraph after the table: the text after it would otherwise touch
+        # its bottom border (Word puts no space between a table and what follows).
+        out.append(_AFTER_TABLE)
         return "".join(out)
 
     # --- inlines -----------------------------------------------------------------
