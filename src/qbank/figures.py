@@ -584,6 +584,7 @@ def _function(ax: Any, d: FigureData) -> None:
             markersize=5,
             color="black",
             zorder=3,
+            clip_on=False,  # a point on the frame (the top of a curve, its end) drawn whole
         )
     known = [y for y in d.y if not math.isnan(y)]
     if min(known) <= 0 <= max(known):  # the x axis, where the curve meets it
