@@ -86,9 +86,9 @@ def _count_compiles() -> dict[str, int]:
     for name in ("compile_template", "compile_formula"):
         original = getattr(generator, name)
 
-        def counting(source, _original=original):
+        def counting(source, _original=original, **options):
             counts["compiled"] += 1
-            return _original(source)
+            return _original(source, **options)
 
         setattr(generator, name, counting)
     return counts
