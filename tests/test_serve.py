@@ -1,0 +1,366 @@
+"""The workbench (qbank serve) over HTTP: security, checking, preview, save, Generate.
+
+The app runs in Starlette's TestClient; its worker processes are real (spawned), so the
+jobs run exactly as under 'qbank serve'."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from qbank.bank.loader import default_bank_path
+from qbank.cli import cli
+from qbank.serve.app import create_app
+from qbank.serve.worker import Worker, WorkerTimeout
+
+TOKEN = "test-token-123"
+CSRF = "test-csrf-456"
+BASE = "http://127.0.0.1"
+
+FIGURE_BANK = """\
+id: figs
+title: Figures
+questions:
+  - id: regression
+    type: numerical
+    text: |
+      The scatter plot shows {{ n }} students; $b$ is the slope.
+
+      ![Weight against height](figure:1)
+    params:
+      n: [20, 25, 30]
+    let:
+      height: round(rnorm(n, 165, 8), 1)
+      weight: round(0.9 * height - 85 + rnorm(n, 0, 4), 1)
+      b: slope(height, weight)
+    answer: b
+    tolerance: 0.1
+    figure:
+      kind: scatter
+      x: height
+      y: weight
+      alt: Scatter plot of {{ n }} students
+"""
+
+BROKEN_FORMULA = """\
+id: broken
+title: Broken
+questions:
+  - id: speed
+    type: numerical
+    text: "A car drives {{ d }} km in {{ t }} hours. How fast is it, in km/h?"
+    params:
+      d: [100, 200]
+      t: [0, 2]
+    answer: d / t
+"""
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("banks")
+    shutil.copy(default_bank_path(), root / "default.yaml")
+    (root / "figs.yaml").write_text(FIGURE_BANK, encoding="utf-8")
+    (root / "broken.yaml").write_text(BROKEN_FORMULA, encoding="utf-8")
+    (root / "notes.txt").write_text("not a bank", encoding="utf-8")
+    (root.parent / "secret.yaml").write_text("id: secret", encoding="utf-8")
+    (root / "escape.yaml").symlink_to(root.parent / "secret.yaml")
+    return root
+
+
+@pytest.fixture(scope="module")
+def app(folder):
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"  # the workers inherit it
+    made = create_app(folder, TOKEN, CSRF, hosts=["127.0.0.1"])
+    yield made
+    made.bench.stop()
+    if before is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+@pytest.fixture()
+def client(app):
+    with TestClient(app, base_url=BASE) as c:
+        c.cookies.set("qbank_token", TOKEN)
+        yield c
+
+
+def post(client, url, body, csrf=CSRF, **headers):
+    if csrf is not None:
+        headers["X-Qbank-CSRF"] = csrf
+    return client.post(url, json=body, headers=headers)
+
+
+def cli_problems(folder: Path, bank: str) -> list[str]:
+    """What 'qbank validate BANK' prints as errors, run in the folder."""
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(cli, ["validate", bank])
+    finally:
+        os.chdir(here)
+    return [
+        line.removeprefix("Error: ")
+        for line in result.output.splitlines()
+        if line.startswith("Error: ")
+    ]
+
+
+# --- security ---------------------------------------------------------------------------
+
+
+def test_no_token_is_refused(app):
+    with TestClient(app, base_url=BASE) as c:
+        for url in ["/", "/api/files", "/static/workbench.js", "/api/file?path=default.yaml"]:
+            response = c.get(url)
+            assert response.status_code == 403, url
+            assert "token" in response.json()["error"]
+
+
+def test_a_wrong_token_is_refused(app):
+    with TestClient(app, base_url=BASE) as c:
+        assert c.get("/?token=wrong").status_code == 403
+        c.cookies.set("qbank_token", "wrong")
+        assert c.get("/api/files").status_code == 403
+
+
+def test_the_token_in_the_address_opens_the_page_and_is_kept_in_a_cookie(app):
+    with TestClient(app, base_url=BASE) as c:
+        response = c.get(f"/?token={TOKEN}")
+        assert response.status_code == 200
+        assert f'content="{CSRF}"' in response.text
+        assert "HttpOnly" in response.headers["set-cookie"]
+        assert "SameSite=Strict" in response.headers["set-cookie"]
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert c.get("/api/files").status_code == 200  # the cookie now
+
+
+def test_another_host_name_is_refused(app):
+    with TestClient(app, base_url="http://evil.example") as c:
+        assert c.get(f"/?token={TOKEN}").status_code == 403
+
+
+def test_the_file_list_has_the_banks_inside_the_folder_only(client):
+    files = client.get("/api/files").json()["files"]
+    assert "default.yaml" in files and "figs.yaml" in files
+    assert "notes.txt" not in files
+    assert "escape.yaml" not in files  # a link that leads out of the folder
+
+
+@pytest.mark.parametrize(
+    "path", ["../secret.yaml", "/etc/passwd", "escape.yaml", "notes.txt", "a/../../secret.yaml"]
+)
+def test_a_path_outside_the_folder_is_refused(client, path):
+    response = client.get("/api/file", params={"path": path})
+    assert response.status_code == 403
+    save = post(client, "/api/save", {"path": path, "text": "x: 1"})
+    assert save.status_code == 403
+    download = client.get("/download", params={"path": path})
+    if path == "notes.txt":  # inside the folder: not a bank to edit, but a file to download
+        assert download.status_code == 200
+    else:
+        assert download.status_code == 403
+
+
+def test_a_post_without_the_csrf_token_is_refused(client, folder):
+    before = (folder / "default.yaml").read_bytes()
+    for csrf in (None, "wrong"):
+        response = post(client, "/api/save", {"path": "default.yaml", "text": "x"}, csrf=csrf)
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["error"]
+    cross = post(
+        client, "/api/save", {"path": "default.yaml", "text": "x"}, origin="http://evil.example"
+    )
+    assert cross.status_code == 403
+    assert (folder / "default.yaml").read_bytes() == before
+
+
+# --- checking and preview ----------------------------------------------------------------
+
+
+def test_a_broken_formula_is_reported_at_its_line_in_the_words_of_validate(client, folder):
+    text = (folder / "broken.yaml").read_text()
+    data = post(client, "/api/look", {"path": "broken.yaml", "text": text, "line": 8}).json()
+    assert data["problems"], data
+    full = post(client, "/api/check", {"path": "broken.yaml", "text": text}).json()
+    assert full["ok"] is False
+    assert [p["message"] for p in full["problems"]] == cli_problems(folder, "broken.yaml")
+    assert full["problems"][0]["line"] == 10  # answer: d / t
+    assert "broken.yaml:10: question 'speed'" in full["problems"][0]["message"]
+
+
+def test_unsaved_text_is_checked_as_typed(client):
+    text = BROKEN_FORMULA.replace("answer: d / t", "answer: d / (t + 1")
+    data = post(client, "/api/look", {"path": "broken.yaml", "text": text, "line": 8}).json()
+    assert any(p["line"] == 10 for p in data["problems"]), data
+    fixed = BROKEN_FORMULA.replace("t: [0, 2]", "t: [1, 2]")
+    data = post(client, "/api/look", {"path": "broken.yaml", "text": fixed, "line": 8}).json()
+    assert data["problems"] == []
+    assert "km/h" in data["preview"]["student"]
+    assert post(client, "/api/check", {"path": "broken.yaml", "text": fixed}).json()["ok"]
+
+
+def test_preview_shows_variant_k_of_n_with_its_key_and_math(client, folder):
+    text = (folder / "figs.yaml").read_text()
+    seen = set()
+    for number in (1, 2, 3):
+        body = {"path": "figs.yaml", "text": text, "line": 5, "seed": 7, "number": number}
+        preview = post(client, "/api/look", {**body, "count": 3}).json()["preview"]
+        assert preview["number"] == number and preview["count"] == 3 and preview["seed"] == 7
+        assert "\\(b\\)" in preview["student"]  # math, for KaTeX to typeset
+        assert preview["key"]
+        seen.add(preview["student"])
+    assert len(seen) > 1  # the versions differ
+
+
+def test_a_figure_of_the_preview_is_served(client, folder):
+    text = (folder / "figs.yaml").read_text()
+    preview = post(client, "/api/look", {"path": "figs.yaml", "text": text, "line": 5}).json()[
+        "preview"
+    ]
+    src = re.search(r'<img src="(media/[^"]+)"', preview["student"]).group(1)
+    image = client.get("/" + src)
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    assert client.get("/media/qbank-nothing.png").status_code == 404
+
+
+def test_a_hostile_bank_gets_the_errors_of_the_cli_and_the_server_goes_on(client, folder):
+    hostile = """\
+id: hostile
+title: Hostile
+questions:
+  - id: huge
+    type: numerical
+    text: "{{ 'x' * 10**9 }}"
+    answer: 9 ** 9 ** 9
+"""
+    (folder / "hostile.yaml").write_text(hostile, encoding="utf-8")
+    full = post(client, "/api/check", {"path": "hostile.yaml", "text": hostile}).json()
+    assert full["ok"] is False
+    assert [p["message"] for p in full["problems"]] == cli_problems(folder, "hostile.yaml")
+    look = post(client, "/api/look", {"path": "hostile.yaml", "text": hostile, "line": 4})
+    assert look.status_code == 200 and look.json()["problems"]
+    not_yaml = post(client, "/api/look", {"path": "hostile.yaml", "text": "{[: \x00", "line": 1})
+    assert not_yaml.status_code == 200 and not_yaml.json()["problems"]
+    assert client.get("/api/files").status_code == 200
+
+
+def _slow(seconds: float) -> str:
+    time.sleep(seconds)
+    return "done"
+
+
+def test_a_job_past_its_hard_timeout_is_killed_and_the_worker_restarts(tmp_path):
+    worker = Worker(tmp_path)
+    try:
+        first = worker.pid
+        with pytest.raises(WorkerTimeout, match="too slow"):
+            worker.call(_slow, 0.5, "too slow", seconds=30)
+        assert worker.pid != first
+        assert worker.call(_slow, 20, "too slow", seconds=0) == "done"
+    finally:
+        worker.stop()
+
+
+# --- save ---------------------------------------------------------------------------------
+
+
+def test_save_writes_the_file_and_keeps_a_backup(client, folder):
+    path = folder / "figs.yaml"
+    loaded = client.get("/api/file", params={"path": "figs.yaml"}).json()
+    changed = loaded["text"].replace("title: Figures", "title: Figures and plots")
+    response = post(
+        client, "/api/save", {"path": "figs.yaml", "text": changed, "digest": loaded["digest"]}
+    )
+    assert response.status_code == 200, response.text
+    assert path.read_text() == changed
+    assert (folder / "figs.yaml.bak").read_text() == loaded["text"]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".figs")]  # no temporary left
+
+
+def test_an_external_edit_is_noticed_never_overwritten(client, folder):
+    path = folder / "broken.yaml"
+    loaded = client.get("/api/file", params={"path": "broken.yaml"}).json()
+    path.write_text(loaded["text"] + "# edited elsewhere\n", encoding="utf-8")
+    state = client.get("/api/state", params={"path": "broken.yaml"}).json()
+    assert state["digest"] != loaded["digest"]
+    body = {"path": "broken.yaml", "text": "mine", "digest": loaded["digest"]}
+    response = post(client, "/api/save", body)
+    assert response.status_code == 409 and response.json()["changed"]
+    assert path.read_text().endswith("# edited elsewhere\n")
+    forced = post(client, "/api/save", {**body, "force": True})
+    assert forced.status_code == 200 and path.read_text() == "mine"
+    path.write_text(BROKEN_FORMULA, encoding="utf-8")
+
+
+# --- Generate -----------------------------------------------------------------------------
+
+
+def wait(client, job: str) -> dict:
+    for _ in range(600):
+        state = client.get(f"/api/job/{job}").json()
+        if state["state"] != "running":
+            return state
+        time.sleep(0.2)
+    raise AssertionError("Generate did not finish")
+
+
+def test_generate_writes_into_out_the_same_files_as_the_cli(client, folder, tmp_path):
+    body = {"path": "default.yaml", "count": 2, "seed": 11, "formats": ["json", "docx", "anki"]}
+    job = post(client, "/api/generate", body).json()["job"]
+    state = wait(client, job)
+    assert state["state"] == "done", state
+    files = [folder / f for f in state["result"]["files"]]
+    assert files and all(f.parent == folder / "out" and f.exists() for f in files)
+    assert state["result"]["seed"] == 11
+    cli_out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            str(folder / "default.yaml"),
+            "-n",
+            "2",
+            "--seed",
+            "11",
+            "-f",
+            "json",
+            "-f",
+            "docx",
+            "-f",
+            "anki",
+            "-o",
+            str(cli_out),
+            "-q",
+        ],
+        env={"SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert result.exit_code == 0, result.output
+    for made in files:
+        assert made.read_bytes() == (cli_out / made.name).read_bytes(), made.name
+    download = client.get("/download", params={"path": state["result"]["files"][0]})
+    assert download.status_code == 200 and download.content == files[0].read_bytes()
+
+
+def test_generate_of_a_broken_bank_reports_its_problems_and_writes_nothing(client, folder):
+    job = post(client, "/api/generate", {"path": "broken.yaml", "count": 1}).json()["job"]
+    state = wait(client, job)
+    assert state["state"] == "failed"
+    assert [p["message"] for p in state["problems"]] == cli_problems(folder, "broken.yaml")
+    assert not (folder / "out" / "broken.json").exists()
