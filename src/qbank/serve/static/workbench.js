@@ -90,6 +90,8 @@
     if (id !== lookId) return;  // a newer request answers
     showProblems(data.problems || (data.error ? [{message: data.error}] : []));
     const p = data.preview;
+    document.querySelector(".side-by-side").classList.toggle("stale", !p);
+    if (!p) $("preview-title").textContent = "Fix the problems to see this question (below: its last good version)";
     if (p) {
       $("preview-title").textContent = p.title + " (" + p.question + ", " + p.type + ") — " +
         (p.randomised ? "version " + p.number + " of " + p.count + ", seed " + p.seed
