@@ -15,13 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("starlette")
-playwright_api = pytest.importorskip("playwright.sync_api")
-
 from click.testing import CliRunner
 
 from qbank.cli import cli
+
+pytest.importorskip("starlette")
+playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
