@@ -364,3 +364,44 @@ def test_generate_of_a_broken_bank_reports_its_problems_and_writes_nothing(clien
     assert state["state"] == "failed"
     assert [p["message"] for p in state["problems"]] == cli_problems(folder, "broken.yaml")
     assert not (folder / "out" / "broken.json").exists()
+
+
+def test_a_request_past_the_hard_timeout_gets_a_message_and_the_server_goes_on(
+    client, folder, monkeypatch
+):
+    from qbank import limits
+
+    text = (folder / "default.yaml").read_text()
+    body = {"path": "default.yaml", "text": text, "line": 120}
+    monkeypatch.setattr(limits, "SERVE_PREVIEW_SECONDS", 0.001)
+    cut = post(client, "/api/look", body)
+    assert cut.status_code == 200
+    assert "was stopped" in cut.json()["problems"][0]["message"]
+    monkeypatch.undo()
+    again = post(client, "/api/look", body).json()  # a new worker answers
+    assert again["problems"] == [] and again["preview"]
+
+
+def test_the_serve_command_serves_the_folder_of_a_bank_on_loopback(folder, monkeypatch):
+    import qbank.serve
+
+    calls = []
+    monkeypatch.setattr(qbank.serve, "serve", lambda *a, **k: calls.append((a, k)))
+    result = CliRunner().invoke(cli, ["serve", str(folder / "figs.yaml"), "--no-browser"])
+    assert result.exit_code == 0, result.output
+    ((args, kwargs),) = calls
+    assert args == (folder,) and kwargs["first_file"] == "figs.yaml"
+    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8000
+    assert kwargs["open_browser"] is False
+    result = CliRunner().invoke(cli, ["serve", str(folder), "--host", "0.0.0.0", "--port", "9"])
+    assert result.exit_code == 0
+    assert "Warning: listening on 0.0.0.0" in result.output
+    assert calls[-1][1]["host"] == "0.0.0.0" and calls[-1][1]["first_file"] is None
+
+
+def test_katex_is_served_from_the_package_with_its_licence(client):
+    assert client.get("/static/katex/katex.min.js").status_code == 200
+    assert "Khan Academy" in client.get("/static/katex/LICENSE").text
+    css = client.get("/static/katex/katex.min.css").text
+    for font in re.findall(r"url\(fonts/([^)]+\.woff2)\)", css):
+        assert client.get(f"/static/katex/fonts/{font}").status_code == 200, font
