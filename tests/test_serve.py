@@ -405,3 +405,21 @@ def test_katex_is_served_from_the_package_with_its_licence(client):
     css = client.get("/static/katex/katex.min.css").text
     for font in re.findall(r"url\(fonts/([^)]+\.woff2)\)", css):
         assert client.get(f"/static/katex/fonts/{font}").status_code == 200, font
+
+
+def test_the_anki_look_shows_the_cards_the_deck_holds(client, folder):
+    from qbank.serve.cards import fill
+
+    text = (folder / "default.yaml").read_text()
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "type: cloze" in row)
+    preview = post(
+        client, "/api/look", {"path": "default.yaml", "text": text, "line": line}
+    ).json()["preview"]
+    assert preview["type"] == "cloze" and preview["anki"]
+    card = preview["anki"][0]
+    assert '<span class="cloze">[' in card["front"]  # the blank, hidden on the front
+    assert '<span class="cloze">' in card["back"] and "[…]" not in card["back"].split("answer")[-1]
+    assert fill("{{#A}}<b>{{A}}</b>{{/A}}{{#B}}x{{/B}}", {"A": "1", "B": ""}) == "<b>1</b>"
+    assert (
+        fill("{{cloze:T}}", {"T": "a {{c1::b::hint}} c"}) == 'a <span class="cloze">[hint]</span> c'
+    )

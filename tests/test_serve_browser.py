@@ -170,3 +170,17 @@ def test_an_external_edit_is_shown_not_overwritten(server, page, folder):
     page.click("#save")
     expect(page.locator("#changed")).to_be_visible()
     assert path.read_text().endswith("# edited elsewhere\n")
+
+
+def test_the_anki_look_shows_the_card_front_and_back(server, page, folder, tmp_path):
+    expect = playwright_api.expect
+    (folder / "squares.yaml").write_text(GOOD, encoding="utf-8")
+    page.goto("about:blank")  # a fresh page: the test before left unsaved text
+    page.goto(f"{server}/?token={TOKEN}#squares.yaml")
+    expect(page.locator("#file-name")).to_have_text("squares.yaml")
+    page.select_option("#look", "anki")
+    expect(page.locator("#left-head")).to_have_text("Card front")
+    expect(page.locator("#student")).to_contain_text("What is")
+    expect(page.locator("#key .katex").first).to_be_visible()
+    expect(page.locator("#key")).to_contain_text("version 1 of 5")  # the source line
+    shot(page, "anki", tmp_path)

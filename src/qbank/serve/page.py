@@ -69,11 +69,15 @@ def page(
       <span>of <input id="count" type="number" min="1" value="5"></span>
       <label>Seed <input id="seed" type="number" min="0" value="0"></label>
       <button id="next" type="button">Next variant</button>
+      <label>Look <select id="look">
+        <option value="sheet">Worksheet and key</option>
+        <option value="anki">Anki card</option>
+      </select></label>
     </div>
     <div id="preview-title"></div>
     <div class="side-by-side">
-      <div><h3>Student sees</h3><div id="student" class="sheet"></div></div>
-      <div><h3>Answer key</h3><div id="key" class="sheet"></div></div>
+      <div><h3 id="left-head">Student sees</h3><div id="student" class="sheet"></div></div>
+      <div><h3 id="right-head">Answer key</h3><div id="key" class="sheet"></div></div>
     </div>
     <form id="generate-form">
       <h3>Generate</h3>

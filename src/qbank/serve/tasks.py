@@ -21,6 +21,7 @@ from ..kinds import KINDS
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..pipeline import generate_within_limits, load_and_validate, validate_banks
 from ..richtext import RichTextError, parse_block, parse_inline, to_html
+from .cards import anki_cards
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -75,7 +76,10 @@ def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dic
     one = dataclasses.replace(bank, questions=(q,))
     drawn = generate_within_limits(one, number if q.randomised else 1, seed, {q.id: cq})
     variant = drawn.variants[q.id][-1]
-    single = GeneratedSet(bank=one, seed=seed, count=1, variants={q.id: (variant,)})
+    # the one variant shown, in a set of the size asked for (the Anki card says "version K of N")
+    single = GeneratedSet(
+        bank=one, seed=seed, count=max(count, number), variants={q.id: (variant,)}
+    )
     checked = textcheck.check_set(single)  # images and figures loaded, texts checked
     media = {
         src: {"name": image.name, "type": image.media_type, "data": image.data}
@@ -93,6 +97,10 @@ def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dic
         "values": {k: _shown(v) for k, v in variant.params.items()},
         "student": _student_html(variant, bank.math, media),
         "key": _key_html(variant, bank.math, media),
+        "anki": [
+            {side: _ANKI_IMAGE.sub(r'src="media/\1"', html) for side, html in card.items()}
+            for card in anki_cards(checked, variant)
+        ],
         "media": media,
     }
 
@@ -107,6 +115,7 @@ def _shown(value: Any) -> str:
 
 
 _MARK = re.compile(r"\x00(\d+)\x00")
+_ANKI_IMAGE = re.compile(r'src="(qbank-[0-9a-zA-Z_-]+\.[a-z]+)"')
 
 
 def _images(media: dict[str, dict[str, Any]]) -> Callable[[str], str]:

@@ -96,8 +96,13 @@
       $("preview-title").textContent = p.title + " (" + p.question + ", " + p.type + ") — " +
         (p.randomised ? "version " + p.number + " of " + p.count + ", seed " + p.seed
           : "the same in every version");
-      $("student").innerHTML = p.student;
-      $("key").innerHTML = p.key;
+      const anki = $("look").value === "anki";
+      $("left-head").textContent = anki ? "Card front" : "Student sees";
+      $("right-head").textContent = anki ? "Card back" : "Answer key";
+      $("student").classList.toggle("card", anki);
+      $("key").classList.toggle("card", anki);
+      $("student").innerHTML = anki ? p.anki.map((c) => c.front).join("<hr>") : p.student;
+      $("key").innerHTML = anki ? p.anki.map((c) => c.back).join("<hr class=\"between\">") : p.key;
       typeset($("student"));
       typeset($("key"));
     }
@@ -265,7 +270,7 @@
     $("number").value = (parseInt($("number").value || "1", 10) % count) + 1;
     look();
   });
-  for (const id of ["number", "count", "seed"]) $(id).addEventListener("change", look);
+  for (const id of ["number", "count", "seed", "look"]) $(id).addEventListener("change", look);
   $("reload").addEventListener("click", () => { dirty = false; open(path); });
   $("overwrite").addEventListener("click", () => save(true));
   $("generate-form").addEventListener("submit", generate);
