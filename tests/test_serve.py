@@ -423,3 +423,19 @@ def test_the_anki_look_shows_the_cards_the_deck_holds(client, folder):
     assert (
         fill("{{cloze:T}}", {"T": "a {{c1::b::hint}} c"}) == 'a <span class="cloze">[hint]</span> c'
     )
+
+
+def test_the_moodle_look_shows_the_question_as_the_xml_holds_it(client, folder):
+    text = (folder / "default.yaml").read_text()
+    for kind in ("cloze", "multichoice", "numerical"):
+        line = next(i for i, row in enumerate(text.splitlines(), 1) if f"type: {kind}" in row)
+        body = {"path": "default.yaml", "text": text, "line": line}
+        preview = post(client, "/api/look", body).json()["preview"]
+        assert preview["type"] == kind
+        moodle = preview["moodle"]
+        assert moodle["front"] and "The correct answer" in moodle["back"], (kind, moodle)
+        if kind == "cloze":
+            assert 'class="moodle-blank"' in moodle["front"]
+            assert "SHORTANSWER" not in moodle["front"]
+        if kind == "multichoice":
+            assert 'type="radio"' in moodle["front"] or 'type="checkbox"' in moodle["front"]

@@ -184,3 +184,8 @@ def test_the_anki_look_shows_the_card_front_and_back(server, page, folder, tmp_p
     expect(page.locator("#key .katex").first).to_be_visible()
     expect(page.locator("#key")).to_contain_text("version 1 of 5")  # the source line
     shot(page, "anki", tmp_path)
+    page.select_option("#look", "moodle")
+    expect(page.locator("#left-head")).to_have_text("Moodle question")
+    expect(page.locator("#student input.moodle-blank")).to_have_count(1)
+    expect(page.locator("#key")).to_contain_text("The correct answer: 64")
+    shot(page, "moodle", tmp_path)

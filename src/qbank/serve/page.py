@@ -72,6 +72,7 @@ def page(
       <label>Look <select id="look">
         <option value="sheet">Worksheet and key</option>
         <option value="anki">Anki card</option>
+        <option value="moodle">Moodle question</option>
       </select></label>
     </div>
     <div id="preview-title"></div>

@@ -21,7 +21,7 @@ from ..kinds import KINDS
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..pipeline import generate_within_limits, load_and_validate, validate_banks
 from ..richtext import RichTextError, parse_block, parse_inline, to_html
-from .cards import anki_cards
+from .cards import anki_cards, moodle_question
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -101,6 +101,7 @@ def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dic
             {side: _ANKI_IMAGE.sub(r'src="media/\1"', html) for side, html in card.items()}
             for card in anki_cards(checked, variant)
         ],
+        "moodle": moodle_question(checked),
         "media": media,
     }
 

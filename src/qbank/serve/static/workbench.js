@@ -96,13 +96,23 @@
       $("preview-title").textContent = p.title + " (" + p.question + ", " + p.type + ") — " +
         (p.randomised ? "version " + p.number + " of " + p.count + ", seed " + p.seed
           : "the same in every version");
-      const anki = $("look").value === "anki";
-      $("left-head").textContent = anki ? "Card front" : "Student sees";
-      $("right-head").textContent = anki ? "Card back" : "Answer key";
-      $("student").classList.toggle("card", anki);
-      $("key").classList.toggle("card", anki);
-      $("student").innerHTML = anki ? p.anki.map((c) => c.front).join("<hr>") : p.student;
-      $("key").innerHTML = anki ? p.anki.map((c) => c.back).join("<hr class=\"between\">") : p.key;
+      const look = $("look").value;
+      const heads = {sheet: ["Student sees", "Answer key"], anki: ["Card front", "Card back"],
+        moodle: ["Moodle question", "Moodle feedback"]}[look];
+      $("left-head").textContent = heads[0];
+      $("right-head").textContent = heads[1];
+      $("student").className = "sheet " + look;
+      $("key").className = "sheet " + look;
+      if (look === "anki") {
+        $("student").innerHTML = p.anki.map((c) => c.front).join("<hr>");
+        $("key").innerHTML = p.anki.map((c) => c.back).join("<hr class=\"between\">");
+      } else if (look === "moodle") {
+        $("student").innerHTML = p.moodle.front;
+        $("key").innerHTML = p.moodle.back;
+      } else {
+        $("student").innerHTML = p.student;
+        $("key").innerHTML = p.key;
+      }
       typeset($("student"));
       typeset($("key"));
     }
