@@ -5,6 +5,7 @@ jobs run exactly as under 'qbank serve'."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -439,3 +440,31 @@ def test_the_moodle_look_shows_the_question_as_the_xml_holds_it(client, folder):
             assert "SHORTANSWER" not in moodle["front"]
         if kind == "multichoice":
             assert 'type="radio"' in moodle["front"] or 'type="checkbox"' in moodle["front"]
+
+
+def test_generate_with_a_class_list_makes_one_version_per_student_as_the_cli(
+    client, folder, tmp_path
+):
+    (folder / "class.csv").write_text("name\nAda Lovelace\nAlan Turing\nGrace Hopper\n")
+    assert "class.csv" in client.get("/api/files").json()["class_lists"]
+    body = {"path": "default.yaml", "seed": 5, "formats": ["json"], "roster": "class.csv"}
+    state = wait(client, post(client, "/api/generate", body).json()["job"])
+    assert state["state"] == "done", state
+    made = folder / state["result"]["files"][0]
+    cli_out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("generate", str(folder / "default.yaml"), "--seed", "5", "-f", "json", "-q"),
+            *("--roster", str(folder / "class.csv"), "-o", str(cli_out)),
+        ],
+        env={"SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert result.exit_code == 0, result.output
+    assert made.read_bytes() == (cli_out / made.name).read_bytes()
+    assert json.loads(made.read_bytes())["count"] == 3  # one version per student
+    too_few = {**body, "count": 2}
+    state = wait(client, post(client, "/api/generate", too_few).json()["job"])
+    assert "fewer than the 3 students" in state["problems"][0]["message"]
+    outside = post(client, "/api/generate", {**body, "roster": "../class.csv"})
+    assert outside.status_code == 403

@@ -195,7 +195,13 @@ def create_app(
         )
 
     async def list_files(request: Request) -> Response:
-        return JSONResponse({"folder": str(bench.root), "files": files.bank_files(bench.root)})
+        return JSONResponse(
+            {
+                "folder": str(bench.root),
+                "files": files.bank_files(bench.root),
+                "class_lists": files.bank_files(bench.root, files.CLASS_LIST_SUFFIXES),
+            }
+        )
 
     async def read_file(request: Request) -> Response:
         relative, path = bank_path(request.query_params)
@@ -294,6 +300,10 @@ def create_app(
                 values[name] = bool(value)
             elif not option.choices or str(value).lower() in option.choices:
                 values[name] = str(value).lower() if option.choices else str(value)
+        roster = str(data.get("roster") or "").strip() or None
+        if roster is not None:
+            files.inside(bench.root, roster)  # a class list inside the folder only
+        count = None if data.get("count") in (None, "") else _int(data, "count", 1, 1, 10**9)
         seed_given = data.get("seed")
         seed = None if seed_given in (None, "") else _int(data, "seed", 0, 0, 2**63 - 1)
         job_id = str(next(bench._ids))
@@ -311,10 +321,11 @@ def create_app(
                     _too_slow("generating", limits.SERVE_GENERATE_SECONDS),
                     progress=progress,
                     path=relative,
-                    count=_int(data, "count", 1, 1, limits.MAX_VARIANTS),
+                    count=None if count is None and roster else (count or 1),
                     seed=seed,
                     formats=formats,
                     values=values,
+                    roster=roster,
                 )
                 job["state"] = "done"
             except JobProblems as exc:

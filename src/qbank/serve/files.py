@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 from .. import limits
 
 BANK_SUFFIXES = (".yaml", ".yml")
+#: Files offered as class lists for Generate (what --roster reads).
+CLASS_LIST_SUFFIXES = (".csv", ".tsv", ".txt")
 #: Folders the file list does not look into.
 _SKIPPED = {"out", "node_modules", "__pycache__", "site"}
 
@@ -38,14 +40,15 @@ def inside(root: Path, relative: str, *, banks_only: bool = False) -> Path:
     return target
 
 
-def bank_files(root: Path) -> list[str]:
-    """The bank files in the folder and its subfolders (not out/ nor hidden ones), sorted."""
+def bank_files(root: Path, suffixes: tuple[str, ...] = BANK_SUFFIXES) -> list[str]:
+    """The bank files (or others, by ``suffixes``) in the folder and its subfolders (not
+    out/ nor hidden ones), sorted."""
     found: list[str] = []
     base = root.resolve()
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED)
         for name in sorted(files):
-            if name.lower().endswith(BANK_SUFFIXES) and not name.startswith("."):
+            if name.lower().endswith(suffixes) and not name.startswith("."):
                 path = Path(folder) / name
                 if path.resolve().is_relative_to(base):
                     found.append(path.relative_to(base).as_posix())

@@ -84,6 +84,10 @@ def page(
       <h3>Generate</h3>
       <div class="formats">{format_boxes}</div>
       <label>Versions <input id="gen-count" type="number" min="1" value="5"></label>
+      <label title="A class list (--roster): one version per student, with the name on it">
+        Class list <input id="gen-roster" list="class-lists" size="14"
+          placeholder="none"></label>
+      <datalist id="class-lists"></datalist>
       <label>Seed <input id="gen-seed" type="number" min="0" placeholder="random"></label>
       <div class="options">{option_fields}</div>
       <button id="generate" type="submit" disabled>Generate into out/</button>

@@ -199,25 +199,40 @@ def check_all(path: str, text: str, on_disk: bool) -> dict[str, Any]:
 
 def generate(
     path: str,
-    count: int,
+    count: int | None,
     seed: int | None,
     formats: list[str],
     values: dict[str, Any],
+    roster: str | None = None,
     report: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
-    """``qbank generate PATH -n COUNT --seed SEED -f ... -o <bank's folder>/out``."""
+    """``qbank generate PATH -n COUNT --seed SEED -f ... [--roster FILE] -o <bank's
+    folder>/out``: the class list read by the same function, its checks as the command's."""
     from ..exporters import ExportOptions
     from ..pipeline import run
+    from ..roster import read_class_list
+
+    names: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    if roster:
+        class_list = read_class_list(roster)
+        names, classes = class_list.names, class_list.classes
+        if count is None:
+            count = len(names)
+        elif count < len(names):
+            raise QbankError(
+                f"-n {count} is fewer than the {len(names)} students in the class list", file=roster
+            )
 
     out_dir = Path(path).parent / "out"
     progress = _Progress(report)
     result = run(
         [path],
-        count=count,
+        count=count or 1,
         seed=seed,
         formats=formats or ["all"],
         out_dir=out_dir,
-        options=ExportOptions(values=values),
+        options=ExportOptions(roster=names, classes=classes, values=values),
         progress=progress,
     )
     return {

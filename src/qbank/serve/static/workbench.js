@@ -138,6 +138,13 @@
       li.appendChild(a);
       list.appendChild(li);
     }
+    const lists = $("class-lists");
+    clear(lists);
+    for (const name of data.class_lists || []) {
+      const option = document.createElement("option");
+      option.value = name;
+      lists.appendChild(option);
+    }
     const wanted = decodeURIComponent(location.hash.slice(1));
     if (wanted && (data.files || []).includes(wanted)) open(wanted);
     else if ((data.files || []).length === 1) open(data.files[0]);
@@ -204,8 +211,8 @@
     for (const el of document.querySelectorAll("[data-option]")) {
       options[el.dataset.option] = el.type === "checkbox" ? el.checked : el.value;
     }
-    const body = {path, formats, options, count: parseInt($("gen-count").value || "1", 10),
-      seed: $("gen-seed").value};
+    const body = {path, formats, options, count: $("gen-count").value,
+      seed: $("gen-seed").value, roster: $("gen-roster").value};
     const started = await api("api/generate", body);
     if (started.error) { $("gen-result").textContent = started.error; return; }
     const bar = $("gen-progress");
@@ -284,6 +291,11 @@
   $("reload").addEventListener("click", () => { dirty = false; open(path); });
   $("overwrite").addEventListener("click", () => save(true));
   $("generate-form").addEventListener("submit", generate);
+  $("gen-roster").addEventListener("change", () => {
+    // a class list: one version per student, unless a number is given
+    if ($("gen-roster").value) $("gen-count").value = "";
+    $("gen-count").placeholder = $("gen-roster").value ? "one per student" : "";
+  });
   window.addEventListener("beforeunload", (ev) => { if (dirty) ev.preventDefault(); });
   setInterval(watchDisk, 2000);
   loadFiles();
