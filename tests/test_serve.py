@@ -468,3 +468,23 @@ def test_generate_with_a_class_list_makes_one_version_per_student_as_the_cli(
     assert "fewer than the 3 students" in state["problems"][0]["message"]
     outside = post(client, "/api/generate", {**body, "roster": "../class.csv"})
     assert outside.status_code == 403
+
+
+def test_the_previewed_variant_is_the_one_generate_writes(client, folder):
+    """Variant K is drawn alone for the preview: it must be version K of a run."""
+    from qbank.pipeline import generate_within_limits, load_and_validate
+
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        banks, compiled = load_and_validate(["figs.yaml"])
+        run = generate_within_limits(banks[0], 4, 9, compiled[banks[0].id])
+    finally:
+        os.chdir(here)
+    text = (folder / "figs.yaml").read_text()
+    for number in (1, 4):
+        body = {"path": "figs.yaml", "text": text, "line": 5, "seed": 9, "number": number}
+        preview = post(client, "/api/look", {**body, "count": 4}).json()["preview"]
+        n = run.variants["regression"][number - 1].params["n"]
+        assert preview["values"]["n"] == str(n)
+        assert f"shows {n} students" in preview["student"]

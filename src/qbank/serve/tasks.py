@@ -14,13 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import generator, textcheck
+from .. import generator, limits, textcheck
 from ..bank.loader import load_bank_text
 from ..errors import BankInvalid, Problem, QbankError
 from ..kinds import KINDS
 from ..model import Bank, GeneratedSet, Question, Variant
-from ..pipeline import generate_within_limits, load_and_validate, validate_banks
+from ..pipeline import _too_much_text, load_and_validate, validate_banks
 from ..richtext import RichTextError, parse_block, parse_inline, to_html
+from ..templates import output_limit, time_limit
 from .cards import anki_cards, moodle_question
 
 
@@ -74,8 +75,7 @@ def look(
 def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dict[str, Any]:
     cq = generator.compile_question(q)
     one = dataclasses.replace(bank, questions=(q,))
-    drawn = generate_within_limits(one, number if q.randomised else 1, seed, {q.id: cq})
-    variant = drawn.variants[q.id][-1]
+    variant = _variant(cq, bank.id, seed, number if q.randomised else 1)
     # the one variant shown, in a set of the size asked for (the Anki card says "version K of N")
     single = GeneratedSet(
         bank=one, seed=seed, count=max(count, number), variants={q.id: (variant,)}
@@ -104,6 +104,23 @@ def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dic
         "moodle": moodle_question(checked),
         "media": media,
     }
+
+
+def _variant(cq: generator.CompiledQuestion, bank_id: str, seed: int, number: int) -> Variant:
+    """Variant ``number`` alone, as :func:`qbank.pipeline.generate_within_limits` draws it
+    in a run (the same seed for it, the same clocks and text budget); the versions before it
+    are not drawn, so version 30 of a question with a figure costs one figure, not 30."""
+    message = (
+        f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
+        "seconds; its formulas or texts do too much work"
+    )
+    with (
+        time_limit(limits.VARIANT_SECONDS, message),
+        output_limit(
+            limits.VARIANT_CHARACTERS, _too_much_text("for one version", limits.VARIANT_CHARACTERS)
+        ),
+    ):
+        return generator.draw_variant(cq, bank_id, seed, number, memo=dict(cq.tried))
 
 
 def _shown(value: Any) -> str:

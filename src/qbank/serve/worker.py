@@ -33,6 +33,7 @@ class WorkerFailed(QbankError):
 
 def _main(conn: Any, folder: str) -> None:  # pragma: no cover - runs in the child
     os.chdir(folder)  # paths in messages are relative to the folder, as in a terminal there
+    _warm_up()
     while True:
         try:
             job = conn.recv()
@@ -56,6 +57,20 @@ def _main(conn: Any, folder: str) -> None:  # pragma: no cover - runs in the chi
             conn.send(("problems", [_plain(exc.problem)]))
         except Exception as exc:
             conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+
+
+def _warm_up() -> None:  # pragma: no cover - runs in the child
+    """Import what the jobs use while nobody waits: the first preview is then as quick as
+    the others (matplotlib alone takes about a second)."""
+    import importlib
+
+    for module in ("qbank.serve.tasks", "qbank.exporters.anki", "qbank.exporters.moodle"):
+        importlib.import_module(module)
+    try:
+        importlib.import_module("matplotlib.backends.backend_agg")
+        importlib.import_module("matplotlib.figure")
+    except ImportError:
+        pass
 
 
 def _plain(problem: Problem) -> dict[str, Any]:
