@@ -413,9 +413,8 @@ def test_the_anki_look_shows_the_cards_the_deck_holds(client, folder):
 
     text = (folder / "default.yaml").read_text()
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "type: cloze" in row)
-    preview = post(
-        client, "/api/look", {"path": "default.yaml", "text": text, "line": line}
-    ).json()["preview"]
+    body = {"path": "default.yaml", "text": text, "line": line, "look": "anki"}
+    preview = post(client, "/api/look", body).json()["preview"]
     assert preview["type"] == "cloze" and preview["anki"]
     card = preview["anki"][0]
     assert '<span class="cloze">[' in card["front"]  # the blank, hidden on the front
@@ -430,7 +429,7 @@ def test_the_moodle_look_shows_the_question_as_the_xml_holds_it(client, folder):
     text = (folder / "default.yaml").read_text()
     for kind in ("cloze", "multichoice", "numerical"):
         line = next(i for i, row in enumerate(text.splitlines(), 1) if f"type: {kind}" in row)
-        body = {"path": "default.yaml", "text": text, "line": line}
+        body = {"path": "default.yaml", "text": text, "line": line, "look": "moodle"}
         preview = post(client, "/api/look", body).json()["preview"]
         assert preview["type"] == kind
         moodle = preview["moodle"]

@@ -236,6 +236,7 @@ def create_app(
             seed=_int(data, "seed", 0, 0, 2**63 - 1),
             number=_int(data, "number", 1, 1, count),
             count=count,
+            shown=str(data.get("look") or "sheet"),
         )
         if result.get("preview"):
             bench.keep_media(result["preview"].pop("media"))

@@ -50,7 +50,13 @@ def question_at(bank: Bank, line: int) -> Question | None:
 
 
 def look(
-    path: str, text: str, line: int = 1, seed: int = 0, number: int = 1, count: int = 1
+    path: str,
+    text: str,
+    line: int = 1,
+    seed: int = 0,
+    number: int = 1,
+    count: int = 1,
+    shown: str = "sheet",
 ) -> dict[str, Any]:
     """What the editor shows while typing: the problems of the file's structure and of one
     variant of the question at ``line`` (variant ``number`` under ``seed``), and that
@@ -62,7 +68,7 @@ def look(
         question = question_at(bank, line)
         if question is not None and not any(p.question == question.id for p in problems):
             try:
-                result["preview"] = _preview(bank, question, seed, number, count)
+                result["preview"] = _preview(bank, question, seed, number, count, shown)
             except BankInvalid as exc:
                 problems.extend(exc.problems)
             except QbankError as exc:
@@ -72,7 +78,11 @@ def look(
     return result
 
 
-def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dict[str, Any]:
+def _preview(
+    bank: Bank, q: Question, seed: int, number: int, count: int, shown: str = "sheet"
+) -> dict[str, Any]:
+    """The variant's worksheet look (student and key), and its Anki or Moodle look when
+    ``shown`` asks for it (each costs an export of the one question)."""
     cq = generator.compile_question(q)
     one = dataclasses.replace(bank, questions=(q,))
     variant = _variant(cq, bank.id, seed, number if q.randomised else 1)
@@ -97,12 +107,14 @@ def _preview(bank: Bank, q: Question, seed: int, number: int, count: int) -> dic
         "values": {k: _shown(v) for k, v in variant.params.items()},
         "student": _student_html(variant, bank.math, media),
         "key": _key_html(variant, bank.math, media),
+        "media": media,
         "anki": [
             {side: _ANKI_IMAGE.sub(r'src="media/\1"', html) for side, html in card.items()}
             for card in anki_cards(checked, variant)
-        ],
-        "moodle": moodle_question(checked),
-        "media": media,
+        ]
+        if shown == "anki"
+        else [],
+        "moodle": moodle_question(checked) if shown == "moodle" else None,
     }
 
 

@@ -85,7 +85,7 @@
     const started = performance.now();
     const data = await api("api/look", {
       path, text: text.value, line: cursorLine(), count, number,
-      seed: parseInt($("seed").value || "0", 10),
+      seed: parseInt($("seed").value || "0", 10), look: $("look").value,
     });
     if (id !== lookId) return;  // a newer request answers
     showProblems(data.problems || (data.error ? [{message: data.error}] : []));
@@ -104,11 +104,11 @@
       $("student").className = "sheet " + look;
       $("key").className = "sheet " + look;
       if (look === "anki") {
-        $("student").innerHTML = p.anki.map((c) => c.front).join("<hr>");
-        $("key").innerHTML = p.anki.map((c) => c.back).join("<hr class=\"between\">");
+        $("student").innerHTML = (p.anki || []).map((c) => c.front).join("<hr>");
+        $("key").innerHTML = (p.anki || []).map((c) => c.back).join("<hr class=\"between\">");
       } else if (look === "moodle") {
-        $("student").innerHTML = p.moodle.front;
-        $("key").innerHTML = p.moodle.back;
+        $("student").innerHTML = (p.moodle || {}).front || "";
+        $("key").innerHTML = (p.moodle || {}).back || "";
       } else {
         $("student").innerHTML = p.student;
         $("key").innerHTML = p.key;
