@@ -8,6 +8,7 @@ of docs/workbench.md); otherwise they go to a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -189,3 +190,22 @@ def test_the_anki_look_shows_the_card_front_and_back(server, page, folder, tmp_p
     expect(page.locator("#student input.moodle-blank")).to_have_count(1)
     expect(page.locator("#key")).to_contain_text("The correct answer: 64")
     shot(page, "moodle", tmp_path)
+
+
+def test_the_fields_of_the_question_type_are_offered_from_the_schema(server, page, folder):
+    expect = playwright_api.expect
+    (folder / "squares.yaml").write_text(GOOD, encoding="utf-8")
+    page.goto("about:blank")
+    page.goto(f"{server}/?token={TOKEN}#squares.yaml")
+    expect(page.locator("#file-name")).to_have_text("squares.yaml")
+    page.click("#text")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("ArrowUp")  # inside the question
+    expect(page.locator("#fields-head")).to_have_text("Fields of a numerical question:")
+    expect(page.locator("#field-list button", has_text="answer")).to_have_class("field used")
+    page.locator("#field-list button", has_text="tolerance").click()
+    expect(page.locator("#text")).to_have_value(re.compile(r"\n    tolerance: \n"))
+    page.keyboard.type("0.5")
+    expect(page.locator("#problems li")).to_have_count(0)
+    page.keyboard.press("Control+Home")
+    expect(page.locator("#fields-head")).to_have_text("Bank fields:")

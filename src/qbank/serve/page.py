@@ -3,10 +3,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from ..richtext.html import escape_html as e
+
+
+def schema_fields() -> dict[str, list[dict[str, str]]]:
+    """The fields of a bank and of each question type, with their descriptions, from the
+    bank's JSON Schema (what 'qbank schema' writes for editors)."""
+    from ..bank.jsonschema import bank_schema
+
+    schema = bank_schema()
+
+    def listed(properties: dict[str, Any]) -> list[dict[str, str]]:
+        return [
+            {"name": name, "help": str(spec.get("description", ""))}
+            for name, spec in properties.items()
+        ]
+
+    out = {"bank": listed(schema["properties"])}
+    for kind, spec in schema["definitions"].items():
+        out[kind] = listed(spec.get("properties", {}))
+    return out
 
 
 def page(
@@ -23,6 +43,7 @@ def page(
         for f in formats
     )
     option_fields = "".join(_option(o) for o in options if not o.path)
+    fields = json.dumps(schema_fields()).replace("<", "\\u003c")
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -59,6 +80,9 @@ def page(
       <pre id="gutter" aria-hidden="true"></pre>
       <textarea id="text" spellcheck="false" wrap="off" disabled
         aria-label="Bank file"></textarea>
+    </div>
+    <div id="fields" aria-label="Fields">
+      <span id="fields-head"></span> <span id="field-list"></span>
     </div>
     <ul id="problems" aria-label="Problems"></ul>
     <div id="check-result"></div>
@@ -97,6 +121,7 @@ def page(
     </form>
   </section>
 </main>
+<script type="application/json" id="schema-fields">{fields}</script>
 </body>
 </html>
 """

@@ -25,6 +25,50 @@
     return text.value.slice(0, text.selectionStart).split("\n").length;
   }
 
+  const schemaFields = JSON.parse($("schema-fields").textContent);
+
+  // The fields of the question under the cursor (from the bank's JSON Schema): click one to
+  // add it on a new line below the cursor, indented as the question's other fields.
+  function showFields() {
+    const lines = text.value.split("\n");
+    const here = cursorLine() - 1;
+    let start = here;
+    while (start > 0 && !/^\s+- /.test(lines[start])) start--;
+    let end = here + 1;
+    while (end < lines.length && !/^\s+- /.test(lines[end])) end++;
+    const block = lines.slice(start, end).join("\n");
+    const inQuestion = /^\s+- /.test(lines[start] || "");
+    const typed = inQuestion ? (block.match(/^\s*(?:- )?type:\s*([a-z]+)/m) || [])[1] : null;
+    const known = inQuestion ? (schemaFields[typed] ? typed : null) : "bank";
+    const list = $("field-list");
+    clear(list);
+    $("fields-head").textContent = known === "bank" ? "Bank fields:"
+      : known ? "Fields of a " + known + " question:" : "Give the question a type: to see its fields";
+    if (!known) return;
+    for (const field of schemaFields[known]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "field";
+      b.textContent = field.name;
+      b.title = field.help;
+      if (new RegExp("^\\s*(- )?" + field.name + ":", "m").test(block)) b.classList.add("used");
+      b.addEventListener("click", () => addField(field.name, lines, here, start));
+      list.appendChild(b);
+    }
+  }
+
+  function addField(name, lines, here, start) {
+    const indent = (lines[start] || "").replace(/- .*$/, "").replace(/\S.*$/, "") +
+      (/^\s*- /.test(lines[start] || "") ? "  " : "");
+    let at = 0;
+    for (let i = 0; i <= here && i < lines.length; i++) at += lines[i].length + 1;
+    const inserted = indent + name + ": ";
+    text.value = text.value.slice(0, at) + inserted + "\n" + text.value.slice(at);
+    text.focus();
+    text.setSelectionRange(at + inserted.length, at + inserted.length);
+    text.dispatchEvent(new Event("input"));
+  }
+
   let problemLines = new Map();
   function drawGutter() {
     const lines = text.value.split("\n").length;
@@ -90,6 +134,7 @@
     if (id !== lookId) return;  // a newer request answers
     showProblems(data.problems || (data.error ? [{message: data.error}] : []));
     const p = data.preview;
+    showFields();
     document.querySelector(".side-by-side").classList.toggle("stale", !p);
     if (!p) $("preview-title").textContent = "Fix the problems to see this question (below: its last good version)";
     if (p) {
@@ -273,7 +318,7 @@
   for (const ev of ["keyup", "click"]) {
     text.addEventListener(ev, () => {
       const line = cursorLine();
-      if (line !== lastLine) { lastLine = line; later(); }
+      if (line !== lastLine) { lastLine = line; showFields(); later(); }
     });
   }
   text.addEventListener("scroll", () => { gutter.scrollTop = text.scrollTop; });
