@@ -6,8 +6,9 @@ bank content itself: it sends each job to a worker process and waits at most a g
 number of seconds. A job that runs longer gets its worker killed and a new one started;
 the request is answered with a plain message and the server goes on serving.
 
-One job at a time per worker (a lock); the workbench keeps one worker for checks and
-previews and another for Generate, so a long run does not stop the checking while typing.
+One job at a time per worker (a lock); the workbench keeps one worker for the checks and
+previews while typing and another for the long jobs (Check all, Generate), so a long job
+does not stop the checking while typing.
 """
 
 from __future__ import annotations
