@@ -213,3 +213,13 @@ MAX_SHEET_RATIO = 200
 SHEET_RATIO_FROM_BYTES = 1024 * 1024
 #: Columns of a sheet read (the rest of a row is ignored).
 MAX_SHEET_COLUMNS = 200
+
+# The workbench (qbank serve, qbank/serve/): bank content runs in a worker process that is
+# killed after these many seconds (native code does not watch the clocks above).
+SERVE_PREVIEW_SECONDS = 20.0
+SERVE_CHECK_SECONDS = 90.0
+SERVE_GENERATE_SECONDS = 3600.0
+#: Bank files the file list shows at most.
+SERVE_MAX_FILES = 1_000
+#: Images and figures of previews the server keeps to show (the oldest go first).
+SERVE_MEDIA_CACHE = 500

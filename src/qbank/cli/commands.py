@@ -204,3 +204,44 @@ def schema_command(out_file: str | None) -> None:
     except OSError as exc:
         raise QbankError(f"cannot write the schema: {exc.strerror}", file=out_file) from exc
     click.echo(f"Wrote {out_file}", err=True)
+
+
+@cli.command(
+    "serve",
+    epilog="""
+\b
+Examples:
+  qbank serve                     # the banks in this folder
+  qbank serve mybank.yaml         # this bank's folder, with mybank.yaml open
+  qbank serve banks/ --port 8080 --no-browser
+""",
+)
+@click.argument("bank_or_folder", required=False, type=click.Path(exists=True))
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on. Another than 127.0.0.1 lets other computers reach the "
+    "workbench (they still need its token).",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the web browser.")
+def serve_command(bank_or_folder: str | None, port: int, host: str, no_browser: bool) -> None:
+    """Open the workbench in the browser: edit banks with problems shown at their lines,
+    a preview of each question's versions with the answer key, and Generate.
+
+    Only this computer can reach it (unless --host), and only with the token in the
+    address it prints. Only files inside the folder are opened or written.
+    """
+    from ..serve import LOOPBACK, serve
+
+    target = Path(bank_or_folder or ".")
+    folder, first = (target.parent, target.name) if target.is_file() else (target, None)
+    if host not in LOOPBACK:
+        _warn(
+            f"listening on {host}: other computers on the network can reach the workbench "
+            "(they still need its token)"
+        )
+    serve(
+        folder, host=host, port=port, open_browser=not no_browser, first_file=first, say=click.echo
+    )
