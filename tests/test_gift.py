@@ -15,6 +15,7 @@ feedback.)
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -641,6 +642,10 @@ def test_escape_reads_back_exactly(text):
     from giftread import escapedchar_post, escapedchar_pre
 
     text = text.replace("\r", "")
+    # Moodle's GIFT importer uses "&&058;", "&&010" and the like as its own placeholders and
+    # turns them back into ":", a line break, ...: a text holding one cannot come back as
+    # itself from any GIFT file (docs/gift.md says so).
+    assume(not re.search(r"&&0[0-9]{2}", text) and "&&1" not in text)
     assert "\n" not in escape(text)
     assert escapedchar_post(escapedchar_pre(escape(text))) == text
 

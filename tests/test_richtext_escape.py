@@ -185,3 +185,16 @@ def test_an_answer_with_brackets_comes_back_from_its_cloze_blank():
     for answer in ("x*y | [1]", "[0, 1]", "]]", "[[a]]"):
         doc = parse_block(f"Write [[{escape_markdown(answer)}]] here.", blanks=True)
         assert [unescape_markdown(source) for source in doc.blanks] == [answer]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("aZ09 ,.:;()/%'\"?-#>+=*_$[]\n\t&<~`|\\")), max_size=12)
+)
+@settings(max_examples=3000, deadline=None)
+def test_the_fast_path_leaves_only_values_that_need_no_escaping(value):
+    # Numbers and plain words skip the character-by-character escaping: they must be
+    # exactly the values it would leave unchanged.
+    from qbank.richtext.escape import _PLAIN_VALUE, _escape
+
+    if _PLAIN_VALUE.fullmatch(value):
+        assert _escape(value) == value

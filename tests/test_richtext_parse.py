@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qbank.richtext import RichTextError, parse_block, parse_inline, plain_text
 from qbank.richtext.parse import _parse, cache_clear
@@ -401,3 +403,23 @@ def test_a_formula_opening_the_text_is_math_whatever_the_text_ends_with(text):
     # character, so a text ending in a digit lost its formula.
     (paragraph,) = parse_block(text).blocks
     assert isinstance(paragraph.children[0], MathInline)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("abcXYZ019 .,;:-+=()?'\"/%°é\t\u00a0\u2003\x0b\x7f\u2028\ufeff*_$<>&#[]!|~{}\\`\n")
+        ),
+        max_size=20,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=3000, deadline=None)
+def test_the_fast_path_for_texts_without_syntax_agrees_with_the_parser(text, inline):
+    # Texts with no Markdown at all (most texts of a randomised bank, which differ in every
+    # version) skip markdown-it; what they give must be what the parser gives.
+    from qbank.richtext.parse import _plain_paragraph
+
+    fast = _plain_paragraph(text, inline)
+    if fast is not None:
+        assert fast == _parse(text, inline, False, True)

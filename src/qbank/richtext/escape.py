@@ -42,6 +42,9 @@ parser, escaped or not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from .. import limits
 
 #: Characters no parsed text holds: those XML 1.0 cannot (C0 controls but tab and
 #: newline, lone surrogates, U+FFFE, U+FFFF), the invisible DEL and C1 controls, and the
@@ -55,11 +58,24 @@ _HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 _LINKISH = ("](", "][", "]:", "[[", "]]", "![")
 
 
+#: A value Markdown reads as itself, with nothing to escape: a number as qbank writes one
+#: (``-3.5``, ``25,000``, ``0.00005``), or words with no syntax character, not starting or
+#: ending with white space. Most values templates insert are like this.
+_PLAIN_VALUE = re.compile(
+    r"-?[0-9][0-9,]*(?:\.[0-9]+)?|[A-Za-z][A-Za-z0-9 ,.:;()/%'\"?]*[A-Za-z0-9.)%'\"?]|[A-Za-z]"
+)
+
+
 def escape_markdown(value: str) -> str:
     """``value`` as Markdown text that reads back as exactly ``value`` (line ends as
     ``\\n``), leaving numbers and TeX snippets unchanged."""
-    if not value:
+    if not value or _PLAIN_VALUE.fullmatch(value):
         return value
+    return _escape(value)
+
+
+@lru_cache(maxsize=limits.PARSE_CACHE_SIZE)
+def _escape(value: str) -> str:
     value = REMOVED_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if not value:
         return value

@@ -99,6 +99,29 @@ def _markdown(math: bool) -> MarkdownIt:
     return md
 
 
+#: A text Markdown reads as one paragraph of exactly its characters: one line, none of the
+#: characters Markdown, math, HTML or entities give a meaning, not starting like a list item
+#: or an indented code block. Most texts of a randomised bank are like this and differ in
+#: every version (drawn numbers), so they skip the parser (:func:`_plain_paragraph`).
+_NO_SYNTAX = re.compile(r"[^\n\\`*_\[\]!<>&$#|~{}]*")
+_SPECIAL_START = re.compile(r"\s|[-+=]|\d{1,9}[.)](?:\s|$)")
+
+
+def _plain_paragraph(text: str, inline: bool) -> Document | None:
+    """The document of a text without any syntax, made without the parser; None when the
+    text needs it. (tests/test_richtext_parse.py checks both ways agree.)"""
+    if not _NO_SYNTAX.fullmatch(text):
+        return None
+    text = REMOVED_CHARS.sub("", text)
+    if _SPECIAL_START.match(text):
+        return None
+    stripped = text.strip(" \t")
+    if not stripped or stripped != text.strip():
+        return None
+    children = (Text(stripped),)
+    return Document((Plain(children),) if inline else (Paragraph(children),))
+
+
 def parse_block(text: str, *, blanks: bool = False, math: bool = True) -> Document:
     """A block text (question text, intro, instructions, solution, feedback, model answer):
     paragraphs, lists, tables, code, display math, images.
@@ -108,14 +131,14 @@ def parse_block(text: str, *, blanks: bool = False, math: bool = True) -> Docume
     backslash-brackets are plain text. Raises :class:`RichTextError` for an image
     without alt text, and for a blank inside math, a code block or a link target.
     """
-    return _parse(text, False, blanks, math)
+    return _plain_paragraph(text, False) or _parse(text, False, blanks, math)
 
 
 def parse_inline(text: str, *, blanks: bool = False, math: bool = True) -> Document:
     """An inline text (choice, matching term or definition, ordering item): emphasis,
     code, math, links, images; no blocks. The result holds one :class:`Plain` block
     (or none for an empty text)."""
-    return _parse(text, True, blanks, math)
+    return _plain_paragraph(text, True) or _parse(text, True, blanks, math)
 
 
 def cache_clear() -> None:
