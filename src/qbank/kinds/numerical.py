@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Literal
 
-from .. import numeric
+from .. import i18n, numeric
 from ..arithmetic import ShownNumber, describe
 from ..errors import TemplateProblem
 from ..model import Number, Question, Variant
@@ -178,7 +178,9 @@ class Numerical(Kind):
             raise TemplateProblem(f"the answer formula gave {describe(result)}, not a number")
         answer = canonical(result)
         number_text, tolerance = shown_number(answer, spec.decimals, spec.tolerance, spec.thousands)
-        answer_text = with_unit(number_text, spec.unit, spec.unit_position)
+        # What a student reads is in the run's locale ("1 234,5"); the answer's value stays
+        # a number, as Moodle and the JSON record read it.
+        answer_text = with_unit(i18n.local_number(number_text), spec.unit, spec.unit_position)
         return Rendered(
             answer,
             Payload(answer_text, tolerance),

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from ...i18n import _, section_name
 from ...model import Bank, DataSet, GeneratedSet, Question, Variant
 from .builders import RENDERERS, Draft
 from .notetypes import NoteType
@@ -129,11 +130,11 @@ class NoteMaker:
             key = f"{bank_id}/{q.id}"
             cached = self._question_cache[q.id] = _QuestionParts(
                 note_tags,
-                self.section_deck(q.section),
+                self.section_deck(section_name(q.section)),
                 key,
                 id_head=_html_head(key + "/"),
                 source_head=_html_head(f"{bank_id}{_DOT}{q.id}{_DOT}"),
-                source_end=inline_html(f"{_DOT}seed {self.generated.seed}"),
+                source_end=inline_html(_DOT + _("seed {seed}").format(seed=self.generated.seed)),
                 prepared={},
             )
         return cached
@@ -159,8 +160,11 @@ class NoteMaker:
                 number = variant.number
                 full_key = f"{parts.key}/{number}{draft.suffix}"
                 id_html = f"{parts.id_head}{number}{inline_html(draft.suffix)}"
+                version = _("version {number} of {count}").format(
+                    number=number, count=self.generated.count
+                )
                 source = (
-                    f"{parts.source_head}version {number} of {self.generated.count}"
+                    f"{parts.source_head}{inline_html(version)}"
                     f"{draft.source_tail}{parts.source_end}"
                 )
             else:  # one note per draft in the whole deck: the plain way
@@ -172,7 +176,7 @@ class NoteMaker:
                             self.bank.id,
                             q.id,
                             *([draft.source_extra] if draft.source_extra else []),
-                            f"seed {self.generated.seed}",
+                            _("seed {seed}").format(seed=self.generated.seed),
                         ]
                     )
                 )
@@ -248,6 +252,12 @@ def data_table(data: DataSet) -> str:
 
 def _prepare(draft: Draft, title: str) -> _Prepared:
     values = {"Title": to_html(title), **draft.fields}
+    # The labels on a card's back travel in the fields, in the run's language, so decks in
+    # several languages share the note types (whose templates stay the same).
+    for field, label in (("Answer", _("Answer")), ("Solution", _("Worked solution"))):
+        if values.get(field):
+            values[field] = f'<div class="qbank-label">{to_html(label)}</div>{values[field]}'
+
     unknown = set(values) - set(draft.note_type.fields)
     if unknown:  # a programming error: the note types' fields are frozen
         raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")

@@ -33,6 +33,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from ... import textcheck
+from ...i18n import _
 from ...model import ImageFile, Variant
 from ...numeric import plain
 from ...richtext import to_html
@@ -271,11 +272,11 @@ class ItemWriter:
             rcardinality="Multiple" if multiple else "Single",
         )
         render = sub(response, "render_choice")
-        for choice_id, (html, _, _) in zip(ids, choices, strict=True):
+        for choice_id, (html, _right, _feedback) in zip(ids, choices, strict=True):
             mattext(sub(render, "response_label", ident=choice_id), html)
         general = self.general_feedback(v)
         processing = self.resprocessing(item, general)
-        for choice_id, (_, _, feedback) in zip(ids, choices, strict=True):
+        for choice_id, (_html, _right, feedback) in zip(ids, choices, strict=True):
             if feedback:
                 condition = sub(processing, "respcondition", **{"continue": "Yes"})
                 sub(sub(condition, "conditionvar"), "varequal", choice_id, respident="response1")
@@ -317,8 +318,8 @@ class ItemWriter:
 
     def truefalse(self, v: Variant, item_ident: str, title: str) -> etree._Element:
         choices = [
-            ("True", bool(v.answer), self.texts.html(v.payload.feedback_true)),
-            ("False", not v.answer, self.texts.html(v.payload.feedback_false)),
+            (_("True"), bool(v.answer), self.texts.html(v.payload.feedback_true)),
+            (_("False"), not v.answer, self.texts.html(v.payload.feedback_false)),
         ]
         return self.choices(v, item_ident, title, "true_false_question", choices)
 

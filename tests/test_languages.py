@@ -1,0 +1,369 @@
+"""Worksheets in the class's language (qbank/i18n.py, docs/languages.md).
+
+The catalogs are complete and compiled; for each shipped language, every fixed text that
+qbank adds to Word, Anki and Moodle comes from that language's catalog, numbers a student
+reads are written as the locale writes them, and what a machine reads stays neutral.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from conftest import run_cli
+from qbank import i18n
+from qbank.i18n import LOCALE_DIR, SHIPPED, local_number, use_language
+from qbank.pipeline import run
+
+SRC = Path(i18n.__file__).parent
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+TRANSLATED = [lang for lang in SHIPPED if lang != "en"]
+#: Locales whose decimal symbol is a comma (all the shipped ones but English).
+COMMA = {"fr", "de", "es", "pt_BR", "it", "nl", "pl"}
+
+
+def template() -> dict[str | tuple[str, ...], object]:
+    with open(LOCALE_DIR / "qbank.pot", "rb") as f:
+        return {m.id if isinstance(m.id, str) else tuple(m.id): m for m in read_po(f) if m.id}
+
+
+def catalog(lang: str):
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / "qbank.po", "rb") as f:
+        return read_po(f, locale=lang)
+
+
+# --- the catalogs -------------------------------------------------------------------------
+
+
+def test_template_holds_every_text_of_the_source():
+    """A ``_()`` text added to src/qbank without updating qbank.pot fails here (the
+    pybabel command that updates it is in docs/languages.md)."""
+    found = {
+        (msg if isinstance(msg, str) else tuple(m for m in msg if m))
+        for _file, _line, msg, _comments, _context in extract_from_dir(
+            str(SRC),
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
+        )
+    }
+    found = {m[0] if isinstance(m, tuple) and len(m) == 1 else m for m in found}
+    assert found == set(template()), "run the pybabel extract command of docs/languages.md"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalog_complete_not_fuzzy_and_compiled(lang):
+    pot = template()
+    po = catalog(lang)
+    entries = {m.id if isinstance(m.id, str) else tuple(m.id): m for m in po if m.id}
+    assert set(entries) == set(pot), f"{lang}: run pybabel update (docs/languages.md)"
+    for key, message in entries.items():
+        assert not message.fuzzy, f"{lang}: fuzzy {key!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(s.strip() for s in strings), f"{lang}: untranslated {key!r}"
+        assert len(strings) == po.num_plurals if isinstance(key, tuple) else 1
+        ids = key if isinstance(key, tuple) else (key,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for s in strings:
+            assert set(PLACEHOLDER.findall(s)) == wanted, f"{lang}: placeholders of {key!r}"
+    # The .mo beside the .po is its compiled form (pybabel compile).
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / "qbank.mo", "rb") as f:
+        mo = gettext.GNUTranslations(f)
+    for key, message in entries.items():
+        if isinstance(key, tuple):
+            for n in (1, 2, 5, 22):
+                index = gettext.c2py(po.plural_expr)(n)
+                assert mo.ngettext(key[0], key[1], n) == message.string[index], (lang, key, n)
+        else:
+            assert mo.gettext(key) == message.string, f"{lang}: recompile the .mo ({key!r})"
+
+
+def test_shipped_languages_and_fallbacks():
+    assert i18n.catalog_of("fr-CA") == "fr"
+    assert i18n.catalog_of("pt") == "pt_BR"
+    assert i18n.catalog_of("pt-BR") == "pt_BR"
+    assert i18n.catalog_of("en-GB") == "en"
+    assert i18n.catalog_of("ja") is None
+    assert i18n.language_warning("fr") is None
+    assert "no translation for the language 'ja'" in (i18n.language_warning("ja") or "")
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "plain", "shown"),
+    [
+        ("en", "-1,234.5", "-1,234.5"),
+        ("fr", "-1,234.5", "-1\u202f234,5"),
+        ("de", "1,234.5", "1.234,5"),
+        ("pl", "1,234.5", "1\u00a0234,5"),
+        ("pt-BR", "0.25", "0,25"),
+        ("de-CH", "1,234.5", "1'234.5"),
+        ("ja", "1,234.5", "1,234.5"),
+    ],
+)
+def test_local_number(tag, plain, shown):
+    with use_language(tag):
+        assert local_number(plain) == shown
+
+
+def test_local_number_in_math():
+    with use_language("fr"):
+        assert local_number("1,234.5", math=True) == "1\\,234{,}5"
+    with use_language("en"):
+        assert local_number("1,234.5", math=True) == "1,234.5"
+
+
+# --- whole runs ---------------------------------------------------------------------------
+
+#: One question of every type, with texts that hold no English word: whatever English is
+#: left in a document came from qbank.
+NEUTRAL_BANK = r"""
+id: neutral
+title: "Σ 7"
+questions:
+  - id: n1
+    type: numerical
+    params:
+      a: [1000, 2000]
+    text: "{{ a }} + 0.25 = ? | {{ 1234.5 | thousands }} | {{ 0.5 | fixed(2) }} | $x = {{ 2.5 }}$"
+    answer: a + 0.25
+    decimals: 2
+    thousands: true
+    tolerance: 0.01
+    points: 1.5
+    solution: "{{ answer }}"
+  - id: tf
+    type: truefalse
+    text: "1 + 1 = 2"
+    answer: true
+    feedback_true: "✓"
+    feedback_false: "✗"
+  - id: mc
+    type: multichoice
+    text: "2 × 3"
+    single: false
+    choices:
+      - {text: "6", correct: true}
+      - {text: "3 + 3", correct: true}
+      - {text: "5"}
+  - id: sa
+    type: shortanswer
+    text: "x = ?"
+    answer: [xy, yx]
+  - id: es
+    type: essay
+    text: "∑"
+  - id: ma
+    type: matching
+    text: "α β"
+    pairs:
+      - [α, "1"]
+      - [β, "2"]
+  - id: cz
+    type: cloze
+    text: "[[= 1.5]] | [[xy|yx]]"
+  - id: od
+    type: ordering
+    text: "1 2 3"
+    items: ["1", "2", "3"]
+"""
+
+
+def _msgids() -> list[str]:
+    out = []
+    for key in template():
+        out.extend(key if isinstance(key, tuple) else (key,))
+    return out
+
+
+def english_left(text: str, lang: str) -> list[str]:
+    """The English catalog texts (their literal parts) found in ``text`` where the
+    language's translation says something else."""
+    tr = i18n.language(lang.replace("_", "-")).translations
+    left = []
+    for msgid in _msgids():
+        translated = tr.gettext(msgid) if "{n}" not in msgid else tr.ngettext(msgid, msgid, 2)
+        translated_all = translated + tr.ngettext(msgid, msgid, 1)
+        for fragment in PLACEHOLDER.split(msgid)[::2]:
+            fragment = fragment.strip(" :;")
+            if len(fragment) >= 4 and fragment not in translated_all and fragment in text:
+                left.append(fragment)
+    return left
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        parts = [
+            n
+            for n in z.namelist()
+            if re.match(r"word/(document|qbank-footer\d*|footer\d*)\.xml$", n)
+        ]
+        xml = "".join(z.read(n).decode() for n in parts)
+    return "\n".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def anki_fields(path: Path, tmp: Path) -> str:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col = Collection(str(tmp / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
+        )
+        fields = []
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            fields.extend(note.fields)
+        return "\n".join(fields)
+    finally:
+        col.close()
+
+
+def generate_neutral(tmp_path: Path, lang: str | None, formats=("docx", "anki", "moodle", "json")):
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK, encoding="utf-8")
+    out = tmp_path / f"out-{lang}"
+    run([bank], count=2, seed=3, formats=formats, out_dir=out, language=lang)
+    return out
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    return generate_neutral(tmp_path_factory.mktemp("en"), None)
+
+
+def moodle_answers(xml: str) -> list[str]:
+    return re.findall(
+        r"<answer fraction=\"[^\"]*\"[^>]*>\s*<text>([^<]*)</text>", xml
+    ) + re.findall(r"<tolerance>([^<]*)</tolerance>", xml)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_documents_in_the_language(tmp_path, english, lang):
+    tag = lang.replace("_", "-")
+    out = generate_neutral(tmp_path, tag)
+    tr = i18n.language(tag).translations
+
+    # Word: the worksheets and the key, body and footers.
+    sheets = docx_text(out / "neutral-worksheets.docx")
+    key = docx_text(out / "neutral-answer-key.docx")
+    for text in (sheets, key):
+        assert english_left(text, lang) == []
+    for label in ("Name:", "Class:", "Date:", "Circle one:", "True", "Answer:", "Page"):
+        assert tr.gettext(label) in sheets, label
+    assert tr.gettext("Answer every question in the space provided.") in sheets
+    assert tr.gettext("choose all that apply") in sheets
+    for label in ("Answer key and marking grid", "Answer and working", "Model answer", "Total"):
+        assert tr.gettext(label) in key, label
+
+    # Anki: the labels that travel in the fields.
+    fields = anki_fields(out / "neutral.apkg", tmp_path)
+    assert english_left(fields, lang) == []
+    for label in ("Answer", "Worked solution", "True or false?", "Also accepted:"):
+        assert tr.gettext(label) in fields, label
+
+    # Moodle: the fixed questions' category; the answers and tolerances stay neutral.
+    moodle = (out / "neutral-moodle.xml").read_text(encoding="utf-8")
+    english_moodle = (english / "neutral-moodle.xml").read_text(encoding="utf-8")
+    assert tr.gettext("Fixed questions (same for every student)") in moodle
+    assert "Fixed questions" not in moodle
+    assert moodle_answers(moodle) == moodle_answers(english_moodle)
+    assert "1000.25" in moodle_answers(moodle) or "2000.25" in moodle_answers(moodle)
+
+    # Numbers a student reads: the locale's decimal comma and groups.
+    decimal, group = i18n.language(tag).decimal, i18n.language(tag).group
+    assert decimal == ("," if lang in COMMA else ".")
+    assert f"1{group}234{decimal}5" in sheets  # thousands filter
+    assert f"0{decimal}50" in sheets  # fixed filter
+    answer_shown = re.search(rf"[12]{re.escape(group)}000{decimal}25", key)
+    assert answer_shown, "the numerical answer in the key"
+    assert "1.5" not in sheets.replace("1.5.", "")  # points 1,5
+    assert f"1{decimal}5" in sheets
+
+    # The JSON record keeps the values neutral.
+    record = json.loads((out / "neutral.json").read_text(encoding="utf-8"))
+    english_record = json.loads((english / "neutral.json").read_text(encoding="utf-8"))
+
+    def values(rec):
+        # A cloze's "answer" is the blanks as shown (text); its numbers are in "parts".
+        return [
+            (
+                q["id"],
+                q["answer"] if q["type"] != "cloze" else None,
+                q["tolerance"],
+                q["params"],
+                q["points"],
+                [p["numeric"] for p in q.get("parts", []) if "numeric" in p],
+            )
+            for version in rec["versions"]
+            for q in version["questions"]
+        ]
+
+    assert values(record) == values(english_record)
+    first = record["versions"][0]["questions"][0]
+    assert first["answer"] in (1000.25, 2000.25)  # a JSON number, not a text
+    if decimal == ",":  # the formula's decimal comma is {,}, so TeX adds no space
+        assert "x = 2{,}5" in first["html"]
+
+
+def test_english_labels_unchanged(english):
+    sheets = docx_text(english / "neutral-worksheets.docx")
+    assert "Name: " in sheets and "Circle one:" in sheets and "Version 1 of 2" in sheets
+    assert "1,234.5" in sheets and "0.50" in sheets and "1.5\u00a0points" in sheets
+
+
+def test_lang_option_and_unknown_language(tmp_path):
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK, encoding="utf-8")
+    result = run_cli(
+        "generate",
+        str(bank),
+        "-f",
+        "docx",
+        "--lang",
+        "ja",
+        "-o",
+        str(tmp_path / "ja"),
+        "--seed",
+        "1",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no translation for the language 'ja'") == 1
+    assert "Name: " in docx_text(tmp_path / "ja" / "neutral-worksheets.docx")
+    bad = run_cli("generate", str(bank), "--lang", "fr_FR!", "-o", str(tmp_path / "x"), expect=2)
+    assert bad.exit_code == 2 and "not a language tag" in bad.output
+
+
+def test_bank_language_sets_the_documents_language(tmp_path):
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK.replace("id: neutral\n", "id: neutral\nlanguage: de\n"), "utf-8")
+    run([bank], count=1, seed=1, formats=("docx",), out_dir=tmp_path / "o")
+    sheets = docx_text(tmp_path / "o" / "neutral-worksheets.docx")
+    assert "Klasse:" in sheets and "1.234,5" in sheets and "Class:" not in sheets
+
+
+def test_new_writes_a_french_starter_bank(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("new", "--lang", "fr")
+    assert "ma-banque.yaml" in result.output
+    text = (tmp_path / "ma-banque.yaml").read_text(encoding="utf-8")
+    assert "language: fr" in text and "id: ma-banque" in text
+    assert "Quelle est sa vitesse moyenne ?" in text
+    run_cli("validate", "ma-banque.yaml")
+    run([tmp_path / "ma-banque.yaml"], count=2, seed=1, formats=("docx",), out_dir=tmp_path / "o")
+    sheets = docx_text(tmp_path / "o" / "ma-banque-worksheets.docx")
+    assert "Nom\u00a0:" in sheets and "Un bus parcourt" in sheets and "Name:" not in sheets
+    assert re.search(r"\d,\d\d €", sheets)  # a price: 3,75 €
+    # Another language gets the English starter with its language:
+    run_cli("new", "--lang", "de", "deutsch")
+    german = (tmp_path / "deutsch.yaml").read_text(encoding="utf-8")
+    assert "\nlanguage: de\n" in german and "What is its average speed?" in german
