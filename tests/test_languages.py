@@ -115,6 +115,33 @@ def test_local_number(tag, plain, shown):
         assert local_number(plain) == shown
 
 
+@pytest.mark.parametrize(
+    ("tag", "shown"),
+    [
+        ("en", "$22.50"),
+        ("en-GB", "$22.50"),
+        ("fr", "22,50\u00a0$"),
+        ("de", "22,50\u00a0$"),
+        ("pt-BR", "$\u00a022,50"),
+        ("pl", "22,50\u00a0$"),
+    ],
+)
+def test_currency_where_the_locale_puts_it(tmp_path, tag, shown):
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "id: b\ntitle: b\nquestions:\n  - id: q\n    type: numerical\n    text: x\n"
+        "    answer: 22.5\n    unit: $\n    decimals: 2\n"
+        "  - id: r\n    type: numerical\n    text: y\n    answer: 22.5\n    unit: €\n"
+        "    unit_position: before\n    decimals: 2\n",
+        encoding="utf-8",
+    )
+    generated = run([bank], seed=1, formats=("json",), out_dir=tmp_path / "o", language=tag)
+    q, r = generated.sets[0].version(1)
+    assert q.payload.answer_text == shown
+    # A position the bank gives is kept.
+    assert r.payload.answer_text.startswith("€")
+
+
 def test_local_number_in_math():
     with use_language("fr"):
         assert local_number("1,234.5", math=True) == "1\\,234{,}5"
@@ -367,3 +394,23 @@ def test_new_writes_a_french_starter_bank(tmp_path, monkeypatch):
     run_cli("new", "--lang", "de", "deutsch")
     german = (tmp_path / "deutsch.yaml").read_text(encoding="utf-8")
     assert "\nlanguage: de\n" in german and "What is its average speed?" in german
+
+
+def test_text_blanks_that_hold_numbers_accept_both_decimal_marks(tmp_path):
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "id: b\ntitle: b\nquestions:\n"
+        "  - id: c\n    type: cloze\n"
+        "    text: 'x = [[3,5]], y = [[{{ 0.25 }}]], z = [[1,500|mille]]'\n"
+        "  - id: s\n    type: shortanswer\n    text: 'x?'\n    answer: ['{{ 1.5 }}']\n",
+        encoding="utf-8",
+    )
+    for tag, wanted in (
+        ("fr", ["=3,5~=3.5}", "=0,25~=0.25}", "=1,500~=mille~=1.500}", ">1,5<", ">1.5<"]),
+        ("en", ["=3,5}", "=0.25}", "=1,500~=mille}", ">1.5<"]),
+    ):
+        run([bank], seed=1, formats=("moodle",), out_dir=tmp_path / tag, language=tag)
+        xml = (tmp_path / tag / "b-moodle.xml").read_text(encoding="utf-8")
+        for piece in wanted:
+            assert piece in xml, (tag, piece)
+    assert ">1,5<" not in (tmp_path / "en" / "b-moodle.xml").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -49,6 +49,9 @@ class Language:
     translations: gettext.NullTranslations
     decimal: str = "."
     group: str = ","
+    #: Where the locale puts a currency symbol, and what separates it from the number
+    #: (``("after", "\u00a0")`` in French); None: where the bank puts it ($30.00).
+    currency: tuple[str, str] | None = None
     #: "." and ",": numbers are written as qbank writes them everywhere (English).
     neutral_numbers: bool = field(init=False)
 
@@ -87,26 +90,35 @@ def language(tag: str) -> Language:
     else:
         with open(LOCALE_DIR / catalog / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as f:
             translations = gettext.GNUTranslations(f)
-    decimal, group = _symbols(tag)
-    return Language(tag, catalog, translations, decimal, group)
+    decimal, group, currency = _cldr(tag)
+    return Language(tag, catalog, translations, decimal, group, currency)
 
 
-def _symbols(tag: str) -> tuple[str, str]:
-    """The decimal and group symbols of a tag, from Babel's CLDR data (imported only for
-    a language other than English)."""
+def _cldr(tag: str) -> tuple[str, str, tuple[str, str] | None]:
+    """The decimal and group symbols of a tag and where it puts a currency symbol, from
+    Babel's CLDR data (imported only for a language other than English)."""
     lang, region = _parts(tag)
-    if lang == "en" and region is None:
-        return ".", ","
-    try:
-        from babel import Locale, UnknownLocaleError
-        from babel.numbers import get_decimal_symbol, get_group_symbol
-    except ImportError:  # pragma: no cover - Babel is a dependency
-        return ".", ","
+    if lang == "en":
+        return ".", ",", None  # and every English region writes $30.00
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
     try:
         locale = Locale.parse(f"{lang}_{region}" if region else lang)
     except (UnknownLocaleError, ValueError):
-        return ".", ","
-    return get_decimal_symbol(locale), get_group_symbol(locale)
+        return ".", ",", None
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    if pattern.startswith("¤"):
+        currency = ("before", pattern[1] if pattern[1] in "\u00a0 " else "")
+    else:
+        currency = ("after", pattern[-2] if pattern[-2] in "\u00a0 " else "")
+    return get_decimal_symbol(locale), get_group_symbol(locale), currency
+
+
+def currency_placement() -> tuple[str, str] | None:
+    """Where the run's locale puts a currency symbol and the space between (None:
+    where the bank puts it)."""
+    return _CURRENT.get().currency
 
 
 def language_warning(tag: str) -> str | None:
@@ -185,6 +197,26 @@ def local_numbers_in(text: str) -> str:
     if _CURRENT.get().neutral_numbers:
         return text
     return _NUMBER.sub(lambda m: local_number(m.group()), text)
+
+
+_DECIMAL_TEXT = re.compile(r"^-?\d+[.,]\d+$")
+
+
+def both_decimal_marks(answers: Iterable[str]) -> list[str]:
+    """Accepted answers of a text blank or short-answer question, each number written with
+    a decimal point also written with a comma, and the other way round, where the run's
+    locale writes decimals with a comma (a student types ``3,5`` or ``3.5``). In English
+    ``3,500`` is three thousand five hundred, so nothing is added there."""
+    out = list(answers)
+    if _CURRENT.get().decimal != ",":
+        return out
+    for answer in list(out):
+        text = answer.strip()
+        if _DECIMAL_TEXT.match(text):
+            other = text.translate(str.maketrans(".,", ",."))
+            if other not in out:
+                out.append(other)
+    return out
 
 
 def math_commas(tex: str) -> str:

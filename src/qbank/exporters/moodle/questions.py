@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
+from ...i18n import both_decimal_marks
 from ...model import Question, Variant
 from ...numeric import plain
 from ...richtext import parse_block, unescape_markdown
@@ -291,7 +292,7 @@ class QuestionWriter:
 
     def shortanswer(self, element: _Element, v: Variant) -> None:
         simple(element, "usecase", "1" if v.question.spec.case_sensitive else "0")
-        for accepted in v.payload.accepted:
+        for accepted in both_decimal_marks(v.payload.accepted):
             self.answer(element, "100", self.clean(wildcard_pattern(accepted)))
 
     def essay(self, element: _Element, v: Variant) -> None:
