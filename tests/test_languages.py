@@ -409,8 +409,15 @@ def test_text_blanks_that_hold_numbers_accept_both_decimal_marks(tmp_path):
         ("fr", ["=3,5~=3.5}", "=0,25~=0.25}", "=1,500~=mille~=1.500}", ">1,5<", ">1.5<"]),
         ("en", ["=3,5}", "=0.25}", "=1,500~=mille}", ">1.5<"]),
     ):
-        run([bank], seed=1, formats=("moodle",), out_dir=tmp_path / tag, language=tag)
-        xml = (tmp_path / tag / "b-moodle.xml").read_text(encoding="utf-8")
+        out = tmp_path / tag
+        run([bank], seed=1, formats=("moodle", "gift", "qti"), out_dir=out, language=tag)
+        xml = (out / "b-moodle.xml").read_text(encoding="utf-8")
         for piece in wanted:
             assert piece in xml, (tag, piece)
+        gift = (out / "b-gift.txt").read_text(encoding="utf-8")
+        with zipfile.ZipFile(out / "b-qti.zip") as z:
+            qti = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+        both = tag == "fr"
+        assert "=1.5" in gift and ("=1,5" in gift) == both  # GIFT leaves cloze texts out
+        assert (">1.5<" in qti and ">1,5<" in qti) == both
     assert ">1,5<" not in (tmp_path / "en" / "b-moodle.xml").read_text(encoding="utf-8")

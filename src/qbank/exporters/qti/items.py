@@ -33,7 +33,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from ... import textcheck
-from ...i18n import _
+from ...i18n import _, both_decimal_marks
 from ...model import ImageFile, Variant
 from ...numeric import plain
 from ...richtext import to_html
@@ -324,7 +324,7 @@ class ItemWriter:
         return self.choices(v, item_ident, title, "true_false_question", choices)
 
     def shortanswer(self, v: Variant, item_ident: str, title: str) -> etree._Element:
-        accepted = [self.texts.clean(a) for a in v.payload.accepted]
+        accepted = [self.texts.clean(a) for a in both_decimal_marks(v.payload.accepted)]
         ids = [f"{item_ident}_{i + 1}" for i in range(len(accepted))]
         item, presentation = self.start(v, item_ident, title, "short_answer_question", ids)
         response = sub(presentation, "response_str", ident="response1", rcardinality="Single")
@@ -439,10 +439,10 @@ def _accepted(blank: Any) -> tuple[str, ...]:
     number as shown, and with its unit when it has one."""
     if blank.kind == "numeric":
         shown = blank.number_text or blank.answer
-        return tuple(dict.fromkeys((shown, *blank.answers)))
+        return tuple(dict.fromkeys(both_decimal_marks((shown, *blank.answers))))
     if blank.kind == "choice":
         return (blank.answer,)
-    return tuple(blank.answers)
+    return tuple(both_decimal_marks(blank.answers))
 
 
 def _share(count: int) -> str:
