@@ -142,6 +142,24 @@ def test_currency_where_the_locale_puts_it(tmp_path, tag, shown):
     assert r.payload.answer_text.startswith("€")
 
 
+def test_numbers_in_formulas():
+    from qbank.richtext import parse_block
+    from qbank.richtext.omml import latex_to_omml
+
+    def tex(text: str) -> str:
+        return parse_block(text).blocks[0].children[0].tex
+
+    with use_language("pl"):  # groups of non-breaking spaces: thin spaces in TeX
+        assert tex("$x = 1\u00a0234,5$") == "x = 1\\,234{,}5"
+    with use_language("de-CH"):  # 1'234.5: no prime
+        assert tex("$x = 1'234.5$") == "x = 1\\,234.5"
+    with use_language("en"):
+        assert tex("$f(1,2) = 1,234.5$") == "f(1,2) = 1,234.5"
+    # In Word, 3{,}5 is one number, not 3, a comma operator (spaced as in a list) and 5.
+    assert "<m:t>654,25</m:t>" in latex_to_omml("7\\,654{,}25")
+    assert "<m:t>1</m:t></m:r><m:r><m:t>,</m:t>" in latex_to_omml("f(1,2)")
+
+
 def test_local_number_in_math():
     with use_language("fr"):
         assert local_number("1,234.5", math=True) == "1\\,234{,}5"

@@ -220,8 +220,15 @@ def both_decimal_marks(answers: Iterable[str]) -> list[str]:
 
 
 def math_commas(tex: str) -> str:
-    """A formula's decimal commas as ``{,}`` (``3,5`` → ``3{,}5``) where the locale writes
-    decimals with a comma: there a comma between two digits is a decimal comma."""
-    if _CURRENT.get().decimal != "," or "," not in tex:
+    """A formula's numbers as TeX writes them in the run's locale: a decimal comma as
+    ``{,}`` (``3,5`` → ``3{,}5``) where the locale writes decimals with a comma (there a
+    comma between two digits is a decimal comma), and digit groups of spaces or
+    apostrophes (``1 234``, ``1'234``) as thin spaces ``\\,``, which TeX keeps."""
+    lang = _CURRENT.get()
+    if lang.neutral_numbers:
         return tex
-    return _DIGIT_COMMA_DIGIT.sub("{,}", tex)
+    if lang.group not in ".,":
+        tex = re.sub(f"(?<=\\d){re.escape(lang.group)}(?=\\d)", r"\\,", tex)
+    if lang.decimal == "," and "," in tex:
+        tex = _DIGIT_COMMA_DIGIT.sub("{,}", tex)
+    return tex

@@ -184,7 +184,8 @@ class Numerical(Kind):
         number_text, tolerance = shown_number(answer, spec.decimals, spec.tolerance, spec.thousands)
         # What a student reads is in the run's locale ("1 234,5"); the answer's value stays
         # a number, as Moodle and the JSON record read it.
-        position, space = spec.unit_position, None
+        position: str = spec.unit_position
+        space: str | None = None
         if spec.currency and (placed := i18n.currency_placement()) is not None:
             position, space = placed
         answer_text = with_unit(i18n.local_number(number_text), spec.unit, position, space)

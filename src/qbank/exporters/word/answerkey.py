@@ -86,8 +86,15 @@ class AnswerKeyWriter:
         self.bank = generated.bank
         self.styles = base.styles
         self.rich = rich if rich is not None else rich_text(base, generated, lambda _: None)
+        #: The points column: wider for a heading longer than "Points" ("Punkty", "Puntos").
+        heading = _("Points")
+        self.points_column = (
+            POINTS_COLUMN if heading == "Points" else max(POINTS_COLUMN, 200 * len(heading))
+        )
         #: What a text in the "Answer and working" column may take (twips).
-        self.answer_width = base.geometry.text_width - NUMBER_COLUMN - POINTS_COLUMN - CELL_PADDING
+        self.answer_width = (
+            base.geometry.text_width - NUMBER_COLUMN - self.points_column - CELL_PADDING
+        )
         self._fixed: dict[tuple, KeyEntry] = {}
         self._answers: dict[KeyEntry, str] = {}
         self._types = {
@@ -221,7 +228,8 @@ class AnswerKeyWriter:
             ),
         ]
         width = self.base.geometry.text_width
-        widths = [NUMBER_COLUMN, width - NUMBER_COLUMN - POINTS_COLUMN, POINTS_COLUMN]
+        points = self.points_column
+        widths = [NUMBER_COLUMN, width - NUMBER_COLUMN - points, points]
         rows = [
             [
                 paragraph(run("#"), s["Table Heading"]),
