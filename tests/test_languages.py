@@ -223,25 +223,23 @@ questions:
 """
 
 
-def _msgids() -> list[str]:
-    out = []
-    for key in template():
-        out.extend(key if isinstance(key, tuple) else (key,))
-    return out
-
-
 def english_left(text: str, lang: str) -> list[str]:
     """The English catalog texts (their literal parts) found in ``text`` where the
-    language's translation says something else."""
-    tr = i18n.language(lang.replace("_", "-")).translations
+    language's translation says something else (every plural form counted)."""
     left = []
-    for msgid in _msgids():
-        translated = tr.gettext(msgid) if "{n}" not in msgid else tr.ngettext(msgid, msgid, 2)
-        translated_all = translated + tr.ngettext(msgid, msgid, 1)
-        for fragment in PLACEHOLDER.split(msgid)[::2]:
-            fragment = fragment.strip(" :;")
-            if len(fragment) >= 4 and fragment not in translated_all and fragment in text:
-                left.append(fragment)
+    for message in catalog(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated = " ".join(forms)
+        for msgid in ids:
+            for fragment in PLACEHOLDER.split(msgid)[::2]:
+                fragment = fragment.strip(" :;")
+                if len(fragment) < 4 or fragment in translated:
+                    continue
+                if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text):
+                    left.append(fragment)
     return left
 
 
@@ -267,7 +265,8 @@ def anki_fields(path: Path, tmp: Path) -> str:
         fields = []
         for nid in col.find_notes(""):
             note = col.get_note(nid)
-            fields.extend(note.fields)
+            # Id is a stable key ("bank/question/term-1"), never shown: not a text.
+            fields.extend(value for name, value in note.items() if name != "Id")
         return "\n".join(fields)
     finally:
         col.close()
