@@ -438,3 +438,17 @@ def test_text_blanks_that_hold_numbers_accept_both_decimal_marks(tmp_path):
         assert "=1.5" in gift and ("=1,5" in gift) == both  # GIFT leaves cloze texts out
         assert (">1.5<" in qti and ">1,5<" in qti) == both
     assert ">1,5<" not in (tmp_path / "en" / "b-moodle.xml").read_text(encoding="utf-8")
+
+
+def test_lang_chooses_the_paper_too(tmp_path):
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK, encoding="utf-8")
+    for tag, paper in (("en-US", "Letter"), ("fr", "A4"), ("es-MX", "Letter")):
+        result = run([bank], seed=1, formats=("docx",), out_dir=tmp_path / tag, language=tag)
+        assert result.summary[0].startswith(f"Paper: {paper}"), (tag, result.summary)
+        # Word's spelling checker reads the text as that language (English: the template's).
+        with zipfile.ZipFile(tmp_path / tag / "neutral-worksheets.docx") as z:
+            styles = z.read("word/styles.xml").decode()
+        defaults = styles[styles.index("<w:docDefaults>") : styles.index("</w:docDefaults>")]
+        wanted = "en-US" if tag.startswith("en") else tag
+        assert f'<w:lang w:val="{wanted}"' in defaults, (tag, defaults)
