@@ -7,6 +7,7 @@ reads are written as the locale writes them, and what a machine reads stays neut
 
 from __future__ import annotations
 
+import base64
 import gettext
 import json
 import re
@@ -225,18 +226,22 @@ questions:
 
 def english_left(text: str, lang: str) -> list[str]:
     """The English catalog texts (their literal parts) found in ``text`` where the
-    language's translation says something else (every plural form counted)."""
+    language says something else: no translation of the catalog holds them (so "Data"
+    counts as English in Polish, but not in Portuguese, where "Data:" is the date)."""
     left = []
+    every_translation = " ".join(
+        " ".join(m.string) if isinstance(m.string, tuple) else m.string
+        for m in catalog(lang)
+        if m.id
+    )
     for message in catalog(lang):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        translated = " ".join(forms)
         for msgid in ids:
             for fragment in PLACEHOLDER.split(msgid)[::2]:
                 fragment = fragment.strip(" :;")
-                if len(fragment) < 4 or fragment in translated:
+                if len(fragment) < 4 or fragment in every_translation:
                     continue
                 if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text):
                     left.append(fragment)
@@ -452,3 +457,43 @@ def test_lang_chooses_the_paper_too(tmp_path):
         defaults = styles[styles.index("<w:docDefaults>") : styles.index("</w:docDefaults>")]
         wanted = "en-US" if tag.startswith("en") else tag
         assert f'<w:lang w:val="{wanted}"' in defaults, (tag, defaults)
+
+
+DATA_BANK = """
+id: d
+title: d
+questions:
+  - id: q
+    type: numerical
+    text: "x"
+    params:
+      n: [4]
+    let:
+      xs: "[1.5, 2.25, 1234.5, 3]"
+      g: "['a', 'b', 'c', 'd']"
+    answer: sum(xs)
+    data:
+      columns:
+        x: xs
+        g: g
+"""
+
+
+def test_data_sets_in_the_language(tmp_path):
+    """A data set's table reads as the class writes numbers; its CSV stays neutral."""
+    bank = tmp_path / "d.yaml"
+    bank.write_text(DATA_BANK, encoding="utf-8")
+    out = tmp_path / "o"
+    run([bank], seed=1, formats=("docx", "anki", "moodle"), out_dir=out, language="de")
+    sheets = docx_text(out / "d-worksheets.docx")
+    tr = i18n.language("de").translations
+    assert tr.gettext("Data ({name}, {rows}):").format(name="q", rows="4 Zeilen") in sheets
+    assert "2,25" in sheets and "1234,5" in sheets and "2.25" not in sheets
+    moodle = (out / "d-moodle.xml").read_text(encoding="utf-8")
+    assert "Daten herunterladen:" in moodle
+    # The CSV file that travels in the Moodle file keeps "." decimals, for R and spreadsheets.
+    encoded = re.search(r'<file name="[^"]*\.csv"[^>]*>([^<]+)</file>', moodle)
+    assert encoded is not None
+    assert "2.25" in base64.b64decode(encoded.group(1)).decode("utf-8")
+    fields = anki_fields(out / "d.apkg", tmp_path)
+    assert "Daten: q (4 Zeilen)" in fields and "<td>2,25</td>" in fields

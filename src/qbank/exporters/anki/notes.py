@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ...i18n import _, section_name
+from ...i18n import _, local_number, ngettext, section_name
 from ...model import Bank, DataSet, GeneratedSet, Question, Variant
 from .builders import RENDERERS, Draft
 from .notetypes import NoteType
@@ -237,15 +237,24 @@ def _with_data(draft: Draft, datasets: tuple[DataSet, ...]) -> Draft:
 
 def data_table(data: DataSet) -> str:
     """A data set as an HTML table in a box that scrolls when it is long."""
+    rows = ngettext("{n} row", "{n} rows", data.row_count).format(n=data.row_count)
+    caption = _("Data: {name} ({rows})").format(name=data.name, rows=rows)
     head = "".join(f"<th>{to_html(h)}</th>" for h in data.headings)
+    # Numbers as the class writes them (2,5 in French); the CSV keeps 2.5.
+    numeric = [all(not isinstance(v, str) for v in values) for _heading, values in data.columns]
     body = "".join(
-        "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{to_html(local_number(cell) if n else cell)}</td>"
+            for cell, n in zip(row, numeric)
+        )
+        + "</tr>"
         for row in data.rows()
     )
     return (
         f'<div class="qbank-data" style="max-height: 24em; overflow: auto; margin: 0.5em 0">'
         f'<table border="1" cellpadding="4" style="border-collapse: collapse; margin: 0 auto">'
-        f"<caption>Data: {to_html(data.name)} ({data.row_count} rows)</caption>"
+        f"<caption>{to_html(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
-from ...i18n import both_decimal_marks
+from ...i18n import _, both_decimal_marks
 from ...model import Question, Variant
 from ...numeric import plain
 from ...richtext import parse_block, unescape_markdown
@@ -117,8 +117,8 @@ class QuestionWriter:
             f'<a href="{PLUGINFILE}{quote(d.file_name)}">{escape(d.file_name)}</a>'
             for d in datasets
         )
-        word = "data" if len(datasets) == 1 else "data sets"
-        html = (text_element.text or "") + f"\n<p>Download the {word}: {links}</p>"
+        said = _("Download the data:") if len(datasets) == 1 else _("Download the data sets:")
+        html = (text_element.text or "") + f"\n<p>{escape(said)} {links}</p>"
         text_element.text = CDATA(html) if "]]>" not in html else html
         parent = element.find("questiontext")
         assert parent is not None  # the text's own element
@@ -329,7 +329,7 @@ class QuestionWriter:
         terms = [self.texts.plain(term) for term, _ in v.payload.pairs]
         weight = cloze_weight(q.points, len(terms))
         parts = [self.texts.block(v.text)]
-        for term, (_, definition) in zip(terms, v.payload.pairs):
+        for term, (_term, definition) in zip(terms, v.payload.pairs):
             menu = choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle)
             html = self.texts.inline(definition)
             parts.append(Html(f"<p>{html.text} {self.clean(menu)}</p>", html.files))

@@ -103,7 +103,8 @@ class Texts:
             self.files.setdefault(d.file_name, d.data)
             href = f"{MEDIA_BASE}/{quote(d.file_name)}"
             links.append(f'<a href="{href}">{_escape(d.file_name)}</a>')
-        return f"\n<p>Download the data: {', '.join(links)}</p>"
+        said = _escape(_("Download the data:"))
+        return f"\n<p>{said} {', '.join(links)}</p>"
 
     def clean(self, text: str) -> str:
         if _NOT_XML.search(text):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, local_number, ngettext
 from ...kinds.cloze import ClozeBlank
 from ...model import Bank, DataSet, GeneratedSet
 from .common import footer_ids, points_label, rich_text, section_end, styled
@@ -276,13 +276,15 @@ class WorksheetWriter:
         s = self.styles
         out = [stem]
         for d in q.variant.drawn.datasets:
-            rows = f"{d.row_count} row{'s' if d.row_count != 1 else ''}"
+            rows = ngettext("{n} row", "{n} rows", d.row_count).format(n=d.row_count)
             if d.row_count > DATA_INLINE_ROWS:
                 out.append(
                     paragraph(
                         run(
-                            f"The data ({d.name}, {rows}) is on the appendix page at the end "
-                            f"of this worksheet: see \u201cData for question {q.number}\u201d."
+                            _(
+                                "The data ({name}, {rows}) is on the appendix page at the end "
+                                "of this worksheet: see \u201cData for question {number}\u201d."
+                            ).format(name=d.name, rows=rows, number=q.number)
                         ),
                         s["Question Text"],
                         indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
@@ -291,7 +293,7 @@ class WorksheetWriter:
                 continue
             out.append(
                 paragraph(
-                    run(f"Data ({d.name}, {rows}):"),
+                    run(_("Data ({name}, {rows}):").format(name=d.name, rows=rows)),
                     s["Question Text"],
                     keep_next=True,
                     indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
@@ -316,7 +318,12 @@ class WorksheetWriter:
         ]
         rows.extend(
             [
-                paragraph(run(cell), s["Table Text"], align="right" if n else None)
+                # Numbers as the class writes them (2,5 in French); the CSV keeps 2.5.
+                paragraph(
+                    run(local_number(cell) if n else cell),
+                    s["Table Text"],
+                    align="right" if n else None,
+                )
                 for cell, n in zip(row, numeric)
             ]
             for row in d.rows()
@@ -336,13 +343,14 @@ class WorksheetWriter:
             return ""
         s = self.styles
         out = [
-            paragraph(run("Appendix: data"), s["Heading 1"], page_break_before=True),
+            paragraph(run(_("Appendix: data")), s["Heading 1"], page_break_before=True),
         ]
         for number, d in self._appendix:
-            rows = f"{d.row_count} rows"
-            out.append(
-                paragraph(run(f"Data for question {number} ({d.name}, {rows})"), s["Heading 2"])
+            rows = ngettext("{n} row", "{n} rows", d.row_count).format(n=d.row_count)
+            heading = _("Data for question {number} ({name}, {rows})").format(
+                number=number, name=d.name, rows=rows
             )
+            out.append(paragraph(run(heading), s["Heading 2"]))
             out.append(self._data_table(d, 0))
             out.append(paragraph("", s["Table Text"]))
         return "".join(out)
