@@ -497,3 +497,15 @@ def test_data_sets_in_the_language(tmp_path):
     assert "2.25" in base64.b64decode(encoded.group(1)).decode("utf-8")
     fields = anki_fields(out / "d.apkg", tmp_path)
     assert "Daten: q (4 Zeilen)" in fields and "<td>2,25</td>" in fields
+
+
+def test_the_workbench_preview_is_in_the_banks_language():
+    from qbank.serve.tasks import look
+    from qbank.starter import starter_path
+
+    text = starter_path("fr").read_text(encoding="utf-8")
+    line = text.splitlines().index("  - id: prix-stylos") + 1
+    preview = look("ma-banque.yaml", text, line=line, seed=2, shown="anki")["preview"]
+    assert re.search(r"\d,\d\d\u00a0€", preview["key"])
+    back = preview["anki"][0]["back"]
+    assert ">Réponse</div>" in back and "graine 2" in back
