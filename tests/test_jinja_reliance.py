@@ -286,3 +286,17 @@ def test_the_scope_keeps_fast_attribute_access():
 def test_jinja_render_still_works_with_the_environment():
     # Jinja's own Template.render (a full Context, joined by QbankEnvironment.concat).
     assert ENVIRONMENT.from_string("{{ 'x' ~ 1.50 }} {{ a }}").render(a=Decimal("2.0")) == "x1.5 2"
+
+
+def test_constant_outputs_are_written_when_the_template_runs():
+    """qbank's code generator overrides Jinja's protected ``_output_child_to_const`` so
+    that a constant ``{{ 2.5 }}`` is written at run time, in the run's locale."""
+    from jinja2.compiler import CodeGenerator
+
+    from qbank.i18n import use_language
+
+    assert hasattr(CodeGenerator, "_output_child_to_const")
+    compiled = compile_template("a {{ 2.5 }} {{ 1234.5 | thousands }} {{ 0.5 | fixed(2) }}")
+    assert compiled.run({}) == "a 2.5 1,234.5 0.50"
+    with use_language("de"):
+        assert compiled.run({}) == "a 2,5 1.234,5 0,50"

@@ -127,7 +127,8 @@ def test_anki_imports_one_question_note_per_variant_with_both_orders(written, tm
         for version, q in ordering_records(record):
             note = by_id[f"ordering-demo/{q['id']}" + (f"/{version}" if q["randomised"] else "")]
             assert items_of(note["Choices"]) == q["shown"]
-            sequence, steps = note["Answer"].split("<br>", 1)
+            answer = re.sub(r'^<div class="qbank-label">[^<]*</div>', "", note["Answer"])
+            sequence, steps = answer.split("<br>", 1)
             assert html.unescape(sequence) == " → ".join(
                 chr(65 + q["shown"].index(item)) for item in q["items"]
             )

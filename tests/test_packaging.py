@@ -63,7 +63,11 @@ def test_the_wheel_holds_the_package_data_and_the_metadata(dist: Path) -> None:
     for name in (
         "qbank/py.typed",
         "qbank/bank/starter.yaml",
+        "qbank/bank/starter.fr.yaml",
         "qbank/bank/default/open-vs-closed-ai.yaml",
+        "qbank/locale/qbank.pot",
+        "qbank/locale/fr/LC_MESSAGES/qbank.po",
+        "qbank/locale/pt_BR/LC_MESSAGES/qbank.mo",
         f"qbank-{__version__}.dist-info/licenses/LICENSE",
     ):
         assert name in names, name
@@ -92,6 +96,8 @@ def test_the_sdist_holds_the_tests_docs_and_makefile(dist: Path) -> None:
         "docs/bank-format.md",
         "bench/run.py",
         "src/qbank/bank/starter.yaml",
+        "src/qbank/locale/pl/LC_MESSAGES/qbank.mo",
+        "babel.cfg",
     ):
         assert name in names, name
     if (ROOT / ".git").exists():  # a clone (not an unpacked sdist): nothing tracked is left out
@@ -127,6 +133,23 @@ def test_the_wheel_works_in_a_virtual_environment_of_its_own(dist: Path, tmp_pat
     out = _run(qbank, "generate", "x.yaml", "-n", "2", "--seed", "1", cwd=work, env=env).stdout
     written = sorted(p.name for p in (work / "out").iterdir())
     assert {"x.json", "x-moodle.xml", "x.apkg", "x-worksheets.docx"} <= set(written), out
+    # The catalogs are installed: a French starter bank, worksheets in Polish.
+    _run(qbank, "new", "--lang", "fr", cwd=work, env=env)
+    _run(
+        qbank,
+        "generate",
+        "ma-banque.yaml",
+        "--lang",
+        "pl",
+        "-f",
+        "docx",
+        "-o",
+        "pl",
+        cwd=work,
+        env=env,
+    )
+    with zipfile.ZipFile(work / "pl" / "ma-banque-worksheets.docx") as sheets:
+        assert "Imię i nazwisko" in sheets.read("word/document.xml").decode()
     where = _run(bin_dir / "python", "-c", "import qbank; print(qbank.__file__)", env=env)
     assert Path(where.stdout.strip()).is_relative_to(venv)
 

@@ -116,6 +116,31 @@ def main() -> None:
         anki_cards(out / "my-first-bank.apkg", work)
         moodle_question(out / "my-first-bank-moodle.xml", work)
         rich_worksheet(work, soffice)
+        french_worksheet(work, soffice)
+
+
+def french_worksheet(work: Path, soffice: str) -> None:
+    """docs/languages.md's page: the French starter bank (``qbank new --lang fr``)."""
+    folder = work / "fr"
+    folder.mkdir()
+    run(sys.executable, "-m", "qbank", "new", "--lang", "fr", cwd=folder)
+    run(
+        *[sys.executable, "-m", "qbank", "generate", "ma-banque.yaml", "-n", "3"],
+        *["--seed", SEED, "-f", "docx", "-o", "out"],
+        cwd=folder,
+    )
+    out = folder / "out"
+    run(
+        soffice,
+        "--headless",
+        f"-env:UserInstallation={(work / 'lo').as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        out,
+        out / "ma-banque-worksheets.docx",
+    )
+    page_png(out / "ma-banque-worksheets.pdf", HERE / "languages-fr.png")
 
 
 def rich_worksheet(work: Path, soffice: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import replace as with_changes
 from pathlib import Path
 from typing import Protocol
 
-from . import content, limits, textcheck
+from . import content, i18n, limits, textcheck
 from .errors import BankInvalid, Problem, QbankError
 from .exporters import (
     ExportOptions,
@@ -123,7 +123,11 @@ def generate_within_limits(
     progress: Callable[[int], None] | None = None,
     unique: bool = False,
 ) -> GeneratedSet:
-    """:func:`qbank.generator.generate`, within the time and text limits of a variant."""
+    """:func:`qbank.generator.generate`, within the time and text limits of a variant, in
+    the bank's language (its numbers written as the locale writes them)."""
+    if not i18n.language(bank.language).neutral_numbers:
+        for cq in compiled.values():  # the versions validate drew wrote numbers in English
+            cq.tried.clear()
     message = (
         f"drawing one version of this question took longer than {limits.VARIANT_SECONDS:g} "
         "seconds; its formulas or texts do too much work"
@@ -141,7 +145,10 @@ def generate_within_limits(
             if progress is not None:
                 progress(step)
 
-        return generate(bank, count, seed, progress=next_variant, compiled=compiled, unique=unique)
+        with i18n.use_language(bank.language):
+            return generate(
+                bank, count, seed, progress=next_variant, compiled=compiled, unique=unique
+            )
 
 
 def repeats_message(repeats: Repeats) -> str:
@@ -196,6 +203,7 @@ def run(
     warn: Warn | None = None,
     replace: bool = False,
     unique: bool = False,
+    language: str | None = None,
 ) -> RunResult:
     """Load, validate, generate and export; nothing is written unless everything succeeds.
 
@@ -204,7 +212,8 @@ def run(
     bank) is never overwritten, unless ``replace``. ``unique`` makes every version of a
     question different where its parameters allow (see :func:`qbank.generator.generate`);
     without it, ``warn`` hears of questions whose versions repeat. ``progress`` hears the
-    whole run: drawing, then each format being written.
+    whole run: drawing, then each format being written. ``language`` (a BCP 47 tag, the
+    ``--lang`` option) replaces every bank's ``language:`` (:mod:`qbank.i18n`).
     """
     warnings: list[str] = []
 
@@ -221,6 +230,11 @@ def run(
     for name in names:  # a bad option file (a Word template) fails before any work
         get_exporter(name).check(options, note)
     banks, compiled = load_and_validate(bank_paths, warn=note)
+    if language is not None:
+        banks = [with_changes(b, language=language) for b in banks]
+    for b in banks:
+        if said := i18n.language_warning(b.language):
+            note(said)
     seed = choose_seed() if seed is None else seed
     if options.timestamp is None:
         options = with_changes(options, timestamp=source_date_epoch())
@@ -256,7 +270,8 @@ def run(
                 )
                 for name in names:
                     progress.stage(f"Writing {name}" + (f" of {bank.id}" if len(sets) > 1 else ""))
-                    get_exporter(name).write(generated, outputs, options)
+                    with i18n.use_language(bank.language):
+                        get_exporter(name).write(generated, outputs, options)
                     progress.advance(drawn[bank.id])
             files = outputs.commit()
     finally:

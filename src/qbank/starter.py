@@ -1,9 +1,10 @@
 """``qbank new``: a bank file to start from, and the JSON Schema for editors beside it.
 
 The starter bank (``qbank/bank/starter.yaml``) has one commented question of every type;
-``--from-default`` copies the built-in bank instead. A bank file is never written over.
-The bank's id is taken from the file's name, so two banks made this way do not share
-Anki decks or Moodle categories.
+``--lang fr`` writes it in French (``starter.fr.yaml``; another language gets the English
+one with its ``language:``); ``--from-default`` copies the built-in bank instead. A bank
+file is never written over. The bank's id is taken from the file's name, so two banks
+made this way do not share Anki decks or Moodle categories.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from .bank.schema import ID_PATTERN, RESERVED_FILE_NAMES
 from .errors import QbankError
 
 STARTER_NAME = "my-bank"
+#: The starter banks written in another language than English, and their default file names.
+STARTER_LANGUAGES = {"fr": "ma-banque"}
+_LANGUAGE_LINE = re.compile(r"^language:[ \t]*en\b", re.M)
 SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE_NAME}\n"
 _BANK_ID_LINE = re.compile(r"^id:[ \t]*\S+([ \t]+#.*)?$", re.M)
 
@@ -38,14 +42,25 @@ class NewBank:
     schema_note: str | None = None
 
 
-def starter_path() -> Path:
-    return Path(str(resources.files("qbank.bank") / "starter.yaml"))
+def starter_language(language: str | None) -> str | None:
+    """The language of the starter bank written for ``--lang`` (None: the English one)."""
+    if language is None:
+        return None
+    code = language.replace("_", "-").split("-")[0].lower()
+    return code if code in STARTER_LANGUAGES else None
 
 
-def bank_file(name: str | None, from_default: bool = False) -> Path:
+def starter_path(language: str | None = None) -> Path:
+    own = starter_language(language)
+    name = f"starter.{own}.yaml" if own else "starter.yaml"
+    return Path(str(resources.files("qbank.bank") / name))
+
+
+def bank_file(name: str | None, from_default: bool = False, language: str | None = None) -> Path:
     """The file ``qbank new NAME`` writes: NAME, with ``.yaml`` added unless it has it."""
     if not name:
-        name = DEFAULT_BANK_ID if from_default else STARTER_NAME
+        own = starter_language(language)
+        name = DEFAULT_BANK_ID if from_default else STARTER_LANGUAGES[own] if own else STARTER_NAME
     path = Path(name)
     return path if path.suffix.lower() in (".yaml", ".yml") else path.with_name(path.name + ".yaml")
 
@@ -61,9 +76,11 @@ def bank_id_for(path: Path) -> str:
     return words
 
 
-def new_bank(name: str | None, from_default: bool = False) -> NewBank:
-    """Write a starter bank (or a copy of the built-in bank) and the schema beside it."""
-    path = bank_file(name, from_default)
+def new_bank(name: str | None, from_default: bool = False, language: str | None = None) -> NewBank:
+    """Write a starter bank (or a copy of the built-in bank) and the schema beside it;
+    ``language``: the starter bank in that language where qbank has one, else the
+    English one with its ``language:`` set to it."""
+    path = bank_file(name, from_default, language)
     if not path.parent.is_dir():
         raise QbankError(
             f"the folder '{path.parent}' does not exist; create it first", file=str(path)
@@ -76,7 +93,9 @@ def new_bank(name: str | None, from_default: bool = False) -> NewBank:
             "`qbank new --from-default`, to edit.\n" + text
         )
     else:
-        text = starter_path().read_text(encoding="utf-8")
+        text = starter_path(language).read_text(encoding="utf-8")
+        if language is not None and starter_language(language) is None:
+            text = _LANGUAGE_LINE.sub(f"language: {language}", text, count=1)
     text = _BANK_ID_LINE.sub(lambda m: _id_line(m, bank_id), text, count=1)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as out:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .. import limits, numeric
+from .. import i18n, limits, numeric
 from ..numeric import CONTEXT, Number, canonical
 from .draws import DRAWS
 from .meter import FormulaError, charge, check_list, check_size
 from .operators import binop, modulo, operand, remembered
 from .stats import STATISTICS
-from .text import Markdown, ShownNumber, concat, describe, display
+from .text import Markdown, NumberText, ShownNumber, concat, describe, display
 
 
 def _round(value: Any, places: Any = 0) -> Any:
@@ -169,11 +169,11 @@ def _len(value: Any) -> int:
 
 
 def _fixed(value: Any, places: Any = 2) -> str:
-    return numeric.fixed(operand(value, "format"), places)
+    return NumberText(numeric.fixed(operand(value, "format"), places))
 
 
 def _thousands(value: Any, places: Any = None) -> str:
-    return numeric.with_thousands(operand(value, "format"), places)
+    return NumberText(numeric.with_thousands(operand(value, "format"), places))
 
 
 PI = canonical(Decimal("3.141592653589793238462643383279503"))
@@ -236,17 +236,22 @@ def _sig(value: Any, digits: Any = 3) -> ShownNumber:
 
 def _sci(value: Any, digits: Any = 3) -> str:
     """``{{ x | sci(2) }}``: ``1.5 × 10⁻³``, scientific notation as text."""
-    return numeric.scientific_text(operand(value, "format"), digits)
+    return NumberText(numeric.scientific_text(operand(value, "format"), digits))
 
 
 def _sci_tex(value: Any, digits: Any = 3) -> Markdown:
     """``$x = {{ x | sci_tex(2) }}$``: ``1.5 \\times 10^{-3}``, for a formula."""
-    return Markdown(numeric.scientific_tex(operand(value, "format"), digits))
+    return Markdown(
+        i18n.local_number(numeric.scientific_tex(operand(value, "format"), digits), math=True)
+    )
 
 
 def _thousands_tex(value: Any, places: Any = None) -> Markdown:
     """``$n = {{ n | thousands_tex }}$``: ``1\\,000\\,000``, thin spaces for a formula."""
-    return Markdown(numeric.thousands_tex(operand(value, "format"), places))
+    value = operand(value, "format")
+    if i18n.current().neutral_numbers:
+        return Markdown(numeric.thousands_tex(value, places))
+    return Markdown(i18n.local_number(numeric.with_thousands(value, places), math=True))
 
 
 def _markdown(value: Any) -> Markdown:

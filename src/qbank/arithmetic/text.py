@@ -2,7 +2,9 @@
 
 Numbers are written in full, never in exponent form (``1E-7`` is ``0.0000001``), the same
 way wherever a value becomes text, whether a template joins it with ``~``, outputs it
-or a problem message describes it.
+or a problem message describes it. In a text a student reads (``~``, ``{{ value }}``), they
+are written as the run's locale writes them (``1,5`` in French: :func:`qbank.i18n.local_number`);
+a problem message keeps the neutral ``1.5``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .. import limits, numeric
+from .. import i18n, limits, numeric
 from ..numeric import Number, to_decimal
 from ..richtext.escape import escape_markdown
 from .meter import METER, FormulaError, charge, check_list
@@ -67,8 +69,17 @@ class ShownNumber(Decimal):
         return obj
 
 
+class NumberText(str):
+    """A number already written as text (``fixed``, ``thousands``, ``sci``), the neutral
+    way (``1,234.50``): it is a text in formulas (``number()`` reads it), and shown in the
+    run's locale (``1 234,50``)."""
+
+    __slots__ = ()
+
+
 def display(value: Any) -> str:
-    """How a value appears in rendered text: numbers in full, never in exponent form."""
+    """How a value appears in rendered text: numbers in full, never in exponent form,
+    in the run's locale."""
     kind = type(value)
     if kind is str:
         return value
@@ -78,15 +89,17 @@ def display(value: Any) -> str:
             text = numeric.plain(value)
             if len(_PLAIN) < _PLAIN_LIMIT and len(text) <= _PLAIN_LONGEST:
                 _PLAIN[value] = text
-        return text
+        return text if i18n.current().neutral_numbers else i18n.local_number(text)
+    if kind is NumberText:
+        return i18n.local_number(value)
     if isinstance(value, str):
         return value
     if isinstance(value, ShownNumber):
-        return value.text
+        return i18n.local_number(value.text)
     if isinstance(value, bool):
         return "true" if value else "false"
     if numeric.is_number(value):
-        return numeric.plain(value)
+        return i18n.local_number(numeric.plain(value))
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):

@@ -91,6 +91,15 @@ def _echo_error(message: str, colour: str = "red") -> None:
     click.echo(click.style(message, fg=colour), err=True, color=_color())
 
 
+def check_language(value: str | None) -> str | None:
+    """``--lang``: a language tag (``fr``, ``pt-BR``), as a bank's ``language:`` is."""
+    import re
+
+    if value is not None and not re.match(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$", value):
+        raise click.BadParameter(f"'{value}' is not a language tag such as en, fr or pt-BR")
+    return value
+
+
 def _warn(message: str) -> None:
     _echo_error(f"Warning: {message}", "yellow")
 

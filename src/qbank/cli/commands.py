@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 from pathlib import Path
@@ -10,7 +11,8 @@ import click
 
 from ..errors import QbankError
 from ..exporters import registry
-from . import EXAMPLES_FORMATS, _warn, cli
+from ..i18n import language_warning
+from . import EXAMPLES_FORMATS, _warn, check_language, cli
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")
@@ -61,7 +63,16 @@ def validate(banks):
     show_default=True,
     help="Folder whose last generated set is shown (without --seed).",
 )
-def preview(bank, seed, number, out_dir):
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="TAG",
+    callback=lambda ctx, param, value: check_language(value),
+    help="The language whose numbers are shown (fr, de, pt-BR...). Default: the "
+    "bank's 'language:'.",
+)
+def preview(bank, seed, number, out_dir, language):
     """Show one version of a bank with its answer key in the terminal.
 
     Without --seed, it is the version of the set last generated into OUT, as printed.
@@ -71,6 +82,10 @@ def preview(bank, seed, number, out_dir):
 
     loaded = load_banks([bank] if bank else [], warn=_warn)[0]
     compiled = validate_banks([loaded])[loaded.id]
+    if language is not None:
+        loaded = dataclasses.replace(loaded, language=language)
+    if said := language_warning(loaded.language):
+        _warn(said)
     shown = last_set(out_dir, loaded.id) if seed is None else None
     if shown is not None:
         click.echo(shown.says(), err=True)
@@ -121,6 +136,7 @@ Examples:
   qbank new fractions             # fractions.yaml, with the id 'fractions'
   qbank new banks/week-3.yaml
   qbank new --from-default        # open-vs-closed-ai.yaml, a copy of the built-in bank
+  qbank new --lang fr             # ma-banque.yaml, the starter bank in French
 """,
 )
 @click.argument("name", required=False)
@@ -129,7 +145,16 @@ Examples:
     is_flag=True,
     help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.",
 )
-def new(name: str | None, from_default: bool) -> None:
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="TAG",
+    callback=lambda ctx, param, value: check_language(value),
+    help="The language of the bank (fr, de, pt-BR...): the starter bank in French for fr; "
+    "for another language, the English one with that 'language:'.",
+)
+def new(name: str | None, from_default: bool, language: str | None) -> None:
     """Write a new bank file to start from.
 
     The starter bank has one commented question of every type, with random parameters,
@@ -141,7 +166,7 @@ def new(name: str | None, from_default: bool) -> None:
     """
     from ..starter import new_bank
 
-    made = new_bank(name, from_default=from_default)
+    made = new_bank(name, from_default=from_default, language=language)
     what = (
         "a copy of the built-in bank"
         if from_default

@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import QbankError
-from . import _warn, cli
+from . import _warn, check_language, cli
 
 #: More versions than this asks first (or needs --yes): more often a mistyped -n than a class.
 LARGE_RUN = 10_000
@@ -156,9 +156,29 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
     help="Overwrite the set already in the output folder even when it differs from "
     "this run's, instead of moving it aside (for a set that was never printed).",
 )
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="TAG",
+    callback=lambda ctx, param, value: check_language(value),
+    help="The language of the documents (fr, de, pt-BR...): their labels and how numbers "
+    "are written. Default: the bank's 'language:'.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def generate(
-    banks, count, seed, formats, out_dir, roster, unique, yes, replace, quiet, **format_values
+    banks,
+    count,
+    seed,
+    formats,
+    out_dir,
+    roster,
+    unique,
+    yes,
+    replace,
+    language,
+    quiet,
+    **format_values,
 ):
     """Draw versions of one or more banks and write them in every chosen format.
 
@@ -204,6 +224,7 @@ def generate(
         warn=progress.around(_warn),
         replace=replace,
         unique=unique,
+        language=language,
     )
     if not quiet:
         for path in result.files:

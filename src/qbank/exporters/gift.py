@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from .. import __version__, textcheck
+from ..i18n import both_decimal_marks
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..numeric import plain
 from ..richtext import to_html
@@ -161,7 +162,8 @@ class GiftWriter:
         return self.text(v), self.block(v, [answer], inline=True)
 
     def shortanswer(self, v: Variant) -> tuple[str, str]:
-        return self.text(v), self.block(v, ["=" + _plain_answer(a) for a in v.payload.accepted])
+        accepted = both_decimal_marks(v.payload.accepted)
+        return self.text(v), self.block(v, ["=" + _plain_answer(a) for a in accepted])
 
     def essay(self, v: Variant) -> tuple[str, str]:
         return self.text(v), self.block(v, [], inline=True)
@@ -189,7 +191,7 @@ class GiftWriter:
                 for option in blank.options
             ]
         else:
-            answers = ["=" + _plain_answer(a) for a in blank.answers]
+            answers = ["=" + _plain_answer(a) for a in both_decimal_marks(blank.answers)]
         block = self.block(v, answers, inline=True)
         doc = textcheck.parse(v.text, inline=False, blanks=True, math=self.math)
         marker = _BLANK

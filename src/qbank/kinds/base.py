@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from ..i18n import PRACTICE
 from ..model import Question, Variant
 
 
@@ -107,7 +108,7 @@ class Kind:
     #: its description, examples and JSON Schema keywords (a cloze text has blanks).
     text_field: ClassVar[dict[str, Any]] = {}
     #: Worksheet heading and Anki sub-deck of a question that names no section.
-    default_section: ClassVar[str] = "Practice"
+    default_section: ClassVar[str] = PRACTICE
     #: True when a variant's payload depends on the variant's own seed, not only on the
     #: drawn values (a shown order drawn per variant): such variants are never shared.
     seeded: ClassVar[bool] = False

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .. import limits, numeric
+from .. import i18n, limits, numeric
 from ..arithmetic import describe
 from ..arithmetic.draws import choose_positions
 from ..errors import TemplateProblem
@@ -81,7 +81,7 @@ class Payload:
 
 class Cloze(Kind):
     name = "cloze"
-    default_section = "Key facts"
+    default_section = i18n.KEY_FACTS
     text_field: ClassVar[dict[str, Any]] = {
         "description": "The text with its blanks, a template. Each blank is written "
         "`[[answer]]`; `|` separates other accepted answers, the first being "
@@ -291,7 +291,7 @@ def _numeric_blank(
                 f"in the blank [[= {formula} ± {tolerance_text}]]: {exc}"
             ) from None
     number_text, absolute = shown_number(value, spec.decimals, tolerance)
-    shown = with_unit(number_text, spec.unit, spec.unit_position)
+    shown = with_unit(i18n.local_number(number_text), spec.unit, spec.unit_position)
     return ClozeBlank((shown,), "numeric", value, absolute, number_text=number_text)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .. import limits, numeric
+from ..i18n import VOCABULARY
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
 from .fields import FILLED_TEXT_SCHEMA, Flag, bounded_list, documented
@@ -51,7 +52,7 @@ class Payload:
 
 class Matching(Kind):
     name = "matching"
-    default_section = "Vocabulary"
+    default_section = VOCABULARY
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "shuffle": (
             documented(Flag, "Whether Moodle shuffles the definitions (default `true`).", False),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Literal
 
-from .. import numeric
+from .. import i18n, numeric
 from ..arithmetic import ShownNumber, describe
 from ..errors import TemplateProblem
 from ..model import Number, Question, Variant
@@ -55,6 +55,9 @@ class Spec:
     unit_position: Literal["before", "after"]
     decimals: int | None
     thousands: bool
+    #: A currency symbol placed by qbank (no 'unit_position'): the locale of the run may
+    #: put it elsewhere ("30,00 €" in French; qbank.i18n.currency_placement).
+    currency: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,14 +153,15 @@ class Numerical(Kind):
         tolerance = read_shown_fields(r)
         unit = f.unit.strip()
         position = f.unit_position
+        currency = position is None and bool(unit) and unit[0] in CURRENCY_SYMBOLS
         if position is None:
-            position = "before" if unit and unit[0] in CURRENCY_SYMBOLS else "after"
+            position = "before" if currency else "after"
         elif position not in ("before", "after"):
             r.bad("'unit_position' must be 'before' or 'after'", "unit_position")
             position = "after"
         if formula is None:
             return None
-        return Spec(formula, tolerance, unit, position, f.decimals, f.thousands)
+        return Spec(formula, tolerance, unit, position, f.decimals, f.thousands, currency)
 
     def compile(self, q: Question, c: Compiler) -> Any:
         return c.formula(q.spec.answer_formula, "answer", c.known)
@@ -178,7 +182,13 @@ class Numerical(Kind):
             raise TemplateProblem(f"the answer formula gave {describe(result)}, not a number")
         answer = canonical(result)
         number_text, tolerance = shown_number(answer, spec.decimals, spec.tolerance, spec.thousands)
-        answer_text = with_unit(number_text, spec.unit, spec.unit_position)
+        # What a student reads is in the run's locale ("1 234,5"); the answer's value stays
+        # a number, as Moodle and the JSON record read it.
+        position: str = spec.unit_position
+        space: str | None = None
+        if spec.currency and (placed := i18n.currency_placement()) is not None:
+            position, space = placed
+        answer_text = with_unit(i18n.local_number(number_text), spec.unit, position, space)
         return Rendered(
             answer,
             Payload(answer_text, tolerance),
@@ -297,10 +307,18 @@ def unit_is_glued(unit: str) -> bool:
     return not (unit[0] in "°º˚" and rest[:1].isalpha())
 
 
-def with_unit(number_text: str, unit: str, position: str) -> str:
-    """The answer as shown: ``$30.00`` (a unit before), ``10 °C``, ``45°``, ``50%``."""
+def with_unit(number_text: str, unit: str, position: str, space: str | None = None) -> str:
+    """The answer as shown: ``$30.00`` (a unit before), ``10 °C``, ``45°``, ``50%``;
+    ``space``: what separates a currency symbol from its number in the run's locale
+    (``30,00\u00a0€``)."""
     if not unit:
         return number_text
+    if space is not None:
+        if position == "after":
+            return f"{number_text}{space}{unit}"
+        if number_text.startswith("-"):
+            return f"-{unit}{space}{number_text[1:]}"
+        return f"{unit}{space}{number_text}"
     if position == "before":
         if number_text.startswith("-"):
             return f"-{unit}{number_text[1:]}"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..i18n import PRACTICE
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
 from .fields import FLAG_SCHEMA, Text, documented
@@ -27,7 +28,7 @@ class Payload:
 
 class TrueFalse(Kind):
     name = "truefalse"
-    default_section = "Practice"
+    default_section = PRACTICE
     fields: ClassVar[dict[str, tuple[Any, Any]]] = {
         "answer": (
             documented(

@@ -133,12 +133,37 @@ def latex_to_omml(tex: str, display: bool = False) -> str:
         raise MathConversionError(
             "LaTeX not understood" + (f" ({exc})" if str(exc) else "")
         ) from exc
+    _join_decimal_commas(root)
     try:
         body = _Converter(display).row(list(root))
     except RecursionError as exc:
         raise MathConversionError("the formula is nested too deeply") from exc
     math = f"<m:oMath>{body}</m:oMath>"
     return f"<m:oMathPara>{math}</m:oMathPara>" if display else math
+
+
+def _join_decimal_commas(root: etree._Element) -> None:
+    """``3{,}5`` (a decimal comma, as qbank writes it in a French formula: qbank.i18n) is
+    one number in Word, not 3, a comma operator and 5 (which Word spaces as a list)."""
+    for parent in list(root.iter()):
+        children = list(parent)
+        i = 0
+        while i + 2 < len(children):
+            first, comma, last = children[i : i + 3]
+            if (
+                _name(first) == "mn"
+                and _name(comma) == "mrow"
+                and len(comma) == 1
+                and _name(comma[0]) == "mo"
+                and _text(comma[0]) == ","
+                and _name(last) == "mn"
+            ):
+                first.text = _text(first) + "," + _text(last)
+                parent.remove(comma)
+                parent.remove(last)
+                children = list(parent)
+            else:
+                i += 1
 
 
 def _name(el: etree._Element) -> str:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from .. import limits
+from .. import i18n, limits
 from .escape import REMOVED_CHARS
 from .mathrules import math_plugin
 from .tree import (
@@ -131,22 +131,32 @@ def parse_block(text: str, *, blanks: bool = False, math: bool = True) -> Docume
     backslash-brackets are plain text. Raises :class:`RichTextError` for an image
     without alt text, and for a blank inside math, a code block or a link target.
     """
-    return _plain_paragraph(text, False) or _parse(text, False, blanks, math)
+    return _plain_paragraph(text, False) or _parse(text, False, blanks, math, _numbers())
 
 
 def parse_inline(text: str, *, blanks: bool = False, math: bool = True) -> Document:
     """An inline text (choice, matching term or definition, ordering item): emphasis,
     code, math, links, images; no blocks. The result holds one :class:`Plain` block
     (or none for an empty text)."""
-    return _plain_paragraph(text, True) or _parse(text, True, blanks, math)
+    return _plain_paragraph(text, True) or _parse(text, True, blanks, math, _numbers())
 
 
 def cache_clear() -> None:
     _parse.cache_clear()
 
 
+def _numbers() -> tuple[str, str] | None:
+    """How the run's locale writes numbers (:mod:`qbank.i18n`), None in English: a
+    formula's ``3,5`` is written ``3{,}5`` where decimals are written with a comma, so that
+    TeX adds no space after the comma (:func:`qbank.i18n.math_commas`)."""
+    lang = i18n.current()
+    return None if lang.neutral_numbers else (lang.decimal, lang.group)
+
+
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
+def _parse(
+    text: str, inline: bool, blanks: bool, math: bool, numbers: tuple[str, str] | None = None
+) -> Document:
     text = REMOVED_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     sources: list[str] = []
     if blanks:
@@ -156,7 +166,7 @@ def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
             return f"{_OPEN}{len(sources) - 1}{_CLOSE}"
 
         text = CLOZE_BLANK.sub(hold, text)
-    builder = _Builder(_markdown(math), sources)
+    builder = _Builder(_markdown(math), sources, numbers is not None)
     if inline:
         children = builder.inline_text(text.strip())
         blocks: tuple[Block, ...] = (Plain(children),) if children else ()
@@ -168,10 +178,12 @@ def _parse(text: str, inline: bool, blanks: bool, math: bool) -> Document:
 class _Builder:
     """markdown-it's syntax tree to ours."""
 
-    def __init__(self, md: MarkdownIt, blanks: list[str]) -> None:
+    def __init__(self, md: MarkdownIt, blanks: list[str], local: bool = False) -> None:
         self.md = md
         self.blanks = blanks  # the source of each blank, for messages
         self.blank_count = len(blanks)
+        #: The run's locale writes numbers otherwise than English (qbank.i18n).
+        self.local = local
 
     # --- blocks --------------------------------------------------------------------
 
@@ -365,7 +377,7 @@ class _Builder:
             if match and int(match.group(1)) < self.blank_count:
                 error.snippet = f"[[{self.blanks[int(match.group(1))]}]]"
             raise error
-        return tex
+        return i18n.math_commas(tex) if self.local else tex
 
     def no_blank(self, text: str, where: str) -> None:
         if _OPEN in text or _OPEN_IN_URL in text.upper():

@@ -17,6 +17,7 @@ from typing import Any
 from .. import generator, limits, textcheck
 from ..bank.loader import load_bank_text
 from ..errors import BankInvalid, Problem, QbankError
+from ..i18n import use_language
 from ..kinds import KINDS
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..pipeline import _too_much_text, load_and_validate, validate_banks
@@ -68,7 +69,8 @@ def look(
         question = question_at(bank, line)
         if question is not None and not any(p.question == question.id for p in problems):
             try:
-                result["preview"] = _preview(bank, question, seed, number, count, shown)
+                with use_language(bank.language):  # its labels and numbers (qbank.i18n)
+                    result["preview"] = _preview(bank, question, seed, number, count, shown)
             except BankInvalid as exc:
                 problems.extend(exc.problems)
             except QbankError as exc:

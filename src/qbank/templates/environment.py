@@ -175,6 +175,16 @@ class _CodeGenerator(CodeGenerator):
             return
         super().visit_Call(node, frame, forward_caller=forward_caller)
 
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
+        # Jinja writes a constant {{ 2.5 }} or {{ 1234.5 | thousands }} when it compiles a
+        # template; qbank writes it when the template runs, in the run's locale ("2,5" in
+        # French: qbank.i18n), as a template is compiled once for every language. Only
+        # the literal text between the {{ }} is written at compile time. (A protected
+        # method of Jinja 3.1's CodeGenerator: tests/test_jinja_reliance.py checks it.)
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()
+        return str(super()._output_child_to_const(node, frame, finalize))
+
     def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
         value = node.as_const(frame.eval_ctx)
         if isinstance(value, Decimal):

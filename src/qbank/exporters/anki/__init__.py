@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import genanki
 
 from ... import __version__
+from ...i18n import _, ngettext
 from ...model import Bank, GeneratedSet
 from .. import register
 from ..base import Exporter, ExportOptions, OutputSink
@@ -109,13 +110,18 @@ def _note(spec: NoteSpec, position: int) -> genanki.Note:
 
 def _about(generated: GeneratedSet) -> str:
     """The deck description line that records how the deck was made (seed included)."""
-    versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
-    return (
-        f'<p class="qbank-about">Made by qbank {to_html(__version__)} from the bank '
-        f"“{to_html(generated.bank.id)}” with seed {generated.seed} ({versions}). "
-        "Importing a newer file made from this bank updates these cards and keeps "
-        "your review history.</p>"
+    versions = ngettext("{n} version", "{n} versions", generated.count).format(n=generated.count)
+    said = _(
+        "Made by qbank {version} from the bank “{bank}” with seed {seed} ({versions}). "
+        "Importing a newer file made from this bank updates these cards and keeps your "
+        "review history."
+    ).format(
+        version=to_html(__version__),
+        bank=to_html(generated.bank.id),
+        seed=generated.seed,
+        versions=versions,
     )
+    return f'<p class="qbank-about">{said}</p>'
 
 
 def _root_description(bank: Bank, about: str) -> str:

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...i18n import _, ngettext
 from ...model import Variant
 from ...model import option_letter as letter
 from .notetypes import CLOZE, PROBLEM, QUESTION, VOCABULARY, NoteType
@@ -38,7 +39,7 @@ def _vocabulary(v: Variant, rt: RichText) -> list[Draft]:
             VOCABULARY,
             {"Term": rt.inline(term), "Definition": rt.inline(definition), "Notes": notes},
             suffix=f"/term-{n}",
-            source_extra=f"term {n}",
+            source_extra=_("term {n}").format(n=n),
         )
         for n, (term, definition) in enumerate(v.payload.pairs, start=1)
     ]
@@ -56,9 +57,13 @@ def _problem(v: Variant, rt: RichText) -> list[Draft]:
     if decimals is None:
         prompt = ""
     elif decimals == 0:
-        prompt = "Give the answer as a whole number."
+        prompt = _("Give the answer as a whole number.")
     else:
-        prompt = f"Give the answer to {decimals} decimal place{'s' if decimals > 1 else ''}."
+        prompt = ngettext(
+            "Give the answer to {n} decimal place.",
+            "Give the answer to {n} decimal places.",
+            decimals,
+        ).format(n=decimals)
     return [
         Draft(
             PROBLEM,
@@ -74,10 +79,13 @@ def _problem(v: Variant, rt: RichText) -> list[Draft]:
 
 
 def _truefalse(v: Variant, rt: RichText) -> list[Draft]:
-    answer = "True" if v.answer else "False"
+    answer = _("True") if v.answer else _("False")
     labelled = [
-        rt.led(f"If you answered {word}: ", text)
-        for word, text in (("True", v.payload.feedback_true), ("False", v.payload.feedback_false))
+        rt.led(_("If you answered {answer}:").format(answer=word) + " ", text)
+        for word, text in (
+            (_("True"), v.payload.feedback_true),
+            (_("False"), v.payload.feedback_false),
+        )
         if text.strip()
     ]
     return [
@@ -85,7 +93,7 @@ def _truefalse(v: Variant, rt: RichText) -> list[Draft]:
             QUESTION,
             {
                 "Question": rt.block(v.text),
-                "Prompt": "True or false?",
+                "Prompt": _("True or false?"),
                 "Answer": answer,
                 "Solution": rt.block(v.solution),
                 "Feedback": "\n".join(part for part in (rt.block(v.feedback), *labelled) if part),
@@ -126,7 +134,7 @@ def _multichoice(v: Variant, rt: RichText) -> list[Draft]:
         )
         if part
     )
-    prompt = "Choose one." if v.question.spec.single else "Choose all that apply."
+    prompt = _("Choose one.") if v.question.spec.single else _("Choose all that apply.")
     return [
         Draft(
             QUESTION,
@@ -147,7 +155,9 @@ def _shortanswer(v: Variant, rt: RichText) -> list[Draft]:
     answer = to_html(first)
     if others:
         answer += (
-            '<br><span class="qbank-prompt">Also accepted: '
+            '<br><span class="qbank-prompt">'
+            + _("Also accepted:")
+            + " "
             + "; ".join(to_html(a) for a in others)
             + "</span>"
         )
@@ -156,7 +166,7 @@ def _shortanswer(v: Variant, rt: RichText) -> list[Draft]:
             QUESTION,
             {
                 "Question": rt.block(v.text),
-                "Prompt": "Answer in a word or a short phrase.",
+                "Prompt": _("Answer in a word or a short phrase."),
                 "Answer": answer,
                 "Solution": rt.block(v.solution),
                 "Feedback": rt.block(v.feedback),
@@ -167,14 +177,16 @@ def _shortanswer(v: Variant, rt: RichText) -> list[Draft]:
 
 def _essay(v: Variant, rt: RichText) -> list[Draft]:
     # A model answer is paragraphs, not a short key: shown in normal type, not as a headline.
-    model_answer = rt.block(v.payload.model_answer) or "No model answer is given for this question."
+    model_answer = rt.block(v.payload.model_answer) or _(
+        "No model answer is given for this question."
+    )
     model_answer = f'<div class="qbank-model-answer">{model_answer}</div>'
     return [
         Draft(
             QUESTION,
             {
                 "Question": rt.block(v.text),
-                "Prompt": "Write or say your answer, then compare it with the model answer.",
+                "Prompt": _("Write or say your answer, then compare it with the model answer."),
                 "Answer": model_answer,
                 "Solution": rt.block(v.solution),
                 "Feedback": rt.block(v.feedback),
@@ -203,7 +215,7 @@ def _ordering(v: Variant, rt: RichText) -> list[Draft]:
             QUESTION,
             {
                 "Question": rt.block(v.text),
-                "Prompt": "Put these in the right order.",
+                "Prompt": _("Put these in the right order."),
                 "Choices": choices,
                 "Answer": answer,
                 "Solution": rt.block(v.solution),

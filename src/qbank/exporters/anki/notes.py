@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from ...i18n import _, local_number, ngettext, section_name
 from ...model import Bank, DataSet, GeneratedSet, Question, Variant
 from .builders import RENDERERS, Draft
 from .notetypes import NoteType
@@ -129,11 +130,11 @@ class NoteMaker:
             key = f"{bank_id}/{q.id}"
             cached = self._question_cache[q.id] = _QuestionParts(
                 note_tags,
-                self.section_deck(q.section),
+                self.section_deck(section_name(q.section)),
                 key,
                 id_head=_html_head(key + "/"),
                 source_head=_html_head(f"{bank_id}{_DOT}{q.id}{_DOT}"),
-                source_end=inline_html(f"{_DOT}seed {self.generated.seed}"),
+                source_end=inline_html(_DOT + _("seed {seed}").format(seed=self.generated.seed)),
                 prepared={},
             )
         return cached
@@ -159,8 +160,11 @@ class NoteMaker:
                 number = variant.number
                 full_key = f"{parts.key}/{number}{draft.suffix}"
                 id_html = f"{parts.id_head}{number}{inline_html(draft.suffix)}"
+                version = _("version {number} of {count}").format(
+                    number=number, count=self.generated.count
+                )
                 source = (
-                    f"{parts.source_head}version {number} of {self.generated.count}"
+                    f"{parts.source_head}{inline_html(version)}"
                     f"{draft.source_tail}{parts.source_end}"
                 )
             else:  # one note per draft in the whole deck: the plain way
@@ -172,7 +176,7 @@ class NoteMaker:
                             self.bank.id,
                             q.id,
                             *([draft.source_extra] if draft.source_extra else []),
-                            f"seed {self.generated.seed}",
+                            _("seed {seed}").format(seed=self.generated.seed),
                         ]
                     )
                 )
@@ -233,21 +237,36 @@ def _with_data(draft: Draft, datasets: tuple[DataSet, ...]) -> Draft:
 
 def data_table(data: DataSet) -> str:
     """A data set as an HTML table in a box that scrolls when it is long."""
+    rows = ngettext("{n} row", "{n} rows", data.row_count).format(n=data.row_count)
+    caption = _("Data: {name} ({rows})").format(name=data.name, rows=rows)
     head = "".join(f"<th>{to_html(h)}</th>" for h in data.headings)
+    # Numbers as the class writes them (2,5 in French); the CSV keeps 2.5.
+    numeric = [all(not isinstance(v, str) for v in values) for _heading, values in data.columns]
     body = "".join(
-        "<tr>" + "".join(f"<td>{to_html(cell)}</td>" for cell in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{to_html(local_number(cell) if n else cell)}</td>"
+            for cell, n in zip(row, numeric)
+        )
+        + "</tr>"
         for row in data.rows()
     )
     return (
         f'<div class="qbank-data" style="max-height: 24em; overflow: auto; margin: 0.5em 0">'
         f'<table border="1" cellpadding="4" style="border-collapse: collapse; margin: 0 auto">'
-        f"<caption>Data: {to_html(data.name)} ({data.row_count} rows)</caption>"
+        f"<caption>{to_html(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
 def _prepare(draft: Draft, title: str) -> _Prepared:
     values = {"Title": to_html(title), **draft.fields}
+    # The labels on a card's back travel in the fields, in the run's language, so decks in
+    # several languages share the note types (whose templates stay the same).
+    for field, label in (("Answer", _("Answer")), ("Solution", _("Worked solution"))):
+        if values.get(field):
+            values[field] = f'<div class="qbank-label">{to_html(label)}</div>{values[field]}'
+
     unknown = set(values) - set(draft.note_type.fields)
     if unknown:  # a programming error: the note types' fields are frozen
         raise KeyError(f"{draft.note_type.name} has no field(s) {sorted(unknown)}")

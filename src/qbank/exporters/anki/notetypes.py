@@ -161,10 +161,10 @@ CLOZE = _note_type(
 
 _QUESTION_TEXT = '<div class="qbank-text" dir="auto">{{Question}}</div>'
 _PROMPT = '{{#Prompt}}<div class="qbank-prompt" dir="auto">{{Prompt}}</div>{{/Prompt}}'
+# The "Answer" and "Worked solution" labels are in the fields (in the deck's language).
 _ANSWER_TAIL = [
-    '<div class="qbank-label">Answer</div>',
     '<div class="qbank-answer" dir="auto">{{Answer}}</div>',
-    _block("Solution", "qbank-solution", "Worked solution"),
+    _block("Solution", "qbank-solution"),
     _block("Feedback", "qbank-feedback"),
     _SOURCE,
 ]

@@ -70,6 +70,10 @@ CSS = """\
   font-weight: 600;
   color: var(--qb-accent);
 }
+/* The "Answer" and "Worked solution" labels come first in their fields (in the deck's
+   language): the same size as the other labels, inside the answer's larger type. */
+.qbank-answer > .qbank-label:first-child { font-size: 0.5833em; }
+.qbank-solution > .qbank-label:first-child { margin-top: 0; }
 .qbank-solution, .qbank-extra {
   background: var(--qb-box);
   border-radius: 8px;

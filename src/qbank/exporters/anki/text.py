@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from ...i18n import _, local_number
 from ...kinds.cloze import ClozeBlank, split_cloze
 from ...model import ImageFile
 from ...numeric import plain
@@ -129,9 +130,9 @@ def cloze_blank(number: int, blank: ClozeBlank | str) -> str:
     answer = _cloze_text(blank.answer)
     extra = ""
     if blank.kind == "numeric" and blank.tolerance:
-        extra = f"± {_cloze_text(plain(blank.tolerance))}"
+        extra = f"± {_cloze_text(local_number(plain(blank.tolerance)))}"
     elif blank.kind == "text" and len(blank.answers) > 1:
-        extra = "also accepted: " + "; ".join(_cloze_text(a) for a in blank.answers[1:])
+        extra = _("also accepted:") + " " + "; ".join(_cloze_text(a) for a in blank.answers[1:])
     if extra:
         answer += f' <span class="qbank-alt">({extra})</span>'
     if blank.kind == "choice":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...i18n import both_decimal_marks
 from ...model import Number
 from ...numeric import plain
 from .markup import escape
@@ -69,5 +70,6 @@ def shortanswer_blank(
 ) -> str:
     """The cloze markup of a blank that accepts each of ``answers`` for full marks."""
     kind = "SHORTANSWER_C" if case_sensitive else "SHORTANSWER"
+    answers = both_decimal_marks(answers)  # 3,5 and 3.5 where the class writes 3,5
     alternatives = "~".join("=" + encode_answer(wildcard_pattern(a)) for a in answers)
     return f"{{{weight}:{kind}:{alternatives}}}"

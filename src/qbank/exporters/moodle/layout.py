@@ -19,10 +19,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...i18n import N_, _
 from ...model import Bank, Question, Variant
 from .markup import MAX_NAME, plain_name
 
-FIXED_CATEGORY = "Fixed questions (same for every student)"
+FIXED_CATEGORY = N_("Fixed questions (same for every student)")
 #: Longest ID number Moodle stores (question_bank_entries / question_categories, varchar 100).
 MAX_IDNUMBER = 100
 
@@ -84,8 +85,8 @@ class Layout:
     def _unique_names(self, titles: dict[str, str]) -> dict[str, str]:
         base = {qid: plain_name(title) or qid for qid, title in titles.items()}
         counts = Counter(_name_key(name) for name in base.values())
-        counts[_name_key(FIXED_CATEGORY)] += 1
-        used = {_name_key(FIXED_CATEGORY)}
+        counts[_name_key(_(FIXED_CATEGORY))] += 1
+        used = {_name_key(_(FIXED_CATEGORY))}
         names = {}
         for qid, name in base.items():
             if counts[_name_key(name)] > 1:
@@ -112,7 +113,7 @@ class Layout:
         return Category(path, self._category_idnumber(self.bank.id, path), info)
 
     def fixed_category(self, info: str) -> Category:
-        path = category_path(self.bank_name, FIXED_CATEGORY)
+        path = category_path(self.bank_name, _(FIXED_CATEGORY))
         return Category(path, self._category_idnumber(f"{self.bank.id}:(fixed)", path), info)
 
     def question_category(self, question: Question, info: str) -> Category:

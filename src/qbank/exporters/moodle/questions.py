@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from lxml.etree import CDATA, Element, SubElement, _Element
 
+from ...i18n import _, both_decimal_marks
 from ...model import Question, Variant
 from ...numeric import plain
 from ...richtext import parse_block, unescape_markdown
@@ -116,8 +117,8 @@ class QuestionWriter:
             f'<a href="{PLUGINFILE}{quote(d.file_name)}">{escape(d.file_name)}</a>'
             for d in datasets
         )
-        word = "data" if len(datasets) == 1 else "data sets"
-        html = (text_element.text or "") + f"\n<p>Download the {word}: {links}</p>"
+        said = _("Download the data:") if len(datasets) == 1 else _("Download the data sets:")
+        html = (text_element.text or "") + f"\n<p>{escape(said)} {links}</p>"
         text_element.text = CDATA(html) if "]]>" not in html else html
         parent = element.find("questiontext")
         assert parent is not None  # the text's own element
@@ -291,7 +292,7 @@ class QuestionWriter:
 
     def shortanswer(self, element: _Element, v: Variant) -> None:
         simple(element, "usecase", "1" if v.question.spec.case_sensitive else "0")
-        for accepted in v.payload.accepted:
+        for accepted in both_decimal_marks(v.payload.accepted):
             self.answer(element, "100", self.clean(wildcard_pattern(accepted)))
 
     def essay(self, element: _Element, v: Variant) -> None:
@@ -328,7 +329,7 @@ class QuestionWriter:
         terms = [self.texts.plain(term) for term, _ in v.payload.pairs]
         weight = cloze_weight(q.points, len(terms))
         parts = [self.texts.block(v.text)]
-        for term, (_, definition) in zip(terms, v.payload.pairs):
+        for term, (_term, definition) in zip(terms, v.payload.pairs):
             menu = choice_blank(terms, term, weight=weight, shuffle=q.spec.shuffle)
             html = self.texts.inline(definition)
             parts.append(Html(f"<p>{html.text} {self.clean(menu)}</p>", html.files))

@@ -33,6 +33,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from ... import textcheck
+from ...i18n import _, both_decimal_marks
 from ...model import ImageFile, Variant
 from ...numeric import plain
 from ...richtext import to_html
@@ -102,7 +103,8 @@ class Texts:
             self.files.setdefault(d.file_name, d.data)
             href = f"{MEDIA_BASE}/{quote(d.file_name)}"
             links.append(f'<a href="{href}">{_escape(d.file_name)}</a>')
-        return f"\n<p>Download the data: {', '.join(links)}</p>"
+        said = _escape(_("Download the data:"))
+        return f"\n<p>{said} {', '.join(links)}</p>"
 
     def clean(self, text: str) -> str:
         if _NOT_XML.search(text):
@@ -271,11 +273,11 @@ class ItemWriter:
             rcardinality="Multiple" if multiple else "Single",
         )
         render = sub(response, "render_choice")
-        for choice_id, (html, _, _) in zip(ids, choices, strict=True):
+        for choice_id, (html, _right, _feedback) in zip(ids, choices, strict=True):
             mattext(sub(render, "response_label", ident=choice_id), html)
         general = self.general_feedback(v)
         processing = self.resprocessing(item, general)
-        for choice_id, (_, _, feedback) in zip(ids, choices, strict=True):
+        for choice_id, (_html, _right, feedback) in zip(ids, choices, strict=True):
             if feedback:
                 condition = sub(processing, "respcondition", **{"continue": "Yes"})
                 sub(sub(condition, "conditionvar"), "varequal", choice_id, respident="response1")
@@ -317,13 +319,13 @@ class ItemWriter:
 
     def truefalse(self, v: Variant, item_ident: str, title: str) -> etree._Element:
         choices = [
-            ("True", bool(v.answer), self.texts.html(v.payload.feedback_true)),
-            ("False", not v.answer, self.texts.html(v.payload.feedback_false)),
+            (_("True"), bool(v.answer), self.texts.html(v.payload.feedback_true)),
+            (_("False"), not v.answer, self.texts.html(v.payload.feedback_false)),
         ]
         return self.choices(v, item_ident, title, "true_false_question", choices)
 
     def shortanswer(self, v: Variant, item_ident: str, title: str) -> etree._Element:
-        accepted = [self.texts.clean(a) for a in v.payload.accepted]
+        accepted = [self.texts.clean(a) for a in both_decimal_marks(v.payload.accepted)]
         ids = [f"{item_ident}_{i + 1}" for i in range(len(accepted))]
         item, presentation = self.start(v, item_ident, title, "short_answer_question", ids)
         response = sub(presentation, "response_str", ident="response1", rcardinality="Single")
@@ -438,10 +440,10 @@ def _accepted(blank: Any) -> tuple[str, ...]:
     number as shown, and with its unit when it has one."""
     if blank.kind == "numeric":
         shown = blank.number_text or blank.answer
-        return tuple(dict.fromkeys((shown, *blank.answers)))
+        return tuple(dict.fromkeys(both_decimal_marks((shown, *blank.answers))))
     if blank.kind == "choice":
         return (blank.answer,)
-    return tuple(blank.answers)
+    return tuple(both_decimal_marks(blank.answers))
 
 
 def _share(count: int) -> str:

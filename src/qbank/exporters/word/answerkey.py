@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
+from ...i18n import _, local_number, ngettext
 from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
@@ -85,8 +86,15 @@ class AnswerKeyWriter:
         self.bank = generated.bank
         self.styles = base.styles
         self.rich = rich if rich is not None else rich_text(base, generated, lambda _: None)
+        #: The points column: wider for a heading longer than "Points" ("Punkty", "Puntos").
+        heading = _("Points")
+        self.points_column = (
+            POINTS_COLUMN if heading == "Points" else max(POINTS_COLUMN, 200 * len(heading))
+        )
         #: What a text in the "Answer and working" column may take (twips).
-        self.answer_width = base.geometry.text_width - NUMBER_COLUMN - POINTS_COLUMN - CELL_PADDING
+        self.answer_width = (
+            base.geometry.text_width - NUMBER_COLUMN - self.points_column - CELL_PADDING
+        )
         self._fixed: dict[tuple, KeyEntry] = {}
         self._answers: dict[KeyEntry, str] = {}
         self._types = {
@@ -109,18 +117,23 @@ class AnswerKeyWriter:
         # Kept short, so the grid for a class of 30 fits on the first page.
         out = [
             text_paragraph(self.bank.title, s["Title"]),
-            text_paragraph("Answer key and marking grid", s["Subtitle"]),
+            text_paragraph(_("Answer key and marking grid"), s["Subtitle"]),
             paragraph(
                 run(
-                    f"{g.count} version{'s' if g.count != 1 else ''}  ·  seed {g.seed}"
-                    f"  ·  made with qbank {__version__}"
+                    ngettext("{n} version", "{n} versions", g.count).format(n=g.count)
+                    + "  ·  "
+                    + _("seed {seed}").format(seed=g.seed)
+                    + "  ·  "
+                    + _("made with qbank {version}").format(version=__version__)
                 ),
                 s["Version Line"],
             ),
             text_paragraph(self._grid_instructions(by_position), s["Instructions"]),
             self._grid(plans, by_position),
         ]
-        footers = footer_ids(writer, self.base, f"{self.bank.title}  ·  Answer key", landscape=True)
+        footers = footer_ids(
+            writer, self.base, self.bank.title + "  ·  " + _("Answer key"), landscape=True
+        )
         frame = self.base.frame.xml(footers, restart_numbering=True, landscape=True)
         out.append(section_end(frame, last=last))
         return "".join(out)
@@ -135,10 +148,15 @@ class AnswerKeyWriter:
     @staticmethod
     def _grid_instructions(by_position: list[set]) -> str:
         # One line on A4 and Letter, so a class of 30 fits on the first page.
-        text = "A row per version, a column per question number as printed on its worksheet; "
         if all(len(points) == 1 for points in by_position):
-            return text + "the Points row shows what each question is worth."
-        return text + "a box shows what that version's (shuffled) question is worth."
+            return _(
+                "A row per version, a column per question number as printed on its worksheet; "
+                "the Points row shows what each question is worth."
+            )
+        return _(
+            "A row per version, a column per question number as printed on its worksheet; "
+            "a box shows what that version's (shuffled) question is worth."
+        )
 
     def _grid(self, plans: list[VersionPlan], by_position: list[set]) -> str:
         s = self.styles
@@ -152,17 +170,22 @@ class AnswerKeyWriter:
 
         header = [
             cell(text, bold=True)
-            for text in ["Version", "Student", *(str(i + 1) for i in range(columns)), "Total"]
+            for text in [
+                _("Version"),
+                _("Student"),
+                *(str(i + 1) for i in range(columns)),
+                _("Total"),
+            ]
         ]
-        points_row = [cell("Points"), cell("")] + [
-            cell(plain(next(iter(by_position[i]))) if same[i] else "") for i in range(columns)
+        points_row = [cell(_("Points")), cell("")] + [
+            cell(shown(next(iter(by_position[i]))) if same[i] else "") for i in range(columns)
         ]
         totals = {p.total_points for p in plans}
-        points_row.append(cell(plain(totals.pop()) if len(totals) == 1 else ""))
+        points_row.append(cell(shown(totals.pop()) if len(totals) == 1 else ""))
         rows = [header, points_row]
         for plan in plans:
             marks = [
-                cell("" if same[i] else f"/{plain(q.points)}") for i, q in enumerate(plan.questions)
+                cell("" if same[i] else f"/{shown(q.points)}") for i, q in enumerate(plan.questions)
             ]
             marks += [cell("")] * (columns - len(marks))
             rows.append(
@@ -170,7 +193,7 @@ class AnswerKeyWriter:
                     cell(plan.code),
                     paragraph(run(plan.student), s["Marking Grid"]),
                     *marks,
-                    cell(f"/{plain(plan.total_points)}"),
+                    cell(f"/{shown(plan.total_points)}"),
                 ]
             )
         width = self.base.geometry.landscape().text_width
@@ -186,30 +209,41 @@ class AnswerKeyWriter:
 
     def version(self, plan: VersionPlan, writer: DocxWriter, *, last: bool) -> str:
         s = self.styles
-        title = f"Version {plan.number}  ·  {plan.code}" + (
-            f"  ·  {plan.student}" if plan.student else ""
+        title = (
+            _("Version {number}").format(number=plan.number)
+            + f"  ·  {plan.code}"
+            + (f"  ·  {plan.student}" if plan.student else "")
         )
         questions = plan.questions
         out = [
             text_paragraph(title, s["Heading 1"]),
             paragraph(
-                run(f"{len(questions)} questions  ·  {points_label(plan.total_points)}"),
+                run(
+                    ngettext("{n} question", "{n} questions", len(questions)).format(
+                        n=len(questions)
+                    )
+                    + f"  ·  {points_label(plan.total_points)}"
+                ),
                 s["Version Line"],
             ),
         ]
         width = self.base.geometry.text_width
-        widths = [NUMBER_COLUMN, width - NUMBER_COLUMN - POINTS_COLUMN, POINTS_COLUMN]
+        points = self.points_column
+        widths = [NUMBER_COLUMN, width - NUMBER_COLUMN - points, points]
         rows = [
             [
                 paragraph(run("#"), s["Table Heading"]),
-                paragraph(run("Answer and working"), s["Table Heading"]),
-                paragraph(run("Points"), s["Table Heading"]),
+                paragraph(run(_("Answer and working")), s["Table Heading"]),
+                paragraph(run(_("Points")), s["Table Heading"]),
             ]
         ]
         rows.extend(self.row(q) for q in questions)
         out.append(table(rows, widths, s["Table Grid"], header_rows=1))
-        footer = f"{self.bank.title}  ·  Answer key  ·  {plan.code}" + (
-            f"  ·  {plan.student}" if plan.student else ""
+        footer = (
+            f"{self.bank.title}  ·  "
+            + _("Answer key")
+            + f"  ·  {plan.code}"
+            + (f"  ·  {plan.student}" if plan.student else "")
         )
         frame = self.base.frame.xml(footer_ids(writer, self.base, footer))
         out.append(section_end(frame, last=last))
@@ -310,7 +344,7 @@ class AnswerKeyWriter:
         field = "feedback_true" if v.answer else "feedback_false"
         explain = getattr(v.payload, field)
         working = _working(v, "solution", "feedback") or ((field, explain),)
-        return KeyEntry("True" if v.answer else "False", working)
+        return KeyEntry(_("True") if v.answer else _("False"), working)
 
     def _shortanswer(self, q: PlannedQuestion) -> KeyEntry:
         v = q.variant
@@ -320,7 +354,9 @@ class AnswerKeyWriter:
         v = q.variant
         working: tuple[tuple[str, str | Line], ...] = (("answer", v.answer or ""),)
         return KeyEntry(
-            "Model answer", working + _working(v, "solution"), compact="essay: see the full key"
+            _("Model answer"),
+            working + _working(v, "solution"),
+            compact=_("essay: see the full key"),
         )
 
     def _matching(self, q: PlannedQuestion) -> KeyEntry:
@@ -375,11 +411,16 @@ class AnswerKeyWriter:
         )
 
 
+def shown(number: object) -> str:
+    """A number of points or a tolerance as the key prints it, in the run's locale."""
+    return local_number(plain(number))
+
+
 def _blank_key(blank: ClozeBlank) -> str:
     """A blank's answer in the key: its accepted answers, or a numeric blank's value with
     its tolerance (``3.25 m (± 0.01)``)."""
     if blank.kind == "numeric" and blank.tolerance:
-        return f"{blank.answer} (± {plain(blank.tolerance)})"
+        return f"{blank.answer} (± {shown(blank.tolerance)})"
     return " / ".join(blank.answers)
 
 
@@ -401,7 +442,7 @@ def write_answer_key(
     bank = generated.bank
     base = BaseDocument(
         template,
-        title=f"{bank.title}: answer key",
+        title=_("{title}: answer key").format(title=bank.title),
         subject=bank.subtitle,
         timestamp=timestamp,
         keywords=", ".join(bank.tags),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...i18n import _, local_number, ngettext
 from ...model import GeneratedSet, Number
 from ...numeric import plain
 from .package import BaseDocument, DocxWriter
@@ -21,7 +22,10 @@ _TINY_MARK = (
 def points_label(points: Number, *, joined: bool = False) -> str:
     """ "2 points"; ``joined`` keeps the number and the word on one line."""
     space = "\u00a0" if joined else " "
-    return f"{plain(points)}{space}point" + ("" if points == 1 else "s")
+    # gettext's plural rules count whole numbers: 1.5 counts as 2 (English: "1.5 points")
+    count = 1 if points == 1 else int(points) if points == int(points) else 2
+    label = ngettext("{n} point", "{n} points", count)
+    return label.format(n=local_number(plain(points))).replace(" ", space)
 
 
 def section_end(section_xml: str, *, last: bool = False) -> str:
@@ -53,7 +57,7 @@ def footer_ids(
     )
     tabs = f'<w:tabs>{clears}<w:tab w:val="right" w:pos="{right}"/></w:tabs>'
     xml = paragraph(
-        run(left_text) + tab_run() + run("Page ") + field_run("PAGE", "1"),
+        run(left_text) + tab_run() + run(_("Page") + " ") + field_run("PAGE", "1"),
         styles["Footer"],
         tabs=tabs,
     )

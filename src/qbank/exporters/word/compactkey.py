@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...i18n import N_, _
 from .common import footer_ids, section_end, styled
 from .package import DocxWriter
 from .plan import VersionPlan
@@ -27,7 +28,7 @@ NUMBER_WIDTH = 567
 VERSION_WIDTH = 1400
 #: At most this many versions side by side on a page.
 MOST_PER_PAGE = 10
-NOTE = (
+NOTE = N_(
     "A row per question number as printed on the worksheets, a column per version; an "
     "answer that every version shares fills its row. The worked solutions are in the "
     "full key (made without --key compact)."
@@ -52,15 +53,19 @@ def compact_answers(key: AnswerKeyWriter, plans: list[VersionPlan], writer: Docx
     for first in range(0, len(plans), per_page):
         group = plans[first : first + per_page]
         heading = (
-            f"Answers: version {group[0].number}"
+            _("Answers: version {number}").format(number=group[0].number)
             if len(group) == 1
-            else f"Answers: versions {group[0].number} to {group[-1].number}"
+            else _("Answers: versions {first} to {last}").format(
+                first=group[0].number, last=group[-1].number
+            )
         )
         out.append(paragraph(run(heading), s["Heading 2"], page_break_before=first > 0))
         if first == 0:
-            out.append(paragraph(run(NOTE), s["Instructions"]))
+            out.append(paragraph(run(_(NOTE)), s["Instructions"]))
         out.append(_table(key, group, [NUMBER_WIDTH] + [column] * len(group)))
-    footers = footer_ids(writer, key.base, f"{key.bank.title}  ·  Answer key", landscape=True)
+    footers = footer_ids(
+        writer, key.base, key.bank.title + "  ·  " + _("Answer key"), landscape=True
+    )
     frame = key.base.frame.xml(footers, landscape=True)
     return "".join(out) + section_end(frame, last=True)
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ... import __version__
 from ...errors import OutputError, QbankError
+from ...i18n import current as current_language
 from ...model import GeneratedSet
 from ...richtext.omml import M_NS
 from ...safe_xml import parse as parse_xml
@@ -229,6 +230,7 @@ class BaseDocument:
             _drop_thumbnail(document)
             _use_font(document, "Calibri")
         self.styles = StyleSheet(document, restyle_builtins=template is None)
+        _mark_language(document)
         body = document.element.body
         sect_pr = body.find(_W + "sectPr")
         if sect_pr is None:
@@ -266,6 +268,31 @@ class BaseDocument:
     @property
     def geometry(self) -> PageGeometry:
         return self.frame.geometry
+
+
+def _mark_language(document) -> None:
+    """The documents' text is in the run's language (:mod:`qbank.i18n`), for Word's and
+    LibreOffice's spelling checker and hyphenation: the default run language of the
+    styles, unless the run is in English (then the template's, as before)."""
+    tag = current_language().tag
+    if tag.split("-")[0].lower() == "en":
+        return
+    styles = document.styles.element
+    defaults = styles.find(_W + "docDefaults")
+    if defaults is None:
+        defaults = etree.Element(_W + "docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(_W + "rPrDefault")
+    if rpr_default is None:
+        rpr_default = etree.SubElement(defaults, _W + "rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(_W + "rPr")
+    if rpr is None:
+        rpr = etree.SubElement(rpr_default, _W + "rPr")
+    lang = rpr.find(_W + "lang")
+    if lang is None:
+        lang = etree.SubElement(rpr, _W + "lang")
+    lang.set(_W + "val", tag)
 
 
 def _drop_thumbnail(document) -> None:

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from ...content import variant_digest
+from ...i18n import section_name
 from ...kinds.multichoice import RenderedChoice
 from ...model import GeneratedSet, Number, Variant
 from ...model import option_letter as letter
@@ -143,7 +144,7 @@ def plan_version(
     variants = generated.version(number)
     sections: dict[str, list[Variant]] = {}
     for v in variants:
-        sections.setdefault(v.question.section, []).append(v)
+        sections.setdefault(section_name(v.question.section), []).append(v)
     if shuffle:
         rng = _rng("questions", number, *(v.seed for v in variants))
         for members in sections.values():

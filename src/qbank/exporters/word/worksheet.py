@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ...i18n import N_, _, local_number, ngettext
 from ...kinds.cloze import ClozeBlank
 from ...model import Bank, DataSet, GeneratedSet
 from .common import footer_ids, points_label, rich_text, section_end, styled
@@ -33,8 +34,8 @@ from .wordml import (
     text_paragraph,
 )
 
-DEFAULT_INSTRUCTIONS = "Answer every question in the space provided."
-MATCHING_TERM_HEADING = "Term (write the letter of its definition)"
+DEFAULT_INSTRUCTIONS = N_("Answer every question in the space provided.")
+MATCHING_TERM_HEADING = N_("Term (write the letter of its definition)")
 #: Indent of question text under its number (twips), as in the "Question" style.
 QUESTION_INDENT = 454
 #: Ordering: the box a student writes an item's number in (twips: 1.1 cm wide, 0.8 cm tall).
@@ -144,7 +145,7 @@ class WorksheetWriter:
             self.bank.intro, self.styles["Reading Passage"], where, width=self.width
         )
         self._instructions = self.rich.block(
-            self.bank.instructions or DEFAULT_INSTRUCTIONS,
+            self.bank.instructions or _(DEFAULT_INSTRUCTIONS),
             self.styles["Instructions"],
             where,
             width=self.width,
@@ -195,23 +196,27 @@ class WorksheetWriter:
             run(plan.school_class, run_props(bold=True)) + run(" ") if plan.school_class else ""
         )
         content = (
-            run("Name: ")
+            run(_("Name:") + " ")
             + student
             + tab_run()
-            + run("  Class: ")
+            + run("  " + _("Class:") + " ")
             + school_class
             + tab_run()
-            + run("  Date: ")
+            + run("  " + _("Date:") + " ")
             + tab_run()
         )
         return paragraph(content, self.styles["Student Details"], tabs=tabs)
 
     def _version_line(self, plan: VersionPlan) -> str:
         questions = len(plan.questions)
-        left = f"Version {plan.number} of {self.count}  ·  Code {plan.code}"
+        left = (
+            _("Version {number} of {count}").format(number=plan.number, count=self.count)
+            + "  ·  "
+            + _("Code {code}").format(code=plan.code)
+        )
         right = (
-            f"{questions} question{'s' if questions != 1 else ''}  ·  "
-            f"{points_label(plan.total_points)}"
+            ngettext("{n} question", "{n} questions", questions).format(n=questions)
+            + f"  ·  {points_label(plan.total_points)}"
         )
         return paragraph(
             run(left) + tab_run() + run(right),
@@ -271,13 +276,15 @@ class WorksheetWriter:
         s = self.styles
         out = [stem]
         for d in q.variant.drawn.datasets:
-            rows = f"{d.row_count} row{'s' if d.row_count != 1 else ''}"
+            rows = ngettext("{n} row", "{n} rows", d.row_count).format(n=d.row_count)
             if d.row_count > DATA_INLINE_ROWS:
                 out.append(
                     paragraph(
                         run(
-                            f"The data ({d.name}, {rows}) is on the appendix page at the end "
-                            f"of this worksheet: see \u201cData for question {q.number}\u201d."
+                            _(
+                                "The data ({name}, {rows}) is on the appendix page at the end "
+                                "of this worksheet: see \u201cData for question {number}\u201d."
+                            ).format(name=d.name, rows=rows, number=q.number)
                         ),
                         s["Question Text"],
                         indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
@@ -286,7 +293,7 @@ class WorksheetWriter:
                 continue
             out.append(
                 paragraph(
-                    run(f"Data ({d.name}, {rows}):"),
+                    run(_("Data ({name}, {rows}):").format(name=d.name, rows=rows)),
                     s["Question Text"],
                     keep_next=True,
                     indent=f'<w:ind w:left="{QUESTION_INDENT}"/>',
@@ -311,7 +318,12 @@ class WorksheetWriter:
         ]
         rows.extend(
             [
-                paragraph(run(cell), s["Table Text"], align="right" if n else None)
+                # Numbers as the class writes them (2,5 in French); the CSV keeps 2.5.
+                paragraph(
+                    run(local_number(cell) if n else cell),
+                    s["Table Text"],
+                    align="right" if n else None,
+                )
                 for cell, n in zip(row, numeric)
             ]
             for row in d.rows()
@@ -331,13 +343,14 @@ class WorksheetWriter:
             return ""
         s = self.styles
         out = [
-            paragraph(run("Appendix: data"), s["Heading 1"], page_break_before=True),
+            paragraph(run(_("Appendix: data")), s["Heading 1"], page_break_before=True),
         ]
         for number, d in self._appendix:
-            rows = f"{d.row_count} rows"
-            out.append(
-                paragraph(run(f"Data for question {number} ({d.name}, {rows})"), s["Heading 2"])
+            rows = ngettext("{n} row", "{n} rows", d.row_count).format(n=d.row_count)
+            heading = _("Data for question {number} ({name}, {rows})").format(
+                number=number, name=d.name, rows=rows
             )
+            out.append(paragraph(run(heading), s["Heading 2"]))
             out.append(self._data_table(d, 0))
             out.append(paragraph("", s["Table Text"]))
         return "".join(out)
@@ -346,7 +359,8 @@ class WorksheetWriter:
         """Runs of a choice, term, definition or item (inline Markdown)."""
         return self.rich.runs(text, Where.of(q.variant.question, field), width=width)
 
-    def _answer_line(self, label: str = "Answer: ") -> str:
+    def _answer_line(self, label: str | None = None) -> str:
+        label = _("Answer:") + " " if label is None else label
         tabs = tab_stops([("left", int(self.width * 0.62), "underscore")])
         return paragraph(run(label) + tab_run(), self.styles["Answer Line"], tabs=tabs)
 
@@ -367,18 +381,18 @@ class WorksheetWriter:
     def _truefalse(self, q: PlannedQuestion) -> str:
         s = self.styles
         circle = (
-            styled("Circle one:", s["Points"])
+            styled(_("Circle one:"), s["Points"])
             + tab_run()
-            + styled("True", s["Key Answer"])
+            + styled(_("True"), s["Key Answer"])
             + run(" / ")
-            + styled("False", s["Key Answer"])
+            + styled(_("False"), s["Key Answer"])
         )
         return self._stem(q) + paragraph(circle, s["Choice"], keep_next=False)
 
     def _multichoice(self, q: PlannedQuestion) -> str:
         s = self.styles
         several = len(q.variant.payload.correct_choices) > 1 or not q.variant.question.spec.single
-        out = [self._stem(q, note="choose all that apply; " if several else "")]
+        out = [self._stem(q, note=_("choose all that apply") + "; " if several else "")]
         for i, choice in enumerate(q.choices):
             out.append(
                 paragraph(
@@ -396,8 +410,8 @@ class WorksheetWriter:
         s = self.styles
         pairs = q.variant.payload.pairs
         heading = [
-            paragraph(run(MATCHING_TERM_HEADING), s["Table Heading"]),
-            paragraph(run("Definition"), s["Table Heading"]),
+            paragraph(run(_(MATCHING_TERM_HEADING)), s["Table Heading"]),
+            paragraph(run(_("Definition")), s["Table Heading"]),
         ]
         usable = self.width - QUESTION_INDENT
         widths = [int(usable * 0.36), usable - int(usable * 0.36)]
@@ -435,7 +449,9 @@ class WorksheetWriter:
         s = self.styles
         shown = q.variant.payload.shown
         usable = self.width - QUESTION_INDENT
-        stem = self._stem(q, note=f"number the items 1 to {len(shown)} in the right order; ")
+        stem = self._stem(
+            q, note=_("number the items 1 to {n} in the right order").format(n=len(shown)) + "; "
+        )
 
         horizontal = q.variant.question.spec.layout == "horizontal"
         room = (usable // len(shown) if horizontal else usable - ORDERING_BOX) - CELL_PADDING
@@ -497,7 +513,7 @@ def write_worksheets(
     bank = generated.bank
     base = BaseDocument(
         template,
-        title=f"{bank.title}: worksheets",
+        title=_("{title}: worksheets").format(title=bank.title),
         subject=bank.subtitle,
         timestamp=timestamp,
         keywords=", ".join(bank.tags),
