@@ -122,7 +122,7 @@ def _add_html(
 
     def html(text: str, *, inline: bool = False, blanks: bool = False) -> str:
         doc = textcheck.parse(text, inline=inline, blanks=blanks, math=math)
-        for image in textcheck.images(doc):
+        for image in textcheck.images(doc) if "![" in text else ():
             if image.src in media:
                 shown.setdefault(image.src, media[image.src])
         return to_html(doc, blank=_blank)
