@@ -14,6 +14,8 @@ BANK_NAMES = {
     "default": "The default bank (open-vs-closed-ai)",
     "numerical-50": "The generated bank of 50 numerical templates (bench/bankgen.py)",
     "statistics": "A statistics bank: rnorm(50) and runif(50) samples (bench/statistics.yaml)",
+    "math": "A math-heavy bank (bench/math.yaml)",
+    "math-off": "The same bank with `math: off` (formulas read as plain text)",
 }
 MARKER_BEGIN = "<!-- bench:begin (written by bench/run.py --record) -->"
 MARKER_END = "<!-- bench:end -->"
@@ -186,7 +188,7 @@ def phases_table(rows: list[dict]) -> list[str]:
             f"{seconds(t(q, 'generate'))} | {micro(t(q, 'generate'), q['variants'])} | "
             f"{q['compiled']} |"
         )
-    order = {"default": 0, "numerical-50": 1, "statistics": 2}
+    order = {name: rank for rank, name in enumerate(BANK_NAMES)}  # every bank the bench knows
     body = sorted(
         lines[2:],
         key=lambda line: (
