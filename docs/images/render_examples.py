@@ -14,41 +14,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from render import page_png, run, to_pdf  # docs/images/render.py: the same steps
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent.parent / "examples"
 SEED = "1"
 # The page of each worksheet the gallery shows: one with a figure on it.
 PAGES = {"statistics": 2, "physics": 2, "finance": 2}
-
-
-def run(*args: str | Path | int, cwd: Path | None = None) -> None:
-    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, timeout=300)
-    if done.returncode:
-        sys.exit(f"{' '.join(map(str, args))} failed:\n{done.stderr.decode()}")
-
-
-def page_png(pdf: Path, out: Path, page: int) -> None:
-    """One page of ``pdf`` as a PNG 680 pixels wide."""
-    run(
-        "pdftoppm",
-        "-png",
-        "-singlefile",
-        "-f",
-        page,
-        "-l",
-        page,
-        "-scale-to-x",
-        "680",
-        "-scale-to-y",
-        "-1",
-        pdf,
-        out.with_suffix(""),
-    )
 
 
 def main() -> None:
@@ -61,16 +37,7 @@ def main() -> None:
             run(sys.executable, "-m", "qbank", "generate", bank, "-n", "1", "--seed", SEED,
                 "-f", "docx", "-o", out, "-q")  # fmt: skip
             (docx,) = out.glob("*-worksheets.docx")
-            run(
-                soffice,
-                "--headless",
-                f"-env:UserInstallation={(work / 'lo').as_uri()}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                out,
-                docx,
-            )
+            to_pdf(soffice, docx, work)
             page_png(docx.with_suffix(".pdf"), HERE / f"examples-{name}.png", page)
             print(f"docs/images/examples-{name}.png: page {page} of {docx.name}")
 
