@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import bank_from_text, solid_png
 from qbank.exporters.anki import build_package
@@ -424,3 +426,19 @@ def test_numeric_and_drop_down_blanks_as_anki_clozes(tmp_path, col):
         assert len(cards) == 3
         assert f"[{hint}]" in cards[1].question()  # the options shown on the front
         assert half in cards[0].answer() and "less than" in cards[1].answer()
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab09 .,-+$%{}<>&\"':\t\x01\u00a0*_")), max_size=16),
+    st.sampled_from(["block", "tight", "inline", "led"]),
+    st.sampled_from(["", "Answer: ", "x $", "{a} "]),
+)
+@settings(max_examples=2000, deadline=None)
+def test_texts_without_markdown_get_the_html_the_tree_gives(text, role, lead):
+    # Texts without any syntax skip the tree (RichText's fast path); their field HTML must
+    # be what the tree would give.
+    from qbank.exporters.anki.text import RichText
+
+    lead = lead if role == "led" else ""
+    fast = RichText({})._html(text, "block" if role == "led" else role, lead)
+    assert fast == RichText({})._make(text, "block" if role == "led" else role, lead)

@@ -18,6 +18,8 @@ from dataclasses import replace
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -562,3 +564,23 @@ def test_the_rich_demo_bank_in_moodle(rich_demo, calculated):
         assert [w for w in warnings if "calculated" in w] == [
             w for w in warnings if "'quadratic'" in w and "sig" in w
         ]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab09 .,-+$%{}<>&\"'\u05d0\u0627\t\x01\u00a0*_")),
+        max_size=16,
+    ),
+    st.sampled_from(["block", "inline"]),
+)
+@settings(max_examples=2000, deadline=None)
+def test_texts_without_markdown_get_the_html_the_tree_gives(text, role):
+    # Texts without any syntax skip the tree (TextRenderer's fast path); their HTML, right-
+    # to-left mark and cleaning included, must be what the tree would give.
+    from qbank.exporters.moodle.markup import Cleaner
+    from qbank.richtext import parse_block, parse_inline
+
+    renderer = TextRenderer({}, math=True, clean=Cleaner())
+    fast = renderer._cached(text, role)
+    doc = parse_inline(text) if role == "inline" else parse_block(text)
+    assert fast == (renderer._render(doc) if text else fast)

@@ -198,3 +198,23 @@ def test_the_fast_path_leaves_only_values_that_need_no_escaping(value):
 
     if _PLAIN_VALUE.fullmatch(value):
         assert _escape(value) == value
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.decimals(allow_nan=False, allow_infinity=False, places=4),
+    ),
+    st.sampled_from(["en", "fr", "de", "es", "pt-BR", "it", "nl", "pl", "de-CH"]),
+)
+@settings(max_examples=1500, deadline=None)
+def test_numbers_in_every_language_need_no_escaping(number, tag):
+    # finalize_markdown inserts ints and Decimals without escaping them: what any locale
+    # writes for a number (digits, signs, its separators) must never be Markdown syntax.
+    from qbank import i18n
+    from qbank.arithmetic.text import display
+
+    with i18n.use_language(tag):
+        shown = display(number)
+    assert escape_markdown(shown) == shown
+    assert plain_text(parse_inline("a " + shown)) == "a " + shown

@@ -423,3 +423,25 @@ def test_the_fast_path_for_texts_without_syntax_agrees_with_the_parser(text, inl
     fast = _plain_paragraph(text, inline)
     if fast is not None:
         assert fast == _parse(text, inline, False, True)
+
+
+@given(st.text(alphabet=st.sampled_from(list("$$0159 -+.,ab\t")), max_size=16), st.booleans())
+@settings(max_examples=3000, deadline=None)
+def test_money_and_signed_numbers_take_the_fast_path_only_where_the_parser_agrees(text, inline):
+    # The fast path takes a `$` followed by a digit as money and a leading `-5` as a
+    # number; the parser must read exactly the same.
+    from qbank.richtext.parse import _plain_paragraph
+
+    fast = _plain_paragraph(text, inline)
+    if fast is not None:
+        assert fast == _parse(text, inline, False, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$19,000 is saved at 4.5% a year.", "A price goes from $12 to $15.", "-5 ÷ 2 = -2.5"],
+)
+def test_money_and_negative_numbers_skip_the_parser(text):
+    from qbank.richtext.parse import _plain_paragraph
+
+    assert _plain_paragraph(text, False) == _parse(text, False, False, True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from qbank.richtext import (
@@ -376,3 +378,37 @@ def test_terminal_aligns_wide_characters():
 def test_plain_text_of_an_inline_document():
     assert plain_text(parse_inline("**A** \\(\\alpha\\) `c`")) == "A \\alpha c"
     assert re.fullmatch(r"\s*", plain_text(parse_block(""))) is not None
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab09 .,-+$%{}<>&\"'\t\x01\u00a0\u05d0\u0627*_\n")),
+        max_size=16,
+    ),
+    st.sampled_from([None, "Question", "a&b"]),
+    st.sampled_from([0, 360]),
+)
+@settings(max_examples=2000, deadline=None)
+def test_a_text_without_markdown_gets_the_paragraph_its_tree_gives(text, style, indent):
+    # Word's RichText writes texts without any syntax without their tree: the XML must be
+    # the tree's, right-to-left paragraphs included.
+    from qbank.richtext import plain_words
+    from qbank.richtext.wordml import plain_paragraph_wordml
+
+    words = plain_words(text)
+    if words is not None:
+        options = WordOptions(paragraph_style=style, indent=indent)
+        tree = to_wordml(parse_block(text), options)
+        assert plain_paragraph_wordml(words, style=style, indent=indent) == tree.xml
+        assert tree.warnings == ()
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab09 .,-+$%{}<>&\"'\t\x01\u05d0*_")), max_size=16))
+@settings(max_examples=1000, deadline=None)
+def test_an_inline_text_without_markdown_is_one_plain_run(text):
+    from qbank.richtext import plain_words
+    from qbank.richtext.wordml import text_run
+
+    words = plain_words(text)
+    if words is not None:
+        assert text_run(words) == to_runs(parse_inline(text)).xml

@@ -132,7 +132,10 @@ def finalize_markdown(value: Any) -> str:
     value shown exactly as it is, its Markdown characters escaped (a drawn ``*`` stays a
     star; see :func:`qbank.richtext.escape_markdown`), unless it is :class:`Markdown`."""
     text = finalize(value)
-    if type(value) is Markdown:
+    kind = type(value)
+    if kind is int or kind is Decimal:  # digits, signs and separators: never syntax
+        return text
+    if kind is Markdown:
         return str(text)
     return escape_markdown(text)
 

@@ -37,7 +37,7 @@ from .. import __version__, textcheck
 from ..i18n import both_decimal_marks
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..numeric import plain
-from ..richtext import to_html
+from ..richtext import plain_words, to_html
 from ..richtext.html import escape_html
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
@@ -107,6 +107,9 @@ class GiftWriter:
         """The HTML of a Markdown text; cached, as feedback and choices repeat in variants."""
         if not text:
             return ""
+        words = plain_words(text)
+        if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
+            return escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
         html = self._html.get((text, inline))
         if html is None:
             if len(self._html) >= _CACHE:

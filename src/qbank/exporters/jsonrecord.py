@@ -17,7 +17,8 @@ from .. import __version__, textcheck
 from ..kinds import KINDS
 from ..model import Bank, DataSet, GeneratedSet, ImageFile, Variant
 from ..numeric import plain
-from ..richtext import to_html
+from ..richtext import plain_words, to_html
+from ..richtext.html import escape_html
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 
@@ -121,6 +122,9 @@ def _add_html(
     shown: dict[str, ImageFile] = {}
 
     def html(text: str, *, inline: bool = False, blanks: bool = False) -> str:
+        words = plain_words(text)
+        if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
+            return escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
         doc = textcheck.parse(text, inline=inline, blanks=blanks, math=math)
         for image in textcheck.images(doc) if "![" in text else ():
             if image.src in media:

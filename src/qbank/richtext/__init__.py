@@ -15,7 +15,7 @@ through :func:`unescape_markdown`.
 
 from .escape import escape_markdown, unescape_markdown
 from .html import to_html
-from .parse import parse_block, parse_inline
+from .parse import parse_block, parse_inline, plain_words
 from .plain import plain_text
 from .terminal import to_terminal
 from .tree import Document, RichTextError
@@ -30,6 +30,7 @@ __all__ = [
     "parse_block",
     "parse_inline",
     "plain_text",
+    "plain_words",
     "to_html",
     "to_runs",
     "to_terminal",

@@ -103,13 +103,22 @@ def _markdown(math: bool) -> MarkdownIt:
 #: characters Markdown, math, HTML or entities give a meaning, not starting like a list item
 #: or an indented code block. Most texts of a randomised bank are like this and differ in
 #: every version (drawn numbers), so they skip the parser (:func:`_plain_paragraph`).
-_NO_SYNTAX = re.compile(r"[^\n\\`*_\[\]!<>&$#|~{}]*")
-_SPECIAL_START = re.compile(r"\s|[-+=]|\d{1,9}[.)](?:\s|$)")
+#: A ``$`` followed by a digit is money, never math: a formula's closing ``$`` is never
+#: followed by a digit (pandoc's rule), so a text whose every ``$`` is is a plain text
+#: (``$19,000 is saved at 4.5%``). A ``-`` or ``+`` followed by a digit (``-5 ÷ 2``) starts
+#: no list.
+_NO_SYNTAX = re.compile(r"(?:[^\n\\`*_\[\]!<>&$#|~{}]|\$(?=\d))*")
+_SPECIAL_START = re.compile(r"\s|[-+](?!\d)|=|\d{1,9}[.)](?:\s|$)")
 
 
-def _plain_paragraph(text: str, inline: bool) -> Document | None:
-    """The document of a text without any syntax, made without the parser; None when the
-    text needs it. (tests/test_richtext_parse.py checks both ways agree.)"""
+def plain_words(text: str) -> str | None:
+    """The words of a text that Markdown reads as one paragraph of exactly its characters
+    (no syntax at all; see ``_NO_SYNTAX``), None when the text needs the parser.
+
+    Its HTML is ``<p>`` + the words escaped + ``</p>`` (inline: the words escaped), its
+    Word runs one plain run: writers use this to skip the tree for such texts, which in a
+    randomised bank differ in every version. (tests/test_richtext_parse.py checks it
+    against the parser.)"""
     if not _NO_SYNTAX.fullmatch(text):
         return None
     text = REMOVED_CHARS.sub("", text)
@@ -118,7 +127,16 @@ def _plain_paragraph(text: str, inline: bool) -> Document | None:
     stripped = text.strip(" \t")
     if not stripped or stripped != text.strip():
         return None
-    children = (Text(stripped),)
+    return stripped
+
+
+def _plain_paragraph(text: str, inline: bool) -> Document | None:
+    """The document of a text without any syntax, made without the parser; None when the
+    text needs it."""
+    words = plain_words(text)
+    if words is None:
+        return None
+    children = (Text(words),)
     return Document((Plain(children),) if inline else (Paragraph(children),))
 
 

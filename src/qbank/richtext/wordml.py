@@ -120,6 +120,15 @@ def to_wordml(doc: Document, options: WordOptions = WordOptions()) -> WordFragme
     return WordFragment("".join(parts), tuple(writer.warnings))
 
 
+def plain_paragraph_wordml(words: str, *, style: str | None = None, indent: int = 0) -> str:
+    """The block XML :func:`to_wordml` writes for a one-paragraph text without any
+    Markdown (:func:`qbank.richtext.plain_words`), in paragraph style ``style`` indented
+    ``indent``, without building its tree: most texts of a randomised bank are like this
+    and differ in every version."""
+    bidi = _RTL.search(words) is not None
+    return _PLAIN_WRITER.paragraph(text_run(words), indent, style=style, bidi=bidi)
+
+
 def to_runs(doc: Document, options: WordOptions = WordOptions()) -> WordFragment:
     """Run XML for an inline document, to go inside the caller's paragraph. Blocks of a
     block document are joined by line breaks; display formulas stay in the line."""
@@ -177,7 +186,7 @@ class _Display:
 
 
 class _Writer:
-    def __init__(self, options: WordOptions) -> None:
+    def __init__(self, options: WordOptions = WordOptions()) -> None:
         self.o = options
         self.warnings: list[str] = []
         #: The width (twips) an image in the paragraph being written may take.
@@ -449,3 +458,7 @@ def _math_warning(tex: str, exc: Exception) -> str:
         f"the formula '{short}' cannot be written as a Word equation ({exc}); "
         "it is shown as LaTeX source"
     )
+
+
+#: Writes the paragraphs of :func:`plain_paragraph_wordml` (which need no options).
+_PLAIN_WRITER = _Writer()

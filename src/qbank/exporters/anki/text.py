@@ -44,6 +44,7 @@ from ...richtext import (
     RichTextError,
     parse_block,
     parse_inline,
+    plain_words,
     unescape_markdown,
 )
 from ...richtext import to_html as richtext_html
@@ -240,6 +241,12 @@ class RichText:
         return html
 
     def _html(self, text: str, role: str, lead: str = "") -> str:
+        words = plain_words(text)
+        if words is not None and "\\" not in lead and "$$" not in lead:
+            # A text without any Markdown (most texts of a randomised bank, new in every
+            # version): its HTML without the tree, and not kept in the cache.
+            inner = escape_field(lead + words)
+            return f"<p>{inner}</p>" if role == _BLOCK or lead else inner
         key = (text, role, lead)
         html = self._cache.get(key)
         if html is None:

@@ -29,6 +29,7 @@ from ...richtext import (
     parse_block,
     parse_inline,
     plain_text,
+    plain_words,
     to_html,
 )
 from ...richtext.html import escape_html
@@ -225,6 +226,16 @@ class TextRenderer:
     def _cached(self, text: str, role: str) -> Html:
         if not text:
             return EMPTY
+        if role != "cloze":
+            words = plain_words(text)
+            if words is not None:
+                # A text without any Markdown (most texts of a randomised bank, new in
+                # every version): its HTML without the tree, and not kept in the cache.
+                inner = escape_html_braces(words)
+                if role == "inline":
+                    return Html(self.clean(inner))
+                rtl = _RIGHT_TO_LEFT.search(inner) is not None
+                return Html(self.clean(f'<p dir="auto">{inner}</p>' if rtl else f"<p>{inner}</p>"))
         key = (text, role)
         html = self._cache.get(key)
         if html is None:

@@ -34,8 +34,16 @@ from ... import limits
 from ...errors import Problem
 from ...model import Bank, ImageFile, Question
 from ...ooxml import esc
-from ...richtext import WordFragment, WordOptions, parse_block, parse_inline, to_runs, to_wordml
-from ...richtext.wordml import text_run
+from ...richtext import (
+    WordFragment,
+    WordOptions,
+    parse_block,
+    parse_inline,
+    plain_words,
+    to_runs,
+    to_wordml,
+)
+from ...richtext.wordml import plain_paragraph_wordml, text_run
 
 #: Placeholder for a drawing's ``wp:docPr`` id, replaced by a unique number when written.
 DOCPR_ID = 'id="QBANK-DOCPR"'
@@ -174,6 +182,9 @@ class RichText:
         """Block XML of a block text, its paragraphs in ``style`` (a style id), over
         ``width`` twips from the margin, indented ``indent``. With ``blanks`` the text
         is a cloze text, and blank i is written as the run XML ``blanks[i]``."""
+        words = plain_words(text) if blanks is None else None
+        if words is not None:  # no Markdown at all: no tree, no cache (see plain_words)
+            return plain_paragraph_wordml(words, style=style, indent=indent)
         fragment = self._block(text, style, width, indent, blanks)
         if fragment.warnings:
             self.warner(fragment.warnings, where, text)
@@ -181,6 +192,9 @@ class RichText:
 
     def runs(self, text: str, where: Where, *, width: int) -> str:
         """Run XML of an inline text (a choice, a term), to go into the caller's paragraph."""
+        words = plain_words(text)
+        if words is not None:  # no Markdown at all: one plain run
+            return text_run(words)
         fragment = self._runs(text, width)
         if fragment.warnings:
             self.warner(fragment.warnings, where, text)
