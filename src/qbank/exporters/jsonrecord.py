@@ -11,9 +11,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO, Any
 
-from .. import __version__, textcheck
+from .. import __version__, i18n, limits, textcheck
 from ..kinds import KINDS
 from ..model import Bank, DataSet, GeneratedSet, ImageFile, Variant
 from ..numeric import plain
@@ -27,32 +28,50 @@ _encode_string = json.encoder.encode_basestring
 
 def dump(value: Any, out: list[str]) -> None:
     """Append the JSON text of ``value`` to ``out``; Decimals are written exactly."""
-    if isinstance(value, str):
+    # Dispatch on the exact type first (the common cases, in the order a record holds
+    # them), then on subclasses (ShownNumber, Markdown, ...) the slow way.
+    kind = type(value)
+    if kind is str:
         out.append(_encode_string(value))
+    elif kind is dict:
+        out.append("{")
+        separator = ""
+        for k, v in value.items():
+            out.append(f"{separator}{_encode_string(str(k))}: ")
+            separator = ", "
+            if type(v) is str:
+                out.append(_encode_string(v))
+            else:
+                dump(v, out)
+        out.append("}")
+    elif kind is list or kind is tuple:
+        out.append("[")
+        separator = ""
+        for v in value:
+            if separator:
+                out.append(separator)
+            separator = ", "
+            if type(v) is str:
+                out.append(_encode_string(v))
+            else:
+                dump(v, out)
+        out.append("]")
     elif value is None:
         out.append("null")
     elif value is True:
         out.append("true")
     elif value is False:
         out.append("false")
+    elif kind is int or kind is Decimal:
+        out.append(plain(value))
+    elif isinstance(value, str):
+        out.append(_encode_string(value))
     elif isinstance(value, (int, Decimal, float)):
         out.append(plain(value))
     elif isinstance(value, dict):
-        out.append("{")
-        for i, (k, v) in enumerate(value.items()):
-            if i:
-                out.append(", ")
-            out.append(_encode_string(str(k)))
-            out.append(": ")
-            dump(v, out)
-        out.append("}")
+        dump(dict(value), out)
     elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for i, v in enumerate(value):
-            if i:
-                out.append(", ")
-            dump(v, out)
-        out.append("]")
+        dump(list(value), out)
     else:
         raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
@@ -125,11 +144,12 @@ def _add_html(
         words = plain_words(text)
         if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
             return escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
-        doc = textcheck.parse(text, inline=inline, blanks=blanks, math=math)
-        for image in textcheck.images(doc) if "![" in text else ():
-            if image.src in media:
-                shown.setdefault(image.src, media[image.src])
-        return to_html(doc, blank=_blank)
+        lang = i18n.current()
+        written, srcs = _html_of(text, inline, blanks, math, lang.decimal, lang.group)
+        for src in srcs:
+            if src in media:
+                shown.setdefault(src, media[src])
+        return written
 
     record["html"] = html(v.text, blanks=v.type == "cloze")
     for key in ("solution", "feedback"):
@@ -149,6 +169,17 @@ def _add_html(
             }
             for image in shown.values()
         ]
+
+
+@lru_cache(maxsize=limits.PARSE_CACHE_SIZE)
+def _html_of(
+    text: str, inline: bool, blanks: bool, math: bool, decimal: str, group: str
+) -> tuple[str, tuple[str, ...]]:
+    """The HTML of a Markdown text and the paths of the images it shows, worked out once
+    per text (and locale: ``decimal`` and ``group`` are only part of the key)."""
+    doc = textcheck.parse(text, inline=inline, blanks=blanks, math=math)
+    srcs = tuple(image.src for image in textcheck.images(doc)) if "![" in text else ()
+    return to_html(doc, blank=_blank), srcs
 
 
 def _blank(index: int) -> str:

@@ -107,7 +107,7 @@ def _markdown(math: bool) -> MarkdownIt:
 #: followed by a digit (pandoc's rule), so a text whose every ``$`` is is a plain text
 #: (``$19,000 is saved at 4.5%``). A ``-`` or ``+`` followed by a digit (``-5 ÷ 2``) starts
 #: no list.
-_NO_SYNTAX = re.compile(r"(?:[^\n\\`*_\[\]!<>&$#|~{}]|\$(?=\d))*")
+_NO_SYNTAX = re.compile(r"[^\n\\`*_\[\]!<>&$#|~{}]*(?:\$(?=\d)[^\n\\`*_\[\]!<>&$#|~{}]*)*")
 _SPECIAL_START = re.compile(r"\s|[-+](?!\d)|=|\d{1,9}[.)](?:\s|$)")
 
 
