@@ -81,8 +81,9 @@ def col(tmp_path):
 
 
 def unlabelled(field: str) -> str:
-    """An Answer or Solution field without the label it starts with ("Answer", "Worked
-    solution", in the deck's language: the note types' templates stay the same)."""
+    """An Answer, Solution, Term or Definition field without the label it starts with
+    ("Answer", "Worked solution", "Term", "Definition", in the deck's language: the note
+    types' templates stay the same)."""
     return re.sub(r'^<div class="qbank-label">[^<]*</div>', "", field)
 
 
@@ -142,8 +143,8 @@ def check_fields(col: Collection, bank_id: str, records: list[dict], seed: int) 
             for n, (term, definition) in enumerate(r["pairs"], start=1):
                 note = notes[f"{key}/term-{n}"]
                 assert note.note_type()["name"] == VOCABULARY.name
-                assert shown(note["Term"]) == md(term, inline=True)
-                assert shown(note["Definition"]) == md(definition, inline=True)
+                assert shown(unlabelled(note["Term"])) == md(term, inline=True)
+                assert shown(unlabelled(note["Definition"])) == md(definition, inline=True)
                 assert shown(note["Notes"]) == " ".join(
                     md(t) for t in (r["solution"], r["feedback"]) if t.strip()
                 )
@@ -542,6 +543,71 @@ def test_reimport_after_an_edit_updates_in_place_and_keeps_review_history(
     log = import_apkg(col, export(older, tmp_path / "4", timestamp=T0 + 86400))
     assert len(log.duplicate) == count and not log.updated
     assert check_fields(col, default_bank.id, records_of(reseeded), seed=8) == count
+
+
+#: The vocabulary templates of qbank 0.1 before the "Term" and "Definition" captions moved
+#: into the fields: what a learner who imported such a deck has in the collection.
+_OLD_VOCABULARY_TEMPLATES = [
+    {
+        "name": "Term → Definition",
+        "qfmt": '<div class="qbank qbank-vocab">\n<div class="qbank-label">Term</div>\n'
+        '<div class="qbank-term" dir="auto">{{Term}}</div>\n</div>',
+        "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="qbank qbank-vocab">\n'
+        '<div class="qbank-label">Definition</div>\n'
+        '<div class="qbank-definition" dir="auto">{{Definition}}</div>\n</div>',
+    },
+    {
+        "name": "Definition → Term",
+        "qfmt": '<div class="qbank qbank-vocab">\n<div class="qbank-label">Definition</div>\n'
+        '<div class="qbank-definition" dir="auto">{{Definition}}</div>\n</div>',
+        "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="qbank qbank-vocab">\n'
+        '<div class="qbank-label">Term</div>\n'
+        '<div class="qbank-term" dir="auto">{{Term}}</div>\n</div>',
+    },
+]
+
+
+def test_a_deck_with_captions_in_its_templates_is_updated_in_place(
+    default_bank, tmp_path, col, monkeypatch
+):
+    """A deck made when the vocabulary note type's templates held the English "Term" and
+    "Definition" captions is updated in place by a deck whose captions are in the fields
+    (a French one here): the same notes and cards, one note type of each name, each card
+    showing its caption once, in French."""
+    from qbank.exporters.anki import builders
+    from qbank.i18n import use_language
+
+    monkeypatch.setattr(VOCABULARY.model, "templates", _OLD_VOCABULARY_TEMPLATES)
+    monkeypatch.setattr(builders, "_labelled", lambda label, html: html)
+    first = generate(default_bank, 2, 7)
+    import_apkg(col, export(first, tmp_path / "old", timestamp=T0))
+    monkeypatch.undo()
+    count, cards = col.note_count(), col.card_count()
+    types = sorted((m.name, m.id) for m in col.models.all_names_and_ids())
+    vocabulary = cards_of(col, VOCABULARY.name)
+    assert vocabulary and all(">Term</div>" in c.question() + c.answer() for c in vocabulary)
+    assert "Term" not in notes_by_key(col)[vocabulary[0].note()["Id"]]["Term"]
+
+    with use_language("fr"):
+        french = generate(default_bank, 2, 7)
+        path = export(french, tmp_path / "new", timestamp=T0 + 86400)
+    log = import_apkg(col, path)
+    assert len(log.updated) == count and not log.new and not log.conflicting
+    assert col.note_count() == count and col.card_count() == cards
+    assert sorted((m.name, m.id) for m in col.models.all_names_and_ids()) == types
+    for card in cards_of(col, VOCABULARY.name):
+        back = card.answer()  # the front, the rule, then the other side
+        assert ">Term</div>" not in back and ">Definition</div>" not in back
+        assert back.count(">Terme</div>") == 1 and back.count(">Définition</div>") == 1
+        front = card.question()
+        assert (">Terme</div>" if card.ord == 0 else ">Définition</div>") in front
+    # The note type's templates are now the shared ones: an English deck imported next
+    # shows English captions through the very same templates.
+    col.models._clear_cache()  # the import changed the note type behind the cache
+    vocab_type = col.models.get(VOCABULARY.model_id)
+    assert [t["qfmt"] for t in vocab_type["tmpls"]] == [
+        t["qfmt"] for t in VOCABULARY.model.templates
+    ]
 
 
 def test_default_import_option_is_update_if_newer():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import gettext
+import html
 import json
 import re
 import zipfile
@@ -24,16 +25,23 @@ from qbank.i18n import LOCALE_DIR, SHIPPED, local_number, use_language
 from qbank.pipeline import run
 
 SRC = Path(i18n.__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TRANSLATED = [lang for lang in SHIPPED if lang != "en"]
 #: Locales whose decimal symbol is a comma (all the shipped ones but English).
 COMMA = {"fr", "de", "es", "pt_BR", "it", "nl", "pl"}
 
 
+def key_of(message) -> str | tuple[str, ...]:
+    """A message's key: its text, the tuple of its forms, or (context, text)."""
+    if message.context:
+        return (message.context, message.id)
+    return message.id if isinstance(message.id, str) else tuple(message.id)
+
+
 def template() -> dict[str | tuple[str, ...], object]:
     with open(LOCALE_DIR / "qbank.pot", "rb") as f:
-        return {m.id if isinstance(m.id, str) else tuple(m.id): m for m in read_po(f) if m.id}
+        return {key_of(m): m for m in read_po(f) if m.id}
 
 
 def catalog(lang: str):
@@ -49,7 +57,9 @@ def test_template_holds_every_text_of_the_source():
     pybabel command that updates it is in docs/languages.md)."""
     found = {
         (msg if isinstance(msg, str) else tuple(m for m in msg if m))
-        for _file, _line, msg, _comments, _context in extract_from_dir(
+        if context is None
+        else (context, msg if isinstance(msg, str) else msg[-1])
+        for _file, _line, msg, _comments, context in extract_from_dir(
             str(SRC),
             method_map=[("**.py", "python")],
             keywords=KEYWORDS,
@@ -63,14 +73,15 @@ def test_template_holds_every_text_of_the_source():
 def test_catalog_complete_not_fuzzy_and_compiled(lang):
     pot = template()
     po = catalog(lang)
-    entries = {m.id if isinstance(m.id, str) else tuple(m.id): m for m in po if m.id}
+    entries = {key_of(m): m for m in po if m.id}
     assert set(entries) == set(pot), f"{lang}: run pybabel update (docs/languages.md)"
     for key, message in entries.items():
         assert not message.fuzzy, f"{lang}: fuzzy {key!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(s.strip() for s in strings), f"{lang}: untranslated {key!r}"
-        assert len(strings) == po.num_plurals if isinstance(key, tuple) else 1
-        ids = key if isinstance(key, tuple) else (key,)
+        plural = isinstance(message.id, tuple)
+        assert len(strings) == (po.num_plurals if plural else 1)
+        ids = message.id if plural else (message.id,)
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for s in strings:
             assert set(PLACEHOLDER.findall(s)) == wanted, f"{lang}: placeholders of {key!r}"
@@ -78,7 +89,9 @@ def test_catalog_complete_not_fuzzy_and_compiled(lang):
     with open(LOCALE_DIR / lang / "LC_MESSAGES" / "qbank.mo", "rb") as f:
         mo = gettext.GNUTranslations(f)
     for key, message in entries.items():
-        if isinstance(key, tuple):
+        if message.context:
+            assert mo.pgettext(message.context, message.id) == message.string, (lang, key)
+        elif isinstance(message.id, tuple):
             for n in (1, 2, 5, 22):
                 index = gettext.c2py(po.plural_expr)(n)
                 assert mo.ngettext(key[0], key[1], n) == message.string[index], (lang, key, n)
@@ -105,7 +118,17 @@ def test_shipped_languages_and_fallbacks():
         ("en", "-1,234.5", "-1,234.5"),
         ("fr", "-1,234.5", "-1\u202f234,5"),
         ("de", "1,234.5", "1.234,5"),
-        ("pl", "1,234.5", "1\u00a0234,5"),
+        # Polish and Spanish: CLDR's minimum grouping digits 2, a four-digit number has no group.
+        ("pl", "1,234.5", "1234,5"),
+        ("pl", "1,234", "1234"),
+        ("pl", "12,345", "12\u00a0345"),
+        ("pl", "-1,234,567.5", "-1\u00a0234\u00a0567,5"),
+        ("es", "1,234", "1234"),
+        ("es", "12,345", "12.345"),
+        ("es", "-1,234.5", "-1234,5"),
+        ("es-ES", "1,234", "1234"),
+        ("es-MX", "1,234", "1,234"),  # Mexico: 1,234 (CLDR's es-MX groups from 4 digits)
+        ("de", "1,234", "1.234"),  # German groups four digits
         ("pt-BR", "0.25", "0,25"),
         ("de-CH", "1,234.5", "1'234.5"),
         ("ja", "1,234.5", "1,234.5"),
@@ -180,7 +203,8 @@ questions:
     type: numerical
     params:
       a: [1000, 2000]
-    text: "{{ a }} + 0.25 = ? | {{ 1234.5 | thousands }} | {{ 0.5 | fixed(2) }} | $x = {{ 2.5 }}$"
+    text: "{{ a }} + 0.25 = ? | {{ 1234.5 | thousands }} | {{ 12345.5 | thousands }} |
+      {{ 0.5 | fixed(2) }} | $x = {{ 2.5 }}$"
     answer: a + 0.25
     decimals: 2
     thousands: true
@@ -331,9 +355,13 @@ def test_documents_in_the_language(tmp_path, english, lang):
     # Numbers a student reads: the locale's decimal comma and groups.
     decimal, group = i18n.language(tag).decimal, i18n.language(tag).group
     assert decimal == ("," if lang in COMMA else ".")
-    assert f"1{group}234{decimal}5" in sheets  # thousands filter
+    # thousands filter; no group in a four-digit number where CLDR's minimum grouping
+    # digits is 2 (Spanish, Polish: 1234,5 but 12 345,5)
+    four = "" if i18n.language(tag).min_grouping > 1 else group
+    assert f"1{four}234{decimal}5" in sheets
+    assert f"12{group}345{decimal}5" in sheets
     assert f"0{decimal}50" in sheets  # fixed filter
-    answer_shown = re.search(rf"[12]{re.escape(group)}000{decimal}25", key)
+    answer_shown = re.search(rf"[12]{re.escape(four)}000{decimal}25", key)
     assert answer_shown, "the numerical answer in the key"
     assert "1.5" not in sheets.replace("1.5.", "")  # points 1,5
     assert f"1{decimal}5" in sheets
@@ -362,6 +390,80 @@ def test_documents_in_the_language(tmp_path, english, lang):
     assert first["answer"] in (1000.25, 2000.25)  # a JSON number, not a text
     if decimal == ",":  # the formula's decimal comma is {,}, so TeX adds no space
         assert "x = 2{,}5" in first["html"]
+
+
+def core_properties(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("docProps/core.xml").decode()
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_file_and_the_preview_in_the_language(tmp_path, english, lang):
+    """What a teacher reads around the questions, beyond the worksheets' labels: Moodle's
+    category descriptions, variant names and the files' comments, GIFT's header, QTI's
+    variant titles, Word's document properties, the terminal preview, and the captions of
+    Anki's vocabulary cards. No English text of the catalog is left in any of them."""
+    from qbank.exporters import ExportOptions
+
+    tag = lang.replace("_", "-")
+    tr = i18n.language(tag).translations
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK, encoding="utf-8")
+    out = tmp_path / "o"
+    options = ExportOptions.of(moodle_calculated=True)
+    run(
+        [bank], count=2, seed=3, formats=("all", "gift"), out_dir=out, language=tag, options=options
+    )
+    files = {
+        "moodle": (out / "neutral-moodle.xml").read_text(encoding="utf-8"),
+        "gift": (out / "neutral-gift.txt").read_text(encoding="utf-8"),
+        "word": core_properties(out / "neutral-worksheets.docx")
+        + core_properties(out / "neutral-answer-key.docx"),
+        "preview": run_cli("preview", str(bank), "--seed", "3", "--lang", tag).output,
+    }
+    with zipfile.ZipFile(out / "neutral-qti.zip") as z:
+        qti = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    # Canvas's setting "points" (a value for Canvas, which no one reads) is not a text.
+    files["qti"] = qti.replace("<grading_type>points</grading_type>", "")
+    for name, text in files.items():
+        # The words a reader sees: comments and text, not the tags (<question>).
+        words = re.sub(r"<[^>]*>", " ", re.sub(r"<!--|-->", " ", text))
+        assert english_left(html.unescape(words), lang) == [], name
+
+    moodle = files["moodle"]
+    # The file's comment, the categories' descriptions, the variants' names.
+    assert "written by" not in moodle and "Get category from file" not in moodle
+    assert (
+        tr.ngettext(
+            "The {n} question of the bank that is the same for every student.",
+            "The {n} questions of the bank that are the same for every student.",
+            7,
+        ).format(n=7)
+        in moodle
+    )
+    suffix = tr.gettext("{title} (variant {number})").format(title="", number="1").strip()
+    # (Moodle's file holds one calculated question here; GIFT and QTI name the variants.)
+    assert f"{suffix}::" in files["gift"] and f'{suffix}"' in files["qti"]
+    assert "One calculated question" not in moodle
+    assert (
+        tr.ngettext(
+            "One calculated question: Moodle picks its {n} set of values for each attempt.",
+            "One calculated question: Moodle picks one of its {n} sets of values for each attempt.",
+            2,
+        ).format(n=2)
+        in moodle
+    )
+    assert "GIFT written by" not in files["gift"] and "// " in files["gift"]
+    assert "Made by qbank" not in files["word"]
+    preview = files["preview"]
+    assert "ANSWER KEY" not in preview and tr.gettext("Answer key").upper() in preview
+    assert "(seed 3)" not in preview and tr.gettext("seed {seed}").format(seed=3) in preview
+    assert " pt]" not in preview and tr.gettext("True") in preview
+
+    # Anki: the "Term" and "Definition" captions of a vocabulary card are in its fields.
+    fields = anki_fields(out / "neutral.apkg", tmp_path)
+    assert f">{tr.gettext('Term')}</div>" in fields and ">Term</div>" not in fields
+    assert f">{tr.gettext('Definition')}</div>" in fields
 
 
 def test_english_labels_unchanged(english):
@@ -509,3 +611,72 @@ def test_the_workbench_preview_is_in_the_banks_language():
     assert re.search(r"\d,\d\d\u00a0€", preview["key"])
     back = preview["anki"][0]["back"]
     assert ">Réponse</div>" in back and "graine 2" in back
+
+
+CLOZE_MONEY = """
+id: m
+title: m
+questions:
+  - id: dollars
+    type: cloze
+    unit: "$"
+    decimals: 2
+    text: "The bill: [[= 22.5]] for two."
+  - id: speed
+    type: cloze
+    unit: m/s
+    decimals: 1
+    text: "v = [[= 3.5]]"
+"""
+
+
+@pytest.mark.parametrize(
+    ("tag", "money", "speed"),
+    [
+        ("en", "$22.50", "3.5 m/s"),
+        ("fr", "22,50\u00a0$", "3,5 m/s"),
+        ("de", "22,50\u00a0$", "3,5 m/s"),
+        ("pt-BR", "$\u00a022,50", "3,5 m/s"),
+        ("pl", "22,50\u00a0$", "3,5 m/s"),
+    ],
+)
+def test_a_cloze_blanks_currency_goes_where_the_locale_puts_it(tmp_path, tag, money, speed):
+    """A numeric blank's ``unit`` is shown only with its answer (keys, Anki, the JSON
+    record's ``answer``), never next to the blank, where the teacher's own text is: so a
+    currency symbol there follows the locale, as a numerical question's does."""
+    bank = tmp_path / "m.yaml"
+    bank.write_text(CLOZE_MONEY, encoding="utf-8")
+    out = tmp_path / "o"
+    run([bank], seed=1, formats=("json", "docx"), out_dir=out, language=tag)
+    record = json.loads((out / "m.json").read_text(encoding="utf-8"))
+    dollars, speed_q = record["versions"][0]["questions"]
+    assert dollars["answer"] == [[money]] and speed_q["answer"] == [[speed]]
+    assert dollars["parts"][1]["numeric"]["value"] == 22.5  # the value stays neutral
+    assert money in docx_text(out / "m-answer-key.docx")
+    # The teacher's text around the blank is printed as written.
+    assert "The bill: " in docx_text(out / "m-worksheets.docx")
+
+
+@pytest.mark.parametrize(
+    ("tag", "points", "shown"),
+    [
+        ("en", 1.5, "1.5 points"),
+        ("en", 1, "1 point"),
+        ("fr", 1.5, "1,5 point"),  # French: the singular below 2
+        ("fr", 0.5, "0,5 point"),
+        ("fr", 2.5, "2,5 points"),
+        ("pt-BR", 1.5, "1,5 ponto"),
+        ("de", 1.5, "1,5 Punkte"),
+        ("pl", 1.5, "1,5 punktu"),  # Polish: a fraction takes the genitive singular
+        ("pl", 2, "2 punkty"),
+        ("pl", 5, "5 punktów"),
+        ("pl", 22, "22 punkty"),
+        ("pl", 12, "12 punktów"),
+    ],
+)
+def test_points_in_the_languages_plural_forms(tag, points, shown):
+    from decimal import Decimal
+
+    value = Decimal(str(points)) if isinstance(points, float) else points
+    with use_language(tag):
+        assert i18n.points(value) == shown

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .model import Number
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "qbank"
 #: The languages shipped, as catalog folder names (``pt_BR``), English first.
@@ -52,6 +54,9 @@ class Language:
     #: Where the locale puts a currency symbol, and what separates it from the number
     #: (``("after", "\u00a0")`` in French); None: where the bank puts it ($30.00).
     currency: tuple[str, str] | None = None
+    #: CLDR's minimumGroupingDigits: 2 where a four-digit number is written without a
+    #: group (Spanish and Polish ``1234`` but ``12 345``).
+    min_grouping: int = 1
     #: "." and ",": numbers are written as qbank writes them everywhere (English).
     neutral_numbers: bool = field(init=False)
 
@@ -91,7 +96,19 @@ def language(tag: str) -> Language:
         with open(LOCALE_DIR / catalog / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as f:
             translations = gettext.GNUTranslations(f)
     decimal, group, currency = _cldr(tag)
-    return Language(tag, catalog, translations, decimal, group, currency)
+    return Language(tag, catalog, translations, decimal, group, currency, _min_grouping(tag))
+
+
+#: CLDR's ``minimumGroupingDigits`` (common/main/<locale>.xml, <numbers>) where it is not 1,
+#: for the languages qbank ships and their regions. Babel (2.19) does not ship this value
+#: and its format_decimal groups ``1.234`` in Spanish, where CLDR and ICU (and the RAE's
+#: spelling rules, and Polish typesetting) write ``1234``.
+#: Latin American Spanish (``es-MX``, ``es-419``…) keeps CLDR's 1: ``1,234``.
+_MIN_GROUPING_TWO = {("es", None), ("es", "ES"), ("pl", None), ("pl", "PL"), ("pt", "PT")}
+
+
+def _min_grouping(tag: str) -> int:
+    return 2 if _parts(tag) in _MIN_GROUPING_TWO else 1
 
 
 def _cldr(tag: str) -> tuple[str, str, tuple[str, str] | None]:
@@ -157,6 +174,47 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _CURRENT.get().translations.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    return _CURRENT.get().translations.pgettext(context, message)
+
+
+def points(value: Number) -> str:
+    """A question's points as a document shows them: ``2 points``, ``1 point``, and a
+    fraction (``1,5``) in the form its language uses, which gettext's plural rules (whole
+    numbers only) cannot choose. CLDR's plural rules can: a fraction is singular where
+    they say so (``1,5 point`` in French and Brazilian Portuguese, the singular below 2),
+    and otherwise takes the catalog's form for fractions (``2,5 points``; ``1,5 punktu``
+    in Polish, neither *punkty* nor *punktów*)."""
+    from .numeric import plain
+
+    shown = local_number(plain(value))
+    if value == int(value):
+        label = ngettext("{n} point", "{n} points", int(value))
+    elif _fraction_is_singular(_CURRENT.get().tag, plain(value)):
+        label = ngettext("{n} point", "{n} points", 1)
+    else:
+        label = pgettext("fraction", "{n} points")
+    return label.format(n=shown)
+
+
+@cache
+def _fraction_is_singular(tag: str, number: str) -> bool:
+    """Whether CLDR's plural rules of ``tag`` put the fraction ``number`` ("1.5") in
+    the category "one" (French, Portuguese: ``1,5 point``)."""
+    lang, region = _parts(tag)
+    if lang == "en":
+        return False
+    from decimal import Decimal
+
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(f"{lang}_{region}" if region else lang)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return locale.plural_form(Decimal(number)) == "one"
+
+
 def N_(message: str) -> str:
     """Marks a text for the catalog without translating it now (module constants): the
     code translates it with ``_()`` where it is used."""
@@ -176,6 +234,8 @@ def section_name(section: str) -> str:
 
 _NUMBER = re.compile(r"(?<![\w.,])[-−]?\d[\d,]*(?:\.\d+)?(?![\w])")
 _DIGIT_COMMA_DIGIT = re.compile(r"(?<=\d),(?=\d)")
+#: A number of four digits before its decimals, grouped (``1,234`` of ``-1,234.5``).
+_FOUR_DIGITS = re.compile(r"(?<![\d,])\d,\d{3}(?![\d,])")
 
 
 def local_number(text: str, *, math: bool = False) -> str:
@@ -186,6 +246,8 @@ def local_number(text: str, *, math: bool = False) -> str:
     if lang.neutral_numbers:
         return text
     decimal, group = lang.decimal, lang.group
+    if lang.min_grouping > 1 and "," in text:
+        text = _FOUR_DIGITS.sub(lambda m: m.group().replace(",", ""), text)
     if math:
         decimal = "{,}" if decimal == "," else decimal
         group = "\\," if group in (",", "\u202f", "\u00a0", " ", ".") else group

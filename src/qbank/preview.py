@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import content
+from .i18n import _, ngettext, use_language
+from .i18n import points as points_text
 from .kinds import KINDS
 from .model import Bank, DataSet, GeneratedSet, Variant
-from .numeric import plain
 from .output import read_manifest
 from .richtext import RichTextError, parse_block, to_terminal
 
@@ -84,7 +85,9 @@ def _markdown(math: bool) -> Callable[..., str]:
 
     def wrap(text: str, indent: str = "   ", *, blanks: bool = False) -> str:
         try:
-            doc = parse_block(text, blanks=blanks, math=math)
+            # Formulas as the teacher wrote them: "1,5" in a French formula, not TeX's "1{,}5".
+            with use_language(None):
+                doc = parse_block(text, blanks=blanks, math=math)
         except RichTextError:  # shown as written; validate and generate say what is wrong
             return _wrap(text, indent)
         shown = to_terminal(doc, width=88 - len(indent))
@@ -95,7 +98,7 @@ def _markdown(math: bool) -> Callable[..., str]:
 
 def _question_lines(n: int, v: Variant, wrap: Callable[..., str] = _wrap) -> list[str]:
     return [
-        f"{n}. {v.title}  [{v.type}, {plain(v.question.points)} pt]",
+        f"{n}. {v.title}  [{v.type}, {points_text(v.question.points)}]",
         *KINDS[v.type].preview(v, wrap),
         *(_data_lines(data) for data in v.drawn.datasets),
     ]
@@ -104,7 +107,8 @@ def _question_lines(n: int, v: Variant, wrap: Callable[..., str] = _wrap) -> lis
 def _data_lines(data: DataSet) -> str:
     """A data set as the worksheets print it: its name and a table of its values."""
     widths = [max(len(h), *(len(r[i]) for r in data.rows())) for i, h in enumerate(data.headings)]
-    lines = [f"   Data: {data.file_name} ({data.row_count} rows)"]
+    rows = ngettext("{n} row", "{n} rows", data.row_count).format(n=data.row_count)
+    lines = ["   " + _("Data: {name} ({rows})").format(name=data.file_name, rows=rows)]
     lines.append("   " + " | ".join(h.ljust(w) for h, w in zip(data.headings, widths, strict=True)))
     lines.append("   " + "-+-".join("-" * w for w in widths))
     for row in data.rows():
@@ -117,14 +121,22 @@ def answer_line(v: Variant) -> str:
 
 
 def render_version(generated: GeneratedSet, number: int) -> str:
+    """One version and its answer key, with qbank's own words in the bank's language."""
+    with use_language(generated.bank.language):
+        return _render_version(generated, number)
+
+
+def _render_version(generated: GeneratedSet, number: int) -> str:
     bank = generated.bank
-    out = [bank.title, bank.subtitle, f"Version {number} (seed {generated.seed})", ""]
+    heading = _("Version {number}").format(number=number)
+    seed = _("seed {seed}").format(seed=generated.seed)
+    out = [bank.title, bank.subtitle, f"{heading} ({seed})", ""]
     variants = generated.version(number)
     wrap = _markdown(bank.math)
     for n, v in enumerate(variants, start=1):
         out.extend(_question_lines(n, v, wrap))
         out.append("")
-    out.append("ANSWER KEY")
+    out.append(_("Answer key").upper())
     out.append("")
     for n, v in enumerate(variants, start=1):
         out.append(f"{n}. {v.title}")

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from .. import __version__, textcheck
-from ..i18n import both_decimal_marks
+from ..i18n import _, both_decimal_marks, ngettext
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..numeric import plain
 from ..richtext import plain_words, to_html
@@ -286,13 +286,20 @@ class GiftFile:
 
     def write(self, fh: IO[str]) -> None:
         generated, bank = self.generated, self.bank
-        fh.write(
-            f"// GIFT written by qbank {__version__} from the bank '{bank.id}' with seed "
-            f"{generated.seed}, {generated.count} variant(s) per randomised question.\n"
-            "// Import it in Moodle: Question bank > Import > GIFT format, with 'Get category "
-            "from file' ticked.\n"
-            "// Importing the same file again adds a second copy of every question.\n\n"
+        said = ngettext(
+            "GIFT written by qbank {version} from the bank '{bank}' with seed {seed}, "
+            "{count} variant per randomised question.",
+            "GIFT written by qbank {version} from the bank '{bank}' with seed {seed}, "
+            "{count} variants per randomised question.",
+            generated.count,
+        ).format(version=__version__, bank=bank.id, seed=generated.seed, count=generated.count)
+        how = _(
+            "Import it in Moodle: Question bank > Import > GIFT format, with 'Get category "
+            "from file' ticked."
         )
+        again = _("Importing the same file again adds a second copy of every question.")
+        # One line each: a comment line ends at the line's end.
+        fh.write("".join(f"// {' '.join(line.split())}\n" for line in (said, how, again)) + "\n")
         writable = {q.id: self.writable(q) for q in bank.questions}
         fh.write(self.category(self.layout.bank_category("").path))
         fixed = [q for q in bank.questions if not q.randomised and writable[q.id]]

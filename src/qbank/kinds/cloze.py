@@ -44,6 +44,9 @@ class Spec:
     decimals: int | None = None
     unit: str = ""
     unit_position: str = "after"
+    #: The unit is a currency symbol: the run's locale puts it before or after the value
+    #: in the answer shown (``$30.00``, ``30,00 $`` in French), as for a numerical answer.
+    currency: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,9 @@ class Cloze(Kind):
         f = r.fields
         tolerance = read_shown_fields(r)
         unit = f.unit.strip()
-        position = "before" if unit and unit[0] in CURRENCY_SYMBOLS else "after"
-        return Spec(f.case_sensitive, tolerance, f.decimals, unit, position)
+        currency = bool(unit) and unit[0] in CURRENCY_SYMBOLS
+        position = "before" if currency else "after"
+        return Spec(f.case_sensitive, tolerance, f.decimals, unit, position, currency)
 
     def compile(self, q: Question, c: Compiler) -> Any:
         """The formulas of numeric blanks written without template values, compiled (and
@@ -291,7 +295,12 @@ def _numeric_blank(
                 f"in the blank [[= {formula} ± {tolerance_text}]]: {exc}"
             ) from None
     number_text, absolute = shown_number(value, spec.decimals, tolerance)
-    shown = with_unit(i18n.local_number(number_text), spec.unit, spec.unit_position)
+    # A currency symbol goes where the class writes it (30,00 € in French), as in a
+    # numerical answer: the blank's unit is shown in the keys, never next to the blank.
+    position, space = spec.unit_position, None
+    if spec.currency and (placed := i18n.currency_placement()) is not None:
+        position, space = placed
+    shown = with_unit(i18n.local_number(number_text), spec.unit, position, space)
     return ClozeBlank((shown,), "numeric", value, absolute, number_text=number_text)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..i18n import PRACTICE
+from ..i18n import PRACTICE, _
 from ..model import Question, Variant
 from .base import Compiler, FieldReader, Kind, Rendered, Step
 from .fields import FLAG_SCHEMA, Text, documented
@@ -99,4 +99,4 @@ class TrueFalse(Kind):
         record["feedback_false"] = v.payload.feedback_false
 
     def answer_line(self, v: Variant) -> str:
-        return "True" if v.answer else "False"
+        return _("True") if v.answer else _("False")

@@ -32,12 +32,23 @@ class Draft:
     source_extra: str = ""
 
 
+def _labelled(label: str, html: str) -> str:
+    """A field's value under its small caption, which travels in the field (in the deck's
+    language) so that decks in several languages share the note type's templates."""
+    return f'<div class="qbank-label">{to_html(label)}</div>{html}'
+
+
 def _vocabulary(v: Variant, rt: RichText) -> list[Draft]:
     notes = rt.blocks(v.solution, v.feedback)
+    term_label, definition_label = _("Term"), _("Definition")
     return [
         Draft(
             VOCABULARY,
-            {"Term": rt.inline(term), "Definition": rt.inline(definition), "Notes": notes},
+            {
+                "Term": _labelled(term_label, rt.inline(term)),
+                "Definition": _labelled(definition_label, rt.inline(definition)),
+                "Notes": notes,
+            },
             suffix=f"/term-{n}",
             source_extra=_("term {n}").format(n=n),
         )

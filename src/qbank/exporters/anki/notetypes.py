@@ -86,6 +86,8 @@ def _note_type(
 # --- vocabulary: one note per term, a card each way ------------------------------------
 
 _VOCAB_BACK_TAIL = [_block("Notes", "qbank-notes"), _SOURCE]
+# The "Term" and "Definition" captions are in the fields (in the deck's language), as the
+# "Answer" label is: a French and an English deck share these templates.
 
 VOCABULARY = _note_type(
     "vocabulary",
@@ -97,7 +99,6 @@ VOCABULARY = _note_type(
             "name": "Term → Definition",
             "qfmt": _side(
                 "vocab",
-                '<div class="qbank-label">Term</div>',
                 '<div class="qbank-term" dir="auto">{{Term}}</div>',
             ),
             "afmt": "\n".join(
@@ -106,7 +107,6 @@ VOCABULARY = _note_type(
                     _ANSWER_RULE,
                     _side(
                         "vocab",
-                        '<div class="qbank-label">Definition</div>',
                         '<div class="qbank-definition" dir="auto">{{Definition}}</div>',
                         *_VOCAB_BACK_TAIL,
                     ),
@@ -117,7 +117,6 @@ VOCABULARY = _note_type(
             "name": "Definition → Term",
             "qfmt": _side(
                 "vocab",
-                '<div class="qbank-label">Definition</div>',
                 '<div class="qbank-definition" dir="auto">{{Definition}}</div>',
             ),
             "afmt": "\n".join(
@@ -126,7 +125,6 @@ VOCABULARY = _note_type(
                     _ANSWER_RULE,
                     _side(
                         "vocab",
-                        '<div class="qbank-label">Term</div>',
                         '<div class="qbank-term" dir="auto">{{Term}}</div>',
                         *_VOCAB_BACK_TAIL,
                     ),

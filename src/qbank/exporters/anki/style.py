@@ -74,6 +74,8 @@ CSS = """\
    language): the same size as the other labels, inside the answer's larger type. */
 .qbank-answer > .qbank-label:first-child { font-size: 0.5833em; }
 .qbank-solution > .qbank-label:first-child { margin-top: 0; }
+/* So do the "Term" and "Definition" captions of a vocabulary card. */
+.qbank-term > .qbank-label:first-child { font-size: 0.5em; }
 .qbank-solution, .qbank-extra {
   background: var(--qb-box);
   border-radius: 8px;
@@ -134,5 +136,6 @@ hr#answer {
 @media (max-width: 480px) {
   .card { font-size: 18px; }
   .qbank-term { font-size: 1.25em; }
+  .qbank-term > .qbank-label:first-child { font-size: 0.56em; }
 }
 """

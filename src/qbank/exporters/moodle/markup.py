@@ -76,9 +76,13 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def plain_paragraph(text: str) -> str:
     """A paragraph of plain text (a category's description, which qbank writes itself)."""
-    html = escape_html_braces(" ".join(text.split()))
+    # Only ASCII white space is folded: a non-breaking space (French "catégorie :") stays.
+    html = escape_html_braces(_ASCII_SPACES.sub(" ", text).strip())
     return f'<p dir="auto">{html}</p>' if _RIGHT_TO_LEFT.search(html) else f"<p>{html}</p>"
 
 

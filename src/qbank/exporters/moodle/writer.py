@@ -14,6 +14,7 @@ from typing import IO
 from lxml import etree
 
 from ... import __version__
+from ...i18n import _, ngettext
 from ...model import GeneratedSet, Question, Variant
 from .calculated import MAX_DATASET_ITEMS, NotExpressible, translate
 from .layout import Category, Layout
@@ -61,14 +62,15 @@ class VariantNames:
 
     def __init__(self, count: int) -> None:
         self.width = len(str(count))
-        self.limit = MAX_NAME - len(f" (variant {0:0{self.width}d})")
+        self.pattern = _("{title} (variant {number})")
+        self.limit = MAX_NAME - len(self.pattern.format(title="", number="0" * self.width))
         self._titles: dict[str, str] = {}
 
     def __call__(self, variant: Variant) -> str:
         title = self._titles.get(variant.title)
         if title is None:
             title = self._titles[variant.title] = plain_name(variant.title, self.limit)
-        return f"{title} (variant {variant.number:0{self.width}d})"
+        return self.pattern.format(title=title, number=f"{variant.number:0{self.width}d}")
 
 
 class MoodleFile:
@@ -98,11 +100,25 @@ class MoodleFile:
         fh.write(
             etree.tostring(
                 _comment(
-                    f"Moodle XML written by qbank {__version__} from the bank '{bank.id}' "
-                    f"with seed {generated.seed}, {generated.count} variant(s) per randomised "
-                    "question. Import it in Moodle: Question bank > Import > Moodle XML format, "
-                    "with 'Get category from file' ticked. "
-                    "Importing the same file again adds a second copy of every question."
+                    ngettext(
+                        "Moodle XML written by qbank {version} from the bank '{bank}' with "
+                        "seed {seed}, {count} variant per randomised question.",
+                        "Moodle XML written by qbank {version} from the bank '{bank}' with "
+                        "seed {seed}, {count} variants per randomised question.",
+                        generated.count,
+                    ).format(
+                        version=__version__,
+                        bank=bank.id,
+                        seed=generated.seed,
+                        count=generated.count,
+                    )
+                    + " "
+                    + _(
+                        "Import it in Moodle: Question bank > Import > Moodle XML format, "
+                        "with 'Get category from file' ticked."
+                    )
+                    + " "
+                    + _("Importing the same file again adds a second copy of every question.")
                 ),
                 encoding="utf-8",
             )
@@ -115,8 +131,11 @@ class MoodleFile:
             self.category(
                 fh,
                 self.layout.fixed_category(
-                    f"The {len(self.fixed)} questions of the bank that are the same for "
-                    "every student."
+                    ngettext(
+                        "The {n} question of the bank that is the same for every student.",
+                        "The {n} questions of the bank that are the same for every student.",
+                        len(self.fixed),
+                    ).format(n=len(self.fixed))
                 ),
             )
             for q in self.fixed:
@@ -148,12 +167,15 @@ class MoodleFile:
     def bank_info(self) -> str:
         bank, generated = self.bank, self.generated
         title = bank.title + (f": {bank.subtitle}" if bank.subtitle else "")
-        return (
-            f"Questions from the qbank bank '{bank.id}' ({title}), drawn with seed "
-            f"{generated.seed}: {generated.count} variant(s) of each randomised question. "
-            f"Running qbank again with --seed {generated.seed} and -n {generated.count} "
-            "makes the same questions."
-        )
+        return ngettext(
+            "Questions from the qbank bank '{bank}' ({title}), drawn with seed {seed}: "
+            "{count} variant of each randomised question. Running qbank again with "
+            "--seed {seed} and -n {count} makes the same questions.",
+            "Questions from the qbank bank '{bank}' ({title}), drawn with seed {seed}: "
+            "{count} variants of each randomised question. Running qbank again with "
+            "--seed {seed} and -n {count} makes the same questions.",
+            generated.count,
+        ).format(bank=bank.id, title=title, seed=generated.seed, count=generated.count)
 
     def randomised_question(self, fh: IO[bytes], q: Question, variants: Sequence[Variant]) -> None:
         title = self.layout.names[q.id]
@@ -179,10 +201,13 @@ class MoodleFile:
                     fh,
                     self.layout.question_category(
                         q,
-                        (
-                            f"One calculated question: Moodle picks one of its "
-                            f"{len(calc.datasets[0].values)} sets of values for each attempt."
-                        ),
+                        ngettext(
+                            "One calculated question: Moodle picks its {n} set of values "
+                            "for each attempt.",
+                            "One calculated question: Moodle picks one of its {n} sets of "
+                            "values for each attempt.",
+                            len(calc.datasets[0].values),
+                        ).format(n=len(calc.datasets[0].values)),
                     ),
                 )
                 self.element(fh, element)
@@ -191,11 +216,14 @@ class MoodleFile:
             fh,
             self.layout.question_category(
                 q,
-                (
-                    f"{len(variants)} variants of the question '{title}', each with its own "
-                    "numbers. In a quiz, add a random question from this category: each student "
-                    "gets one of the variants."
-                ),
+                ngettext(
+                    "{n} variant of the question '{title}', with its own numbers. In a quiz, "
+                    "add a random question from this category.",
+                    "{n} variants of the question '{title}', each with its own numbers. In a "
+                    "quiz, add a random question from this category: each student gets one "
+                    "of the variants.",
+                    len(variants),
+                ).format(n=len(variants), title=title),
             ),
         )
         names = VariantNames(len(variants))

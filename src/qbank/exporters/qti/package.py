@@ -26,6 +26,7 @@ from typing import IO, Any
 from lxml import etree
 
 from ... import __version__
+from ...i18n import _
 from ...model import GeneratedSet, Question, Variant
 from ...numeric import plain
 from ...richtext.html import escape_html
@@ -173,7 +174,9 @@ xsi:schemaLocation="{NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd">
             element = self.items.item(
                 v,
                 ident(self.ident, question.id, v.number),
-                f"{v.title} (variant {v.number:0{width}d})",
+                _("{title} (variant {number})").format(
+                    title=v.title, number=f"{v.number:0{width}d}"
+                ),
             )
             if element is not None:
                 group.append(element)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...i18n import _, local_number, ngettext
+from ...i18n import _
+from ...i18n import points as points_text
 from ...model import GeneratedSet, Number
-from ...numeric import plain
 from .package import BaseDocument, DocxWriter
 from .rich import Media, RichText, Warner
 from .wordml import esc, field_run, paragraph, run, run_props, tab_run
@@ -22,10 +22,7 @@ _TINY_MARK = (
 def points_label(points: Number, *, joined: bool = False) -> str:
     """ "2 points"; ``joined`` keeps the number and the word on one line."""
     space = "\u00a0" if joined else " "
-    # gettext's plural rules count whole numbers: 1.5 counts as 2 (English: "1.5 points")
-    count = 1 if points == 1 else int(points) if points == int(points) else 2
-    label = ngettext("{n} point", "{n} points", count)
-    return label.format(n=local_number(plain(points))).replace(" ", space)
+    return points_text(points).replace(" ", space)
 
 
 def section_end(section_xml: str, *, last: bool = False) -> str:

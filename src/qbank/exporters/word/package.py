@@ -25,6 +25,7 @@ from lxml import etree
 
 from ... import __version__
 from ...errors import OutputError, QbankError
+from ...i18n import _, ngettext
 from ...i18n import current as current_language
 from ...model import GeneratedSet
 from ...richtext.omml import M_NS
@@ -201,11 +202,17 @@ def template_page_size(template: Path) -> tuple[int, int]:
 
 def made_with(generated: GeneratedSet) -> str:
     """The document comment that records how the file was made, so it can be made again."""
-    versions = f"{generated.count} version{'s' if generated.count != 1 else ''}"
-    return (
-        f"Made by qbank {__version__} from the bank '{generated.bank.id}' with seed "
-        f"{generated.seed} ({versions}); 'qbank generate --seed {generated.seed} "
-        f"-n {generated.count}' makes the same set again."
+    count = generated.count
+    versions = ngettext("{n} version", "{n} versions", count).format(n=count)
+    return _(
+        "Made by qbank {version} from the bank '{bank}' with seed {seed} ({versions}); "
+        "'qbank generate --seed {seed} -n {count}' makes the same set again."
+    ).format(
+        version=__version__,
+        bank=generated.bank.id,
+        seed=generated.seed,
+        versions=versions,
+        count=count,
     )
 
 
@@ -431,7 +438,7 @@ class DocxWriter:
                 self._zip.writestr(self._info(name), data)
         for name, xml in self._footers:
             self._zip.writestr(self._info(f"word/{name}"), xml.encode("utf-8"))
-        for name, (_, data) in media.items():
+        for name, (_image, data) in media.items():
             # Pictures are compressed already: stored as they are.
             info = self._info(f"word/media/{name}")
             info.compress_type = zipfile.ZIP_STORED
@@ -440,7 +447,7 @@ class DocxWriter:
     def _with_relationships(self, data: bytes) -> bytes:
         """The template's relationships, plus one per footer and one per picture."""
         root = parse_xml(data)
-        for number, (name, _) in enumerate(self._footers, start=1):
+        for number, (name, _xml) in enumerate(self._footers, start=1):
             etree.SubElement(
                 root,
                 f"{{{_RELS_NS}}}Relationship",
@@ -448,7 +455,7 @@ class DocxWriter:
                 Type=RT.FOOTER,
                 Target=name,
             )
-        for name, (rid, _) in self.media.parts.items():
+        for name, (rid, _image) in self.media.parts.items():
             etree.SubElement(
                 root, f"{{{_RELS_NS}}}Relationship", Id=rid, Type=RT.IMAGE, Target=f"media/{name}"
             )
@@ -458,7 +465,7 @@ class DocxWriter:
         """The template's content types, plus the footers' and the pictures' (a ``Default``
         per extension the package does not list yet)."""
         root = parse_xml(data)
-        for name, _ in self._footers:
+        for name, _xml in self._footers:
             etree.SubElement(
                 root, f"{{{_TYPES_NS}}}Override", PartName=f"/word/{name}", ContentType=_FOOTER_TYPE
             )
