@@ -84,7 +84,7 @@ def unlabelled(field: str) -> str:
     """An Answer, Solution, Term or Definition field without the label it starts with
     ("Answer", "Worked solution", "Term", "Definition", in the deck's language: the note
     types' templates stay the same)."""
-    return re.sub(r'^<div class="qbank-label">[^<]*</div>', "", field)
+    return re.sub(r'^<div class="qbank-label">[^<]*</div> ?', "", field)
 
 
 def plain(field: str) -> str:
@@ -608,6 +608,9 @@ def test_a_deck_with_captions_in_its_templates_is_updated_in_place(
     assert [t["qfmt"] for t in vocab_type["tmpls"]] == [
         t["qfmt"] for t in VOCABULARY.model.templates
     ]
+    # Anki's browser sorts by the Term field without its tags: caption and term apart.
+    sort_fields = col.db.list("select sfld from notes where mid = ?", VOCABULARY.model_id)
+    assert sort_fields and all(f.startswith("Terme ") for f in sort_fields)
 
 
 def test_default_import_option_is_update_if_newer():

@@ -34,8 +34,10 @@ class Draft:
 
 def _labelled(label: str, html: str) -> str:
     """A field's value under its small caption, which travels in the field (in the deck's
-    language) so that decks in several languages share the note type's templates."""
-    return f'<div class="qbank-label">{to_html(label)}</div>{html}'
+    language) so that decks in several languages share the note type's templates. The
+    space after it, which the card does not show, keeps the caption and the term apart in
+    Anki's browser, whose sort field is the Term field without its tags ("Terme fromage")."""
+    return f'<div class="qbank-label">{to_html(label)}</div> {html}'
 
 
 def _vocabulary(v: Variant, rt: RichText) -> list[Draft]:
