@@ -3,13 +3,15 @@ the rich-text writer (kept apart from both so neither imports the other's librar
 
 from __future__ import annotations
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+from .charmap import CharMap
+
+_ESCAPES = CharMap({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def esc(text: str) -> str:
     """Text for an XML element or a double-quoted attribute (already clean of characters
     XML cannot hold)."""
-    return text.translate(_ESCAPES)
+    return _ESCAPES(text)
 
 
 def run_xml(text: str, props: str = "") -> str:

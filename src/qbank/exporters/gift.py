@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import IO
 
 from .. import __version__, textcheck
+from ..charmap import CharMap
 from ..i18n import _, both_decimal_marks, ngettext
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..numeric import plain
@@ -48,7 +49,7 @@ from .moodle.markup import Cleaner, plain_name
 from .moodle.questions import MIN_MATCHING_PAIRS
 from .moodle.writer import VariantNames, category_title
 
-_SPECIAL = str.maketrans(
+_SPECIAL = CharMap(
     {
         "\\": "\\\\",
         "~": "\\~",
@@ -69,7 +70,7 @@ _CACHE = 4096
 def escape(text: str) -> str:
     """``text`` as GIFT reads it back exactly: special characters and the backslash escaped,
     line breaks written ``\\n`` (Moodle's own exporter escapes the same way)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPECIAL)
+    return _SPECIAL(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _field(text: str) -> str:

@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from ...charmap import CharMap
 from ...i18n import _, local_number
 from ...kinds.cloze import ClozeBlank, split_cloze
 from ...model import ImageFile
@@ -54,7 +55,7 @@ from ...richtext.tree import Paragraph, Plain, Text
 # escapes, the Anki syntax characters, newlines to <br>, and the invisible C0 controls
 # (except tab) and DEL removed. "\x1f" in particular is Anki's field separator in the
 # database: left in, it would split a field in two.
-_FIELD = str.maketrans(
+_FIELD = CharMap(
     {
         "&": "&amp;",
         "<": "&lt;",
@@ -68,7 +69,7 @@ _FIELD = str.maketrans(
 )
 # The same for the rich-text writer, which writes line breaks itself and gets text the
 # parser has already cleaned of control characters; '"' for attributes (alt texts).
-_RICH = str.maketrans(
+_RICH = CharMap(
     {
         "&": "&amp;",
         "<": "&lt;",
@@ -96,7 +97,7 @@ def inline_html(text: str) -> str:
     A backslash before a bracket gets an empty ``<span></span>`` after it, so Anki's MathJax
     finds no ``\\(`` or ``\\[`` in plain text (a title or an accepted answer is never math).
     """
-    html = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FIELD)
+    html = _FIELD(text.replace("\r\n", "\n").replace("\r", "\n"))
     if "\\" in html:
         html = _DELIMITER.sub(r"\\<span></span>", html)
     return html
@@ -110,7 +111,7 @@ def to_html(text: str) -> str:
 
 def escape_field(text: str) -> str:
     """The escape :func:`qbank.richtext.to_html` uses for Anki: HTML and Anki syntax."""
-    return text.translate(_RICH)
+    return _RICH(text)
 
 
 def _cloze_text(text: str) -> str:
