@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +18,10 @@ from .. import limits
 BANK_SUFFIXES = (".yaml", ".yml")
 #: Files offered as class lists for Generate (what --roster reads).
 CLASS_LIST_SUFFIXES = (".csv", ".tsv", ".txt")
+#: Files offered as Word templates for Generate (what --docx-template reads).
+TEMPLATE_SUFFIXES = (".docx",)
+#: A language tag as --lang takes it (qbank.cli.check_language).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$")
 #: Folders the file list does not look into.
 _SKIPPED = {"out", "node_modules", "__pycache__", "site"}
 
