@@ -564,10 +564,22 @@ def test_the_word_look_numbers_the_question_as_the_worksheet_does(client, folder
     run = generate_within_limits(bank, 1, 3, compiled[bank.id])
     printed = {q.variant.id: q for q in plan_version(run, 1).questions}
     text = (folder / "default.yaml").read_text()
-    for question in bank.questions[::4]:
+    for question in bank.questions[::3]:
         body = {"path": "default.yaml", "text": text, "line": question.line, "look": "word"}
-        page = post(client, "/api/look", body).json()["preview"]["word"]
-        assert f'<span class="number">{printed[question.id].number}.</span>' in page, question.id
+        page = post(client, "/api/look", {**body, "number": 7, "count": 30}).json()
+        assert page["problems"] == [], page["problems"]
+        number = printed[question.id].number
+        assert f'<span class="number">{number}.</span>' in page["preview"]["word"], question.id
+        assert "Version 7 of 30" in page["preview"]["word"] or not question.randomised
+    # a multiple choice: the options in the printed order, the key's letter theirs
+    choice = next(q for q in bank.questions if q.type == "multichoice")
+    planned = printed[choice.id]
+    body = {"path": "default.yaml", "text": text, "line": choice.line, "look": "word", "seed": 3}
+    preview = post(client, "/api/look", body).json()["preview"]
+    right = next(i for i, c in enumerate(planned.choices) if c.correct)
+    assert f'<div class="answer">{"ABCDEFGH"[right]}&nbsp; ' in preview["word_key"]
+    shown = re.findall(r'<span class="number">([A-H])</span>', preview["word"])
+    assert shown == list("ABCDEFGH"[: len(planned.choices)])
 
 
 def _cli_generate(folder: Path, out: Path, *extra: str) -> None:

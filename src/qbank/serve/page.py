@@ -10,20 +10,6 @@ from typing import Any
 from ..richtext.html import escape_html as e
 
 
-def schema_fields() -> dict[str, list[dict[str, str]]]:
-    """The fields of a bank and of each question type, with their descriptions, from the
-    bank's JSON Schema (what 'qbank schema' writes for editors)."""
-    tree = completion_tree()
-    out = {"bank": _listed(tree["bank"])}
-    for kind, node in tree["kinds"].items():
-        out[kind] = _listed(node)
-    return out
-
-
-def _listed(node: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"name": name, "help": spec["help"]} for name, spec in node["fields"].items()]
-
-
 def completion_tree() -> dict[str, Any]:
     """What the editor completes, from the bank's JSON Schema: the fields of the bank, of
     each question type and of the objects inside them (a figure, a choice...), each with its

@@ -5,9 +5,9 @@ heading, the question's number, its text with the points after it, its options i
 printed order and its answer lines.
 
 The words are the exporter's own (the same gettext messages, so a French bank's page says
-« Nom : »), the question's number and options come from the exporter's plan
-(:func:`qbank.exporters.word.plan.plan_version`), and the texts are the HTML of the same
-rich text the other looks show. Only the page is drawn here, in HTML, not the .docx.
+« Nom : »), the question's number and its options' order follow the exporter's plan
+(:mod:`qbank.exporters.word.plan`, without --shuffle), and the texts are the HTML of the
+same rich text the other looks show. Only the page is drawn here, in HTML, not the .docx.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..exporters.word.common import points_label
-from ..exporters.word.plan import PlannedQuestion, letter, plan_version
+from ..exporters.word.plan import _LAYOUTS, PlannedQuestion, letter
 from ..exporters.word.worksheet import DEFAULT_INSTRUCTIONS, MATCHING_TERM_HEADING
 from ..i18n import _, ngettext, section_name
-from ..model import Bank, GeneratedSet, Question, Variant
+from ..model import Bank, Question, Variant
 from ..numeric import Number
 from ..richtext.html import escape_html as e
 
@@ -36,7 +36,6 @@ def question_number(bank: Bank, question: Question) -> int:
 
 def worksheet_page(
     bank: Bank,
-    generated: GeneratedSet,
     variant: Variant,
     *,
     number: int,
@@ -44,18 +43,20 @@ def worksheet_page(
     block: Callable[[str], str],
     inline: Callable[[str], str],
     body: str,
-) -> str:
-    """The HTML page of version ``number`` of ``count`` showing ``variant``'s question.
-    ``generated``: the one-question set of the preview; ``block``/``inline``: its rich
-    text as HTML; ``body``: the question as the other looks show it (for the types whose
-    page is its text and lines)."""
+) -> tuple[str, str | None]:
+    """The HTML page of version ``number`` of ``count`` showing ``variant``'s question, and
+    the answer as the Word answer key gives it when it depends on the printed order (the
+    letters of a multiple choice or a matching question; else None). ``block``/``inline``:
+    its rich text as HTML; ``body``: the question as the other looks show it (for the
+    types whose page is its text and lines)."""
     q = variant.question
-    planned = plan_version(generated, 1).questions[0]
+    # laid out as plan_version lays it out (its options' order; no --shuffle); the plan of a
+    # whole version is not made: it would need every question's variant
+    layout = _LAYOUTS.get(variant.type)
     planned = PlannedQuestion(
         number=question_number(bank, q),
-        variant=planned.variant,
-        choices=planned.choices,
-        definition_order=planned.definition_order,
+        variant=variant,
+        **(layout(variant, number, False) if layout else {}),
     )
     total: Number = 0
     for one in bank.questions:
@@ -84,7 +85,20 @@ def worksheet_page(
     )
     out.append(f'<h4 class="section">{e(section_name(q.section))}</h4>')
     out.append(_question(planned, block, inline, body))
-    return "\n".join(out)
+    return "\n".join(out), _key_answer(planned, inline)
+
+
+def _key_answer(q: PlannedQuestion, inline: Callable[[str], str]) -> str | None:
+    """The answer key's answer (answerkey.py: the letters of the printed order)."""
+    if q.variant.type == "multichoice":
+        return "<br>".join(
+            f"{letter(i)}&nbsp; {inline(c.text)}" for i, c in enumerate(q.choices) if c.correct
+        )
+    if q.variant.type == "matching":
+        return "&nbsp;&nbsp; ".join(
+            f"{i + 1}&nbsp;{ltr}" for i, ltr in enumerate(q.matching_letters())
+        )
+    return None
 
 
 def _question(

@@ -99,11 +99,10 @@ def _preview(
         for src, image in checked.media.items()
     }
     student = _student_html(variant, bank.math, media)
-    word = None
+    word = word_key = None
     if shown == "word":
-        word = worksheet_page(
+        word, answer = worksheet_page(
             bank,
-            checked,
             variant,
             number=number if q.randomised else 1,
             count=count,
@@ -111,6 +110,7 @@ def _preview(
             inline=lambda text: _inline(text, bank.math, media),
             body=student,
         )
+        word_key = _key_html(variant, bank.math, media, answer)
     return {
         "question": q.id,
         "title": variant.title,
@@ -132,6 +132,7 @@ def _preview(
         else [],
         "moodle": moodle_question(checked) if shown == "moodle" else None,
         "word": word,
+        "word_key": word_key,
     }
 
 
@@ -211,8 +212,13 @@ def _student_html(v: Variant, math: bool, media: dict[str, dict[str, Any]]) -> s
     return "\n".join(out)
 
 
-def _key_html(v: Variant, math: bool, media: dict[str, dict[str, Any]]) -> str:
-    out = [f'<div class="answer">{_inline(KINDS[v.type].answer_line(v), math, media)}</div>']
+def _key_html(
+    v: Variant, math: bool, media: dict[str, dict[str, Any]], answer: str | None = None
+) -> str:
+    """The answer (``answer``: HTML given, else the kind's answer line) and the solution."""
+    if answer is None:
+        answer = _inline(KINDS[v.type].answer_line(v), math, media)
+    out = [f'<div class="answer">{answer}</div>']
     if v.solution:
         out.append(f'<div class="solution">{_block(v.solution, math, media)}</div>')
     return "\n".join(out)

@@ -395,7 +395,7 @@
         $("key").innerHTML = (p.anki || []).map((c) => c.back).join("<hr class=\"between\">");
       } else if (look === "word") {
         $("student").innerHTML = p.word || "";
-        $("key").innerHTML = p.key;
+        $("key").innerHTML = p.word_key || p.key;
       } else if (look === "moodle") {
         $("student").innerHTML = (p.moodle || {}).front || "";
         $("key").innerHTML = (p.moodle || {}).back || "";
