@@ -511,6 +511,9 @@ def test_the_editor_completes_from_the_bank_schema():
     assert numerical["figures"]["child"]["fields"].keys() == figure.keys()  # a list of them
     assert "text" in tree["kinds"]["multichoice"]["fields"]["choices"]["child"]["fields"]
     assert "answer" in tree["question"]["fields"] and "choices" in tree["question"]["fields"]
+    # a question without its type yet: every type's fields, a figure's fields inside it
+    assert tree["question"]["fields"]["figure"]["child"]["fields"].keys() == figure.keys()
+    assert tree["question"]["fields"]["type"]["values"] == list(tree["kinds"])
 
 
 def test_the_codemirror_bundle_is_served_with_its_licences(client):

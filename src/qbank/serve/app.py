@@ -289,6 +289,9 @@ def create_app(
         return JSONResponse({"path": relative, "digest": digest, "backup": relative + ".bak"})
 
     async def start_generate(request: Request) -> Response:
+        import click
+
+        from ..cli import check_language
         from ..exporters import format_names, format_options
 
         data = await _json(request)
@@ -315,8 +318,10 @@ def create_app(
         if roster is not None:
             files.inside(bench.root, roster)  # a class list inside the folder only
         language = str(data.get("language") or "").strip() or None
-        if language is not None and not files.LANGUAGE_TAG.match(language):
-            return _error(f"'{language}' is not a language tag such as en, fr or pt-BR")
+        try:
+            check_language(language)  # --lang's check
+        except click.BadParameter as exc:
+            return _error(exc.message)
         count = None if data.get("count") in (None, "") else _int(data, "count", 1, 1, 10**9)
         seed_given = data.get("seed")
         seed = None if seed_given in (None, "") else _int(data, "seed", 0, 0, 2**63 - 1)

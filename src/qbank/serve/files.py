@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -20,8 +19,6 @@ BANK_SUFFIXES = (".yaml", ".yml")
 CLASS_LIST_SUFFIXES = (".csv", ".tsv", ".txt")
 #: Files offered as Word templates for Generate (what --docx-template reads).
 TEMPLATE_SUFFIXES = (".docx",)
-#: A language tag as --lang takes it (qbank.cli.check_language).
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$")
 #: Folders the file list does not look into.
 _SKIPPED = {"out", "node_modules", "__pycache__", "site"}
 

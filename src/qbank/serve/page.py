@@ -31,10 +31,10 @@ def completion_tree() -> dict[str, Any]:
     union: dict[str, Any] = {}
     for node in kinds.values():
         for name, spec in node["fields"].items():
-            union.setdefault(name, {"help": spec["help"], "values": []})
-    union["type"] = {"help": "The question's type.", "values": list(kinds)}
+            union.setdefault(name, spec)
     for node in kinds.values():
         node["fields"]["type"]["values"] = list(kinds)
+    union["type"] = {"help": "The question's type.", "values": list(kinds)}
     return {"bank": bank, "kinds": kinds, "question": {"fields": union}}
 
 

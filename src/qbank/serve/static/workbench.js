@@ -347,7 +347,8 @@
       }
       list.appendChild(li);
     }
-    editor.problems(problems);
+    // at their lines in the editor: the problems of this file (not of a class list...)
+    editor.problems(problems.filter((p) => !p.file || p.file === path));
   }
 
   function typeset(el) {
