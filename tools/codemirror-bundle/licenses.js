@@ -10,7 +10,7 @@ const out = [
   "",
 ];
 const names = Object.keys(lock.packages)
-  .filter((p) => p.startsWith("node_modules/") && !lock.packages[p].dev_only)
+  .filter((p) => p.startsWith("node_modules/"))
   .filter((p) => !/esbuild/.test(p))
   .sort();
 for (const p of names) {
