@@ -325,3 +325,19 @@ def test_without_the_editor_bundle_the_plain_textarea_works(server, page, folder
         expect(plain.locator("#student .katex").first).to_be_visible()
     finally:
         plain.close()
+
+
+def test_ctrl_s_saves_and_ctrl_z_undoes_in_the_editor(server, page, folder):
+    expect = playwright_api.expect
+    fresh(page, server, folder)
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# one\n# two")
+    page.keyboard.press("Control+z")  # the last line typed undone
+    assert editor_text(page) == GOOD + "# one"
+    page.keyboard.press("Control+z")
+    assert editor_text(page) == GOOD
+    page.keyboard.type("# saved with Ctrl+S")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#file-name")).to_have_text("squares.yaml")  # no "(not saved)"
+    assert (folder / "squares.yaml").read_text().endswith("\n# saved with Ctrl+S")
