@@ -64,6 +64,7 @@ docs-images: $(TESTSTAMP)
 bench: $(TESTSTAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/workbench_speed.py
 
 clean:
 	rm -rf out build dist site .pytest_cache .hypothesis src/*.egg-info

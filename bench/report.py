@@ -417,13 +417,14 @@ def render(rows: list[dict], formats: list[str], elapsed: float, load: tuple[flo
     return "\n".join(lines)
 
 
-def record(text: str, path: Path) -> None:
-    """Put the report between the markers in docs/benchmarks.md (the rest is kept)."""
+def record(text: str, path: Path, begin: str = MARKER_BEGIN, end: str = MARKER_END) -> None:
+    """Put the report between the markers in docs/benchmarks.md (the rest is kept); other
+    reports (bench/workbench_speed.py) have markers of their own."""
     doc = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{MARKER_BEGIN}\n{text}\n{MARKER_END}"
-    if MARKER_BEGIN in doc and MARKER_END in doc:
+    block = f"{begin}\n{text}\n{end}"
+    if begin in doc and end in doc:
         doc = re.sub(
-            re.escape(MARKER_BEGIN) + ".*?" + re.escape(MARKER_END),
+            re.escape(begin) + ".*?" + re.escape(end),
             lambda _: block,
             doc,
             flags=re.S,

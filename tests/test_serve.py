@@ -487,3 +487,172 @@ def test_the_previewed_variant_is_the_one_generate_writes(client, folder):
         n = run.variants["regression"][number - 1].params["n"]
         assert preview["values"]["n"] == str(n)
         assert f"shows {n} students" in preview["student"]
+
+
+# --- the editor's schema, the Word page look, Generate's options ------------------------
+
+
+def test_the_editor_completes_from_the_bank_schema():
+    from qbank.bank.jsonschema import bank_schema
+    from qbank.serve.page import completion_tree
+
+    schema = bank_schema()
+    tree = completion_tree()
+    assert list(tree["bank"]["fields"]) == list(schema["properties"])
+    assert tree["bank"]["fields"]["questions"]["questions"] is True
+    assert tree["bank"]["fields"]["paper"]["values"] == ["a4", "letter"]
+    numerical = tree["kinds"]["numerical"]["fields"]
+    assert list(numerical) == list(schema["definitions"]["numerical"]["properties"])
+    assert "numerical" in numerical["type"]["values"] and "cloze" in numerical["type"]["values"]
+    figure = numerical["figure"]["child"]["fields"]
+    kinds = ["histogram", "boxplot", "scatter", "line", "bar", "function"]
+    assert figure["kind"]["values"] == kinds
+    assert figure["fit"]["values"][:2] == ["true", "false"]
+    assert numerical["figures"]["child"]["fields"].keys() == figure.keys()  # a list of them
+    assert "text" in tree["kinds"]["multichoice"]["fields"]["choices"]["child"]["fields"]
+    assert "answer" in tree["question"]["fields"] and "choices" in tree["question"]["fields"]
+    # a question without its type yet: every type's fields, a figure's fields inside it
+    assert tree["question"]["fields"]["figure"]["child"]["fields"].keys() == figure.keys()
+    assert tree["question"]["fields"]["type"]["values"] == list(tree["kinds"])
+
+
+def test_the_codemirror_bundle_is_served_with_its_licences(client):
+    page = client.get("/").text
+    assert '<script defer src="static/codemirror/codemirror.min.js"></script>' in page
+    assert page.index("codemirror.min.js") < page.index("workbench.js")
+    bundle = client.get("/static/codemirror/codemirror.min.js")
+    assert bundle.status_code == 200 and "QbankCM" in bundle.text
+    licence = client.get("/static/codemirror/LICENSE").text
+    for package in ("@codemirror/view", "@codemirror/lang-yaml", "@lezer/yaml", "style-mod"):
+        assert f"\n{package} " in licence, package
+    assert licence.count("Permission is hereby granted") >= 10
+
+
+def test_the_bundle_is_in_the_package_data():
+    """pyproject's package-data takes every file of static/codemirror/ into the wheel."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["qbank.serve"]
+    static = root / "src" / "qbank" / "serve"
+    for name in ("codemirror.min.js", "LICENSE"):
+        relative = f"static/codemirror/{name}"
+        assert (static / relative).is_file()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
+
+
+def test_the_word_look_shows_the_worksheet_page_in_the_exporters_words(client, folder):
+    text = (folder / "default.yaml").read_text()
+    body = {"path": "default.yaml", "text": text, "line": 1, "look": "word", "count": 5}
+    page = post(client, "/api/look", body).json()["preview"]["word"]
+    assert "Open Source vs Closed AI Models" in page
+    for label in ("Name:", "Class:", "Date:", "Version 1 of 5", "questions", "points"):
+        assert label in page, label
+    assert '<span class="number">1.</span>' in page
+    french = text.replace("\nquestions:", "\nlanguage: fr\nquestions:", 1)
+    page = post(client, "/api/look", {**body, "text": french}).json()["preview"]["word"]
+    assert "Nom\u00a0:" in page and "Version 1 sur 5" in page
+    assert post(client, "/api/look", {**body, "look": "sheet"}).json()["preview"]["word"] is None
+
+
+def test_the_word_look_numbers_the_question_as_the_worksheet_does(client, folder):
+    from qbank.exporters.word.plan import plan_version
+    from qbank.pipeline import generate_within_limits, load_and_validate
+
+    banks, compiled = load_and_validate([folder / "default.yaml"])
+    bank = banks[0]
+    run = generate_within_limits(bank, 1, 3, compiled[bank.id])
+    printed = {q.variant.id: q for q in plan_version(run, 1).questions}
+    text = (folder / "default.yaml").read_text()
+    for question in bank.questions[::3]:
+        body = {"path": "default.yaml", "text": text, "line": question.line, "look": "word"}
+        page = post(client, "/api/look", {**body, "number": 7, "count": 30}).json()
+        assert page["problems"] == [], page["problems"]
+        number = printed[question.id].number
+        assert f'<span class="number">{number}.</span>' in page["preview"]["word"], question.id
+        assert "Version 7 of 30" in page["preview"]["word"] or not question.randomised
+    # a multiple choice: the options in the printed order, the key's letter theirs
+    choice = next(q for q in bank.questions if q.type == "multichoice")
+    planned = printed[choice.id]
+    body = {"path": "default.yaml", "text": text, "line": choice.line, "look": "word", "seed": 3}
+    preview = post(client, "/api/look", body).json()["preview"]
+    right = next(i for i, c in enumerate(planned.choices) if c.correct)
+    assert f'<div class="answer">{"ABCDEFGH"[right]}&nbsp; ' in preview["word_key"]
+    shown = re.findall(r'<span class="number">([A-H])</span>', preview["word"])
+    assert shown == list("ABCDEFGH"[: len(planned.choices)])
+
+
+def _cli_generate(folder: Path, out: Path, *extra: str) -> None:
+    here = Path.cwd()
+    os.chdir(folder)  # the template's path as the workbench gives it: inside the folder
+    try:
+        result = CliRunner().invoke(
+            cli,
+            ["generate", "default.yaml", "-n", "2", "--seed", "3", "-o", str(out), "-q", *extra],
+            env={"SOURCE_DATE_EPOCH": "1700000000"},
+        )
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+
+
+def test_generate_with_a_word_template_language_and_options_as_the_cli(client, folder, tmp_path):
+    from test_docx import make_template
+
+    (folder / "templates").mkdir(exist_ok=True)
+    make_template(folder / "templates" / "school.docx")
+    listed = client.get("/api/files").json()
+    assert listed["templates"] == ["templates/school.docx"]
+    body = {
+        "path": "default.yaml",
+        "count": 2,
+        "seed": 3,
+        "formats": ["docx"],
+        "options": {"docx_template": "templates/school.docx", "key": "compact", "paper": "a4"},
+        "language": "de",
+        "unique": True,
+        "replace": True,
+    }
+    state = wait(client, post(client, "/api/generate", body).json()["job"])
+    assert state["state"] == "done", state
+    cli_out = tmp_path / "cli"
+    _cli_generate(
+        folder,
+        cli_out,
+        *("-f", "docx", "--docx-template", "templates/school.docx", "--key", "compact"),
+        *("--paper", "a4", "--lang", "de", "--unique", "--replace"),
+    )
+    made = [folder / f for f in state["result"]["files"]]
+    assert len(made) == 2
+    for path in made:
+        assert path.read_bytes() == (cli_out / path.name).read_bytes(), path.name
+    import docx
+
+    worksheet = docx.Document(str(next(p for p in made if "worksheets" in p.name)))
+    assert worksheet.sections[0].first_page_header.paragraphs[0].text.startswith("Springfield")
+    assert any("Klasse:" in p.text for p in worksheet.paragraphs)  # --lang de
+
+
+@pytest.mark.parametrize(
+    "template", ["../outside.docx", "/etc/passwd", "link.docx", "templates\\school.docx"]
+)
+def test_a_word_template_outside_the_folder_is_refused(client, folder, template):
+    (folder.parent / "outside.docx").write_bytes(b"PK")
+    if not (folder / "link.docx").exists():
+        (folder / "link.docx").symlink_to(folder.parent / "outside.docx")
+    body = {"path": "default.yaml", "formats": ["docx"], "options": {"docx_template": template}}
+    refused = post(client, "/api/generate", body)
+    assert refused.status_code == 403 and "job" not in refused.json()
+    assert "served folder" in refused.json()["error"] or "file name" in refused.json()["error"]
+
+
+def test_a_missing_template_or_a_wrong_language_is_said_before_anything_runs(client):
+    body = {"path": "default.yaml", "formats": ["docx"]}
+    missing = post(client, "/api/generate", {**body, "options": {"docx_template": "no.docx"}})
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "--docx-template: no.docx: no such file in the folder"
+    wrong = post(client, "/api/generate", {**body, "language": "fr_FR!"})
+    assert wrong.status_code == 400 and "not a language tag" in wrong.json()["error"]

@@ -96,6 +96,17 @@ def page(server):
         browser.close()
 
 
+def set_text(page, text: str) -> None:
+    """Replace the whole text in the editor (CodeMirror), as a paste does."""
+    page.click(".cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+
+
+def editor_text(page) -> str:
+    return page.evaluate("window.qbankEditor.text()")
+
+
 def shot(page, name: str, tmp_path: Path) -> None:
     folder = DOCS_IMAGES if os.environ.get("QBANK_DOCS_IMAGES") else tmp_path
     page.screenshot(path=str(folder / f"workbench-{name}.png"))
@@ -111,16 +122,32 @@ def test_the_workbench_end_to_end(server, page, folder, tmp_path):
     page.goto(f"{server}/?token={TOKEN}")
     page.click("text=squares.yaml")
     expect(page.locator("#student .katex").first).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-editor", "codemirror")
+    expect(page.locator("#text")).to_be_hidden()
 
-    # a broken formula: the error appears at its line, in the words of qbank validate
-    page.fill("#text", BROKEN)
+    # a broken formula: the error appears at its line, in the words of qbank validate: in
+    # the list and as a diagnostic on that line of the editor (underlined, marked in the
+    # gutter)
+    set_text(page, BROKEN)
     problem = page.locator("#problems li").first
     expect(problem).to_contain_text("squares.yaml:11: question 'square': ")
-    expect(page.locator("#gutter b.bad")).to_have_text("11")
+    marked = page.locator(".cm-line", has=page.locator(".cm-lintRange-error"))
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_text("    answer: a * (a")
+    expect(page.locator(".cm-lint-marker-error")).to_have_count(1)
+    box, line_box = (
+        page.locator(".cm-lint-marker-error").bounding_box(),
+        marked.bounding_box(),
+    )
+    assert box and line_box and abs(box["y"] - line_box["y"]) < line_box["height"]
+    number = page.locator(".cm-lineNumbers .cm-gutterElement", has_text=re.compile(r"^11$"))
+    number_box = number.bounding_box()
+    assert number_box and abs(number_box["y"] - line_box["y"]) < line_box["height"]
     shot(page, "error", tmp_path)
 
     # fixed: the preview shows the variant with typeset math, the key beside it
-    page.fill("#text", GOOD.replace("title: Squares", "title: Squares of numbers"))
+    set_text(page, GOOD.replace("title: Squares", "title: Squares of numbers"))
+    expect(page.locator(".cm-lintRange-error")).to_have_count(0)
     expect(page.locator("#problems li")).to_have_count(0)
     expect(page.locator("#student .katex").first).to_be_visible()
     expect(page.locator("#key .katex").first).to_be_visible()
@@ -167,7 +194,7 @@ def test_an_external_edit_is_shown_not_overwritten(server, page, folder):
     expect(page.locator("#file-name")).to_have_text("squares.yaml")
     path = folder / "squares.yaml"
     path.write_text(path.read_text() + "# edited elsewhere\n", encoding="utf-8")
-    page.fill("#text", GOOD)
+    set_text(page, GOOD)
     page.click("#save")
     expect(page.locator("#changed")).to_be_visible()
     assert path.read_text().endswith("# edited elsewhere\n")
@@ -198,14 +225,119 @@ def test_the_fields_of_the_question_type_are_offered_from_the_schema(server, pag
     page.goto("about:blank")
     page.goto(f"{server}/?token={TOKEN}#squares.yaml")
     expect(page.locator("#file-name")).to_have_text("squares.yaml")
-    page.click("#text")
+    page.click(".cm-content")
     page.keyboard.press("Control+End")
     page.keyboard.press("ArrowUp")  # inside the question
     expect(page.locator("#fields-head")).to_have_text("Fields of a numerical question:")
     expect(page.locator("#field-list button", has_text="answer")).to_have_class("field used")
     page.locator("#field-list button", has_text="tolerance").click()
-    expect(page.locator("#text")).to_have_value(re.compile(r"\n    tolerance: \n"))
+    assert re.search(r"\n    tolerance: \n", editor_text(page))
     page.keyboard.type("0.5")
     expect(page.locator("#problems li")).to_have_count(0)
     page.keyboard.press("Control+Home")
     expect(page.locator("#fields-head")).to_have_text("Bank fields:")
+
+
+def fresh(page, server, folder) -> None:
+    (folder / "squares.yaml").write_text(GOOD, encoding="utf-8")
+    page.goto("about:blank")  # a fresh page: a test before may have left unsaved text
+    page.goto(f"{server}/?token={TOKEN}#squares.yaml")
+    playwright_api.expect(page.locator("#file-name")).to_have_text("squares.yaml")
+
+
+def test_the_editor_completes_field_names_and_values_from_the_schema(
+    server, page, folder, tmp_path
+):
+    expect = playwright_api.expect
+    fresh(page, server, folder)
+    menu = page.locator(".cm-tooltip-autocomplete")
+    # a question's field, typed on a new line inside the question
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("    tol")
+    expect(menu).to_be_visible()
+    expect(menu.locator("li")).to_have_text(["tolerance"])
+    expect(page.locator(".cm-completionInfo")).to_contain_text("How far an answer may be")
+    shot(page, "completion", tmp_path)
+    page.wait_for_timeout(200)  # CodeMirror takes no Enter in a list's first 75 ms
+    page.keyboard.press("Enter")
+    assert editor_text(page).endswith("\n    tolerance: ")
+    page.keyboard.type("0.5")
+    # the values of a field the schema names: a figure's kind
+    page.keyboard.press("Enter")
+    page.keyboard.type("figure:")
+    page.keyboard.press("Enter")
+    page.keyboard.type("  kind: ")  # the new line keeps the indent of the one above
+    page.keyboard.press("Control+Space")
+    expect(menu.locator("li")).to_have_text(
+        ["histogram", "boxplot", "scatter", "line", "bar", "function"]
+    )
+    page.keyboard.type("sc")
+    expect(menu.locator("li")).to_have_text(["scatter"])
+    page.wait_for_timeout(200)  # CodeMirror takes no Enter in a list's first 75 ms
+    page.keyboard.press("Enter")
+    assert re.search(r"\n    figure:\n      kind: scatter$", editor_text(page))
+    # top level: the bank's fields, not a question's; the ones given are not offered again
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("t")
+    expect(menu).to_be_visible()
+    offered = menu.locator("li").all_inner_texts()
+    assert "tags" in offered and "tolerance" not in offered and "title" not in offered
+    page.keyboard.press("Escape")
+
+
+def test_the_word_look_shows_the_worksheet_page(server, page, folder, tmp_path):
+    expect = playwright_api.expect
+    fresh(page, server, folder)
+    page.select_option("#look", "word")
+    expect(page.locator("#left-head")).to_have_text("Word worksheet page")
+    sheet = page.locator("#student")
+    expect(sheet.locator(".page-title")).to_have_text("Squares")
+    expect(sheet.locator(".student-details")).to_contain_text("Name:")
+    expect(sheet.locator(".version-line")).to_contain_text("Version 1 of 5")
+    expect(sheet.locator(".question .number")).to_have_text("1.")
+    expect(sheet.locator(".points")).to_have_text("(1\u00a0point)")
+    expect(sheet.locator(".answer-line")).to_contain_text("Answer:")
+    expect(sheet.locator(".katex").first).to_be_visible()
+    expect(page.locator("#key .katex").first).to_be_visible()
+    box = sheet.bounding_box()
+    assert box and 1.3 < box["height"] / box["width"] < 1.5  # an A4 page: 297 / 210
+    shot(page, "word", tmp_path)
+    page.select_option("#look", "sheet")
+
+
+def test_without_the_editor_bundle_the_plain_textarea_works(server, page, folder):
+    expect = playwright_api.expect
+    (folder / "squares.yaml").write_text(GOOD, encoding="utf-8")
+    assert page.context.browser is not None
+    plain = page.context.browser.new_page()  # its own context: nothing cached
+    try:
+        plain.route("**/codemirror.min.js", lambda route: route.abort())
+        plain.goto(f"{server}/?token={TOKEN}#squares.yaml")
+        expect(plain.locator("#file-name")).to_have_text("squares.yaml")
+        expect(plain.locator("body")).to_have_attribute("data-editor", "textarea")
+        expect(plain.locator(".cm-editor")).to_have_count(0)
+        plain.fill("#text", BROKEN)
+        expect(plain.locator("#problems li").first).to_contain_text("squares.yaml:11:")
+        expect(plain.locator("#gutter b.bad")).to_have_text("11")
+        plain.fill("#text", GOOD)
+        expect(plain.locator("#problems li")).to_have_count(0)
+        expect(plain.locator("#student .katex").first).to_be_visible()
+    finally:
+        plain.close()
+
+
+def test_ctrl_s_saves_and_ctrl_z_undoes_in_the_editor(server, page, folder):
+    expect = playwright_api.expect
+    fresh(page, server, folder)
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# one\n# two")
+    page.keyboard.press("Control+z")  # the last line typed undone
+    assert editor_text(page) == GOOD + "# one"
+    page.keyboard.press("Control+z")
+    assert editor_text(page) == GOOD
+    page.keyboard.type("# saved with Ctrl+S")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#file-name")).to_have_text("squares.yaml")  # no "(not saved)"
+    assert (folder / "squares.yaml").read_text().endswith("\n# saved with Ctrl+S")

@@ -183,6 +183,7 @@ def create_app(
 
     async def home(request: Request) -> Response:
         from ..exporters import default_formats, format_names, format_options
+        from ..i18n import SHIPPED
 
         return HTMLResponse(
             page(
@@ -191,6 +192,7 @@ def create_app(
                 formats=format_names(),
                 default_formats=default_formats(),
                 options=format_options(),
+                languages=[tag.replace("_", "-") for tag in SHIPPED],
             )
         )
 
@@ -200,6 +202,7 @@ def create_app(
                 "folder": str(bench.root),
                 "files": files.bank_files(bench.root),
                 "class_lists": files.bank_files(bench.root, files.CLASS_LIST_SUFFIXES),
+                "templates": files.bank_files(bench.root, files.TEMPLATE_SUFFIXES),
             }
         )
 
@@ -286,6 +289,9 @@ def create_app(
         return JSONResponse({"path": relative, "digest": digest, "backup": relative + ".bak"})
 
     async def start_generate(request: Request) -> Response:
+        import click
+
+        from ..cli import check_language
         from ..exporters import format_names, format_options
 
         data = await _json(request)
@@ -293,7 +299,7 @@ def create_app(
         if not path.is_file():
             return _error(f"{relative}: save the bank first", 404)
         formats = [f for f in data.get("formats") or [] if f in format_names()]
-        known = {o.name: o for o in format_options() if not o.path}
+        known = {o.name: o for o in format_options()}
         values: dict[str, Any] = {}
         for name, value in (data.get("options") or {}).items():
             option = known.get(name)
@@ -301,11 +307,21 @@ def create_app(
                 continue
             if option.is_flag:
                 values[name] = bool(value)
+            elif option.path:  # a file the teacher names (--docx-template): in the folder
+                named = str(value).strip()
+                if not files.inside(bench.root, named).is_file():
+                    return _error(f"{option.flag}: {named}: no such file in the folder", 404)
+                values[name] = named
             elif not option.choices or str(value).lower() in option.choices:
                 values[name] = str(value).lower() if option.choices else str(value)
         roster = str(data.get("roster") or "").strip() or None
         if roster is not None:
             files.inside(bench.root, roster)  # a class list inside the folder only
+        language = str(data.get("language") or "").strip() or None
+        try:
+            check_language(language)  # --lang's check
+        except click.BadParameter as exc:
+            return _error(exc.message)
         count = None if data.get("count") in (None, "") else _int(data, "count", 1, 1, 10**9)
         seed_given = data.get("seed")
         seed = None if seed_given in (None, "") else _int(data, "seed", 0, 0, 2**63 - 1)
@@ -329,6 +345,9 @@ def create_app(
                     formats=formats,
                     values=values,
                     roster=roster,
+                    unique=bool(data.get("unique")),
+                    replace=bool(data.get("replace")),
+                    language=language,
                 )
                 job["state"] = "done"
             except JobProblems as exc:

@@ -17,6 +17,8 @@ from .. import limits
 BANK_SUFFIXES = (".yaml", ".yml")
 #: Files offered as class lists for Generate (what --roster reads).
 CLASS_LIST_SUFFIXES = (".csv", ".tsv", ".txt")
+#: Files offered as Word templates for Generate (what --docx-template reads).
+TEMPLATE_SUFFIXES = (".docx",)
 #: Folders the file list does not look into.
 _SKIPPED = {"out", "node_modules", "__pycache__", "site"}
 

@@ -24,6 +24,7 @@ from ..pipeline import _too_much_text, load_and_validate, validate_banks
 from ..richtext import RichTextError, parse_block, parse_inline, to_html
 from ..templates import output_limit, time_limit
 from .cards import anki_cards, moodle_question
+from .sheet import worksheet_page
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -83,8 +84,8 @@ def look(
 def _preview(
     bank: Bank, q: Question, seed: int, number: int, count: int, shown: str = "sheet"
 ) -> dict[str, Any]:
-    """The variant's worksheet look (student and key), and its Anki or Moodle look when
-    ``shown`` asks for it (each costs an export of the one question)."""
+    """The variant's worksheet look (student and key), and its Anki, Moodle or Word page
+    look when ``shown`` asks for it (each costs an export or a plan of the one question)."""
     cq = generator.compile_question(q)
     one = dataclasses.replace(bank, questions=(q,))
     variant = _variant(cq, bank.id, seed, number if q.randomised else 1)
@@ -97,6 +98,19 @@ def _preview(
         src: {"name": image.name, "type": image.media_type, "data": image.data}
         for src, image in checked.media.items()
     }
+    student = _student_html(variant, bank.math, media)
+    word = word_key = None
+    if shown == "word":
+        word, answer = worksheet_page(
+            bank,
+            variant,
+            number=number if q.randomised else 1,
+            count=count,
+            block=lambda text: _block(text, bank.math, media),
+            inline=lambda text: _inline(text, bank.math, media),
+            body=student,
+        )
+        word_key = _key_html(variant, bank.math, media, answer)
     return {
         "question": q.id,
         "title": variant.title,
@@ -107,7 +121,7 @@ def _preview(
         "count": count,
         "seed": seed,
         "values": {k: _shown(v) for k, v in variant.params.items()},
-        "student": _student_html(variant, bank.math, media),
+        "student": student,
         "key": _key_html(variant, bank.math, media),
         "media": media,
         "anki": [
@@ -117,6 +131,8 @@ def _preview(
         if shown == "anki"
         else [],
         "moodle": moodle_question(checked) if shown == "moodle" else None,
+        "word": word,
+        "word_key": word_key,
     }
 
 
@@ -196,8 +212,13 @@ def _student_html(v: Variant, math: bool, media: dict[str, dict[str, Any]]) -> s
     return "\n".join(out)
 
 
-def _key_html(v: Variant, math: bool, media: dict[str, dict[str, Any]]) -> str:
-    out = [f'<div class="answer">{_inline(KINDS[v.type].answer_line(v), math, media)}</div>']
+def _key_html(
+    v: Variant, math: bool, media: dict[str, dict[str, Any]], answer: str | None = None
+) -> str:
+    """The answer (``answer``: HTML given, else the kind's answer line) and the solution."""
+    if answer is None:
+        answer = _inline(KINDS[v.type].answer_line(v), math, media)
+    out = [f'<div class="answer">{answer}</div>']
     if v.solution:
         out.append(f'<div class="solution">{_block(v.solution, math, media)}</div>')
     return "\n".join(out)
@@ -236,9 +257,13 @@ def generate(
     values: dict[str, Any],
     roster: str | None = None,
     report: Callable[[Any], None] | None = None,
+    unique: bool = False,
+    replace: bool = False,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """``qbank generate PATH -n COUNT --seed SEED -f ... [--roster FILE] -o <bank's
-    folder>/out``: the class list read by the same function, its checks as the command's."""
+    """``qbank generate PATH -n COUNT --seed SEED -f ... [--roster FILE] [--unique]
+    [--replace] [--lang TAG] [format options] -o <bank's folder>/out``: the class list read
+    by the same function, its checks as the command's."""
     from ..exporters import ExportOptions
     from ..pipeline import run
     from ..roster import read_class_list
@@ -265,6 +290,9 @@ def generate(
         out_dir=out_dir,
         options=ExportOptions(roster=names, classes=classes, values=values),
         progress=progress,
+        unique=unique,
+        replace=replace,
+        language=language,
     )
     return {
         "seed": result.seed,

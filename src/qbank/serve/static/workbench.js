@@ -1,10 +1,14 @@
-// qbank workbench: plain JavaScript over the JSON API of qbank/serve/app.py.
+// qbank workbench: plain JavaScript over the JSON API of qbank/serve/app.py. The editor is
+// CodeMirror 6 from the one committed bundle (static/codemirror/codemirror.min.js, global
+// QbankCM; rebuilt by tools/codemirror-bundle/); when it did not load, the plain textarea.
 "use strict";
 (function () {
   const csrf = document.querySelector('meta[name="qbank-csrf"]').content;
   const $ = (id) => document.getElementById(id);
-  const text = $("text"), gutter = $("gutter");
+  const textarea = $("text"), gutter = $("gutter");
   let path = null, digest = null, dirty = false, timer = null, lookId = 0;
+  // the bank's JSON Schema, as the editor needs it (qbank/serve/page.py, completion_tree)
+  const tree = JSON.parse($("schema-tree").textContent);
 
   async function api(url, body) {
     const init = body === undefined ? {} : {
@@ -21,92 +25,330 @@
 
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
-  function cursorLine() {
-    return text.value.slice(0, text.selectionStart).split("\n").length;
+  // ---- the bank's structure at a line: which object's fields go there (from the schema)
+
+  const KEY = /^(\s*)(-\s+)?(?:([A-Za-z_][\w.-]*)\s*:(?:\s|$))?/;
+  function parseLine(line) {
+    if (/^\s*(#.*)?$/.test(line)) return null;
+    const m = line.match(KEY);
+    return {lead: m[1].length, dash: !!m[2], col: m[1].length + (m[2] || "").length, key: m[3]};
   }
 
-  const schemaFields = JSON.parse($("schema-fields").textContent);
+  // The keys above line `idx` whose objects hold a key at column `col`, outermost first.
+  // `dashLine`: the indent of the "- " when line `idx` itself starts a list item.
+  function ancestors(lines, idx, col, dashLine) {
+    const out = [];
+    let c = col;
+    let itemLead = dashLine === null ? null : dashLine;
+    let itemStart = dashLine === null ? null : idx;
+    for (let i = idx - 1; i >= 0 && (c > 0 || itemLead !== null); i--) {
+      const p = parseLine(lines[i]);
+      if (!p) continue;
+      if (itemLead === null && p.dash && p.col === c) { itemLead = p.lead; itemStart = i; continue; }
+      const limit = itemLead !== null ? itemLead : c;
+      if (p.col < limit || (itemLead !== null && p.col === itemLead && !p.dash && p.key)) {
+        if (!p.key) break;
+        out.unshift({key: p.key, itemStart, itemLead});
+        c = p.col; itemLead = null; itemStart = null;
+        if (p.dash) { itemLead = p.lead; itemStart = i; }
+      }
+    }
+    return out;
+  }
 
-  // The fields of the question under the cursor (from the bank's JSON Schema): click one to
-  // add it on a new line below the cursor, indented as the question's other fields.
+  // The value of `key:` in the list item whose "- " is at column `lead` of line `start`.
+  function itemValue(lines, start, lead, key) {
+    for (let i = start; i < lines.length; i++) {
+      const p = parseLine(lines[i]);
+      if (!p) continue;
+      if (i > start && (p.col <= lead || (p.dash && p.lead <= lead))) break;
+      if (p.key === key && p.col === lead + 2) {
+        return lines[i].slice(lines[i].indexOf(":") + 1).replace(/#.*$/, "").trim()
+          .replace(/^["']|["']$/g, "");
+      }
+    }
+    return null;
+  }
+
+  // The schema node whose keys go at column `col` of line `idx`, and its name: "bank", a
+  // question type, "question" (no type: yet) or the field holding it ("figure"...).
+  function nodeAt(lines, idx, col, dashLine) {
+    let node = tree.bank, name = "bank";
+    for (const step of ancestors(lines, idx, col, dashLine)) {
+      const field = node.fields[step.key];
+      if (!field) return {node: null, name: null};
+      if (field.questions) {
+        const typed = step.itemStart === null ? null
+          : itemValue(lines, step.itemStart, step.itemLead, "type");
+        node = tree.kinds[typed] || tree.question;
+        name = tree.kinds[typed] ? typed : "question";
+      } else if (field.child) {
+        node = field.child; name = step.key;
+      } else {
+        return {node: null, name: null};
+      }
+    }
+    return {node, name};
+  }
+
+  // The keys already given in the object of line `idx` (keys at column `col`).
+  function siblings(lines, idx, col) {
+    const used = new Set();
+    for (const dir of [-1, 1]) {
+      for (let i = idx + dir; i >= 0 && i < lines.length; i += dir) {
+        const p = parseLine(lines[i]);
+        if (!p) continue;
+        if (p.col < col || (p.dash && p.lead < col)) {
+          if (dir < 0 && p.col === col && p.key) used.add(p.key);  // "- key" starts the item
+          break;
+        }
+        if (p.col === col && p.key) used.add(p.key);
+      }
+    }
+    return used;
+  }
+
+  // The key line that line `idx` belongs to (itself, or for a line of a text or a list,
+  // the key above holding it): its index, key column, the indent of its "- " if any.
+  function keyPlace(lines, idx) {
+    const p = parseLine(lines[idx] || "");
+    if (p && p.key) return {idx, col: p.col, dashLine: p.dash ? p.lead : null, key: p.key};
+    const below = p ? p.col : Infinity;
+    for (let i = idx - 1; i >= 0; i--) {
+      const q = parseLine(lines[i]);
+      if (q && q.key && q.col < below) {
+        return {idx: i, col: q.col, dashLine: q.dash ? q.lead : null, key: q.key};
+      }
+    }
+    return {idx, col: 0, dashLine: null, key: null};
+  }
+
+  // CodeMirror's completion: field names where a key goes, the schema's values after "key: ".
+  function completeYaml(context) {
+    const line = context.state.doc.lineAt(context.pos);
+    const before = line.text.slice(0, context.pos - line.from);
+    const lines = context.state.doc.toString().split("\n");
+    const idx = line.number - 1;
+    let m = before.match(/^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:\s+([\w.-]*)$/);
+    if (m) {
+      const col = m[1].length + (m[2] || "").length;
+      const {node} = nodeAt(lines, idx, col, m[2] ? m[1].length : null);
+      const field = node && node.fields[m[3]];
+      if (!field || !field.values || !field.values.length) return null;
+      return {
+        from: context.pos - m[4].length,
+        // in the schema's order (CodeMirror sorts by score, then by name)
+        options: field.values.map((v, i) => ({label: v, type: "enum", info: field.help,
+          boost: Math.max(-99, 50 - i)})),
+        validFor: /^[\w.-]*$/,
+      };
+    }
+    m = before.match(/^(\s*)(-\s+)?([A-Za-z_][\w.-]*)?$/);
+    if (!m || (!m[3] && !context.explicit)) return null;
+    const col = m[1].length + (m[2] || "").length;
+    const {node} = nodeAt(lines, idx, col, m[2] ? m[1].length : null);
+    if (!node) return null;
+    const used = m[2] ? new Set() : siblings(lines, idx, col);
+    const options = [];
+    Object.entries(node.fields).forEach(([name, field], i) => {
+      if (!used.has(name)) {
+        options.push({label: name, type: "property", info: field.help, apply: name + ": ",
+          boost: Math.max(-99, 50 - i)});
+      }
+    });
+    return {from: context.pos - (m[3] || "").length, options, validFor: /^[\w.-]*$/};
+  }
+
+  // ---- the editor: CodeMirror, or the textarea with its line-number gutter
+
+  const editor = window.QbankCM ? codeMirror(window.QbankCM) : plainEditor();
+  window.qbankEditor = editor;  // for the browser tests
+  document.body.dataset.editor = editor.kind;
+
+  function codeMirror(CM) {
+    textarea.hidden = true;
+    gutter.hidden = true;
+    const parent = document.createElement("div");
+    parent.id = "cm";
+    textarea.parentNode.appendChild(parent);
+    let listener = {change() {}, cursor() {}};
+    let lastLine = 0;
+    const extensions = () => [
+      CM.lineNumbers(), CM.highlightActiveLineGutter(), CM.highlightSpecialChars(),
+      CM.history(), CM.foldGutter(), CM.drawSelection(), CM.indentOnInput(),
+      CM.syntaxHighlighting(CM.defaultHighlightStyle, {fallback: true}), CM.bracketMatching(),
+      CM.closeBrackets(), CM.highlightActiveLine(), CM.highlightSelectionMatches(),
+      CM.indentUnit.of("  "), CM.EditorState.tabSize.of(2), CM.EditorView.lineWrapping,
+      CM.yaml(), CM.lintGutter(),
+      CM.autocompletion({override: [completeYaml]}),
+      CM.keymap.of([
+        {key: "Mod-s", run: () => { save(false); return true; }},
+        ...CM.closeBracketsKeymap, ...CM.defaultKeymap, ...CM.searchKeymap,
+        ...CM.historyKeymap, ...CM.foldKeymap, ...CM.completionKeymap, ...CM.lintKeymap,
+        CM.indentWithTab,
+      ]),
+      CM.EditorView.contentAttributes.of({"aria-label": "Bank file"}),
+      CM.EditorView.updateListener.of((update) => {
+        if (update.docChanged) listener.change();
+        if (update.selectionSet || update.docChanged) {
+          const line = update.state.doc.lineAt(update.state.selection.main.head).number;
+          if (line !== lastLine) { lastLine = line; listener.cursor(); }
+        }
+      }),
+    ];
+    const view = new CM.EditorView({
+      state: CM.EditorState.create({doc: "", extensions: [extensions(), CM.EditorState.readOnly.of(true)]}),
+      parent,
+    });
+    return {
+      kind: "codemirror",
+      on(handlers) { listener = handlers; },
+      text: () => view.state.doc.toString(),
+      load(doc) {  // a file opened: a new state, with its own undo history
+        lastLine = 0;
+        view.setState(CM.EditorState.create({doc, extensions: extensions()}));
+      },
+      cursorLine: () => view.state.doc.lineAt(view.state.selection.main.head).number,
+      goTo(line) {
+        const at = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines)).from;
+        view.dispatch({selection: {anchor: at}, scrollIntoView: true});
+        view.focus();
+      },
+      insertLine(afterLine, inserted) {  // a new line after line `afterLine`, cursor at its end
+        const doc = view.state.doc;
+        const line = doc.line(Math.min(afterLine, doc.lines));
+        const insert = "\n" + inserted;
+        view.dispatch({changes: {from: line.to, insert},
+          selection: {anchor: line.to + insert.length}, scrollIntoView: true});
+        view.focus();
+      },
+      problems(problems) {  // the server's problems as diagnostics at their lines
+        const doc = view.state.doc;
+        const diagnostics = [];
+        for (const p of problems) {
+          if (!p.line || p.line > doc.lines) continue;
+          const line = doc.line(p.line);
+          const from = line.from + (line.text.length - line.text.trimStart().length);
+          diagnostics.push({from, to: Math.max(from, line.to), severity: "error",
+            message: p.message});
+        }
+        view.dispatch(CM.setDiagnostics(view.state, diagnostics));
+      },
+    };
+  }
+
+  function plainEditor() {
+    let listener = {change() {}, cursor() {}};
+    let problemLines = new Map();
+    function drawGutter() {
+      const lines = textarea.value.split("\n").length;
+      const out = [];
+      for (let i = 1; i <= lines; i++) {
+        out.push(problemLines.has(i) ? "<b class=\"bad\" title=\"" +
+          problemLines.get(i).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;") +
+          "\">" + i + "</b>" : String(i));
+      }
+      gutter.innerHTML = out.join("\n") + "\n";
+      gutter.scrollTop = textarea.scrollTop;
+    }
+    const cursorLine = () => textarea.value.slice(0, textarea.selectionStart).split("\n").length;
+    textarea.addEventListener("input", () => { drawGutter(); listener.change(); });
+    let lastLine = 0;
+    for (const ev of ["keyup", "click"]) {
+      textarea.addEventListener(ev, () => {
+        const line = cursorLine();
+        if (line !== lastLine) { lastLine = line; listener.cursor(); }
+      });
+    }
+    textarea.addEventListener("scroll", () => { gutter.scrollTop = textarea.scrollTop; });
+    textarea.addEventListener("keydown", (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && ev.key === "s") { ev.preventDefault(); save(false); }
+    });
+    return {
+      kind: "textarea",
+      on(handlers) { listener = handlers; },
+      text: () => textarea.value,
+      load(doc) { textarea.value = doc; textarea.disabled = false; lastLine = 0; drawGutter(); },
+      cursorLine,
+      goTo(line) {
+        const lines = textarea.value.split("\n");
+        let at = 0;
+        for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+        textarea.focus();
+        textarea.setSelectionRange(at, at);
+        textarea.scrollTop = Math.max(0, (line - 5) * 18);
+      },
+      insertLine(afterLine, inserted) {
+        const lines = textarea.value.split("\n");
+        let at = 0;
+        for (let i = 0; i < afterLine && i < lines.length; i++) at += lines[i].length + 1;
+        textarea.value = textarea.value.slice(0, at) + inserted + "\n" + textarea.value.slice(at);
+        textarea.focus();
+        textarea.setSelectionRange(at + inserted.length, at + inserted.length);
+        textarea.dispatchEvent(new Event("input"));
+      },
+      problems(problems) {
+        problemLines = new Map();
+        for (const p of problems) {
+          if (p.line) {
+            problemLines.set(p.line,
+              (problemLines.get(p.line) ? problemLines.get(p.line) + "\n" : "") + p.message);
+          }
+        }
+        drawGutter();
+      },
+    };
+  }
+
+  function cursorLine() { return editor.cursorLine(); }
+
+  // The fields of the object under the cursor (the bank, a question of its type, a
+  // figure...) from the bank's JSON Schema: click one to add it on a new line below the
+  // cursor, indented as that object's other fields.
   function showFields() {
-    const lines = text.value.split("\n");
+    const lines = editor.text().split("\n");
     const here = cursorLine() - 1;
-    let start = here;
-    while (start > 0 && !/^\s+- /.test(lines[start])) start--;
-    let end = here + 1;
-    while (end < lines.length && !/^\s+- /.test(lines[end])) end++;
-    const block = lines.slice(start, end).join("\n");
-    const inQuestion = /^\s+- /.test(lines[start] || "");
-    const typed = inQuestion ? (block.match(/^\s*(?:- )?type:\s*([a-z]+)/m) || [])[1] : null;
-    const known = inQuestion ? (schemaFields[typed] ? typed : null) : "bank";
+    const place = keyPlace(lines, here);
+    const found = nodeAt(lines, place.idx, place.col, place.dashLine);
     const list = $("field-list");
     clear(list);
-    $("fields-head").textContent = known === "bank" ? "Bank fields:"
-      : known ? "Fields of a " + known + " question:" : "Give the question a type: to see its fields";
-    if (!known) return;
-    for (const field of schemaFields[known]) {
+    const name = found.name;
+    $("fields-head").textContent = !found.node ? ""
+      : name === "bank" ? "Bank fields:"
+        : name === "question" ? "Give the question a type: to see its fields"
+          : tree.kinds[name] ? "Fields of a " + name + " question:"
+            : "Fields of " + name + ":";
+    if (!found.node || name === "question") return;
+    const used = siblings(lines, place.idx, place.col);
+    if (place.key) used.add(place.key);
+    const indent = " ".repeat(place.col);
+    for (const [field, spec] of Object.entries(found.node.fields)) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "field";
-      b.textContent = field.name;
-      b.title = field.help;
-      if (new RegExp("^\\s*(- )?" + field.name + ":", "m").test(block)) b.classList.add("used");
-      b.addEventListener("click", () => addField(field.name, lines, here, start));
+      b.textContent = field;
+      b.title = spec.help;
+      if (used.has(field)) b.classList.add("used");
+      b.addEventListener("click", () => editor.insertLine(here + 1, indent + field + ": "));
       list.appendChild(b);
     }
-  }
-
-  function addField(name, lines, here, start) {
-    const indent = (lines[start] || "").replace(/- .*$/, "").replace(/\S.*$/, "") +
-      (/^\s*- /.test(lines[start] || "") ? "  " : "");
-    let at = 0;
-    for (let i = 0; i <= here && i < lines.length; i++) at += lines[i].length + 1;
-    const inserted = indent + name + ": ";
-    text.value = text.value.slice(0, at) + inserted + "\n" + text.value.slice(at);
-    text.focus();
-    text.setSelectionRange(at + inserted.length, at + inserted.length);
-    text.dispatchEvent(new Event("input"));
-  }
-
-  let problemLines = new Map();
-  function drawGutter() {
-    const lines = text.value.split("\n").length;
-    const out = [];
-    for (let i = 1; i <= lines; i++) {
-      out.push(problemLines.has(i) ? "<b class=\"bad\" title=\"" +
-        problemLines.get(i).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;") +
-        "\">" + i + "</b>" : String(i));
-    }
-    gutter.innerHTML = out.join("\n") + "\n";
-    gutter.scrollTop = text.scrollTop;
   }
 
   function showProblems(problems) {
     const list = $("problems");
     clear(list);
-    problemLines = new Map();
     for (const p of problems) {
       const li = document.createElement("li");
       li.className = "problem";
       li.textContent = "Error: " + p.message;
       if (p.line) {
         li.dataset.line = p.line;
-        li.addEventListener("click", () => goTo(p.line));
-        problemLines.set(p.line, (problemLines.get(p.line) ? problemLines.get(p.line) + "\n" : "") + p.message);
+        li.addEventListener("click", () => editor.goTo(p.line));
       }
       list.appendChild(li);
     }
-    drawGutter();
-  }
-
-  function goTo(line) {
-    const lines = text.value.split("\n");
-    let at = 0;
-    for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
-    text.focus();
-    text.setSelectionRange(at, at);
-    text.scrollTop = Math.max(0, (line - 5) * 18);
+    // at their lines in the editor: the problems of this file (not of a class list...)
+    editor.problems(problems.filter((p) => !p.file || p.file === path));
   }
 
   function typeset(el) {
@@ -128,7 +370,7 @@
     const number = Math.min(count, Math.max(1, parseInt($("number").value || "1", 10)));
     const started = performance.now();
     const data = await api("api/look", {
-      path, text: text.value, line: cursorLine(), count, number,
+      path, text: editor.text(), line: cursorLine(), count, number,
       seed: parseInt($("seed").value || "0", 10), look: $("look").value,
     });
     if (id !== lookId) return;  // a newer request answers
@@ -143,7 +385,8 @@
           : "the same in every version");
       const look = $("look").value;
       const heads = {sheet: ["Student sees", "Answer key"], anki: ["Card front", "Card back"],
-        moodle: ["Moodle question", "Moodle feedback"]}[look];
+        moodle: ["Moodle question", "Moodle feedback"],
+        word: ["Word worksheet page", "Answer key"]}[look];
       $("left-head").textContent = heads[0];
       $("right-head").textContent = heads[1];
       $("student").className = "sheet " + look;
@@ -151,6 +394,9 @@
       if (look === "anki") {
         $("student").innerHTML = (p.anki || []).map((c) => c.front).join("<hr>");
         $("key").innerHTML = (p.anki || []).map((c) => c.back).join("<hr class=\"between\">");
+      } else if (look === "word") {
+        $("student").innerHTML = p.word || "";
+        $("key").innerHTML = p.word_key || p.key;
       } else if (look === "moodle") {
         $("student").innerHTML = (p.moodle || {}).front || "";
         $("key").innerHTML = (p.moodle || {}).back || "";
@@ -190,6 +436,13 @@
       option.value = name;
       lists.appendChild(option);
     }
+    const templates = $("templates");
+    clear(templates);
+    for (const name of data.templates || []) {
+      const option = document.createElement("option");
+      option.value = name;
+      templates.appendChild(option);
+    }
     const wanted = decodeURIComponent(location.hash.slice(1));
     if (wanted && (data.files || []).includes(wanted)) open(wanted);
     else if ((data.files || []).length === 1) open(data.files[0]);
@@ -200,8 +453,7 @@
     const data = await api("api/file?path=" + encodeURIComponent(name));
     if (data.error) { status(data.error); return; }
     path = data.path; digest = data.digest; dirty = false;
-    text.value = data.text;
-    text.disabled = false;
+    editor.load(data.text);
     for (const id of ["save", "check", "generate"]) $(id).disabled = false;
     $("file-name").textContent = path;
     $("changed").hidden = true;
@@ -209,12 +461,11 @@
       a.classList.toggle("current", a.textContent === path);
     }
     history.replaceState(null, "", "#" + encodeURIComponent(path));
-    drawGutter();
     look();
   }
 
   async function save(force) {
-    const data = await api("api/save", {path, text: text.value, digest, force: !!force});
+    const data = await api("api/save", {path, text: editor.text(), digest, force: !!force});
     if (data.status === 409) {
       $("changed-text").textContent = data.error;
       $("changed").hidden = false;
@@ -229,7 +480,7 @@
 
   async function checkAll() {
     status("Checking every combination…");
-    const data = await api("api/check", {path, text: text.value});
+    const data = await api("api/check", {path, text: editor.text()});
     const out = $("check-result");
     out.textContent = data.ok ? data.message : (data.problems || []).length + " problem(s) found.";
     out.className = data.ok ? "ok" : "bad";
@@ -257,9 +508,15 @@
       options[el.dataset.option] = el.type === "checkbox" ? el.checked : el.value;
     }
     const body = {path, formats, options, count: $("gen-count").value,
-      seed: $("gen-seed").value, roster: $("gen-roster").value};
+      seed: $("gen-seed").value, roster: $("gen-roster").value,
+      language: $("gen-lang").value, unique: $("gen-unique").checked,
+      replace: $("gen-replace").checked};
     const started = await api("api/generate", body);
-    if (started.error) { $("gen-result").textContent = started.error; return; }
+    if (started.error) {
+      $("gen-result").textContent = started.error;
+      $("gen-result").className = "bad";
+      return;
+    }
     const bar = $("gen-progress");
     bar.hidden = false; bar.value = 0;
     clear($("gen-result"));
@@ -310,20 +567,12 @@
     }
   }
 
-  text.addEventListener("input", () => {
-    if (!dirty) $("file-name").textContent = path + " (not saved)";
-    dirty = true; drawGutter(); later();
-  });
-  let lastLine = 0;
-  for (const ev of ["keyup", "click"]) {
-    text.addEventListener(ev, () => {
-      const line = cursorLine();
-      if (line !== lastLine) { lastLine = line; showFields(); later(); }
-    });
-  }
-  text.addEventListener("scroll", () => { gutter.scrollTop = text.scrollTop; });
-  text.addEventListener("keydown", (ev) => {
-    if ((ev.ctrlKey || ev.metaKey) && ev.key === "s") { ev.preventDefault(); save(false); }
+  editor.on({
+    change() {
+      if (!dirty) $("file-name").textContent = path + " (not saved)";
+      dirty = true; later();
+    },
+    cursor() { showFields(); later(); },
   });
   $("save").addEventListener("click", () => save(false));
   $("check").addEventListener("click", checkAll);
