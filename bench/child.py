@@ -94,6 +94,27 @@ def _count_compiles() -> dict[str, int]:
     return counts
 
 
+def _count_figures() -> dict:
+    """Count the figures drawn (qbank.figures.draw) and the time spent drawing them, on
+    both clocks: issue 13's cost per figure and share of the run spent drawing."""
+    from qbank import figures
+
+    spent = {"figures": 0, "wall": 0.0, "cpu": 0.0}
+    original = figures.draw
+
+    def counting(data):
+        wall, cpu = _now()
+        try:
+            return original(data)
+        finally:
+            spent["figures"] += 1
+            spent["wall"] += time.perf_counter() - wall
+            spent["cpu"] += time.process_time() - cpu
+
+    figures.draw = counting  # render_figures looks it up on the module at each call
+    return spent
+
+
 class _PhaseClock:
     """Marks the start and end of each phase of ``pipeline.run`` by wrapping its steps.
 
@@ -147,6 +168,7 @@ def measure_qbank(spec: dict) -> dict:
     pipeline.get_exporter = lambda name: exporter  # the one instance whose write is timed
     clock = _PhaseClock(pipeline, exporter)
     compiles = _count_compiles()
+    drawing = _count_figures()
     options = ExportOptions.of(timestamp=STAMP)
     out = Path(spec["out"])
     rss_before = _peak_mb()
@@ -155,6 +177,7 @@ def measure_qbank(spec: dict) -> dict:
     repeats = 0
     while True:
         compiles["compiled"] = 0
+        drawing.update(figures=0, wall=0.0, cpu=0.0)
         clock.marks.clear()
         _fresh(out)
         gc.collect()
@@ -172,6 +195,7 @@ def measure_qbank(spec: dict) -> dict:
         wall, cpu = _phases(clock.phases(start, end))
         if best is None or wall["total"] < best[0]["total"]:
             best = (wall, cpu)
+            drawn = dict(drawing)
         generated = result.sets[0]
         variants = sum(len(vs) for vs in generated.variants.values())
         questions = len(generated.version(1)) * spec["count"]
@@ -186,6 +210,9 @@ def measure_qbank(spec: dict) -> dict:
         "variants": variants,
         "questions": questions,
         "compiled": compiles["compiled"],
+        # figures drawn in the repetition kept, and the seconds spent drawing them
+        "figures": drawn["figures"],
+        "drawing": {"wall": drawn["wall"], "cpu": drawn["cpu"]},
         "bytes": sum(f.stat().st_size for f in files),
         "files": [f.name for f in files],
         "peak_mb": _peak_mb(),

@@ -16,6 +16,7 @@ BANK_NAMES = {
     "statistics": "A statistics bank: rnorm(50) and runif(50) samples (bench/statistics.yaml)",
     "math": "A math-heavy bank (bench/math.yaml)",
     "math-off": "The same bank with `math: off` (formulas read as plain text)",
+    "statistics-example": "The statistics example with its figures (examples/statistics)",
 }
 MARKER_BEGIN = "<!-- bench:begin (written by bench/run.py --record) -->"
 MARKER_END = "<!-- bench:end -->"
@@ -26,6 +27,8 @@ EXPORT_FLOOR_RATIO = 1.5
 DOCX_NAIVE_FACTOR = 5
 LINEAR_TOLERANCE = 1.25  # per-item cost at 10x the size may grow by at most this factor
 MEMORY_LIMIT_MB = 500
+# Target of issue 13: the cost of one figure.
+FIGURE_MS = 30
 
 #: Which clock the tables use: "wall" (what a teacher waits) or "cpu" (this process's CPU
 #: time: steadier when other programs share the machine). Set by run.py.
@@ -224,6 +227,38 @@ def docx_table(rows: list[dict]) -> list[str]:
     return [*lines, ""]
 
 
+def drawing(q: dict, clock: str | None = None) -> float | None:
+    """Seconds a qbank run spent drawing figures, on the chosen clock (or ``clock``)."""
+    if not _ok(q) or "drawing" not in q:
+        return None
+    return q["drawing"][clock or CLOCK]
+
+
+def per_figure_ms(q: dict, clock: str | None = None) -> float | None:
+    spent = drawing(q, clock)
+    return spent / q["figures"] * 1000 if spent is not None and q.get("figures") else None
+
+
+def figures_table(rows: list[dict]) -> list[str]:
+    """Issue 13: the figures a run draws, what one costs, and the share of the run."""
+    lines = [
+        "| bank | N | format | figures drawn | end to end | drawing | ms / figure (wall) | "
+        "ms / figure (CPU) | share of the run drawing |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        q = row["qbank"]
+        if row["role"] != "main" or not _ok(q) or not q.get("figures"):
+            continue
+        wall, cpu = per_figure_ms(q, "wall"), per_figure_ms(q, "cpu")
+        lines.append(
+            f"| {row['bank']} | {row['count']:,} | {row['format']} | {q['figures']:,} | "
+            f"{seconds(t(q))} | {seconds(drawing(q))} | {wall:.1f} | {cpu:.1f} | "
+            f"{drawing(q) / t(q):.0%} |"
+        )
+    return [*lines, ""] if len(lines) > 2 else []
+
+
 # --- targets ---------------------------------------------------------------------------
 
 
@@ -362,7 +397,21 @@ def targets(rows: list[dict], formats: list[str]) -> list[str]:
                 len(counts) == 1,
             )
 
-    # 6. Memory at 10,000 versions of the default bank.
+    # 6. The cost of one figure (issue 13), the statistics example at N = 1,000.
+    name = f"≤ ~{FIGURE_MS} ms per figure (statistics example, N = 1,000, drawing alone)"
+    row = next((r for r in rows if (r["bank"], r["count"]) == ("statistics-example", 1_000)), None)
+    if row and _ok(row["qbank"]) and per_figure_ms(row["qbank"]) is not None:
+        q = row["qbank"]
+        add(
+            name,
+            f"{per_figure_ms(q):.1f} ms × {q['figures']:,} figures: {seconds(drawing(q))}, "
+            f"{drawing(q) / t(q):.0%} of the run ({seconds(t(q))})",
+            per_figure_ms(q) <= FIGURE_MS,
+        )
+    else:
+        add(name, "not measured in this run (left out with -b or -f, or failed)", None)
+
+    # 7. Memory at 10,000 versions of the default bank.
     for fmt in formats:
         row = _row(rows, "default", 10_000, fmt)
         if row and _ok(row["qbank"]):
@@ -409,6 +458,17 @@ def render(rows: list[dict], formats: list[str], elapsed: float, load: tuple[flo
     for bank in ("default", "numerical-50"):
         if any(r["bank"] == bank and r["role"] == "main" for r in rows):
             lines += main_table(rows, bank)
+    figure_lines = figures_table(rows)
+    if figure_lines:
+        lines += [
+            "### Figures",
+            "",
+            "The time spent in `qbank.figures.draw` (matplotlib and the PNG) during the run "
+            "kept; *share* = drawing ÷ end to end. Drawing does not depend on the format: "
+            "one format is measured.",
+            "",
+            *figure_lines,
+        ]
     lines += ["### Where the time goes before export", ""]
     lines += phases_table(rows)
     if any(r["role"] == "docx-scaling" for r in rows):

@@ -10,6 +10,7 @@ standard output; ``--record`` also writes it into docs/benchmarks.md.
     .venv/bin/python bench/run.py --quick      # N = 30 and 1,000 only
     .venv/bin/python bench/run.py -f json -f moodle --record
     .venv/bin/python bench/run.py --also qbank.exporters.gift   # a module not yet registered
+    .venv/bin/python bench/run.py -b statistics-example           # the figures only
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ SEED = 2026
 #: The cases of the issue: the default bank at 30, 1,000 and 10,000 versions and the
 #: 50-template numerical bank at 30 and 1,000; a statistics bank drawing rnorm(50) samples
 #: (bench/statistics.yaml, issue 12) at 30 and 1,000; a math-heavy bank (bench/math.yaml,
-#: issue 11) at 30 and 1,000, and the same with `math: off`.
+#: issue 11) at 30 and 1,000, and the same with `math: off`; the statistics example with
+#: its figures (issue 13) at 30 and 1,000.
 MAIN_CASES = [
     ("default", 30),
     ("default", 1_000),
@@ -49,7 +51,16 @@ MAIN_CASES = [
     ("math", 1_000),
     ("math-off", 30),
     ("math-off", 1_000),
+    ("statistics-example", 30),
+    ("statistics-example", 1_000),
 ]
+#: The statistics example of the gallery (examples/statistics, issue 13) draws four or
+#: five figures per version: 5,000 at N = 1,000, minutes of drawing whatever the format.
+#: Drawing does not depend on the format, so these cases run one format (Moodle XML,
+#: which stores each figure in the file), and may take longer than the others.
+FIGURE_BANKS = {"statistics-example": ROOT / "examples" / "statistics" / "statistics.yaml"}
+FIGURE_FORMATS = ("moodle",)
+FIGURE_TIMEOUT = 1_800
 #: Worksheets of 1,000 and 10,000 numbered questions (50 per version): the docx target.
 DOCX_SCALING = [("numerical-50", 20), ("numerical-50", 200)]
 
@@ -123,7 +134,8 @@ def measure(
         "extra_modules": args.also,
     }
     row = {"bank": bank_key, "count": count, "format": fmt, "role": role}
-    row["qbank"] = run_child({**base, "kind": "qbank", "out": str(out / "qbank")}, args.timeout)
+    timeout = max(args.timeout, FIGURE_TIMEOUT) if bank_key in FIGURE_BANKS else args.timeout
+    row["qbank"] = run_child({**base, "kind": "qbank", "out": str(out / "qbank")}, timeout)
     row["floors"] = []
     for floor in floors_for(fmt):
         if "error" in row["qbank"]:
@@ -165,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MODULE",
         help="import this exporter module too (one not yet in the registry)",
     )
+    parser.add_argument(
+        "-b",
+        "--bank",
+        action="append",
+        default=[],
+        dest="banks",
+        help="measure only this bank (repeatable): default, numerical-50, statistics, math, "
+        "math-off, statistics-example; default: every one",
+    )
     parser.add_argument("--quick", action="store_true", help="leave out N = 10,000")
     parser.add_argument(
         "--timeout", type=float, default=300, help="seconds one measurement may take (default 300)"
@@ -194,13 +215,23 @@ def main(argv: list[str] | None = None) -> int:
             "statistics": str(HERE / "statistics.yaml"),
             "math": str(HERE / "math.yaml"),
             "math-off": str(_math_off(work)),
+            **{key: str(path) for key, path in FIGURE_BANKS.items()},
         }
-        cases = [c for c in MAIN_CASES if not (args.quick and c[1] >= 10_000)]
+        unknown = sorted(set(args.banks) - set(banks))
+        if unknown:
+            raise SystemExit(f"no such bank: {', '.join(unknown)} (known: {', '.join(banks)})")
+        cases = [
+            c
+            for c in MAIN_CASES
+            if not (args.quick and c[1] >= 10_000) and (not args.banks or c[0] in args.banks)
+        ]
         rows = []
         for bank_key, count in cases:
             for fmt in formats:
+                if bank_key in FIGURE_BANKS and fmt not in FIGURE_FORMATS:
+                    continue
                 rows.append(measure(bank_key, banks[bank_key], count, fmt, work, args, "main"))
-        if "docx" in formats:
+        if "docx" in formats and (not args.banks or "numerical-50" in args.banks):
             for bank_key, count in DOCX_SCALING:
                 rows.append(
                     measure(bank_key, banks[bank_key], count, "docx", work, args, "docx-scaling")

@@ -456,33 +456,51 @@ STYLE: dict[str, Any] = {
 }
 
 
-def draw(data: FigureData) -> ImageFile:
-    """The figure as a PNG :class:`ImageFile` (``src`` ``figure:<hash16>``)."""
-    import matplotlib
-    from cycler import cycler
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+# How a figure is drawn quickly (issue 13: about 30 ms a figure; bench/figure_speed.py and
+# the statistics example in `make bench`, numbers in docs/benchmarks.md). Measured on a
+# typical figure at 60-75 ms of CPU before (matplotlib 3.11, 2 shared cores):
+#   - A new Figure and Axes cost ~10 ms, and their Tick objects, made again while the
+#     first draw lays the axes out, another ~10 ms. A run keeps one canvas (Figure, Agg
+#     canvas, Axes) per kind and size and puts its Axes back as new before each figure
+#     (_reset: the artists, limits, locators and formatters, grid), keeping the Axis and
+#     Tick objects, the title texts and the renderer: the same bytes as a new canvas (the
+#     tests draw every kind after every other one on one canvas and compare).
+#   - The style is set by writing the rcParams checked once (_styled), not by rcdefaults()
+#     and checking 300 values again on each figure (~1 ms).
+#   - What is left is matplotlib laying out and rendering the tick labels glyph by glyph
+#     and drawing tick and grid lines (about three quarters of a figure), making the
+#     plot's artists (~3 ms) and the PNG (~4 ms).
+# Measured and left out: PNG compress_level 3 saves ~1.5 ms for files 17 % larger (each
+# figure is stored in every output file: level 6 kept); a PNG writer of our own (Python's
+# zlib) was not clearly faster and would tie the bytes to the system's zlib; matplotlib
+# 3.10 renders text ~20 % faster but places glyphs differently (the pinned range is
+# unchanged); 3.11 renders each glyph at its sub-pixel position, so a cache of rendered
+# texts would not give the same pixels. Not built: a process pool (on 2 shared cores it
+# could at best halve the wall time, not the CPU per figure, and each worker imports
+# matplotlib: ~0.6 s).
 
-    style = dict(STYLE)
-    style["axes.prop_cycle"] = cycler(color=["black"])
-    width_in, height_in = data.width_cm / CM_PER_INCH, data.height_cm / CM_PER_INCH
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()  # whatever the user's matplotlibrc says
-        params: Any = matplotlib.rcParams  # typed by key; ours are checked when set
-        params.update(style)
-        fig = Figure(figsize=(width_in, height_in), dpi=DPI)
-        canvas = FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+
+def draw(data: FigureData) -> ImageFile:
+    """The figure as a PNG :class:`ImageFile` (``src`` ``figure:<hash16>``).
+
+    Inside :func:`one_run` the run's canvases are reused (see :class:`_Canvases`); outside
+    one, the figure is drawn on a canvas of its own."""
+    run = RUN.get()
+    canvases = run.canvases if run is not None else _Canvases()
+    key = _canvas_key(data)
+    with _styled():
+        canvas = canvases.take(key)  # a figure that fails half drawn never gives it back
+        ax = canvas.axes
         _PLOTS[data.kind](ax, data)
         ax.set_xlabel(_literal(data.xlabel))
         ax.set_ylabel(_literal(data.ylabel))
-        if data.title:
-            ax.set_title(_literal(data.title))
-        _margins(fig, data)
-        canvas.draw()
-        rgba = canvas.buffer_rgba()
+        ax.set_title(_literal(data.title))
+        _margins(canvas.figure, data)
+        canvas.agg.draw()
+        rgba = canvas.agg.buffer_rgba()
         width, height = int(rgba.shape[1]), int(rgba.shape[0])
-        png = _png(bytes(rgba), width, height)
+        png = _png(rgba, width, height)
+        canvases.give_back(key, canvas)
     digest = hashlib.sha256(png).hexdigest()[:16]
     return ImageFile(
         src=f"figure:{digest}",
@@ -493,6 +511,122 @@ def draw(data: FigureData) -> ImageFile:
         height=height,
         dpi=DPI,
     )
+
+
+_STYLE_CACHE: dict[str, Any] = {}
+
+
+def _style() -> dict[str, Any]:
+    """Every rcParam: matplotlib's defaults (whatever the user's matplotlibrc says) with
+    :data:`STYLE` on top, worked out and checked by matplotlib once."""
+    if not _STYLE_CACHE:
+        import matplotlib
+        from cycler import cycler
+
+        with matplotlib.rc_context():
+            matplotlib.rcdefaults()
+            params: Any = matplotlib.rcParams  # typed by key; ours are checked when set
+            params.update({**STYLE, "axes.prop_cycle": cycler(color=["black"])})
+            _STYLE_CACHE.update((key, params._get(key)) for key in params if key != "backend")
+    return _STYLE_CACHE
+
+
+@contextmanager
+def _styled() -> Iterator[None]:
+    """The style in force inside the block, the rcParams as they were after it: what
+    ``rc_context(style)`` does, without checking 300 values again on each figure (1 ms;
+    they were checked when :func:`_style` set them)."""
+    import matplotlib
+
+    style = _style()
+    params: Any = matplotlib.rcParams
+    saved = {key: params._get(key) for key in style}
+    params._update_raw(style)  # matplotlib >= 3.10 (the pinned range)
+    try:
+        yield
+    finally:
+        params._update_raw(saved)
+
+
+def _canvas_key(data: FigureData) -> tuple[str, float, float]:
+    """Which canvas draws a figure: one per kind and size (in inches)."""
+    return (data.kind, data.width_cm / CM_PER_INCH, data.height_cm / CM_PER_INCH)
+
+
+@dataclass
+class _Canvas:
+    """One Figure, its Agg canvas and its Axes, drawn on again and again."""
+
+    figure: Any
+    agg: Any
+    axes: Any
+    fresh: bool = True
+
+
+#: How many canvases a run keeps (one per kind and size; a canvas of the largest size
+#: holds 7 MB of pixels).
+_CANVASES_KEPT = 6
+
+
+@dataclass
+class _Canvases:
+    """A run's canvases, by (kind, width, height): building a Figure and its Axes, and the
+    ticks of its axes, is a third of the time of a figure, so a canvas is built once and
+    put back as new (:func:`_reset`) before each figure. The most recently used are kept."""
+
+    kept: dict[tuple[str, float, float], _Canvas] = field(default_factory=dict)
+
+    def take(self, key: tuple[str, float, float]) -> _Canvas:
+        canvas = self.kept.pop(key, None)
+        if canvas is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            figure = Figure(figsize=key[1:], dpi=DPI)
+            canvas = _Canvas(figure, FigureCanvasAgg(figure), figure.add_subplot())
+        elif not canvas.fresh:
+            _reset(canvas.axes)
+        canvas.fresh = False
+        return canvas
+
+    def give_back(self, key: tuple[str, float, float], canvas: _Canvas) -> None:
+        self.kept[key] = canvas  # the last one used goes to the end
+        while len(self.kept) > _CANVASES_KEPT:
+            del self.kept[next(iter(self.kept))]
+
+
+def _reset(ax: Any) -> None:
+    """Put an Axes drawn on back as a new one of the same Figure would be (what
+    ``Axes.clear`` does, but keeping the Axis objects, their Tick objects and the title
+    texts, whose making is the expensive part): no artists, no data limits, limits (0, 1)
+    and autoscaling on, default locators and formatters, the style's grid, margins and
+    prop cycle. The tests draw every kind after every other and compare the bytes with a
+    figure drawn on a new canvas."""
+    import matplotlib
+
+    rc = matplotlib.rcParams
+    for artist in [*ax._children]:  # what the plot added (lines, patches, collections)
+        artist.remove()
+    ax.containers.clear()
+    ax.relim()
+    ax.ignore_existing_data_limits = True
+    # What Axes.clear resets and no plot of ours changes today: kept so that a plot that
+    # does (margins, tight autoscaling, colours from the cycle) leaks nothing either.
+    ax._xmargin, ax._ymargin = rc["axes.xmargin"], rc["axes.ymargin"]
+    ax._tight = None
+    ax._use_sticky_edges = True
+    ax.set_prop_cycle(None)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis._set_scale("linear")  # AutoLocator, ScalarFormatter, no minor ticks
+    grid = rc["axes.grid"] and rc["axes.grid.which"] in ("both", "major")
+    if any(axis._major_tick_kw.get("gridOn") != grid for axis in (ax.xaxis, ax.yaxis)):
+        ax.grid(False)  # as Axes.clear does; half the time of a reset: only when needed
+        ax.grid(rc["axes.grid"], which=rc["axes.grid.which"], axis=rc["axes.grid.axis"])
+    ax.set_xlim(0, 1, auto=True)
+    ax.set_ylim(0, 1, auto=True)
+    ax.set_title("")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
 
 
 #: Room around the axes, in cm: tick labels and axis labels on the left and below, the
@@ -514,7 +648,7 @@ def _margins(fig: Any, data: FigureData) -> None:
     )
 
 
-def _png(rgba: bytes, width: int, height: int) -> bytes:
+def _png(rgba: Any, width: int, height: int) -> bytes:
     """Grey-scale PNG (a quarter of the bytes to pack: the style is black and white) with
     its resolution and nothing else that could change between runs."""
     from PIL import Image
@@ -623,6 +757,8 @@ class RunFigures:
 
     drawn: dict[FigureData, ImageFile] = field(default_factory=dict)
     count: int = 0
+    #: The canvases drawn on, kept for the next figure of the same kind and size.
+    canvases: _Canvases = field(default_factory=_Canvases)
 
 
 RUN: ContextVar[RunFigures | None] = ContextVar("qbank_run_figures", default=None)
