@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from qbank import arithmetic, limits
+from qbank.templates import clocks
 
 
 class _CountedFile:
@@ -199,6 +200,9 @@ class FakeClock:
         self.tick = tick
         self.readings = 0
         monkeypatch.setattr(time, "process_time", self.read)
+        # Every run start reads the clock (qbank reuses a reading for 2 ms otherwise).
+        monkeypatch.setattr(clocks, "_REUSE_READING", 0.0)
+        monkeypatch.setattr(clocks, "_reading", [float("-inf"), 0.0])
 
     def read(self) -> float:
         self.readings += 1
