@@ -103,6 +103,8 @@ def canonical(value: object) -> Number:
 
 def plain(value: object) -> str:
     """A number written out in full: no exponent, no trailing zeros (``0.3``, ``50``)."""
+    if type(value) is int and -_MAX_INT < value < _MAX_INT:  # most numbers: at once
+        return str(value)
     num = canonical(value)
     if isinstance(num, int):
         return str(num)
