@@ -656,3 +656,23 @@ def test_a_missing_template_or_a_wrong_language_is_said_before_anything_runs(cli
     assert missing.json()["error"] == "--docx-template: no.docx: no such file in the folder"
     wrong = post(client, "/api/generate", {**body, "language": "fr_FR!"})
     assert wrong.status_code == 400 and "not a language tag" in wrong.json()["error"]
+
+
+def test_saving_keeps_the_banks_permissions_in_its_backup(tmp_path):
+    from qbank.serve.files import save_bank
+
+    bank = tmp_path / "b.yaml"
+    bank.write_text("id: b\n")
+    bank.chmod(0o640)
+    save_bank(bank, b"id: b\ntitle: B\n", None)
+    assert (tmp_path / "b.yaml.bak").stat().st_mode & 0o777 == 0o640
+    assert bank.stat().st_mode & 0o777 == 0o640
+    new = tmp_path / "new.yaml"
+    save_bank(new, b"id: n\n", None)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

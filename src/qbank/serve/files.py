@@ -78,7 +78,7 @@ def save_bank(path: Path, data: bytes, expected: str | None) -> str:
     if old is not None and expected is not None and digest(old) != expected:
         raise Changed(digest(old))
     if old is not None:
-        _atomic_write(path.with_name(path.name + ".bak"), old)
+        _atomic_write(path.with_name(path.name + ".bak"), old, like=path)
     _atomic_write(path, data)
     return digest(data)
 
@@ -91,15 +91,26 @@ class Changed(Exception):
         self.now = now
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+#: The process's umask, read once (reading it means setting it): a new file gets the
+#: permissions any other program would give it, not mkstemp's owner-only 0600.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _atomic_write(path: Path, data: bytes, like: Path | None = None) -> None:
+    """Write ``path`` at once, with its own permissions (or ``like``'s: a ``.bak`` has its
+    bank's), or a new file's usual ones."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
+        source = path if path.exists() else like
+        if source is not None and source.exists():
+            os.chmod(temporary, source.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
