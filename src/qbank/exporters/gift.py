@@ -108,15 +108,17 @@ class GiftWriter:
         """The HTML of a Markdown text; cached, as feedback and choices repeat in variants."""
         if not text:
             return ""
-        words = plain_words(text)
-        if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
-            return escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
         html = self._html.get((text, inline))
         if html is None:
             if len(self._html) >= _CACHE:
                 self._html.clear()
-            doc = textcheck.parse(text, inline=inline, blanks=False, math=self.math)
-            html = self._html[text, inline] = to_html(doc).strip()
+            words = plain_words(text)
+            if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
+                html = escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
+            else:
+                doc = textcheck.parse(text, inline=inline, blanks=False, math=self.math)
+                html = to_html(doc).strip()
+            self._html[text, inline] = html
         return html
 
     def general_feedback(self, v: Variant) -> str:

@@ -242,16 +242,18 @@ class RichText:
         return html
 
     def _html(self, text: str, role: str, lead: str = "") -> str:
-        words = plain_words(text)
-        if words is not None and "\\" not in lead and "$$" not in lead:
-            # A text without any Markdown (most texts of a randomised bank, new in every
-            # version): its HTML without the tree, and not kept in the cache.
-            inner = escape_field(lead + words)
-            return f"<p>{inner}</p>" if role == _BLOCK or lead else inner
         key = (text, role, lead)
         html = self._cache.get(key)
         if html is None:
-            html = self._cache[key] = self._make(text, role, lead)
+            words = plain_words(text)
+            if words is not None and "\\" not in lead and "$$" not in lead:
+                # A text without any Markdown (most texts of a randomised bank, new in
+                # every version): its HTML without the tree.
+                inner = escape_field(lead + words)
+                html = f"<p>{inner}</p>" if role == _BLOCK or lead else inner
+            else:
+                html = self._make(text, role, lead)
+            self._cache[key] = html
         return html
 
     def _make(self, text: str, role: str, lead: str) -> str:

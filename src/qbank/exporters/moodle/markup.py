@@ -230,21 +230,21 @@ class TextRenderer:
     def _cached(self, text: str, role: str) -> Html:
         if not text:
             return EMPTY
-        if role != "cloze":
-            words = plain_words(text)
-            if words is not None:
-                # A text without any Markdown (most texts of a randomised bank, new in
-                # every version): its HTML without the tree, and not kept in the cache.
-                inner = escape_html_braces(words)
-                if role == "inline":
-                    return Html(self.clean(inner))
-                rtl = _RIGHT_TO_LEFT.search(inner) is not None
-                return Html(self.clean(f'<p dir="auto">{inner}</p>' if rtl else f"<p>{inner}</p>"))
         key = (text, role)
         html = self._cache.get(key)
         if html is None:
             if len(self._cache) >= HTML_CACHE_SIZE:
                 self._cache.clear()
+            words = plain_words(text) if role != "cloze" else None
+            if words is not None:
+                # A text without any Markdown (most texts of a randomised bank, new in
+                # every version): its HTML without the tree.
+                inner = escape_html_braces(words)
+                if role == "block":
+                    rtl = _RIGHT_TO_LEFT.search(inner) is not None
+                    inner = f'<p dir="auto">{inner}</p>' if rtl else f"<p>{inner}</p>"
+                html = self._cache[key] = Html(self.clean(inner))
+                return html
             if role == "inline":
                 doc = parse_inline(text, math=self.math)
             else:

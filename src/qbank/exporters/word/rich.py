@@ -182,9 +182,6 @@ class RichText:
         """Block XML of a block text, its paragraphs in ``style`` (a style id), over
         ``width`` twips from the margin, indented ``indent``. With ``blanks`` the text
         is a cloze text, and blank i is written as the run XML ``blanks[i]``."""
-        words = plain_words(text) if blanks is None else None
-        if words is not None:  # no Markdown at all: no tree, no cache (see plain_words)
-            return plain_paragraph_wordml(words, style=style, indent=indent)
         fragment = self._block(text, style, width, indent, blanks)
         if fragment.warnings:
             self.warner(fragment.warnings, where, text)
@@ -192,9 +189,6 @@ class RichText:
 
     def runs(self, text: str, where: Where, *, width: int) -> str:
         """Run XML of an inline text (a choice, a term), to go into the caller's paragraph."""
-        words = plain_words(text)
-        if words is not None:  # no Markdown at all: one plain run
-            return text_run(words)
         fragment = self._runs(text, width)
         if fragment.warnings:
             self.warner(fragment.warnings, where, text)
@@ -208,6 +202,9 @@ class RichText:
     def _make_block(
         self, text: str, style: str, width: int, indent: int, blanks: tuple[str, ...] | None
     ) -> WordFragment:
+        words = plain_words(text) if blanks is None else None
+        if words is not None:  # no Markdown at all: no tree (see plain_words)
+            return WordFragment(plain_paragraph_wordml(words, style=style, indent=indent))
         doc = parse_block(text, blanks=blanks is not None, math=self.math)
         blank = None
         if blanks is not None:
@@ -219,6 +216,9 @@ class RichText:
         return self._with_pending(to_wordml(doc, options))
 
     def _make_runs(self, text: str, width: int) -> WordFragment:
+        words = plain_words(text)
+        if words is not None:  # no Markdown at all: one plain run
+            return WordFragment(text_run(words))
         return self._with_pending(
             to_runs(parse_inline(text, math=self.math), self._options(width=width))
         )
