@@ -182,3 +182,21 @@ def read_class_list(path: str | Path) -> ClassList:
     if not names:
         raise QbankError("the class list has a header row but no names", file=file, line=top + 1)
     return ClassList(tuple(names), tuple(classes))
+
+
+def class_list_for_run(
+    path: str | Path | None, count: int | None
+) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
+    """The names and classes of a run's class list (none without ``path``) and its number
+    of versions: one per student unless ``count`` is given, which may not be fewer."""
+    if not path:
+        return (), (), count
+    class_list = read_class_list(path)
+    names = class_list.names
+    if count is None:
+        count = len(names)
+    elif count < len(names):
+        raise QbankError(
+            f"-n {count} is fewer than the {len(names)} students in the class list", file=str(path)
+        )
+    return names, class_list.classes, count

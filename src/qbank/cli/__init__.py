@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from ..errors import BankInvalid, QbankError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLES_QBANK = """
 \b
@@ -98,6 +102,18 @@ def check_language(value: str | None) -> str | None:
     if value is not None and not re.match(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$", value):
         raise click.BadParameter(f"'{value}' is not a language tag such as en, fr or pt-BR")
     return value
+
+
+def language_option(help: str) -> Callable[[F], F]:
+    """``--lang TAG`` (into the parameter ``language``), checked by :func:`check_language`."""
+    return click.option(
+        "--lang",
+        "language",
+        default=None,
+        metavar="TAG",
+        callback=lambda ctx, param, value: check_language(value),
+        help=help,
+    )
 
 
 def _warn(message: str) -> None:

@@ -12,7 +12,7 @@ import click
 from ..errors import QbankError
 from ..exporters import registry
 from ..i18n import language_warning
-from . import EXAMPLES_FORMATS, _warn, check_language, cli
+from . import EXAMPLES_FORMATS, _warn, cli, language_option
 
 
 @cli.command(epilog="\b\nExamples:\n  qbank validate mybank.yaml\n  qbank validate banks/*.yaml")
@@ -63,14 +63,8 @@ def validate(banks):
     show_default=True,
     help="Folder whose last generated set is shown (without --seed).",
 )
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="TAG",
-    callback=lambda ctx, param, value: check_language(value),
-    help="The language whose numbers are shown (fr, de, pt-BR...). Default: the "
-    "bank's 'language:'.",
+@language_option(
+    "The language whose numbers are shown (fr, de, pt-BR...). Default: the bank's 'language:'."
 )
 def preview(bank, seed, number, out_dir, language):
     """Show one version of a bank with its answer key in the terminal.
@@ -145,14 +139,9 @@ Examples:
     is_flag=True,
     help="Copy the built-in bank (open-vs-closed-ai) instead of the starter bank.",
 )
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="TAG",
-    callback=lambda ctx, param, value: check_language(value),
-    help="The language of the bank (fr, de, pt-BR...): the starter bank in French for fr; "
-    "for another language, the English one with that 'language:'.",
+@language_option(
+    "The language of the bank (fr, de, pt-BR...): the starter bank in French for fr; "
+    "for another language, the English one with that 'language:'."
 )
 def new(name: str | None, from_default: bool, language: str | None) -> None:
     """Write a new bank file to start from.

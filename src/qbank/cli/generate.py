@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import QbankError
-from . import _warn, check_language, cli
+from . import _warn, cli, language_option
 
 #: More versions than this asks first (or needs --yes): more often a mistyped -n than a class.
 LARGE_RUN = 10_000
@@ -156,14 +156,9 @@ def _complete_format(ctx: click.Context, param: click.Parameter, incomplete: str
     help="Overwrite the set already in the output folder even when it differs from "
     "this run's, instead of moving it aside (for a set that was never printed).",
 )
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="TAG",
-    callback=lambda ctx, param, value: check_language(value),
-    help="The language of the documents (fr, de, pt-BR...): their labels and how numbers "
-    "are written. Default: the bank's 'language:'.",
+@language_option(
+    "The language of the documents (fr, de, pt-BR...): their labels and how numbers "
+    "are written. Default: the bank's 'language:'."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def generate(
@@ -188,19 +183,9 @@ def generate(
     from ..exporters import ExportOptions
     from ..pipeline import run
     from ..progress import TerminalProgress
-    from ..roster import read_class_list
+    from ..roster import class_list_for_run
 
-    names: tuple[str, ...] = ()
-    classes: tuple[str, ...] = ()
-    if roster:
-        class_list = read_class_list(roster)
-        names, classes = class_list.names, class_list.classes
-        if count is None:
-            count = len(names)
-        elif count < len(names):
-            raise QbankError(
-                f"-n {count} is fewer than the {len(names)} students in the class list", file=roster
-            )
+    names, classes, count = class_list_for_run(roster, count)
     options = ExportOptions(roster=names, classes=classes, values=format_values)
     if (count or 1) > LARGE_RUN and not yes:
         _confirm_large_run(count)

@@ -266,19 +266,9 @@ def generate(
     by the same function, its checks as the command's."""
     from ..exporters import ExportOptions
     from ..pipeline import run
-    from ..roster import read_class_list
+    from ..roster import class_list_for_run
 
-    names: tuple[str, ...] = ()
-    classes: tuple[str, ...] = ()
-    if roster:
-        class_list = read_class_list(roster)
-        names, classes = class_list.names, class_list.classes
-        if count is None:
-            count = len(names)
-        elif count < len(names):
-            raise QbankError(
-                f"-n {count} is fewer than the {len(names)} students in the class list", file=roster
-            )
+    names, classes, count = class_list_for_run(roster, count)
 
     out_dir = Path(path).parent / "out"
     progress = _Progress(report)
