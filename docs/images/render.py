@@ -130,16 +130,7 @@ def french_worksheet(work: Path, soffice: str) -> None:
         cwd=folder,
     )
     out = folder / "out"
-    run(
-        soffice,
-        "--headless",
-        f"-env:UserInstallation={(work / 'lo').as_uri()}",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        out,
-        out / "ma-banque-worksheets.docx",
-    )
+    to_pdf(soffice, out / "ma-banque-worksheets.docx", work)
     page_png(out / "ma-banque-worksheets.pdf", HERE / "languages-fr.png")
 
 

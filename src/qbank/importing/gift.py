@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import QbankError
 from .giftread import GiftError, read_question, split_questions_with_lines
 from .html2md import html_to_markdown, plain_to_markdown, template_safe
-from .model import Imported, ImportedQuestion
+from .model import Imported, ImportedQuestion, category_parts
 
 _BLANK = "_____"
 
@@ -112,11 +112,7 @@ class _Skip(Exception):
 
 
 def _category(path: str, result: Imported) -> str | None:
-    parts = [p for p in path.split("/") if p]
-    if parts and parts[0].startswith("$") and parts[0].endswith("$"):
-        parts = parts[1:]
-    if parts and parts[0] == "top":
-        parts = parts[1:]
+    parts = category_parts(path)
     if parts and result.title is None:
         result.title = parts[0]
     return "/".join(parts) if parts else None

@@ -58,3 +58,14 @@ class Imported:
     #: A text for the bank's ``intro`` (Moodle description questions).
     intro: str | None = None
     title: str | None = None
+
+
+def category_parts(path: str) -> list[str]:
+    """A Moodle category path (``$course$/top/Algebra/Linear``) as its named levels below
+    the context and ``top`` (``["Algebra", "Linear"]``): Moodle XML and GIFT write the same."""
+    parts = [p for p in path.split("/") if p]
+    if parts and parts[0].startswith("$") and parts[0].endswith("$"):
+        parts = parts[1:]
+    if parts and parts[0] == "top":
+        parts = parts[1:]
+    return parts

@@ -23,7 +23,7 @@ from ..kinds.numerical import CURRENCY_SYMBOLS
 from .calculated import FormulaNotMapped, dataset_param, translate_formula
 from .html2md import html_to_markdown, plain_to_markdown, plugin_file_name, template_safe
 from .media import MediaStore
-from .model import Imported, ImportedQuestion
+from .model import Imported, ImportedQuestion, category_parts
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 #: Letters that no accent removal makes ASCII.
@@ -193,11 +193,7 @@ class _Reader:
         )
 
     def set_category(self, path: str) -> None:
-        parts = [p for p in path.split("/") if p]
-        if parts and parts[0].startswith("$") and parts[0].endswith("$"):
-            parts = parts[1:]
-        if parts and parts[0] == "top":
-            parts = parts[1:]
+        parts = category_parts(path)
         if parts and self.top is None:
             self.top = parts[0]
             self.result.title = self.result.title or parts[0]
