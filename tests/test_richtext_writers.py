@@ -412,3 +412,18 @@ def test_an_inline_text_without_markdown_is_one_plain_run(text):
     words = plain_words(text)
     if words is not None:
         assert text_run(words) == to_runs(parse_inline(text)).xml
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab09 .,-+$%{}<>&\"'\t\x01\u05d0*_")), max_size=16),
+    st.booleans(),
+)
+@settings(max_examples=1000, deadline=None)
+def test_plain_html_is_what_to_html_writes_for_a_text_without_markdown(text, inline):
+    from qbank.richtext import plain_words
+    from qbank.richtext.html import plain_html
+
+    words = plain_words(text)
+    if words is not None:
+        doc = parse_inline(text) if inline else parse_block(text)
+        assert plain_html(words, inline=inline) == to_html(doc)

@@ -39,7 +39,7 @@ from ..i18n import _, both_decimal_marks, ngettext
 from ..model import Bank, GeneratedSet, Question, Variant
 from ..numeric import plain
 from ..richtext import plain_words, to_html
-from ..richtext.html import escape_html
+from ..richtext.html import escape_html, plain_html
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 from .moodle.cloze import wildcard_pattern
@@ -114,7 +114,7 @@ class GiftWriter:
                 self._html.clear()
             words = plain_words(text)
             if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
-                html = escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
+                html = plain_html(words, inline=inline)
             else:
                 doc = textcheck.parse(text, inline=inline, blanks=False, math=self.math)
                 html = to_html(doc).strip()

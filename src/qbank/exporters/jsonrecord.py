@@ -19,7 +19,7 @@ from ..kinds import KINDS
 from ..model import Bank, DataSet, GeneratedSet, ImageFile, Variant
 from ..numeric import plain
 from ..richtext import plain_words, to_html
-from ..richtext.html import escape_html
+from ..richtext.html import plain_html
 from . import register
 from .base import Exporter, ExportOptions, OutputSink
 
@@ -143,7 +143,7 @@ def _add_html(
     def html(text: str, *, inline: bool = False, blanks: bool = False) -> str:
         words = plain_words(text)
         if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
-            return escape_html(words) if inline else f"<p>{escape_html(words)}</p>"
+            return plain_html(words, inline=inline)
         lang = i18n.current()
         written, srcs = _html_of(text, inline, blanks, math, lang.decimal, lang.group)
         for src in srcs:

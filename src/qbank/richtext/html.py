@@ -96,6 +96,15 @@ def to_html(
     return _Writer(image_src, blank, escape).blocks(doc.blocks)
 
 
+def plain_html(words: str, *, inline: bool = False, escape: Escape = escape_html) -> str:
+    """What :func:`to_html` writes for a text without any Markdown, given its words
+    (:func:`qbank.richtext.plain_words`): one paragraph of them, escaped (no ``<p>`` for an
+    inline text). Such words hold no backslash and no ``$$``, so MathJax finds no
+    delimiter in them. Writers call this to skip the tree for the texts of a randomised
+    bank, which are new in every version."""
+    return escape(words) if inline else f"<p>{escape(words)}</p>"
+
+
 class _Writer:
     def __init__(
         self, image_src: Callable[[str], str], blank: Callable[[int], str], escape: Escape

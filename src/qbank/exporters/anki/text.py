@@ -49,6 +49,7 @@ from ...richtext import (
     unescape_markdown,
 )
 from ...richtext import to_html as richtext_html
+from ...richtext.html import plain_html
 from ...richtext.tree import Paragraph, Plain, Text
 
 # One translation table does all the escaping in a single pass over the text: the HTML
@@ -249,8 +250,8 @@ class RichText:
             if words is not None and "\\" not in lead and "$$" not in lead:
                 # A text without any Markdown (most texts of a randomised bank, new in
                 # every version): its HTML without the tree.
-                inner = escape_field(lead + words)
-                html = f"<p>{inner}</p>" if role == _BLOCK or lead else inner
+                inline = role != _BLOCK and not lead
+                html = plain_html(lead + words, inline=inline, escape=escape_field)
             else:
                 html = self._make(text, role, lead)
             self._cache[key] = html

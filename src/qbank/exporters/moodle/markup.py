@@ -32,7 +32,7 @@ from ...richtext import (
     plain_words,
     to_html,
 )
-from ...richtext.html import escape_html
+from ...richtext.html import escape_html, plain_html
 
 # Characters allowed in XML 1.0 documents; everything else is removed.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -239,17 +239,13 @@ class TextRenderer:
             if words is not None:
                 # A text without any Markdown (most texts of a randomised bank, new in
                 # every version): its HTML without the tree.
-                inner = escape_html_braces(words)
-                if role == "block":
-                    rtl = _RIGHT_TO_LEFT.search(inner) is not None
-                    inner = f'<p dir="auto">{inner}</p>' if rtl else f"<p>{inner}</p>"
-                html = self._cache[key] = Html(self.clean(inner))
-                return html
-            if role == "inline":
-                doc = parse_inline(text, math=self.math)
+                written = plain_html(words, inline=role == "inline", escape=escape_html_braces)
+                html = self._cache[key] = self._finish(written, ())
+            elif role == "inline":
+                html = self._cache[key] = self._render(parse_inline(text, math=self.math))
             else:
                 doc = parse_block(text, blanks=role == "cloze", math=self.math)
-            html = self._cache[key] = self._render(doc)
+                html = self._cache[key] = self._render(doc)
         return html
 
     def _render(self, doc: Document) -> Html:
@@ -270,6 +266,11 @@ class TextRenderer:
             blank=lambda index: f"{_BLANK_OPEN}{index}{_BLANK_CLOSE}",
             escape=escape_html_braces,
         )
+        return self._finish(html, tuple(used.values()))
+
+    def _finish(self, html: str, files: tuple[ImageFile, ...]) -> Html:
+        """The text's HTML as Moodle gets it: its tables styled, right-to-left paragraphs
+        marked, characters XML cannot hold removed."""
         if "<table>" in html:
             # Moodle's theme (Bootstrap) draws a table with its lines and cell padding
             # only for these classes; without them the cells run together.
@@ -278,4 +279,4 @@ class TextRenderer:
             # dir="auto" lets the browser lay out a right-to-left paragraph (Arabic,
             # Hebrew) inside a left-to-right Moodle page; a left-to-right one is unchanged.
             html = _RTL_BLOCKS.sub(r'<\1 dir="auto">', html)
-        return Html(self.clean(html), tuple(used.values()))
+        return Html(self.clean(html), files)

@@ -37,7 +37,7 @@ from ...i18n import _, both_decimal_marks
 from ...model import ImageFile, Variant
 from ...numeric import plain
 from ...richtext import plain_words, to_html
-from ...richtext.html import escape_html
+from ...richtext.html import plain_html
 from ...richtext.tree import (
     WRAPPERS,
     Code,
@@ -132,7 +132,7 @@ class Texts:
             return ""
         words = plain_words(text)
         if words is not None:  # no Markdown at all: no tree (see richtext.plain_words)
-            return self.clean(escape_html(words) if inline else f"<p>{escape_html(words)}</p>")
+            return self.clean(plain_html(words, inline=inline))
         doc = textcheck.parse(text, inline=inline, blanks=blanks, math=self.math)
         if blank is None:
             return self.clean(to_html(doc, image_src=self._src))
