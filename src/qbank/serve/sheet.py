@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..exporters.word.common import points_label
-from ..exporters.word.plan import _LAYOUTS, PlannedQuestion, letter
+from ..exporters.word.plan import PlannedQuestion, by_section, letter, plan_question
 from ..exporters.word.worksheet import DEFAULT_INSTRUCTIONS, MATCHING_TERM_HEADING
 from ..i18n import _, ngettext, section_name
 from ..model import Bank, Question, Variant
@@ -27,10 +27,7 @@ from ..richtext.html import escape_html as e
 def question_number(bank: Bank, question: Question) -> int:
     """The question's number on the worksheet (without --shuffle): questions grouped by
     section in bank order, as :func:`plan_version` numbers them."""
-    sections: dict[str, list[str]] = {}
-    for q in bank.questions:
-        sections.setdefault(section_name(q.section), []).append(q.id)
-    order = [qid for ids in sections.values() for qid in ids]
+    order = [q.id for qs in by_section(bank.questions, lambda q: q).values() for q in qs]
     return order.index(question.id) + 1
 
 
@@ -52,12 +49,7 @@ def worksheet_page(
     q = variant.question
     # laid out as plan_version lays it out (its options' order; no --shuffle); the plan of a
     # whole version is not made: it would need every question's variant
-    layout = _LAYOUTS.get(variant.type)
-    planned = PlannedQuestion(
-        number=question_number(bank, q),
-        variant=variant,
-        **(layout(variant, number, False) if layout else {}),
-    )
+    planned = plan_question(variant, question_number(bank, q), number, shuffle=False)
     total: Number = 0
     for one in bank.questions:
         total += one.points

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from ...content import variant_digest
 from ...i18n import section_name
 from ...kinds.multichoice import RenderedChoice
-from ...model import GeneratedSet, Number, Variant
+from ...model import GeneratedSet, Number, Question, Variant
 from ...model import option_letter as letter
 
 
@@ -128,6 +128,27 @@ _LAYOUTS: dict[str, Callable[[Variant, int, bool], dict[str, Any]]] = {
 }
 
 
+T = TypeVar("T")
+
+
+def by_section(items: Sequence[T], question: Callable[[T], Question]) -> dict[str, list[T]]:
+    """``items`` grouped by their question's section (its heading), sections and items in
+    bank order: the order a worksheet numbers them in, without --shuffle."""
+    sections: dict[str, list[T]] = {}
+    for item in items:
+        sections.setdefault(section_name(question(item).section), []).append(item)
+    return sections
+
+
+def plan_question(variant: Variant, number: int, version: int, shuffle: bool) -> PlannedQuestion:
+    """Question ``number`` of version ``version`` as printed: its options' order (shuffled
+    per version with ``shuffle``)."""
+    layout = _LAYOUTS.get(variant.type)
+    return PlannedQuestion(
+        number=number, variant=variant, **(layout(variant, version, shuffle) if layout else {})
+    )
+
+
 def plan_version(
     generated: GeneratedSet,
     number: int,
@@ -142,9 +163,7 @@ def plan_version(
     its headings while neighbours cannot copy question by question.
     """
     variants = generated.version(number)
-    sections: dict[str, list[Variant]] = {}
-    for v in variants:
-        sections.setdefault(section_name(v.question.section), []).append(v)
+    sections = by_section(variants, lambda v: v.question)
     if shuffle:
         rng = _rng("questions", number, *(v.seed for v in variants))
         for members in sections.values():
@@ -155,12 +174,7 @@ def plan_version(
         planned = []
         for v in members:
             counter += 1
-            layout = _LAYOUTS.get(v.type)
-            planned.append(
-                PlannedQuestion(
-                    number=counter, variant=v, **(layout(v, number, shuffle) if layout else {})
-                )
-            )
+            planned.append(plan_question(v, counter, number, shuffle))
         planned_sections.append(PlannedSection(title, tuple(planned)))
     student = roster[number - 1] if number <= len(roster) else ""
     printed = [q for s in planned_sections for q in s.questions]
