@@ -97,9 +97,9 @@ def _echo_error(message: str, colour: str = "red") -> None:
 
 def check_language(value: str | None) -> str | None:
     """``--lang``: a language tag (``fr``, ``pt-BR``), as a bank's ``language:`` is."""
-    import re
+    from ..bank.schema import LANGUAGE_PATTERN
 
-    if value is not None and not re.match(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$", value):
+    if value is not None and not LANGUAGE_PATTERN.match(value):
         raise click.BadParameter(f"'{value}' is not a language tag such as en, fr or pt-BR")
     return value
 
