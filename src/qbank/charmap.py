@@ -29,3 +29,8 @@ class CharMap:
 
     def _replace(self, match: re.Match[str]) -> str:
         return self._table[match.group()]
+
+
+#: Text for HTML or XML content or a double-quoted attribute (the HTML writer, Word's
+#: WordprocessingML): ``& < > "`` as entities.
+escape_markup = CharMap({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})

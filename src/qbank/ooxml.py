@@ -3,15 +3,13 @@ the rich-text writer (kept apart from both so neither imports the other's librar
 
 from __future__ import annotations
 
-from .charmap import CharMap
-
-_ESCAPES = CharMap({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+from .charmap import escape_markup
 
 
 def esc(text: str) -> str:
     """Text for an XML element or a double-quoted attribute (already clean of characters
     XML cannot hold)."""
-    return _ESCAPES(text)
+    return escape_markup(text)
 
 
 def run_xml(text: str, props: str = "") -> str:

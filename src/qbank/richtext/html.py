@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..charmap import CharMap
+from ..charmap import escape_markup
 from .tree import (
     WRAPPERS,
     Blank,
@@ -55,7 +55,6 @@ from .tree import (
     Underline,
 )
 
-_ESCAPES = CharMap({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _SAFE_LINK = re.compile(r"(?:https?://|mailto:)[^\s]", re.I)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _LOOKS_LIKE_MATH = re.compile(r"\\(?=[()\[\]])|\$(?=\$)")
@@ -66,7 +65,7 @@ Escape = Callable[[str], str]
 
 def escape_html(text: str) -> str:
     """Escape text for HTML content or a double-quoted attribute."""
-    return _ESCAPES(text)
+    return escape_markup(text)
 
 
 def safe_href(href: str) -> bool:

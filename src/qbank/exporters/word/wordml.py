@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from ...charmap import CharMap
+from ...charmap import escape_markup
 from ...ooxml import run_xml
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,7 +29,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RTL_CHAR = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
-_ESCAPES = CharMap({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def clean(text: str) -> str:
@@ -41,7 +40,7 @@ def clean(text: str) -> str:
 
 def esc(text: str) -> str:
     """Escape text for an XML element or a double-quoted attribute."""
-    return _ESCAPES(clean(text))
+    return escape_markup(clean(text))
 
 
 def is_rtl(text: str) -> bool:
