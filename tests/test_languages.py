@@ -680,3 +680,59 @@ def test_points_in_the_languages_plural_forms(tag, points, shown):
     value = Decimal(str(points)) if isinstance(points, float) else points
     with use_language(tag):
         assert i18n.points(value) == shown
+
+
+def test_libreoffice_prints_a_french_and_a_polish_worksheet(tmp_path):
+    # The pages as printed: LibreOffice renders both worksheets (one run), and the PDF's
+    # text holds the accented labels and the numbers with their groups kept on one line
+    # (a no-break space inside `1 234,5`, never a line break).
+    import subprocess
+
+    from conftest import soffice_or_skip
+
+    exe = soffice_or_skip()
+    sheets = {}
+    for tag in ("fr", "pl"):
+        (tmp_path / tag).mkdir()
+        out = generate_neutral(tmp_path / tag, tag, formats=("docx",))
+        sheets[tag] = out / "neutral-worksheets.docx"
+        sheets[tag] = sheets[tag].rename(tmp_path / f"{tag}-worksheets.docx")
+    pdfs = tmp_path / "pdf"
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdfs),
+            *map(str, sheets.values()),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    text = {
+        tag: subprocess.run(
+            ["pdftotext", str(pdfs / f"{tag}-worksheets.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for tag in sheets
+    }
+    same_line = "[ \u00a0\u202f]"
+
+    def spaced(words: str) -> str:
+        return re.sub(same_line, " ", words)
+
+    for tag in text:
+        tr = i18n.language(tag).translations
+        for label in ("Name:", "Class:", "True", "False"):
+            shown = spaced(tr.gettext(label)).rstrip(": ")
+            assert shown != label.rstrip(":") and shown in spaced(text[tag]), (tag, shown)
+        assert re.search(rf"12{same_line}345,5", text[tag]), tag
+    assert re.search(rf"1{same_line}234,5", text["fr"])
+    assert "1234,5" in text["pl"]  # Polish groups only from five digits (CLDR)
+    assert "é" in text["fr"] and "ł" in text["pl"]
