@@ -736,3 +736,32 @@ def test_libreoffice_prints_a_french_and_a_polish_worksheet(tmp_path):
     assert re.search(rf"1{same_line}234,5", text["fr"])
     assert "1234,5" in text["pl"]  # Polish groups only from five digits (CLDR)
     assert "é" in text["fr"] and "ł" in text["pl"]
+
+
+@pytest.mark.parametrize(
+    "tag, shown",
+    [
+        ("en", "14 November 2023"),
+        ("fr", "14 novembre 2023"),
+        ("de", "14. November 2023"),
+        ("pl", "14 listopada 2023"),
+        ("pt-BR", "14 de novembro de 2023"),
+    ],
+)
+def test_the_answer_key_gives_the_day_it_was_made_in_the_language(tmp_path, tag, shown):
+    from qbank.exporters import ExportOptions
+
+    bank = tmp_path / "neutral.yaml"
+    bank.write_text(NEUTRAL_BANK, encoding="utf-8")
+    # 2023-11-14 12:00 UTC: the same day on any teacher's clock from UTC-11 to UTC+11
+    stamp = ExportOptions.of(timestamp=1_699_963_200.0)
+    run(
+        [bank],
+        count=1,
+        seed=3,
+        formats=("docx",),
+        out_dir=tmp_path / "o",
+        language=tag,
+        options=stamp,
+    )
+    assert shown in docx_text(tmp_path / "o" / "neutral-answer-key.docx")

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -130,6 +131,39 @@ def _cldr(tag: str) -> tuple[str, str, tuple[str, str] | None]:
     else:
         currency = ("after", pattern[-2] if pattern[-2] in "\u00a0 " else "")
     return get_decimal_symbol(locale), get_group_symbol(locale), currency
+
+
+_ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def local_date(day: date) -> str:
+    """A date as the run's language writes it in full (``14 November 2023``, ``14 novembre
+    2023``, ``14. November 2023``, ``14 listopada 2023``): CLDR's long date format through
+    Babel, which an English run does not import."""
+    lang, region = _parts(current().tag)
+    if lang == "en":
+        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        locale = Locale.parse(f"{lang}_{region}" if region else lang)
+    except (UnknownLocaleError, ValueError):
+        return day.isoformat()
+    return format_date(day, format="long", locale=locale)
 
 
 def currency_placement() -> tuple[str, str] | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
-from ...i18n import _, local_number, ngettext
+from ...i18n import _, local_date, local_number, ngettext
 from ...kinds.cloze import ClozeBlank
 from ...model import GeneratedSet
 from ...numeric import plain
@@ -125,6 +125,8 @@ class AnswerKeyWriter:
                     + _("seed {seed}").format(seed=g.seed)
                     + "  ·  "
                     + _("made with qbank {version}").format(version=__version__)
+                    + "  ·  "
+                    + local_date(self.base.made_on)
                 ),
                 s["Version Line"],
             ),

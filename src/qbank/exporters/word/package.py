@@ -16,7 +16,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
@@ -261,6 +261,8 @@ class BaseDocument:
             body.remove(child)
         self._document_open, self._document_close = _split_root(document.element, template)
         self.timestamp = timestamp if timestamp is not None else time.time()
+        #: The day the set was made, on the teacher's clock (printed on the answer key).
+        self.made_on = date.fromtimestamp(self.timestamp)
         props = document.core_properties
         when = datetime.fromtimestamp(self.timestamp, UTC).replace(tzinfo=None)
         props.title, props.subject, props.keywords = title, subject, keywords
