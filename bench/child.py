@@ -22,6 +22,7 @@ import gc
 import importlib
 import itertools
 import json
+import os
 import resource
 import shutil
 import sys
@@ -95,24 +96,41 @@ def _count_compiles() -> dict[str, int]:
 
 
 def _count_figures() -> dict:
-    """Count the figures drawn (qbank.figures.draw) and the time spent drawing them, on
-    both clocks: issue 13's cost per figure and share of the run spent drawing."""
+    """Count the figures drawn and the time they cost the run, on both clocks: issue 13's
+    cost per figure and share of the run spent drawing.
+
+    A figure is drawn in this process (``figures.draw``) or, in a run with many figures, by
+    worker processes (``qbank.figure_pool``): then what the run waits for is the time
+    spent handing each figure over (``RunFigures.hand_over``) and waiting at the end for
+    the ones not drawn yet (``RunFigures.finish``); the workers' CPU is added from the
+    kernel's count of this process's children (``workers_cpu``)."""
     from qbank import figures
 
-    spent = {"figures": 0, "wall": 0.0, "cpu": 0.0}
-    original = figures.draw
+    spent = {"figures": 0, "wall": 0.0, "cpu": 0.0, "pooled": 0, "workers_cpu": 0.0}
 
-    def counting(data):
-        wall, cpu = _now()
-        try:
-            return original(data)
-        finally:
-            spent["figures"] += 1
-            spent["wall"] += time.perf_counter() - wall
-            spent["cpu"] += time.process_time() - cpu
+    def counted(original, figure: bool, pooled: bool = False):
+        def timed(*args, **kwargs):
+            wall, cpu = _now()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent["figures"] += figure
+                spent["pooled"] += pooled
+                spent["wall"] += time.perf_counter() - wall
+                spent["cpu"] += time.process_time() - cpu
 
-    figures.draw = counting  # render_figures looks it up on the module at each call
+        return timed
+
+    # render_figures looks these up on the module and the class at each call
+    figures.draw = counted(figures.draw, True)
+    figures.RunFigures.hand_over = counted(figures.RunFigures.hand_over, True, True)
+    figures.RunFigures.finish = counted(figures.RunFigures.finish, False)
     return spent
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class _PhaseClock:
@@ -177,7 +195,8 @@ def measure_qbank(spec: dict) -> dict:
     repeats = 0
     while True:
         compiles["compiled"] = 0
-        drawing.update(figures=0, wall=0.0, cpu=0.0)
+        drawing.update(figures=0, wall=0.0, cpu=0.0, pooled=0, workers_cpu=0.0)
+        children_before = _children_cpu()
         clock.marks.clear()
         _fresh(out)
         gc.collect()
@@ -191,6 +210,7 @@ def measure_qbank(spec: dict) -> dict:
             options=options,
         )
         end = _now()
+        drawing["workers_cpu"] = _children_cpu() - children_before  # the pool has ended
         repeats += 1
         wall, cpu = _phases(clock.phases(start, end))
         if best is None or wall["total"] < best[0]["total"]:
@@ -212,7 +232,10 @@ def measure_qbank(spec: dict) -> dict:
         "compiled": compiles["compiled"],
         # figures drawn in the repetition kept, and the seconds spent drawing them
         "figures": drawn["figures"],
-        "drawing": {"wall": drawn["wall"], "cpu": drawn["cpu"]},
+        # wall: what drawing held the run up; cpu: this process's and the workers'
+        "drawing": {"wall": drawn["wall"], "cpu": drawn["cpu"] + drawn["workers_cpu"]},
+        "figures_pooled": drawn["pooled"],
+        "workers_cpu": drawn["workers_cpu"],
         "bytes": sum(f.stat().st_size for f in files),
         "files": [f.name for f in files],
         "peak_mb": _peak_mb(),
@@ -260,6 +283,7 @@ def measure_floor(spec: dict) -> dict:
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
+    os.environ.update(spec.get("env", {}))  # e.g. QBANK_FIGURE_WORKERS, read at each run
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     result = measure_qbank(spec) if spec["kind"] == "qbank" else measure_floor(spec)
     print(json.dumps(result))

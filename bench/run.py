@@ -38,7 +38,7 @@ SEED = 2026
 #: 50-template numerical bank at 30 and 1,000; a statistics bank drawing rnorm(50) samples
 #: (bench/statistics.yaml, issue 12) at 30 and 1,000; a math-heavy bank (bench/math.yaml,
 #: issue 11) at 30 and 1,000, and the same with `math: off`; the statistics example with
-#: its figures (issue 13) at 30 and 1,000.
+#: its figures (issue 13) at 30 and 1,000, and at 1,000 drawn in one process.
 MAIN_CASES = [
     ("default", 30),
     ("default", 1_000),
@@ -53,12 +53,20 @@ MAIN_CASES = [
     ("math-off", 1_000),
     ("statistics-example", 30),
     ("statistics-example", 1_000),
+    ("statistics-example-one-process", 1_000),
 ]
 #: The statistics example of the gallery (examples/statistics, issue 13) draws four or
 #: five figures per version: 5,000 at N = 1,000, minutes of drawing whatever the format.
 #: Drawing does not depend on the format, so these cases run one format (Moodle XML,
 #: which stores each figure in the file), and may take longer than the others.
-FIGURE_BANKS = {"statistics-example": ROOT / "examples" / "statistics" / "statistics.yaml"}
+#: A run with many figures draws them in worker processes (qbank.figure_pool, one per
+#: core); "-one-process" is the same run drawn in the main process alone, to compare.
+FIGURE_BANKS = {
+    "statistics-example": ROOT / "examples" / "statistics" / "statistics.yaml",
+    "statistics-example-one-process": ROOT / "examples" / "statistics" / "statistics.yaml",
+}
+#: The environment of a bank's runs.
+BANK_ENV = {"statistics-example-one-process": {"QBANK_FIGURE_WORKERS": "1"}}
 FIGURE_FORMATS = ("moodle",)
 FIGURE_TIMEOUT = 1_800
 #: Worksheets of 1,000 and 10,000 numbered questions (50 per version): the docx target.
@@ -132,6 +140,7 @@ def measure(
         "seed": SEED,
         "format": fmt,
         "extra_modules": args.also,
+        "env": BANK_ENV.get(bank_key, {}),
     }
     row = {"bank": bank_key, "count": count, "format": fmt, "role": role}
     timeout = max(args.timeout, FIGURE_TIMEOUT) if bank_key in FIGURE_BANKS else args.timeout
@@ -184,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         dest="banks",
         help="measure only this bank (repeatable): default, numerical-50, statistics, math, "
-        "math-off, statistics-example; default: every one",
+        "math-off, statistics-example, statistics-example-one-process; default: every one",
     )
     parser.add_argument("--quick", action="store_true", help="leave out N = 10,000")
     parser.add_argument(

@@ -5,7 +5,9 @@ function), formulas for its data (``x``, ``y``, or ``f`` of ``x`` from ``from`` 
 labels and a required ``alt`` text. The bank reads it as a :class:`FigureSpec`; the
 generator compiles its formulas once per question (:func:`compile_figure`), works them
 out for each distinct draw (:func:`evaluate`) and draws the result once (:func:`draw`) into
-a PNG :class:`~qbank.model.ImageFile` named by the hash of its bytes, ``figure:<hash16>``.
+a PNG :class:`~qbank.model.ImageFile` named by a hash of its spec and data,
+``figure:<hash16>`` (:func:`figure_digest`). A run with many figures draws them in worker
+processes (:mod:`qbank.figure_pool`).
 
 Drawing is bounded (:mod:`qbank.limits`: points, size, samples of a function) and
 reproducible: a fixed style (DejaVu Sans, black on white, markers and outlines rather than
@@ -30,7 +32,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
@@ -38,6 +40,9 @@ from . import limits, numeric
 from .errors import TemplateProblem
 from .kinds.fields import FORMULA_SCHEMA, FieldModel, Flag, Num, Text
 from .model import ImageFile
+
+if TYPE_CHECKING:
+    from .figure_pool import FigurePool
 
 #: The kinds of figure, in the order the docs list them.
 FIGURE_KINDS = ("histogram", "boxplot", "scatter", "line", "bar", "function")
@@ -469,22 +474,30 @@ STYLE: dict[str, Any] = {
 #     and checking 300 values again on each figure (~1 ms).
 #   - What is left is matplotlib laying out and rendering the tick labels glyph by glyph
 #     and drawing tick and grid lines (about three quarters of a figure), making the
-#     plot's artists (~3 ms) and the PNG (~4 ms).
+#     plot's artists (~3 ms) and the PNG (~3 ms: a palette of greys, _png).
+#   - A run with many figures draws them in worker processes (qbank.figure_pool): on two
+#     cores the run waits about half as long per figure; the CPU per figure is the same.
 # Measured and left out: PNG compress_level 3 saves ~1.5 ms for files 17 % larger (each
 # figure is stored in every output file: level 6 kept); a PNG writer of our own (Python's
 # zlib) was not clearly faster and would tie the bytes to the system's zlib; matplotlib
 # 3.10 renders text ~20 % faster but places glyphs differently (the pinned range is
 # unchanged); 3.11 renders each glyph at its sub-pixel position, so a cache of rendered
-# texts would not give the same pixels. Not built: a process pool (on 2 shared cores it
-# could at best halve the wall time, not the CPU per figure, and each worker imports
-# matplotlib: ~0.6 s).
+# texts would not give the same pixels.
 
 
 def draw(data: FigureData) -> ImageFile:
-    """The figure as a PNG :class:`ImageFile` (``src`` ``figure:<hash16>``).
+    """The figure as a PNG :class:`ImageFile` (``src`` ``figure:<hash16>``, the hash of
+    :func:`figure_digest`).
 
     Inside :func:`one_run` the run's canvases are reused (see :class:`_Canvases`); outside
     one, the figure is drawn on a canvas of its own."""
+    png, width, height = draw_png(data)
+    return figure_image(figure_digest(data), png, width, height)
+
+
+def draw_png(data: FigureData) -> tuple[bytes, int, int]:
+    """The figure's PNG and its width and height in pixels (what :func:`draw` and a worker
+    of :mod:`qbank.figure_pool` make)."""
     run = RUN.get()
     canvases = run.canvases if run is not None else _Canvases()
     key = _canvas_key(data)
@@ -501,7 +514,11 @@ def draw(data: FigureData) -> ImageFile:
         width, height = int(rgba.shape[1]), int(rgba.shape[0])
         png = _png(rgba, width, height)
         canvases.give_back(key, canvas)
-    digest = hashlib.sha256(png).hexdigest()[:16]
+    return png, width, height
+
+
+def figure_image(digest: str, png: bytes, width: int, height: int) -> ImageFile:
+    """The :class:`ImageFile` of a figure drawn: ``figure:<digest>``."""
     return ImageFile(
         src=f"figure:{digest}",
         name=f"qbank-figure-{digest}.png",
@@ -511,6 +528,48 @@ def draw(data: FigureData) -> ImageFile:
         height=height,
         dpi=DPI,
     )
+
+
+#: Changed whenever this module draws the same data otherwise (its style, margins, plots or
+#: PNG): a figure's name (:func:`figure_digest`) then changes with its pixels. A test
+#: compares a figure's bytes with the ones recorded for this number and the installed
+#: matplotlib and Pillow, so a change of drawing that keeps the number fails there.
+DRAWING_VERSION = 2
+
+
+def figure_digest(data: FigureData) -> str:
+    """16 hex digits that name a figure: a hash of its spec and data (everything in
+    :class:`FigureData`) and of what draws it (:data:`DRAWING_VERSION`, the resolution,
+    matplotlib's and Pillow's versions). The same figure keeps its name in every run (Anki
+    keeps one copy), and the name is known before the figure is drawn, so a run can draw
+    its figures side by side (:mod:`qbank.figure_pool`) while the texts already show them."""
+    made = (
+        data.kind,
+        data.alt,
+        data.xlabel,
+        data.ylabel,
+        data.title,
+        data.width_cm,
+        data.height_cm,
+        data.x,
+        data.y,
+        data.fit,
+        data.marks,
+    )
+    text = repr((_renderer_versions(), made))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_VERSIONS: list[tuple[Any, ...]] = []
+
+
+def _renderer_versions() -> tuple[Any, ...]:
+    """What draws a figure, besides its data (read once, without importing matplotlib)."""
+    if not _VERSIONS:
+        from importlib.metadata import version
+
+        _VERSIONS.append((DRAWING_VERSION, DPI, version("matplotlib"), version("pillow")))
+    return _VERSIONS[0]
 
 
 _STYLE_CACHE: dict[str, Any] = {}
@@ -649,14 +708,24 @@ def _margins(fig: Any, data: FigureData) -> None:
 
 
 def _png(rgba: Any, width: int, height: int) -> bytes:
-    """Grey-scale PNG (a quarter of the bytes to pack: the style is black and white) with
-    its resolution and nothing else that could change between runs."""
+    """The picture as a PNG of 256 greys (the style is black and white) with its resolution
+    and nothing else that could change between runs.
+
+    Stored as a palette of greys rather than as grey-scale: Pillow tries five filters on
+    every row of a grey-scale image and none on a palette image, and for a chart (large
+    white areas, thin lines) zlib does as well without them: 3 ms instead of 5-7 ms a
+    figure, and files ~10 % smaller (bench/figure_speed.py)."""
     from PIL import Image
 
     image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("L")
+    image.putpalette(_GREYS)  # the same bytes, read through a palette where index = grey
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6, dpi=(DPI, DPI))
     return out.getvalue()
+
+
+#: A palette whose colour ``i`` is the grey ``i``.
+_GREYS = bytes(level for i in range(256) for level in (i, i, i))
 
 
 def _literal(text: str) -> str:
@@ -736,6 +805,11 @@ _PLOTS: dict[str, Callable[[Any, FigureData], None]] = {
 }
 
 
+def cannot_draw(reason: str) -> str:
+    """What a teacher reads when matplotlib could not draw a figure's data."""
+    return f"the figure could not be drawn ({reason})"
+
+
 def alt_markdown(alt: str) -> str:
     """An alt text as Markdown inside ``![…]``: every ASCII punctuation escaped."""
     return "".join("\\" + c if c in _PUNCTUATION else c for c in alt)
@@ -759,20 +833,66 @@ class RunFigures:
     count: int = 0
     #: The canvases drawn on, kept for the next figure of the same kind and size.
     canvases: _Canvases = field(default_factory=_Canvases)
+    #: The worker processes that draw this run's figures, if it has them: then a figure
+    #: is handed to them and its ImageFile waits, without its bytes, in ``waiting``
+    #: until :meth:`finish`.
+    pool: FigurePool | None = None
+    waiting: dict[str, ImageFile] = field(default_factory=dict)
+
+    def hand_over(self, data: FigureData) -> ImageFile:
+        """Have the pool draw this figure; its ImageFile as the texts name it, waiting for
+        its bytes (``data`` empty, no size)."""
+        assert self.pool is not None
+        digest = figure_digest(data)
+        self.pool.submit(digest, data)
+        image = ImageFile(
+            src=f"figure:{digest}",
+            name=f"qbank-figure-{digest}.png",
+            data=b"",
+            media_type="image/png",
+            width=0,
+            height=0,
+            dpi=DPI,
+        )
+        self.waiting[digest] = image
+        return image
+
+    def finish(self, tick: Callable[[], None] = lambda: None) -> dict[str, ImageFile | str]:
+        """The figures handed to the pool, drawn: by digest, the ImageFile, or the message
+        of why it could not be drawn. ``tick`` hears of each batch drawn."""
+        if self.pool is None or not self.waiting:
+            return {}
+        done: dict[str, ImageFile | str] = {}
+        for digest, made in self.pool.results(tick):
+            done[digest] = made if isinstance(made, str) else figure_image(digest, *made)
+        for data, image in self.drawn.items():
+            drawn = done.get(image.src[7:])
+            if isinstance(drawn, ImageFile):
+                self.drawn[data] = drawn
+        self.waiting.clear()
+        return done
 
 
 RUN: ContextVar[RunFigures | None] = ContextVar("qbank_run_figures", default=None)
 
 
 @contextmanager
-def one_run() -> Iterator[RunFigures]:
-    """The figures drawn inside the block are one run's (:class:`RunFigures`)."""
+def one_run(workers: int = 0) -> Iterator[RunFigures]:
+    """The figures drawn inside the block are one run's (:class:`RunFigures`); with
+    ``workers`` (2 or more), they are drawn by that many worker processes, and the block
+    ends with :meth:`RunFigures.finish` before using them."""
     run = RunFigures()
+    if workers > 1:
+        from .figure_pool import FigurePool
+
+        run.pool = FigurePool(workers)
     token = RUN.set(run)
     try:
         yield run
     finally:
         RUN.reset(token)
+        if run.pool is not None:
+            run.pool.close()
 
 
 def render_figures(
@@ -813,12 +933,15 @@ def render_figures(
                         f"this run would draw more than {limits.MAX_RUN_FIGURES:,} figures; "
                         "make fewer versions (-n)"
                     )
-            try:
-                image = draw(made)
-            except TemplateProblem:
-                raise
-            except Exception as exc:  # data matplotlib cannot draw: say so, never crash
-                raise TemplateProblem(f"the figure could not be drawn ({exc})") from None
+            if run is not None and run.pool is not None:
+                image = run.hand_over(made)  # drawn by a worker; the text names it now
+            else:
+                try:
+                    image = draw(made)
+                except TemplateProblem:
+                    raise
+                except Exception as exc:  # data matplotlib cannot draw: say so, never crash
+                    raise TemplateProblem(cannot_draw(str(exc))) from None
             if run is not None:
                 run.drawn[made] = image
         images.append(image)

@@ -29,6 +29,7 @@ import hashlib
 import itertools
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from . import limits, numeric
@@ -44,7 +45,7 @@ from .compiling import (  # noqa: F401  (re-exported: the generator's public API
 )
 from .datasets import evaluate as evaluate_data
 from .errors import BankInvalid, Problem, QbankError, TemplateProblem
-from .figures import one_run, render_figures
+from .figures import cannot_draw, one_run, render_figures
 from .kinds import KINDS
 from .model import Bank, DataSet, Drawn, GeneratedSet, ImageFile, Repeats, Variant
 from .numeric import plain
@@ -322,7 +323,8 @@ def generate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with one_run():  # a figure with the same data is drawn once per run
+        with one_run(_figure_workers(bank, compiled, count)) as run:
+            # a figure with the same data is drawn once per run
             for q in bank.questions:
                 cq, memo, drawn = compiled[q.id], memos.pop(q.id), draws[q.id]
                 n = count if q.randomised else 1
@@ -340,11 +342,70 @@ def generate(
                     possible, exact = drawn.possible(cq, memo)
                     repeats.append(Repeats(q, n, len(drawn.taken), possible, exact))
                 del draws[q.id]
+            if run.waiting:  # the figures the workers drew, given to the versions
+                variants = _with_figures(variants, run.finish(tick), compiled)
     finally:
         if collecting:
             gc.enable()
     return GeneratedSet(
         bank=bank, seed=seed, count=count, variants=variants, repeats=tuple(repeats)
+    )
+
+
+def _figure_workers(bank: Bank, compiled: Mapping[str, CompiledQuestion], count: int) -> int:
+    """How many worker processes draw this run's figures (0: this process draws them)."""
+    expected = 0
+    for q in bank.questions:
+        cq = compiled[q.id]
+        if cq.figures:
+            versions = count if q.randomised else 1
+            distinct = versions if cq.draws else min(versions, space_size(cq))
+            expected += len(cq.figures) * distinct
+    if not expected:
+        return 0
+    from .figure_pool import workers_for
+
+    return workers_for(expected)
+
+
+def _with_figures(
+    variants: dict[str, tuple[Variant, ...]],
+    done: Mapping[str, ImageFile | str],
+    compiled: Mapping[str, CompiledQuestion],
+) -> dict[str, tuple[Variant, ...]]:
+    """The versions with the figures the workers drew in place of the ones that waited for
+    them (versions that share a draw still share one :class:`Drawn`). A figure that could
+    not be drawn is a problem at its question, as when it is drawn in this process."""
+    filled: dict[Drawn, Drawn] = {}
+    out = {}
+    for qid, versions in variants.items():
+        if not compiled[qid].figures:
+            out[qid] = versions
+            continue
+        changed = []
+        for variant in versions:
+            drawn = variant.drawn
+            new = filled.get(drawn)
+            if new is None:
+                images = []
+                for figure, image in zip(compiled[qid].figures, drawn.figures):
+                    made = done.get(image.src[7:], image)
+                    if isinstance(made, str):
+                        raise _figure_problem(compiled[qid], drawn, figure.label, made)
+                    images.append(made)
+                new = filled[drawn] = replace(drawn, figures=tuple(images))
+            changed.append(replace(variant, drawn=new))
+        out[qid] = tuple(changed)
+    return out
+
+
+def _figure_problem(cq: CompiledQuestion, drawn: Drawn, step: str, reason: str) -> TemplateProblem:
+    """A figure of this draw could not be drawn: said as :func:`_render` says it when the
+    figure is drawn in this process."""
+    shown = {**drawn.params, **drawn.derived} if cq.draws else drawn.params
+    detail = f" (with {_shown_values(shown)})" if shown else ""
+    return TemplateProblem(
+        f"in '{step}': {cannot_draw(reason)}{detail}", **_where(drawn.question, step)
     )
 
 
