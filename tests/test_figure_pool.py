@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import bank_from_text, run_cli
-from qbank import figure_pool, figures
+from qbank import figure_pool, figures, limits
 from qbank.errors import TemplateProblem
 from qbank.generator import generate
 
@@ -173,8 +173,8 @@ def test_how_many_workers(monkeypatch):
     assert figure_pool.workers_for(figure_pool.MIN_FIGURES - 1) == 0  # not worth starting
     many = figure_pool.workers_for(10_000)
     cores = len(os.sched_getaffinity(0))
-    assert many == (min(cores, figure_pool.MAX_WORKERS) if cores > 1 else 0)
-    for said, count in (("1", 0), ("0", 0), ("3", 3), ("lots", 0)):
+    assert many == (min(cores, limits.MAX_FIGURE_WORKERS) if cores > 1 else 0)
+    for said, count in (("1", 0), ("0", 0), ("3", 3), ("lots", 0), ("500", 8)):
         monkeypatch.setenv(figure_pool.WORKERS_ENV, said)
         assert figure_pool.workers_for(5) == count
 

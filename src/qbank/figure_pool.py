@@ -27,14 +27,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from . import figures
+from . import figures, limits
 
 #: The environment variable that sets how many processes draw a run's figures: 1 draws
 #: them in the main process; unset, one per core the process may use (at most
-#: :data:`MAX_WORKERS`).
+#: limits.MAX_FIGURE_WORKERS).
 WORKERS_ENV = "QBANK_FIGURE_WORKERS"
-#: Most worker processes (each holds matplotlib and its canvases: ~80 MB).
-MAX_WORKERS = 8
 #: Fewest figures a run draws for it to start workers: starting them costs about a
 #: second of CPU (importing matplotlib, loading its fonts), ~25 figures' worth.
 MIN_FIGURES = 48
@@ -53,14 +51,14 @@ def workers_for(figures_expected: int) -> int:
     wanted = os.environ.get(WORKERS_ENV, "").strip()
     if wanted:
         try:
-            count = int(wanted)
+            count = min(int(wanted), limits.MAX_FIGURE_WORKERS)
         except ValueError:
             count = 0
         return count if count > 1 else 0
     if figures_expected < MIN_FIGURES or multiprocessing.current_process().daemon:
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    count = min(cores or 1, MAX_WORKERS)
+    count = min(cores or 1, limits.MAX_FIGURE_WORKERS)
     return count if count > 1 else 0
 
 

@@ -120,6 +120,9 @@ MAX_RUN_FIGURES = 10_000
 #: Largest width and height of a figure, in cm (an A4 page's text is about 16 cm wide).
 MAX_FIGURE_WIDTH_CM = 20
 MAX_FIGURE_HEIGHT_CM = 25
+#: Most worker processes drawing one run's figures (qbank.figure_pool: one per core, at
+#: most this many; each holds matplotlib and its canvases, about 100 MB).
+MAX_FIGURE_WORKERS = 8
 
 # --- data sets (qbank.datasets) ----------------------------------------------------------
 
