@@ -33,8 +33,9 @@ from . import figures, limits
 #: them in the main process; unset, one per core the process may use (at most
 #: limits.MAX_FIGURE_WORKERS).
 WORKERS_ENV = "QBANK_FIGURE_WORKERS"
-#: Fewest figures a run draws for it to start workers: starting them costs about a
-#: second of CPU (importing matplotlib, loading its fonts), ~25 figures' worth.
+#: Fewest figures a run draws for it to start workers: a forked worker draws its first
+#: figure of each kind on a new canvas (~30 ms more), one started by a fork server or as
+#: a new interpreter first imports matplotlib and loads its fonts (about a second).
 MIN_FIGURES = 48
 #: Figures handed to a worker at a time (a figure's data and PNG cross between processes
 #: in one message: fewer messages, same bytes).
@@ -147,5 +148,5 @@ def _draw_batch(batch: list[figures.FigureData]) -> list[Drawn]:
         try:
             out.append(figures.draw_png(data))
         except Exception as exc:  # data matplotlib cannot draw: said at the question
-            out.append(str(exc) or type(exc).__name__)
+            out.append(figures.failure(exc))
     return out

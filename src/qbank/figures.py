@@ -810,6 +810,11 @@ def cannot_draw(reason: str) -> str:
     return f"the figure could not be drawn ({reason})"
 
 
+def failure(exc: Exception) -> str:
+    """Why drawing failed, in the words of the exception (its name if it has none)."""
+    return str(exc) or type(exc).__name__
+
+
 def alt_markdown(alt: str) -> str:
     """An alt text as Markdown inside ``![…]``: every ASCII punctuation escaped."""
     return "".join("\\" + c if c in _PUNCTUATION else c for c in alt)
@@ -845,16 +850,7 @@ class RunFigures:
         assert self.pool is not None
         digest = figure_digest(data)
         self.pool.submit(digest, data)
-        image = ImageFile(
-            src=f"figure:{digest}",
-            name=f"qbank-figure-{digest}.png",
-            data=b"",
-            media_type="image/png",
-            width=0,
-            height=0,
-            dpi=DPI,
-        )
-        self.waiting[digest] = image
+        image = self.waiting[digest] = figure_image(digest, b"", 0, 0)
         return image
 
     def finish(self, tick: Callable[[], None] = lambda: None) -> dict[str, ImageFile | str]:
@@ -879,8 +875,9 @@ RUN: ContextVar[RunFigures | None] = ContextVar("qbank_run_figures", default=Non
 @contextmanager
 def one_run(workers: int = 0) -> Iterator[RunFigures]:
     """The figures drawn inside the block are one run's (:class:`RunFigures`); with
-    ``workers`` (2 or more), they are drawn by that many worker processes, and the block
-    ends with :meth:`RunFigures.finish` before using them."""
+    ``workers`` (2 or more), they are drawn by that many worker processes, and the caller
+    gets them from :meth:`RunFigures.finish` before the block ends (the workers stop
+    there)."""
     run = RunFigures()
     if workers > 1:
         from .figure_pool import FigurePool
@@ -941,7 +938,7 @@ def render_figures(
                 except TemplateProblem:
                     raise
                 except Exception as exc:  # data matplotlib cannot draw: say so, never crash
-                    raise TemplateProblem(cannot_draw(str(exc))) from None
+                    raise TemplateProblem(cannot_draw(failure(exc))) from None
             if run is not None:
                 run.drawn[made] = image
         images.append(image)
