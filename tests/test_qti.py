@@ -819,3 +819,23 @@ def test_any_generated_text_survives_the_zip():
                 assert squash(markdown_as_plain_text(text, inline)) in shown, text
 
     roundtrip()
+
+
+def test_a_group_is_written_an_item_at_a_time_with_the_bytes_of_one_tree():
+    # The groups of randomised questions are streamed (memory at 10,000 versions); the
+    # bytes must be what lxml writes for the whole group as one pretty-printed tree.
+    from qbank.bank.loader import default_bank_path
+    from qbank.exporters.qti.package import QtiPackage
+    from qbank.generator import generate
+
+    generated = generate(load_bank(default_bank_path()), 4, seed=3)
+    package = QtiPackage(generated, 1.7e9, lambda message: None)
+    randomised = [q for q in package.questions if q.randomised]
+    assert randomised
+    for question in randomised:
+        out = io.BytesIO()
+        package.write_question(out, question)
+        written = out.getvalue()
+        group = etree.fromstring(written, etree.XMLParser(remove_blank_text=True))
+        assert len(group.findall("item")) == 4
+        assert etree.tostring(group, encoding="utf-8", pretty_print=True) == written
