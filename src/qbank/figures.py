@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -543,19 +543,7 @@ def figure_digest(data: FigureData) -> str:
     matplotlib's and Pillow's versions). The same figure keeps its name in every run (Anki
     keeps one copy), and the name is known before the figure is drawn, so a run can draw
     its figures side by side (:mod:`qbank.figure_pool`) while the texts already show them."""
-    made = (
-        data.kind,
-        data.alt,
-        data.xlabel,
-        data.ylabel,
-        data.title,
-        data.width_cm,
-        data.height_cm,
-        data.x,
-        data.y,
-        data.fit,
-        data.marks,
-    )
+    made = tuple(getattr(data, f.name) for f in fields(data))  # a field added counts too
     text = repr((_renderer_versions(), made))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -839,10 +827,10 @@ class RunFigures:
     #: The canvases drawn on, kept for the next figure of the same kind and size.
     canvases: _Canvases = field(default_factory=_Canvases)
     #: The worker processes that draw this run's figures, if it has them: then a figure
-    #: is handed to them and its ImageFile waits, without its bytes, in ``waiting``
-    #: until :meth:`finish`.
+    #: is handed to them, the texts show an ImageFile without its bytes, and
+    #: :meth:`finish` gives the drawn ones; ``waiting`` names those handed over.
     pool: FigurePool | None = None
-    waiting: dict[str, ImageFile] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
 
     def hand_over(self, data: FigureData) -> ImageFile:
         """Have the pool draw this figure; its ImageFile as the texts name it, waiting for
@@ -850,8 +838,8 @@ class RunFigures:
         assert self.pool is not None
         digest = figure_digest(data)
         self.pool.submit(digest, data)
-        image = self.waiting[digest] = figure_image(digest, b"", 0, 0)
-        return image
+        self.waiting.add(digest)
+        return figure_image(digest, b"", 0, 0)
 
     def finish(self, tick: Callable[[], None] = lambda: None) -> dict[str, ImageFile | str]:
         """The figures handed to the pool, drawn: by digest, the ImageFile, or the message
@@ -861,10 +849,6 @@ class RunFigures:
         done: dict[str, ImageFile | str] = {}
         for digest, made in self.pool.results(tick):
             done[digest] = made if isinstance(made, str) else figure_image(digest, *made)
-        for data, image in self.drawn.items():
-            drawn = done.get(image.src[7:])
-            if isinstance(drawn, ImageFile):
-                self.drawn[data] = drawn
         self.waiting.clear()
         return done
 
